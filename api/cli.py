@@ -1,0 +1,156 @@
+"""The ``backbone`` command: demo, serve, init-db, create-user."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+import time
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from api.config import Mode, Settings
+
+
+def _settings(**overrides: object) -> Settings:
+    try:
+        return Settings(**{k: v for k, v in overrides.items() if v is not None})
+    except ValidationError as exc:
+        raise SystemExit("Configuration problem:\n" + "\n".join(f"  {e['msg']}" for e in exc.errors())) from None
+
+
+def _serve(settings: Settings, host: str, port: int) -> None:
+    import uvicorn
+
+    from api.main import create_app
+
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info", proxy_headers=True)
+
+
+def cmd_demo(args: argparse.Namespace) -> None:
+    from api.db import Database
+    from api.migrate import upgrade
+    from api.seed import load_seed
+
+    data_dir = Path(args.data_dir).resolve()
+    if data_dir.exists():
+        for name in ("backbone.db", "backbone.db-wal", "backbone.db-shm"):
+            (data_dir / name).unlink(missing_ok=True)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    # The demo always builds a fresh SQLite file, whatever BACKBONE_DATABASE_URL says.
+    settings = _settings(mode=Mode.demo, data_dir=data_dir, database_url=f"sqlite:///{data_dir / 'backbone.db'}")
+    started = time.perf_counter()
+    db = Database(settings.resolved_database_url)
+    upgrade(db.engine)
+    report = load_seed(db)
+    db.dispose()
+    print(
+        f"Demo database built in {time.perf_counter() - started:.1f}s: {report.organisations} organisations, "
+        f"{report.areas} areas, {report.indicators} indicators, {report.observations} observations "
+        f"(synthetic values) in {report.submissions} submissions."
+    )
+    print(f"Serving http://{args.host}:{args.port}/  (API docs: /docs, dashboard: /dashboard/)")
+    print("Demo users (password demo-<username>): admin, steering, kidsfirst, witten, hattingen")
+    _serve(settings, args.host, args.port)
+
+
+def cmd_serve(args: argparse.Namespace) -> None:
+    from api.db import Database
+    from api.migrate import upgrade
+
+    settings = _settings(data_dir=args.data_dir)
+    if not args.no_migrate:
+        if settings.database_url is None:
+            settings.data_dir.mkdir(parents=True, exist_ok=True)
+        db = Database(settings.resolved_database_url)
+        upgrade(db.engine)
+        db.dispose()
+    _serve(settings, args.host, args.port)
+
+
+def cmd_init_db(args: argparse.Namespace) -> None:
+    from api.db import Database
+    from api.migrate import upgrade
+
+    settings = _settings(data_dir=args.data_dir)
+    if settings.database_url is None:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+    db = Database(settings.resolved_database_url)
+    upgrade(db.engine)
+    db.dispose()
+    print(f"Database at {db.url.render_as_string(hide_password=True)} is up to date.")
+
+
+def cmd_create_user(args: argparse.Namespace) -> None:
+    from api.db import Database
+    from api.errors import BackboneError
+    from api.models.common import Role
+    from api.services.auth import create_user
+
+    settings = _settings(data_dir=args.data_dir)
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass("Password: ")
+        if getpass.getpass("Repeat password: ") != password:
+            raise SystemExit("The passwords differ.")
+    db = Database(settings.resolved_database_url)
+    try:
+        with db.transaction() as session:
+            user = create_user(
+                session=session, username=args.username, password=password, role=Role(args.role),
+                organisation=args.organisation, full_name=args.full_name or "",
+            )
+    except BackboneError as exc:
+        raise SystemExit(f"Not created: {exc.message}") from None
+    finally:
+        db.dispose()
+    print(f"Created {args.role} '{user.username}' of {args.organisation}.")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="backbone", description="Shared measurement for Collective Impact alliances.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def add(name: str, help_text: str, handler) -> argparse.ArgumentParser:  # noqa: ANN001
+        sub = commands.add_parser(name, help=help_text, description=help_text)
+        sub.set_defaults(handler=handler)
+        return sub
+
+    def where(sub: argparse.ArgumentParser, default_dir: str | None = None) -> None:
+        sub.add_argument("--data-dir", default=default_dir, help="data directory (default: $BACKBONE_DATA_DIR or ./data)")
+
+    demo = add("demo", "Build a fresh demo database from seed_data/ and serve it.", cmd_demo)
+    demo.add_argument("--host", default="127.0.0.1")
+    demo.add_argument("--port", type=int, default=8000)
+    demo.add_argument("--data-dir", default=os.environ.get("BACKBONE_DEMO_DIR", "demo-data"),
+                      help="where the demo database goes (default: ./demo-data; it is rebuilt every time)")
+
+    serve = add("serve", "Serve the API and dashboard from the configured database.", cmd_serve)
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--no-migrate", action="store_true", help="do not upgrade the schema first")
+    where(serve)
+
+    init_db = add("init-db", "Create the database or upgrade its schema to the latest version.", cmd_init_db)
+    where(init_db)
+
+    user = add("create-user", "Create a user (asks for the password).", cmd_create_user)
+    user.add_argument("username")
+    user.add_argument("--role", required=True, choices=["admin", "member", "viewer"])
+    user.add_argument("--organisation", required=True, help="organisation code, e.g. STADT-WITTEN")
+    user.add_argument("--full-name", default="")
+    user.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    where(user)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = build_parser().parse_args(argv)
+    args.handler(args)
+
+
+if __name__ == "__main__":
+    main()

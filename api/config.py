@@ -1,0 +1,63 @@
+"""Configuration from the environment (prefix ``BACKBONE_``), validated at start-up."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from functools import cached_property
+from pathlib import Path
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEV_SECRET = "insecure-development-secret-do-not-use-in-production"
+
+
+class Mode(StrEnum):
+    production = "production"
+    development = "development"
+    demo = "demo"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="BACKBONE_", extra="ignore")
+
+    mode: Mode = Mode.production
+    data_dir: Path = Path("data")
+    database_url: str | None = Field(
+        default=None, description="SQLAlchemy URL; default: a SQLite file in the data directory"
+    )
+    secret_key: SecretStr | None = None
+    token_ttl_minutes: int = Field(default=8 * 60, ge=1)
+    sqlite_busy_timeout_ms: int = Field(
+        default=15_000, ge=0, description="how long a write waits for another write to finish"
+    )
+    max_batch_rows: int = Field(default=100_000, ge=1, description="rows in one JSON batch")
+    max_error_count: int = Field(default=1000, ge=1, description="errors listed per rejection")
+
+    @model_validator(mode="after")
+    def _refuse_default_secret(self) -> Settings:
+        if self.mode is Mode.production:
+            secret = self.secret_key.get_secret_value() if self.secret_key else ""
+            if not secret or secret == DEV_SECRET:
+                raise ValueError(
+                    "BACKBONE_SECRET_KEY must be set outside demo and development mode "
+                    "(e.g. python -c 'import secrets; print(secrets.token_urlsafe(48))')"
+                )
+            if len(secret) < 32:
+                raise ValueError("BACKBONE_SECRET_KEY must be at least 32 characters long")
+        return self
+
+    @cached_property
+    def secret(self) -> bytes:
+        value = self.secret_key.get_secret_value() if self.secret_key else DEV_SECRET
+        return value.encode()
+
+    @cached_property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'backbone.db').resolve()}"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.resolved_database_url.startswith("sqlite")

@@ -1,0 +1,111 @@
+"""Dependencies of the routes, as ``Annotated`` aliases: the session, the caller, paging."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Query, Request
+from fastapi.security import OAuth2PasswordBearer
+from sqlmodel import Session
+
+from api.config import Settings
+from api.db import Database
+from api.errors import Forbidden, Unauthorized
+from api.models.common import Role
+from api.readmodel import ReadModel
+from api.services import auth
+
+
+@dataclass
+class Backbone:
+    """What one running app holds: its settings, the system of record and the read model."""
+
+    settings: Settings
+    db: Database
+    read_model: ReadModel
+
+
+def get_backbone(request: Request) -> Backbone:
+    return request.app.state.backbone
+
+
+BackboneDep = Annotated[Backbone, Depends(get_backbone)]
+
+
+def get_session(request: Request, backbone: BackboneDep) -> Iterator[Session]:
+    """The request's session: commits when the route returns, rolls back when it raises."""
+    write = request.method not in ("GET", "HEAD", "OPTIONS")
+    with backbone.db.transaction(write=write) as session:
+        yield session
+
+
+# scope="function": commit before the response is sent, so a failed commit is the
+# client's error response and never a 200 for something that was not stored.
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+
+
+def get_read_model(backbone: BackboneDep) -> ReadModel:
+    return backbone.read_model
+
+
+ReadModelDep = Annotated[ReadModel, Depends(get_read_model)]
+
+_bearer = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
+
+
+def get_optional_principal(
+    backbone: BackboneDep, token: Annotated[str | None, Depends(_bearer)]
+) -> auth.Principal | None:
+    """The caller, or None for anonymous; a token that is sent must be valid."""
+    if token is None:
+        return None
+    with backbone.db.session() as session:
+        return auth.principal_for_token(session=session, token=token, secret=backbone.settings.secret)
+
+
+OptionalUser = Annotated[auth.Principal | None, Depends(get_optional_principal)]
+
+
+def get_current_principal(principal: OptionalUser) -> auth.Principal:
+    if principal is None:
+        raise Unauthorized()
+    return principal
+
+
+CurrentUser = Annotated[auth.Principal, Depends(get_current_principal)]
+
+
+def get_admin(principal: CurrentUser) -> auth.Principal:
+    if principal.role is not Role.admin:
+        raise Forbidden("Only backbone staff (admin) may do this")
+    return principal
+
+
+AdminUser = Annotated[auth.Principal, Depends(get_admin)]
+
+
+def get_reporter(principal: CurrentUser) -> auth.Principal:
+    if principal.role is Role.viewer:
+        raise Forbidden("Viewers can read but not report values")
+    return principal
+
+
+ReporterUser = Annotated[auth.Principal, Depends(get_reporter)]
+
+
+@dataclass(frozen=True)
+class PageParams:
+    limit: int
+    offset: int
+
+
+def get_page(
+    limit: Annotated[int, Query(ge=1, le=1000, description="items per page")] = 100,
+    offset: Annotated[int, Query(ge=0, le=1_000_000_000, description="items to skip")] = 0,
+) -> PageParams:
+    return PageParams(limit=limit, offset=offset)
+
+
+PageDep = Annotated[PageParams, Depends(get_page)]

@@ -1,0 +1,268 @@
+"""Validation of a staged batch in DuckDB: every error at once, by row and column.
+
+The staging table has one VARCHAR column per CSV column (``indicator``, ``area``,
+``period``, ``value``, ``numerator``, ``denominator``, ``status``, ``note`` and one
+per breakdown dimension) plus ``_row``, the row number the caller will recognise.
+The checks join it against the read model's copy of the metadata; the result
+is the table ``clean`` with ids, canonical periods and breakdown keys.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import duckdb
+
+from api.models.common import UNIT_RANGE, UNIT_SCALE
+from indicators import periods
+
+SUPPRESSION_MARKERS = ("x", ".", "-", "*")  # and '<' followed by a number, e.g. '<5'
+PROVISIONAL = ("p", "provisional", "voorlopig", "vorläufig", "vorlaeufig")
+ESTIMATED = ("e", "estimated", "geschat", "geschätzt", "geschaetzt")
+MAX_NOTE = 1000
+
+# Where an error in (row, column) is, in the terms of the channel it came from.
+Locate = Callable[[int, str], dict[str, object]]
+
+
+@dataclass
+class Problem:
+    row: int
+    column: str
+    code: str
+    message: str
+
+
+@dataclass
+class Checked:
+    rows: int
+    problems: list[Problem]  # capped
+    problem_count: int
+    forbidden: bool  # some rows lie outside the caller's assignments
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _lit(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _rules(cur: duckdb.DuckDBPyConnection) -> None:
+    rows = [(unit.value, UNIT_SCALE.get(unit), low, high) for unit, (low, high) in UNIT_RANGE.items()]
+    cur.execute("CREATE OR REPLACE TEMP TABLE unit_rule (unit VARCHAR, scale DOUBLE, low DOUBLE, high DOUBLE)")
+    cur.executemany("INSERT INTO unit_rule VALUES (?, ?, ?, ?)", rows)
+
+
+def _periods(cur: duckdb.DuckDBPyConnection, staged: str) -> None:
+    # Few distinct periods per batch: parse those in Python with the one period parser.
+    pairs = cur.execute(
+        f"SELECT DISTINCT trim(s.period), i.period_type FROM {staged} s "
+        "JOIN indicator i ON lower(i.code) = lower(trim(s.indicator)) WHERE nullif(trim(s.period), '') IS NOT NULL"
+    ).fetchall()
+    checked = []
+    for raw, kind in pairs:
+        try:
+            checked.append((raw, kind, periods.normalize(raw, kind), None))
+        except periods.PeriodError as exc:
+            checked.append((raw, kind, None, str(exc)))
+    cur.execute("CREATE OR REPLACE TEMP TABLE period_check (raw VARCHAR, period_type VARCHAR, period VARCHAR, problem VARCHAR)")
+    if checked:
+        cur.executemany("INSERT INTO period_check VALUES (?, ?, ?, ?)", checked)
+
+
+def _number(column: str, decimal_comma: bool) -> str:
+    """SQL turning a raw text column into a cleaned numeric text (decimal point, no spaces)."""
+    text = f"replace(replace({column}, ' ', ''), chr(160), '')"
+    if decimal_comma:
+        text = f"CASE WHEN contains({text}, ',') THEN replace(replace({text}, '.', ''), ',', '.') ELSE {text} END"
+    return text
+
+
+def _is_marker(column: str) -> str:
+    markers = ", ".join(_lit(m) for m in SUPPRESSION_MARKERS)
+    return f"(lower({column}) IN ({markers}) OR regexp_full_match({column}, '<\\s*[0-9]+'))"
+
+
+def check(
+    cur: duckdb.DuckDBPyConnection,
+    *,
+    staged: str,
+    dimensions: Sequence[str],
+    organisation_id: int,
+    decimal_comma: bool,
+    max_problems: int,
+) -> Checked:
+    """Validate the staged rows; leave the table ``clean`` for the writer."""
+    _rules(cur)
+    _periods(cur, staged)
+    known = dict(cur.execute("SELECT code, id FROM dimension").fetchall())
+    dims = sorted(d for d in dimensions if d in known)
+
+    dim_select = "".join(f", nullif(lower(trim({_q(d)})), '') AS {_q('dim_' + d)}" for d in dims)
+    dim_join = "".join(
+        f" LEFT JOIN dimension_value {_q('dv_' + d)} ON {_q('dv_' + d)}.dimension_id = {known[d]}"
+        f" AND {_q('dv_' + d)}.code = s.{_q('dim_' + d)}"
+        f" LEFT JOIN indicator_dimension {_q('id_' + d)} ON {_q('id_' + d)}.indicator_id = i.id"
+        f" AND {_q('id_' + d)}.dimension_id = {known[d]}"
+        for d in dims
+    )
+    dim_cols = "".join(
+        f", {_q('dv_' + d)}.id IS NOT NULL AS {_q('ok_' + d)}, {_q('id_' + d)}.indicator_id IS NOT NULL AS {_q('allowed_' + d)}"
+        for d in dims
+    )
+    breakdown = (
+        "concat_ws(',', " + ", ".join(f"'{d}:' || s.{_q('dim_' + d)}" for d in dims) + ")" if dims else "''"
+    )
+    provisional = ", ".join(_lit(t) for t in PROVISIONAL)
+    estimated = ", ".join(_lit(t) for t in ESTIMATED)
+
+    cur.execute(f"""
+        CREATE OR REPLACE TEMP TABLE checked AS
+        WITH s AS (
+            SELECT _row,
+                nullif(trim(indicator), '') AS indicator_raw,
+                nullif(trim(area), '') AS area_raw,
+                nullif(trim(period), '') AS period_raw,
+                nullif(trim(value), '') AS value_raw,
+                nullif(trim(numerator), '') AS numerator_raw,
+                nullif(trim(denominator), '') AS denominator_raw,
+                nullif(trim(status), '') AS status_raw,
+                nullif(trim(note), '') AS note
+                {dim_select}
+            FROM {staged}
+        ),
+        joined AS (
+            SELECT s.*, i.id AS indicator_id, i.code AS indicator_code, i.unit, i.aggregation,
+                coalesce(i.min_value, u.low) AS low, coalesce(i.max_value, u.high) AS high, u.scale,
+                a.id AS area_id, pc.period, pc.problem AS period_problem,
+                {breakdown} AS breakdown,
+                coalesce({_is_marker('s.value_raw')}, false) AS is_suppressed,
+                try_cast({_number('s.value_raw', decimal_comma)} AS DOUBLE) AS value_num,
+                CASE WHEN NOT coalesce({_is_marker('s.numerator_raw')}, false)
+                     THEN try_cast({_number('s.numerator_raw', decimal_comma)} AS DOUBLE) END AS numerator,
+                CASE WHEN NOT coalesce({_is_marker('s.denominator_raw')}, false)
+                     THEN try_cast({_number('s.denominator_raw', decimal_comma)} AS DOUBLE) END AS denominator,
+                coalesce({_is_marker('s.numerator_raw')}, false) AS numerator_marker,
+                coalesce({_is_marker('s.denominator_raw')}, false) AS denominator_marker,
+                CASE WHEN contains({_number('s.value_raw', decimal_comma)}, '.')
+                     THEN length(regexp_extract({_number('s.value_raw', decimal_comma)}, '\\.([0-9]*)', 1)) ELSE 0 END
+                     AS value_decimals,
+                list_filter(string_split_regex(lower(coalesce(s.status_raw, '')), '[\\s|+,;/]+'), lambda t: t <> '')
+                     AS status_tokens
+                {dim_cols}
+            FROM s
+            LEFT JOIN indicator i ON lower(i.code) = lower(s.indicator_raw)
+            LEFT JOIN unit_rule u ON u.unit = i.unit
+            LEFT JOIN area a ON upper(a.code) = upper(s.area_raw)
+            LEFT JOIN period_check pc ON pc.raw = s.period_raw AND pc.period_type = i.period_type
+            {dim_join}
+        )
+        SELECT *,
+            list_has_any(status_tokens, [{provisional}]) AS is_provisional,
+            list_has_any(status_tokens, [{estimated}]) AS is_estimated,
+            list_filter(status_tokens, lambda t: t NOT IN ({provisional}, {estimated})) AS bad_status,
+            CASE WHEN is_suppressed THEN NULL
+                 WHEN value_num IS NOT NULL THEN value_num
+                 WHEN aggregation = 'ratio' AND numerator IS NOT NULL AND denominator > 0
+                 THEN scale * numerator / denominator END AS value,
+            CASE WHEN indicator_id IS NOT NULL AND area_id IS NOT NULL AND period IS NOT NULL
+                 THEN min(_row) OVER (PARTITION BY indicator_id, area_id, period, breakdown) END AS first_row
+        FROM joined
+    """)
+
+    problems_sql = _problem_queries(dims, organisation_id)
+    cur.execute(f"CREATE OR REPLACE TEMP TABLE problem AS {problems_sql}")
+    count, forbidden = cur.execute(
+        "SELECT count(*), coalesce(bool_or(code = 'not_assigned'), false) FROM problem"
+    ).fetchone()
+    listed = cur.execute(
+        "SELECT _row, col, code, message FROM problem ORDER BY _row, ord, code LIMIT ?", [max_problems]
+    ).fetchall()
+    rows = cur.execute("SELECT count(*) FROM checked").fetchone()[0]
+    cur.execute("""
+        CREATE OR REPLACE TEMP TABLE clean AS
+        SELECT indicator_id, area_id, period, breakdown, value, numerator, denominator,
+               is_provisional, is_estimated, is_suppressed, note
+        FROM checked ORDER BY _row
+    """)
+    return Checked(
+        rows=rows,
+        problems=[Problem(r, c, code, m) for r, c, code, m in listed],
+        problem_count=count,
+        forbidden=bool(forbidden),
+    )
+
+
+def _problem_queries(dims: Sequence[str], organisation_id: int) -> str:
+    """One SELECT per rule, each giving (_row, col, ord, code, message)."""
+    rules: list[tuple[str, int, str, str, str]] = [
+        # (column, order, code, condition, message expression)
+        ("indicator", 1, "required", "indicator_raw IS NULL", "'indicator is empty'"),
+        ("indicator", 1, "unknown_indicator", "indicator_raw IS NOT NULL AND indicator_id IS NULL",
+         "'unknown indicator ''' || indicator_raw || ''''"),
+        ("area", 2, "required", "area_raw IS NULL", "'area is empty'"),
+        ("area", 2, "unknown_area", "area_raw IS NOT NULL AND area_id IS NULL",
+         "'unknown area ''' || area_raw || ''''"),
+        ("period", 3, "required", "period_raw IS NULL", "'period is empty'"),
+        ("period", 3, "invalid_period", "period_problem IS NOT NULL", "period_problem"),
+        ("value", 5, "not_a_number", "value_raw IS NOT NULL AND NOT is_suppressed AND value_num IS NULL",
+         "'''' || value_raw || ''' is not a number (or a suppression marker such as x or <5)'"),
+        ("value", 5, "not_a_number", "value_num IS NOT NULL AND NOT isfinite(value_num)",
+         "'''' || value_raw || ''' is not a finite number'"),
+        ("numerator", 6, "not_a_number",
+         "numerator_raw IS NOT NULL AND NOT numerator_marker AND (numerator IS NULL OR NOT isfinite(numerator))",
+         "'''' || numerator_raw || ''' is not a number'"),
+        ("denominator", 7, "not_a_number",
+         "denominator_raw IS NOT NULL AND NOT denominator_marker AND (denominator IS NULL OR NOT isfinite(denominator))",
+         "'''' || denominator_raw || ''' is not a number'"),
+        ("value", 5, "value_missing",
+         "value_raw IS NULL AND numerator_raw IS NULL AND denominator_raw IS NULL",
+         "'no value: give a number, or a suppression marker such as x or <5'"),
+        ("numerator", 6, "ratio_not_allowed",
+         "indicator_id IS NOT NULL AND aggregation <> 'ratio' AND (numerator IS NOT NULL OR denominator IS NOT NULL)",
+         "'indicator ''' || indicator_code || ''' is not a rate: leave numerator and denominator empty'"),
+        ("denominator", 7, "incomplete_ratio",
+         "aggregation = 'ratio' AND (numerator IS NULL) <> (denominator IS NULL) AND NOT is_suppressed",
+         "'give both numerator and denominator, or neither'"),
+        ("denominator", 7, "invalid_denominator", "aggregation = 'ratio' AND denominator <= 0",
+         "'the denominator must be more than 0'"),
+        ("numerator", 6, "value_out_of_range", "aggregation = 'ratio' AND numerator < 0",
+         "'the numerator cannot be negative'"),
+        ("numerator", 6, "inconsistent_suppression", "is_suppressed AND numerator IS NOT NULL",
+         "'the value is suppressed, so the numerator must be empty too'"),
+        ("value", 5, "value_out_of_range",
+         "isfinite(value) AND ((low IS NOT NULL AND value < low) OR (high IS NOT NULL AND value > high))",
+         "'value ' || value || ' is outside the valid range ' || coalesce(low::VARCHAR, '') || ' to ' "
+         "|| coalesce(high::VARCHAR, '…') || ' for ' || unit"),
+        ("value", 5, "not_an_integer", "unit = 'count' AND isfinite(value) AND value <> round(value)",
+         "'a count must be a whole number, not ' || value_raw"),
+        ("value", 5, "inconsistent_ratio",
+         "aggregation = 'ratio' AND isfinite(value_num) AND denominator > 0 AND numerator IS NOT NULL "
+         "AND abs(value_num - scale * numerator / denominator) > 0.5 * pow(10, -value_decimals) + 1e-9 * abs(value_num)",
+         "'value ' || value_raw || ' does not match numerator / denominator = ' "
+         "|| round(scale * numerator / denominator, 4)"),
+        ("status", 8, "invalid_status", "len(bad_status) > 0",
+         "'unknown status ''' || array_to_string(bad_status, ' ') || ''': use provisional and/or estimated'"),
+        ("note", 9, "too_long", f"length(note) > {MAX_NOTE}", f"'the note is longer than {MAX_NOTE} characters'"),
+        ("indicator", 0, "duplicate_key", "first_row IS NOT NULL AND _row <> first_row",
+         "'the same indicator, area, period and breakdown is also in row ' || first_row"),
+        ("area", 2, "not_assigned",
+         f"indicator_id IS NOT NULL AND area_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM assignment x "
+         f"WHERE x.organisation_id = {int(organisation_id)} AND x.indicator_id = checked.indicator_id "
+         f"AND x.area_id = checked.area_id)",
+         "'your organisation is not assigned to report ''' || indicator_code || ''' for ''' || area_raw || ''''"),
+    ]
+    for d in dims:
+        ok, allowed, raw = _q("ok_" + d), _q("allowed_" + d), _q("dim_" + d)
+        rules.append((d, 4, "unknown_dimension_value", f"{raw} IS NOT NULL AND NOT {ok}",
+                      f"'''' || {raw} || ''' is not a value of {d}'"))
+        rules.append((d, 4, "dimension_not_allowed", f"{raw} IS NOT NULL AND indicator_id IS NOT NULL AND NOT {allowed}",
+                      f"'indicator ''' || indicator_code || ''' has no breakdown by {d}'"))
+    return " UNION ALL ".join(
+        f"SELECT _row, {_lit(col)} AS col, {order} AS ord, {_lit(code)} AS code, {message} AS message "
+        f"FROM checked WHERE {condition}"
+        for col, order, code, condition, message in rules
+    )

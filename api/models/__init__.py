@@ -1,0 +1,38 @@
+"""Tables and schemas; importing this module registers every table on the metadata."""
+
+from sqlmodel import SQLModel
+
+from api.models.agenda import Agenda, Signatory
+from api.models.area import Area
+from api.models.assignment import Assignment
+from api.models.dimension import Dimension, DimensionValue
+from api.models.goal import Goal
+from api.models.indicator import Indicator, IndicatorDimension
+from api.models.observation import Observation, ObservationHistory
+from api.models.organisation import Organisation
+from api.models.submission import RevisionCounter, Submission
+from api.models.target import Target
+from api.models.user import ApiToken, User
+
+metadata = SQLModel.metadata
+
+__all__ = [
+    "Agenda",
+    "ApiToken",
+    "Area",
+    "Assignment",
+    "Dimension",
+    "DimensionValue",
+    "Goal",
+    "Indicator",
+    "IndicatorDimension",
+    "Observation",
+    "ObservationHistory",
+    "Organisation",
+    "RevisionCounter",
+    "Signatory",
+    "Submission",
+    "Target",
+    "User",
+    "metadata",
+]

@@ -1,0 +1,174 @@
+"""Types shared by the models: translated text, enumerations, pagination."""
+
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Annotated, Any, Generic, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from sqlalchemy import JSON, DateTime, TypeDecorator
+
+from indicators.periods import PeriodType
+from indicators.progress import Direction
+
+__all__ = [
+    "Aggregation",
+    "Code",
+    "DimensionCode",
+    "ValueCode",
+    "AreaLevel",
+    "Channel",
+    "Direction",
+    "LANGUAGES",
+    "OrganisationType",
+    "Page",
+    "PeriodType",
+    "Role",
+    "SubmissionKind",
+    "Translated",
+    "TranslatedJSON",
+    "UTCDateTime",
+    "Unit",
+    "utcnow",
+]
+
+LANGUAGES = ("nl", "de", "en")
+
+# Codes appear in URLs, CSV files and breakdown keys: no spaces, commas or colons.
+Code = Annotated[str, StringConstraints(min_length=1, max_length=60, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
+DimensionCode = Annotated[str, StringConstraints(min_length=1, max_length=40, pattern=r"^[a-z][a-z0-9_]*$")]
+ValueCode = Annotated[str, StringConstraints(min_length=1, max_length=40, pattern=r"^[a-z0-9][a-z0-9_-]*$")]
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Translated(BaseModel):
+    """A text in the alliance's languages; at least one must be given."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    nl: str | None = Field(default=None, max_length=2000)
+    de: str | None = Field(default=None, max_length=2000)
+    en: str | None = Field(default=None, max_length=2000)
+
+    @model_validator(mode="after")
+    def _one_language(self) -> "Translated":
+        if not any((self.nl, self.de, self.en)):
+            raise ValueError("give the text in at least one of nl, de, en")
+        return self
+
+    def get(self, language: str) -> str:
+        """The text in ``language``, else English, Dutch or German, in that order."""
+        for lang in (language, "en", "nl", "de"):
+            text = getattr(self, lang, None)
+            if text:
+                return text
+        return ""
+
+
+class TranslatedJSON(TypeDecorator):
+    """Stores a ``Translated`` as a JSON object, reads it back as one."""
+
+    impl = JSON
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Any) -> Any:
+        if isinstance(value, BaseModel):
+            return value.model_dump(exclude_none=True)
+        return value
+
+    def process_result_value(self, value: Any, dialect: Any) -> Any:
+        return None if value is None else Translated.model_validate(value)
+
+
+class UTCDateTime(TypeDecorator):
+    """Timezone-aware UTC timestamps on SQLite (which drops the zone) and PostgreSQL alike."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Any) -> Any:
+        if value is not None and value.tzinfo is None:
+            raise ValueError("naive datetime given; use utcnow()")
+        return value
+
+    def process_result_value(self, value: Any, dialect: Any) -> Any:
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value
+
+
+class Unit(StrEnum):
+    percent = "percent"
+    count = "count"
+    rate_per_1000 = "rate_per_1000"
+    index = "index"
+    euro = "euro"
+
+
+# Multiplier of numerator / denominator for rates, and the valid range, per unit.
+UNIT_SCALE = {Unit.percent: 100.0, Unit.rate_per_1000: 1000.0, Unit.euro: 1.0}
+UNIT_RANGE: dict[Unit, tuple[float | None, float | None]] = {
+    Unit.percent: (0.0, 100.0),
+    Unit.count: (0.0, None),
+    Unit.rate_per_1000: (0.0, 1000.0),
+    Unit.index: (None, None),
+    Unit.euro: (0.0, None),
+}
+
+
+class Aggregation(StrEnum):
+    sum = "sum"  # counts: add up
+    ratio = "ratio"  # rates: sum of numerators over sum of denominators
+    none = "none"  # not aggregatable over areas (indices)
+
+
+class AreaLevel(StrEnum):
+    country = "country"
+    province = "province"
+    region = "region"
+    municipality = "municipality"
+    district = "district"
+    school = "school"
+
+
+class OrganisationType(StrEnum):
+    municipality = "municipality"
+    region = "region"
+    childcare = "childcare"
+    school_board = "school_board"
+    university = "university"
+    foundation = "foundation"
+    state = "state"
+    backbone = "backbone"
+
+
+class Role(StrEnum):
+    admin = "admin"  # backbone staff
+    member = "member"  # reporter of one organisation
+    viewer = "viewer"  # steering group
+
+
+class Channel(StrEnum):
+    form = "form"
+    api = "api"
+    csv = "csv"
+    xlsx = "xlsx"
+    cli = "cli"
+    seed = "seed"
+
+
+class SubmissionKind(StrEnum):
+    observations = "observations"
+    metadata = "metadata"
+
+
+T = TypeVar("T")
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    total: int
+    limit: int
+    offset: int

@@ -1,0 +1,193 @@
+"""The read model: an in-process DuckDB copy of the metadata and current observations.
+
+Before answering, ``sync`` pulls the submissions committed since the last one it
+has seen (revisions are numbered in commit order, see ``api.db``): metadata
+changes reload the small metadata tables, observation submissions upsert just
+the rows they touched. Each process keeps its own copy and stays correct.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+from sqlalchemy import Text, cast, func, select
+from sqlalchemy.sql import ColumnElement
+
+from api.db import Database
+from api.models import (
+    Area,
+    Assignment,
+    Dimension,
+    DimensionValue,
+    Goal,
+    Indicator,
+    IndicatorDimension,
+    Observation,
+    Organisation,
+    Submission,
+    Target,
+)
+from api.models.common import SubmissionKind
+from indicators import periods
+
+_SCHEMA = """
+CREATE TABLE goal (id INTEGER, code VARCHAR, position INTEGER, title VARCHAR, description VARCHAR);
+CREATE TABLE indicator (
+    id INTEGER, code VARCHAR, goal_id INTEGER, position INTEGER, name VARCHAR, definition VARCHAR,
+    unit VARCHAR, direction VARCHAR, period_type VARCHAR, aggregation VARCHAR,
+    suppression_threshold INTEGER, min_value DOUBLE, max_value DOUBLE, source VARCHAR,
+    owner_id INTEGER, published BOOLEAN);
+CREATE TABLE indicator_dimension (indicator_id INTEGER, dimension_id INTEGER);
+CREATE TABLE dimension (id INTEGER, code VARCHAR, name VARCHAR);
+CREATE TABLE dimension_value (id INTEGER, dimension_id INTEGER, code VARCHAR, name VARCHAR, position INTEGER);
+CREATE TABLE area (id INTEGER, code VARCHAR, name VARCHAR, level VARCHAR, parent_id INTEGER);
+CREATE TABLE organisation (id INTEGER, code VARCHAR, name VARCHAR, type VARCHAR);
+CREATE TABLE assignment (id INTEGER, organisation_id INTEGER, indicator_id INTEGER, area_id INTEGER);
+CREATE TABLE target (
+    id INTEGER, indicator_id INTEGER, area_id INTEGER, baseline_period VARCHAR, baseline_value DOUBLE,
+    target_period VARCHAR, target_value DOUBLE);
+CREATE TABLE observation (
+    id BIGINT, indicator_id INTEGER, area_id INTEGER, period VARCHAR, breakdown VARCHAR,
+    value DOUBLE, numerator DOUBLE, denominator DOUBLE,
+    is_provisional BOOLEAN, is_estimated BOOLEAN, is_suppressed BOOLEAN, note VARCHAR,
+    organisation_id INTEGER, submission_id BIGINT);
+CREATE TABLE period (period_type VARCHAR, period VARCHAR, position DOUBLE);
+"""
+
+
+def _text(column: Any) -> ColumnElement[Any]:
+    # JSON columns travel as their text so both SQLite and PostgreSQL hand over a string.
+    return cast(column, Text)
+
+
+_METADATA: dict[str, Sequence[Any]] = {
+    "goal": (Goal.id, Goal.code, Goal.position, _text(Goal.title), _text(Goal.description)),
+    "indicator": (
+        Indicator.id, Indicator.code, Indicator.goal_id, Indicator.position, _text(Indicator.name),
+        _text(Indicator.definition), Indicator.unit, Indicator.direction, Indicator.period_type,
+        Indicator.aggregation, Indicator.suppression_threshold, Indicator.min_value, Indicator.max_value,
+        Indicator.source, Indicator.owner_id, Indicator.published,
+    ),
+    "indicator_dimension": (IndicatorDimension.indicator_id, IndicatorDimension.dimension_id),
+    "dimension": (Dimension.id, Dimension.code, _text(Dimension.name)),
+    "dimension_value": (
+        DimensionValue.id, DimensionValue.dimension_id, DimensionValue.code, _text(DimensionValue.name),
+        DimensionValue.position,
+    ),
+    "area": (Area.id, Area.code, Area.name, Area.level, Area.parent_id),
+    "organisation": (Organisation.id, Organisation.code, Organisation.name, Organisation.type),
+    "assignment": (Assignment.id, Assignment.organisation_id, Assignment.indicator_id, Assignment.area_id),
+    "target": (
+        Target.id, Target.indicator_id, Target.area_id, Target.baseline_period, Target.baseline_value,
+        Target.target_period, Target.target_value,
+    ),
+}
+
+_OBSERVATION = (
+    Observation.id, Observation.indicator_id, Observation.area_id, Observation.period, Observation.breakdown,
+    Observation.value, Observation.numerator, Observation.denominator, Observation.is_provisional,
+    Observation.is_estimated, Observation.is_suppressed, Observation.note, Observation.organisation_id,
+    Observation.submission_id,
+)
+
+_CHUNK = 500  # submission ids per IN list
+
+
+class ReadModel:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+        self._con = duckdb.connect(":memory:")
+        self._con.execute(_SCHEMA)
+        self._lock = threading.Lock()
+        self.revision: int | None = None  # None: nothing loaded yet
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """A fresh cursor on an up-to-date copy; use one per request or thread."""
+        self.sync()
+        return self._con.cursor()
+
+    def sync(self) -> int:
+        """Pull what was committed since the last sync; return the revision now held."""
+        with self._lock, self._db.session() as session:
+            latest = session.exec(select(func.max(Submission.revision))).one()[0] or 0
+            if self.revision is not None and latest <= self.revision:
+                return self.revision
+            if self.revision is None:
+                self._load_metadata(session)
+                self._replace_observations(session.execute(select(*_OBSERVATION)).all(), everything=True)
+            else:
+                new = session.execute(
+                    select(Submission.id, Submission.kind).where(
+                        Submission.revision > self.revision, Submission.revision <= latest
+                    )
+                ).all()
+                if any(kind == SubmissionKind.metadata for _, kind in new):
+                    self._load_metadata(session)
+                ids = [sid for sid, kind in new if kind == SubmissionKind.observations]
+                for start in range(0, len(ids), _CHUNK):
+                    chunk = ids[start : start + _CHUNK]
+                    rows = session.execute(select(*_OBSERVATION).where(Observation.submission_id.in_(chunk))).all()
+                    self._replace_observations(rows)
+            self.revision = latest
+            return latest
+
+    def _load_metadata(self, session: Any) -> None:
+        cur = self._con.cursor()
+        cur.execute("BEGIN")
+        for table, columns in _METADATA.items():
+            cur.execute(f"DELETE FROM {table}")
+            _insert(cur, table, len(columns), session.execute(select(*columns)).all())
+        cur.execute("COMMIT")
+        self._add_periods(cur, "SELECT DISTINCT i.period_type, t.baseline_period FROM target t JOIN indicator i "
+                               "ON i.id = t.indicator_id UNION SELECT DISTINCT i.period_type, t.target_period "
+                               "FROM target t JOIN indicator i ON i.id = t.indicator_id")
+
+    def _replace_observations(self, rows: Sequence[Any], *, everything: bool = False) -> None:
+        cur = self._con.cursor()
+        cur.execute("BEGIN")
+        if everything:
+            cur.execute("DELETE FROM observation")
+        if rows:
+            batch = _arrow(rows, len(_OBSERVATION))
+            cur.register("incoming", batch)
+            if not everything:
+                cur.execute("DELETE FROM observation WHERE id IN (SELECT column00 FROM incoming)")
+            cur.execute("INSERT INTO observation SELECT * FROM incoming")
+            cur.unregister("incoming")
+        cur.execute("COMMIT")
+        self._add_periods(cur, "SELECT DISTINCT i.period_type, o.period FROM observation o "
+                               "JOIN indicator i ON i.id = o.indicator_id")
+
+    def _add_periods(self, cur: duckdb.DuckDBPyConnection, distinct_sql: str) -> None:
+        new = cur.execute(
+            f"SELECT * FROM ({distinct_sql}) d(period_type, period) "
+            "WHERE NOT EXISTS (SELECT 1 FROM period p WHERE p.period_type = d.period_type AND p.period = d.period)"
+        ).fetchall()
+        rows = [(kind, period, _position(period, kind)) for kind, period in new]
+        if rows:
+            cur.executemany("INSERT INTO period VALUES (?, ?, ?)", rows)
+
+
+def _position(period: str, period_type: str) -> float | None:
+    try:
+        return periods.position(period, period_type)
+    except periods.PeriodError:
+        return None
+
+
+def _arrow(rows: Iterable[Sequence[Any]], width: int) -> pa.Table:
+    columns = list(zip(*rows, strict=True)) if rows else [()] * width
+    return pa.table({f"column{i:02d}": list(col) for i, col in enumerate(columns)})
+
+
+def _insert(cur: duckdb.DuckDBPyConnection, table: str, width: int, rows: Sequence[Any]) -> None:
+    if not rows:
+        return
+    batch = _arrow(rows, width)
+    cur.register("incoming", batch)
+    cur.execute(f"INSERT INTO {table} SELECT * FROM incoming")
+    cur.unregister("incoming")

@@ -1,0 +1,26 @@
+"""The JSON API under /api/v1: thin routes over the services."""
+
+from fastapi import APIRouter
+
+from api.routes import (
+    agenda,
+    areas,
+    assignments,
+    auth,
+    dimensions,
+    goals,
+    health,
+    indicators,
+    observations,
+    organisations,
+    progress,
+    submissions,
+    targets,
+)
+
+api_router = APIRouter(prefix="/api/v1")
+for module in (
+    health, auth, agenda, goals, indicators, dimensions, areas, organisations,
+    assignments, targets, observations, progress, submissions,
+):
+    api_router.include_router(module.router)

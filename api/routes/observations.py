@@ -1,0 +1,53 @@
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from api.deps import BackboneDep, OptionalUser, PageDep, ReadModelDep, ReporterUser, SessionDep
+from api.errors import Invalid, error_responses
+from api.models.common import Page
+from api.models.observation import ObservationBatch, ObservationPublic, WriteSummary
+from api.services import observations as service
+
+router = APIRouter(prefix="/observations", tags=["observations"])
+
+Code = Annotated[str | None, Query(max_length=60)]
+
+
+@router.get("", responses=error_responses(401, 422))
+def list_observations(
+    read_model: ReadModelDep,
+    principal: OptionalUser,
+    page: PageDep,
+    indicator: Code = None,
+    area: Code = None,
+    period: Annotated[str | None, Query(max_length=16, examples=["2023", "2023/24"])] = None,
+    breakdown: Annotated[
+        str | None, Query(max_length=200, description="'total', a dimension ('ses') or values ('ses:low')")
+    ] = None,
+) -> Page[ObservationPublic]:
+    """Current values; small counts are suppressed unless the caller reported them or is admin."""
+    return service.list_observations(
+        read_model=read_model, principal=principal, limit=page.limit, offset=page.offset,
+        indicator=indicator, area=area, period=period, breakdown=breakdown,
+    )
+
+
+@router.put("", responses=error_responses(401, 403, 409, 422))
+def put_observations(
+    batch: ObservationBatch,
+    session: SessionDep,
+    read_model: ReadModelDep,
+    principal: ReporterUser,
+    backbone: BackboneDep,
+    dry_run: bool = False,
+) -> WriteSummary:
+    """Write a batch of values for the caller's organisation: all of them, or none with every error listed."""
+    if len(batch.observations) > backbone.settings.max_batch_rows:
+        raise Invalid(
+            f"At most {backbone.settings.max_batch_rows} values per batch; upload a CSV file for more",
+            code="batch_too_large",
+        )
+    return service.submit_batch(
+        session=session, read_model=read_model, principal=principal, batch=batch,
+        max_errors=backbone.settings.max_error_count, dry_run=dry_run,
+    )

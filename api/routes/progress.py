@@ -1,0 +1,24 @@
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from api.deps import OptionalUser, PageDep, ReadModelDep
+from api.errors import error_responses
+from api.models.common import Page
+from api.services import progress as service
+
+router = APIRouter(prefix="/progress", tags=["progress"])
+
+
+@router.get("", responses=error_responses(401, 404, 422))
+def get_progress(
+    read_model: ReadModelDep,
+    principal: OptionalUser,
+    page: PageDep,
+    goal: Annotated[str | None, Query(max_length=60, description="goal code")] = None,
+    area: Annotated[str | None, Query(max_length=60, description="area code")] = None,
+) -> Page[service.GoalAreaProgress]:
+    """Per goal and area: each indicator's latest value, baseline, target, progress and status."""
+    return service.progress(
+        read_model=read_model, principal=principal, limit=page.limit, offset=page.offset, goal=goal, area=area
+    )

@@ -1,0 +1,223 @@
+"""Loading ``seed_data/`` into an empty database with bulk statements.
+
+Metadata goes in one transaction; then each reporting organisation's observations
+go through the same ingestion pipeline as an upload, one submission each.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import bindparam, insert, select, update
+from sqlmodel import Session
+
+from api.db import Database
+from api.ingest.pipeline import Staged, ingest, stage_rows
+from api.ingest.write import Origin
+from api.models import (
+    Agenda,
+    Area,
+    Assignment,
+    Dimension,
+    DimensionValue,
+    Goal,
+    Indicator,
+    IndicatorDimension,
+    Organisation,
+    Signatory,
+    Target,
+    User,
+)
+from api.models.common import LANGUAGES, Channel
+from api.readmodel import ReadModel
+from api.security import hash_password
+from api.services.common import record_change
+from indicators import periods
+
+SEED_DIR = Path(__file__).resolve().parent.parent / "seed_data"
+
+
+@dataclass
+class SeedReport:
+    organisations: int
+    areas: int
+    indicators: int
+    users: int
+    observations: int
+    submissions: int
+
+
+def _read(directory: Path, name: str) -> list[dict[str, str]]:
+    with (directory / name).open(encoding="utf-8", newline="") as handle:
+        return [{k: (v or "").strip() for k, v in row.items()} for row in csv.DictReader(handle)]
+
+
+def _translated(row: dict[str, str], prefix: str) -> dict[str, str] | None:
+    texts = {lang: row[f"{prefix}_{lang}"] for lang in LANGUAGES if row.get(f"{prefix}_{lang}")}
+    return texts or None
+
+
+def _ids(session: Session, model: type) -> dict[str, int]:
+    return dict(session.execute(select(model.code, model.id)).all())
+
+
+def load_metadata(session: Session, directory: Path, *, demo_users: bool) -> tuple[int, int, int, int]:
+    """Organisations, areas, agenda, goals, dimensions, indicators, assignments, targets and users."""
+    organisations = _read(directory, "organisations.csv")
+    session.execute(insert(Organisation), [{"code": o["code"], "name": o["name"], "type": o["type"]} for o in organisations])
+    org = _ids(session, Organisation)
+
+    areas = _read(directory, "areas.csv")
+    session.execute(insert(Area), [{"code": a["code"], "name": a["name"], "level": a["level"]} for a in areas])
+    area = _ids(session, Area)
+    session.execute(
+        update(Area.__table__).where(Area.__table__.c.id == bindparam("area_id")).values(parent_id=bindparam("parent_id")),
+        [{"area_id": area[a["code"]], "parent_id": area[a["parent"]]} for a in areas if a["parent"]],
+    )
+
+    (agenda_row,) = _read(directory, "agenda.csv")
+    session.execute(
+        insert(Agenda),
+        [{
+            "code": agenda_row["code"],
+            "name": _translated(agenda_row, "name"),
+            "vision": _translated(agenda_row, "vision"),
+            "problem": _translated(agenda_row, "problem"),
+            "start_date": dt.date.fromisoformat(agenda_row["start_date"]) if agenda_row["start_date"] else None,
+        }],
+    )
+    agenda_id = session.execute(select(Agenda.id)).scalar_one()
+    session.execute(
+        insert(Signatory),
+        [
+            {"agenda_id": agenda_id, "organisation_id": org[o["code"]], "signed_on": dt.date.fromisoformat(o["signed_on"])}
+            for o in organisations
+            if o["signed_on"]
+        ],
+    )
+    session.execute(
+        insert(Goal),
+        [
+            {
+                "code": g["code"], "agenda_id": agenda_id, "position": int(g["position"]),
+                "title": _translated(g, "title"), "description": _translated(g, "description"),
+            }
+            for g in _read(directory, "goals.csv")
+        ],
+    )
+    goal = _ids(session, Goal)
+
+    dimension_rows = _read(directory, "dimensions.csv")
+    dimensions = {r["dimension"]: _translated(r, "dimension_name") for r in dimension_rows}
+    session.execute(insert(Dimension), [{"code": code, "name": name} for code, name in dimensions.items()])
+    dimension = _ids(session, Dimension)
+    session.execute(
+        insert(DimensionValue),
+        [
+            {"dimension_id": dimension[r["dimension"]], "code": r["value"],
+             "name": _translated(r, "value_name"), "position": int(r["position"])}
+            for r in dimension_rows
+        ],
+    )
+
+    indicators = _read(directory, "indicators.csv")
+    session.execute(
+        insert(Indicator),
+        [
+            {
+                "code": i["code"], "goal_id": goal[i["goal"]], "position": int(i["position"]),
+                "name": _translated(i, "name"), "definition": _translated(i, "definition"),
+                "unit": i["unit"], "direction": i["direction"], "period_type": i["period_type"],
+                "aggregation": i["aggregation"], "suppression_threshold": int(i["suppression_threshold"] or 0),
+                "min_value": float(i["min_value"]) if i["min_value"] else None,
+                "max_value": float(i["max_value"]) if i["max_value"] else None,
+                "source": i["source"] or None, "owner_id": org.get(i["owner"]),
+                "published": i["published"].lower() == "true",
+            }
+            for i in indicators
+        ],
+    )
+    indicator = _ids(session, Indicator)
+    links = [
+        {"indicator_id": indicator[i["code"]], "dimension_id": dimension[d]} for i in indicators for d in i["dimensions"].split()
+    ]
+    if links:
+        session.execute(insert(IndicatorDimension), links)
+    session.execute(
+        insert(Assignment),
+        [
+            {"organisation_id": org[a["organisation"]], "indicator_id": indicator[a["indicator"]], "area_id": area[a["area"]]}
+            for a in _read(directory, "assignments.csv")
+        ],
+    )
+    period_type = {i["code"]: i["period_type"] for i in indicators}
+    session.execute(
+        insert(Target),
+        [
+            {
+                "indicator_id": indicator[t["indicator"]], "area_id": area[t["area"]] if t["area"] else None,
+                "baseline_period": periods.normalize(t["baseline_period"], period_type[t["indicator"]]),
+                "baseline_value": float(t["baseline_value"]),
+                "target_period": periods.normalize(t["target_period"], period_type[t["indicator"]]),
+                "target_value": float(t["target_value"]),
+            }
+            for t in _read(directory, "targets.csv")
+        ],
+    )
+    users = _read(directory, "users.csv") if demo_users else []
+    if users:
+        # Demo only: the contract's well-known passwords, demo-<username>.
+        session.execute(
+            insert(User),
+            [
+                {
+                    "username": u["username"], "full_name": u["full_name"], "role": u["role"],
+                    "organisation_id": org[u["organisation"]], "password_hash": hash_password(f"demo-{u['username']}"),
+                    "is_active": True, "created_at": dt.datetime.now(dt.UTC),
+                }
+                for u in users
+            ],
+        )
+    record_change(session, None, f"seed data loaded from {directory.name}", channel=Channel.seed)
+    return len(organisations), len(areas), len(indicators), len(users)
+
+
+def load_observations(db: Database, read_model: ReadModel, directory: Path, *, max_errors: int = 1000) -> tuple[int, int]:
+    """Each organisation's rows of ``observations.csv`` through the ingestion pipeline."""
+    assigned = {(a["indicator"], a["area"]): a["organisation"] for a in _read(directory, "assignments.csv")}
+    with (directory / "observations.csv").open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        dimensions = [c for c in reader.fieldnames or [] if c not in {"indicator", "area", "period", "value", "numerator", "denominator", "status", "note"}]
+        by_organisation: dict[str, list[dict[str, str | None]]] = defaultdict(list)
+        for number, row in enumerate(reader, start=2):
+            by_organisation[assigned[(row["indicator"], row["area"])]].append({**row, "_row": number})
+    with db.session() as session:
+        org = _ids(session, Organisation)
+    rows = submissions = 0
+    for code, batch in sorted(by_organisation.items()):
+        def stage(cur, batch=batch):  # noqa: ANN001, ANN202
+            stage_rows(cur, batch, dimensions)
+            return Staged(dimensions=dimensions, locate=lambda row, column: {"row": row, "column": column})
+
+        with db.transaction() as session:
+            summary = ingest(
+                session=session, read_model=read_model, stage=stage,
+                origin=Origin(organisation_id=org[code], user_id=None, channel=Channel.seed, file_name="observations.csv"),
+                max_errors=max_errors,
+            )
+        rows += summary.rows
+        submissions += summary.submission is not None
+    return rows, submissions
+
+
+def load_seed(db: Database, directory: Path = SEED_DIR, *, demo_users: bool = True) -> SeedReport:
+    """Load the whole seed directory into an empty, migrated database."""
+    with db.transaction() as session:
+        organisations, areas, indicators, users = load_metadata(session, directory, demo_users=demo_users)
+    read_model = ReadModel(db)
+    observations, submissions = load_observations(db, read_model, directory)
+    return SeedReport(organisations, areas, indicators, users, observations, submissions)

@@ -1,0 +1,81 @@
+"""The common agenda and its signatories."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, delete, select
+
+from api.errors import NotFound
+from api.models import Agenda, Goal, Organisation, Signatory
+from api.models.agenda import AgendaPublic, AgendaPut, AgendaUpdate, SignatoryIn, SignatoryPublic
+from api.services.auth import Principal
+from api.services.common import apply_changes, ids_by_code, record_change
+
+
+def _current(session: Session) -> Agenda | None:
+    return session.exec(select(Agenda).order_by(Agenda.id)).first()
+
+
+def get_agenda(*, session: Session) -> AgendaPublic:
+    """The agenda with its signatories, in order of signing."""
+    agenda = _current(session)
+    if agenda is None:
+        raise NotFound("No agenda has been set up yet")
+    rows = session.exec(
+        select(Signatory, Organisation)
+        .join(Organisation, Organisation.id == Signatory.organisation_id)
+        .where(Signatory.agenda_id == agenda.id)
+        .order_by(Signatory.signed_on, Organisation.code)
+    ).all()
+    signatories = [SignatoryPublic(organisation=o.code, name=o.name, signed_on=s.signed_on) for s, o in rows]
+    return AgendaPublic(
+        code=agenda.code,
+        name=agenda.name,
+        vision=agenda.vision,
+        problem=agenda.problem,
+        start_date=agenda.start_date,
+        signatories=signatories,
+    )
+
+
+def _set_signatories(session: Session, agenda: Agenda, signatories: list[SignatoryIn]) -> None:
+    ids = ids_by_code(session, Organisation, [s.organisation for s in signatories], "organisation")
+    session.exec(delete(Signatory).where(Signatory.agenda_id == agenda.id))
+    for item in {s.organisation: s for s in signatories}.values():
+        session.add(Signatory(agenda_id=agenda.id, organisation_id=ids[item.organisation], signed_on=item.signed_on))
+
+
+def put_agenda(*, session: Session, actor: Principal, data: AgendaPut) -> AgendaPublic:
+    """Create the agenda, or replace it entirely."""
+    agenda = _current(session)
+    fields = data.model_dump(exclude={"signatories"})
+    if agenda is None:
+        agenda = Agenda(**fields)
+        session.add(agenda)
+        session.flush()
+        # Goals made before the agenda existed belong to it.
+        for goal in session.exec(select(Goal).where(Goal.agenda_id.is_(None))).all():
+            goal.agenda_id = agenda.id
+            session.add(goal)
+    else:
+        apply_changes(agenda, fields)
+        session.add(agenda)
+    _set_signatories(session, agenda, data.signatories)
+    record_change(session, actor, "agenda replaced")
+    session.flush()
+    return get_agenda(session=session)
+
+
+def update_agenda(*, session: Session, actor: Principal, data: AgendaUpdate) -> AgendaPublic:
+    """Change some fields of the agenda."""
+    agenda = _current(session)
+    if agenda is None:
+        raise NotFound("No agenda has been set up yet; create it with PUT")
+    changed = apply_changes(agenda, data.model_dump(exclude_unset=True, exclude={"signatories"}))
+    if data.signatories is not None:
+        _set_signatories(session, agenda, data.signatories)
+        changed.append("signatories")
+    if changed:
+        session.add(agenda)
+        record_change(session, actor, f"agenda updated: {', '.join(changed)}")
+        session.flush()
+    return get_agenda(session=session)

@@ -1,0 +1,74 @@
+"""Helpers shared by the services: lookups by code, paging, recording metadata changes."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+from sqlalchemy import func
+from sqlmodel import Session, SQLModel, select
+from sqlmodel.sql.expression import SelectOfScalar
+
+from api.db import track_submission
+from api.errors import NotFound
+from api.models import Submission
+from api.models.common import Channel, SubmissionKind
+from api.services.auth import Principal
+
+M = TypeVar("M", bound=SQLModel)
+
+
+def get_by_code(session: Session, model: type[M], code: str, what: str) -> M:
+    """The row of ``model`` with this code, else 404 naming what was looked for."""
+    row = session.exec(select(model).where(model.code == code)).first()  # type: ignore[attr-defined]
+    if row is None:
+        raise NotFound(f"No {what} with code '{code}'")
+    return row
+
+
+def ids_by_code(session: Session, model: type[SQLModel], codes: list[str], what: str) -> dict[str, int]:
+    """Map codes to ids, 404 for the first unknown code."""
+    rows = session.exec(select(model.code, model.id).where(model.code.in_(codes))).all()  # type: ignore[attr-defined]
+    found = dict(rows)
+    for code in codes:
+        if code not in found:
+            raise NotFound(f"No {what} with code '{code}'")
+    return found
+
+
+def page_of(session: Session, statement: SelectOfScalar[Any], limit: int, offset: int) -> tuple[list[Any], int]:
+    total = session.exec(select(func.count()).select_from(statement.order_by(None).subquery())).one()
+    return list(session.exec(statement.limit(limit).offset(offset)).all()), total
+
+
+def record_change(session: Session, actor: Principal | None, summary: str, *, channel: Channel = Channel.api) -> Submission:
+    """Record a metadata change as a submission, so the read models reload the metadata."""
+    submission = Submission(
+        kind=SubmissionKind.metadata,
+        channel=channel,
+        organisation_id=actor.organisation_id if actor else None,
+        user_id=actor.user_id if actor else None,
+        summary=summary[:500],
+    )
+    session.add(submission)
+    track_submission(session, submission)
+    return submission
+
+
+def apply_changes(row: SQLModel, changes: dict[str, Any]) -> list[str]:
+    """Set the given fields on ``row``; return the names of those that changed."""
+    changed = []
+    for name, value in changes.items():
+        if _plain(getattr(row, name)) != _plain(value):
+            setattr(row, name, value)
+            changed.append(name)
+    return changed
+
+
+def _plain(value: Any) -> Any:
+    # Translated texts arrive as models or dicts; compare them by their given languages.
+    if isinstance(value, BaseModel):
+        value = value.model_dump()
+    if isinstance(value, dict):
+        return {key: item for key, item in value.items() if item is not None}
+    return value

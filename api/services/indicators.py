@@ -1,0 +1,115 @@
+"""Indicators: list, read, create and update (admin)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from sqlmodel import Session, delete, select
+
+from api.errors import Conflict, Invalid, NotFound
+from api.models import Dimension, Goal, Indicator, IndicatorDimension, Organisation
+from api.models.common import Aggregation, Page, Unit
+from api.models.indicator import IndicatorCreate, IndicatorPublic, IndicatorUpdate, check_rules
+from api.services.auth import Principal
+from api.services.common import apply_changes, get_by_code, ids_by_code, page_of, record_change
+
+
+def _dimension_codes(session: Session, indicator_ids: list[int]) -> dict[int, list[str]]:
+    rows = session.exec(
+        select(IndicatorDimension.indicator_id, Dimension.code)
+        .join(Dimension, Dimension.id == IndicatorDimension.dimension_id)
+        .where(IndicatorDimension.indicator_id.in_(indicator_ids))
+        .order_by(Dimension.code)
+    ).all()
+    codes: dict[int, list[str]] = defaultdict(list)
+    for indicator_id, code in rows:
+        codes[indicator_id].append(code)
+    return codes
+
+
+def _publics(session: Session, rows: list[tuple[Indicator, str, str | None]]) -> list[IndicatorPublic]:
+    dimensions = _dimension_codes(session, [ind.id for ind, _, _ in rows])
+    return [
+        IndicatorPublic.model_validate(ind, update={"goal": goal, "owner": owner, "dimensions": dimensions[ind.id]})
+        for ind, goal, owner in rows
+    ]
+
+
+def _select():
+    return (
+        select(Indicator, Goal.code, Organisation.code)
+        .join(Goal, Goal.id == Indicator.goal_id)
+        .outerjoin(Organisation, Organisation.id == Indicator.owner_id)
+    )
+
+
+def list_indicators(
+    *, session: Session, limit: int, offset: int, goal: str | None = None, published_only: bool = False
+) -> Page[IndicatorPublic]:
+    """Indicators in agenda order, optionally of one goal; anonymous callers see published ones only."""
+    statement = _select().order_by(Goal.position, Indicator.position, Indicator.code)
+    if goal is not None:
+        statement = statement.where(Goal.code == goal)
+    if published_only:
+        statement = statement.where(Indicator.published)
+    rows, total = page_of(session, statement, limit, offset)
+    return Page(items=_publics(session, rows), total=total, limit=limit, offset=offset)
+
+
+def get_indicator(*, session: Session, code: str, published_only: bool = False) -> IndicatorPublic:
+    """One indicator by code."""
+    row = session.exec(_select().where(Indicator.code == code)).first()
+    if row is None or (published_only and not row[0].published):
+        raise NotFound(f"No indicator with code '{code}'")
+    return _publics(session, [row])[0]
+
+
+def _set_dimensions(session: Session, indicator: Indicator, codes: list[str]) -> None:
+    ids = ids_by_code(session, Dimension, codes, "dimension")
+    session.exec(delete(IndicatorDimension).where(IndicatorDimension.indicator_id == indicator.id))
+    for code in dict.fromkeys(codes):
+        session.add(IndicatorDimension(indicator_id=indicator.id, dimension_id=ids[code]))
+
+
+def create_indicator(*, session: Session, actor: Principal, data: IndicatorCreate) -> IndicatorPublic:
+    """Add an indicator to a goal."""
+    if session.exec(select(Indicator).where(Indicator.code == data.code)).first():
+        raise Conflict(f"An indicator with code '{data.code}' already exists", code="duplicate_code")
+    goal = get_by_code(session, Goal, data.goal, "goal")
+    owner = get_by_code(session, Organisation, data.owner, "organisation") if data.owner else None
+    indicator = Indicator.model_validate(
+        data.model_dump(exclude={"goal", "owner", "dimensions", "code"}),
+        update={"code": data.code, "goal_id": goal.id, "owner_id": owner.id if owner else None},
+    )
+    session.add(indicator)
+    session.flush()
+    _set_dimensions(session, indicator, data.dimensions)
+    record_change(session, actor, f"indicator {data.code} created")
+    session.flush()
+    return get_indicator(session=session, code=data.code)
+
+
+def update_indicator(*, session: Session, actor: Principal, code: str, data: IndicatorUpdate) -> IndicatorPublic:
+    """Change an indicator; its period type is fixed once created, as observations depend on it."""
+    indicator = get_by_code(session, Indicator, code, "indicator")
+    changes = data.model_dump(exclude_unset=True, exclude={"goal", "owner", "dimensions"})
+    for required in ("name", "unit", "direction", "aggregation", "suppression_threshold", "published", "position"):
+        if changes.get(required, ...) is None:
+            raise Invalid(f"'{required}' cannot be empty", code="required")
+    if data.goal is not None:
+        changes["goal_id"] = get_by_code(session, Goal, data.goal, "goal").id
+    if "owner" in data.model_fields_set:
+        changes["owner_id"] = get_by_code(session, Organisation, data.owner, "organisation").id if data.owner else None
+    try:
+        check_rules(Unit(changes.get("unit", indicator.unit)), Aggregation(changes.get("aggregation", indicator.aggregation)))
+    except ValueError as exc:
+        raise Invalid(str(exc), code="inconsistent_indicator") from exc
+    changed = apply_changes(indicator, changes)
+    if data.dimensions is not None:
+        _set_dimensions(session, indicator, data.dimensions)
+        changed.append("dimensions")
+    if changed:
+        session.add(indicator)
+        record_change(session, actor, f"indicator {code} updated: {', '.join(changed)}")
+        session.flush()
+    return get_indicator(session=session, code=code)

@@ -1,0 +1,157 @@
+"""Observations: reading them (with suppression by role) and writing JSON batches."""
+
+from __future__ import annotations
+
+import duckdb
+from sqlmodel import Session
+
+from api.errors import Invalid
+from api.ingest.pipeline import STAGED_COLUMNS, Staged, ingest, stage_rows
+from api.ingest.validate import Locate, Problem
+from api.ingest.write import Origin
+from api.models.common import Aggregation, Channel, Page, Role
+from api.models.observation import ObservationBatch, ObservationPublic, WriteSummary, parse_breakdown
+from api.readmodel import ReadModel
+from api.services.auth import Principal
+from indicators.suppression import needs_suppression
+
+
+def may_see_raw(principal: Principal | None, organisation_id: int) -> bool:
+    """Admins see every raw value, members their own organisation's; others see suppressed values."""
+    if principal is None:
+        return False
+    return principal.role is Role.admin or (principal.role is Role.member and principal.organisation_id == organisation_id)
+
+
+def breakdown_filter(breakdown: str | None) -> tuple[str, list[str]]:
+    """SQL condition for ``breakdown=``: ``total``, a dimension (``ses``) or values (``ses:low,gender:girl``)."""
+    if breakdown is None or breakdown == "":
+        return "", []
+    text = breakdown.strip().lower()
+    if text == "total":
+        return " AND o.breakdown = ''", []
+    if ":" in text:
+        parts = {}
+        for part in text.split(","):
+            dim, _, value = part.partition(":")
+            if not dim.strip() or not value.strip():
+                raise Invalid(f"breakdown '{breakdown}' must look like ses:low", code="invalid_breakdown")
+            parts[dim.strip()] = value.strip()
+        return " AND o.breakdown = ?", [",".join(f"{d}:{v}" for d, v in sorted(parts.items()))]
+    return " AND o.breakdown LIKE ? AND o.breakdown NOT LIKE '%,%'", [text + ":%"]
+
+
+def _code_filter(cur: duckdb.DuckDBPyConnection, table: str, code: str | None, field: str) -> tuple[str, list[int]]:
+    if code is None:
+        return "", []
+    row = cur.execute(f"SELECT id FROM {table} WHERE code = ?", [code]).fetchone()
+    if row is None:
+        raise Invalid(f"No {table} with code '{code}'", code=f"unknown_{table}")
+    return f" AND o.{field} = ?", [row[0]]
+
+
+def list_observations(
+    *,
+    read_model: ReadModel,
+    principal: Principal | None,
+    limit: int,
+    offset: int,
+    indicator: str | None = None,
+    area: str | None = None,
+    period: str | None = None,
+    breakdown: str | None = None,
+) -> Page[ObservationPublic]:
+    """Current observations, filtered; small counts suppressed for callers who may not see them."""
+    cur = read_model.cursor()
+    try:
+        where, params = " WHERE true", []
+        for sql, args in (
+            _code_filter(cur, "indicator", indicator, "indicator_id"),
+            _code_filter(cur, "area", area, "area_id"),
+            ((" AND o.period = ?", [period.strip()]) if period else ("", [])),
+            breakdown_filter(breakdown),
+        ):
+            where += sql
+            params += args
+        if principal is None:
+            where += " AND i.published"
+        base = (
+            "FROM observation o JOIN indicator i ON i.id = o.indicator_id JOIN area a ON a.id = o.area_id "
+            f"JOIN organisation org ON org.id = o.organisation_id {where}"
+        )
+        total = cur.execute(f"SELECT count(*) {base}", params).fetchone()[0]
+        rows = cur.execute(
+            f"""SELECT o.id, i.code, a.code, o.period, o.breakdown, o.value, o.numerator, o.denominator,
+                       o.is_provisional, o.is_estimated, o.is_suppressed, o.note, org.code, o.submission_id,
+                       o.organisation_id, i.aggregation, i.suppression_threshold
+                {base} ORDER BY i.code, a.code, o.period, o.breakdown LIMIT ? OFFSET ?""",
+            [*params, limit, offset],
+        ).fetchall()
+    finally:
+        cur.close()
+    items = []
+    for (oid, ind, area_code, per, key, value, num, den, prov, est, supp, note, org, sub, org_id, agg, thr) in rows:
+        hide = not may_see_raw(principal, org_id) and needs_suppression(
+            value=value, denominator=den, is_rate=agg == Aggregation.ratio, threshold=thr
+        )
+        items.append(
+            ObservationPublic(
+                id=oid, indicator=ind, area=area_code, period=per, breakdown=parse_breakdown(key),
+                value=None if hide else value, numerator=None if hide else num, denominator=None if hide else den,
+                provisional=prov, estimated=est, suppressed=supp or hide, note=note, organisation=org, submission=sub,
+            )
+        )
+    return Page(items=items, total=total, limit=limit, offset=offset)
+
+
+def _json_stage(batch: ObservationBatch, known_dimensions: set[str]) -> tuple[list[dict[str, str | None]], list[str], list[Problem]]:
+    rows, problems, dims = [], [], set()
+    for index, item in enumerate(batch.observations):
+        row: dict[str, str | None] = {
+            "_row": index,
+            "indicator": item.indicator,
+            "area": item.area,
+            "period": item.period,
+            "value": "x" if item.suppressed else (None if item.value is None else repr(item.value)),
+            "numerator": None if item.numerator is None else repr(item.numerator),
+            "denominator": None if item.denominator is None else repr(item.denominator),
+            "status": " ".join(s for s, on in (("provisional", item.provisional), ("estimated", item.estimated)) if on),
+            "note": item.note,
+        }
+        if item.suppressed and item.value is not None:
+            problems.append(Problem(index, "value", "inconsistent_suppression", "a suppressed value must be empty"))
+        for dim, value in item.breakdown.items():
+            if dim not in known_dimensions:
+                problems.append(Problem(index, dim, "unknown_dimension", f"unknown breakdown dimension '{dim}'"))
+                continue
+            dims.add(dim)
+            row[dim] = value
+        rows.append(row)
+    return rows, sorted(dims), problems
+
+
+# The JSON field a problem in a staged column points at (flags are staged as 'status').
+_JSON_FIELDS = {"status": "provisional"}
+
+
+def submit_batch(
+    *, session: Session, read_model: ReadModel, principal: Principal, batch: ObservationBatch,
+    max_errors: int, dry_run: bool = False,
+) -> WriteSummary:
+    """Write a member's JSON batch for its own organisation: all values or none."""
+    def stage(cur: duckdb.DuckDBPyConnection) -> Staged:
+        known = {code for (code,) in cur.execute("SELECT code FROM dimension").fetchall()}
+        rows, dims, problems = _json_stage(batch, known)
+        stage_rows(cur, rows, dims)
+        return Staged(dimensions=dims, locate=_locate(known), problems=problems)
+
+    origin = Origin(organisation_id=principal.organisation_id, user_id=principal.user_id, channel=Channel.api)
+    return ingest(session=session, read_model=read_model, stage=stage, origin=origin, max_errors=max_errors, dry_run=dry_run)
+
+
+def _locate(dimensions: set[str]) -> Locate:
+    def locate(row: int, column: str) -> dict[str, object]:
+        name = _JSON_FIELDS.get(column, column) if column in STAGED_COLUMNS else f"breakdown.{column}"
+        return {"field": f"body.observations.{row}.{name}"}
+
+    return locate

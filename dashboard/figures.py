@@ -1,0 +1,40 @@
+"""Figures built by pure functions: data in, Plotly figure out; tested without a browser."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import plotly.graph_objects as go
+
+STATUS_COLOURS = {"on_track": "#1b7f3b", "off_track": "#c0392b", "no_data": "#9e9e9e"}
+STATUS_NAMES = {"on_track": "On track", "off_track": "Off track", "no_data": "No data"}
+
+
+def progress_figure(groups: Sequence[Any], language: str = "en") -> go.Figure:
+    """Horizontal bars: share of the gap closed per indicator, grouped by goal, coloured by status."""
+    figure = go.Figure()
+    for status, colour in STATUS_COLOURS.items():
+        labels, shares, texts = [], [], []
+        for group in groups:
+            for item in group.indicators:
+                if item.status.value != status:
+                    continue
+                labels.append(f"{group.goal.title.get(language)} · {item.name.get(language)}")
+                shares.append(item.progress or 0.0)
+                texts.append("no data" if item.progress is None else f"{item.progress:.0%}")
+        figure.add_trace(
+            go.Bar(
+                x=shares, y=labels, orientation="h", name=STATUS_NAMES[status],
+                marker_color=colour, text=texts, textposition="auto",
+            )
+        )
+    figure.update_layout(
+        barmode="overlay",
+        xaxis={"range": [0, 1], "tickformat": ".0%", "title": "share of the gap closed"},
+        yaxis={"autorange": "reversed"},
+        height=max(320, 28 * sum(len(g.indicators) for g in groups) + 120),
+        margin={"l": 20, "r": 20, "t": 30, "b": 40},
+        legend={"orientation": "h", "y": 1.05},
+    )
+    return figure

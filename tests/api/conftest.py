@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.config import Settings
+from api.db import Database
+from api.main import create_app
+from tests.conftest import login
+from tests.factories import PASSWORD, small_world
+
+
+@pytest.fixture
+def world(settings: Settings, db: Database) -> Iterator[TestClient]:
+    """A client on the small world of tests.factories (two cities, staff, a viewer)."""
+    small_world(db)
+    with TestClient(create_app(settings)) as client:
+        yield client
+
+
+@pytest.fixture
+def as_user(world: TestClient):  # noqa: ANN201
+    """Headers of a logged-in user of the small world: as_user('alice')."""
+    cache: dict[str, dict[str, str]] = {}
+
+    def headers(username: str) -> dict[str, str]:
+        if username not in cache:
+            cache[username] = login(world, username, PASSWORD)
+        return cache[username]
+
+    return headers
