@@ -1,5 +1,5 @@
 # The two commands of the README: `make demo` and `make test`.
-# Both set up a virtual environment from requirements.lock first (only when it changed).
+# Both set up a virtual environment from requirements-dev.lock first (only when it changed).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -15,17 +15,19 @@ test: $(STAMP)
 
 setup: $(STAMP)
 
-$(STAMP): requirements.lock pyproject.toml
+$(STAMP): requirements-dev.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Backbone needs Python 3.11 or later")'
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet -r requirements-dev.lock
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
-# Regenerate the lock file after changing dependencies in pyproject.toml.
+# Regenerate the lock files after changing dependencies in pyproject.toml:
+# requirements.lock for running (the Docker image), requirements-dev.lock for tests, same versions.
 lock: $(STAMP)
 	$(BIN)/python -m pip install --quiet uv
-	$(BIN)/uv pip compile pyproject.toml --extra dev --universal --python-version 3.11 -o requirements.lock
+	$(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 -o requirements.lock
+	$(BIN)/uv pip compile pyproject.toml --extra dev --universal --python-version 3.11 -c requirements.lock -o requirements-dev.lock
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

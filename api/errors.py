@@ -14,7 +14,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 log = logging.getLogger(__name__)
@@ -177,7 +177,10 @@ async def _on_database_error(request: Request, exc: Exception) -> JSONResponse:
         error.retryable = True
         error.headers = {"Retry-After": "1"}
         return error_response(error)
-    if isinstance(exc, OperationalError | DBAPIError) and _is_lock_or_serialization(exc):
+    if isinstance(exc, DataError):
+        # E.g. a NUL character, which PostgreSQL cannot store in text.
+        return error_response(Invalid("The request contains text or numbers that cannot be stored", code="invalid_data"))
+    if _is_lock_or_serialization(exc):
         return error_response(Busy())
     return await _on_unexpected(request, exc)
 

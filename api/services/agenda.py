@@ -24,7 +24,7 @@ def get_agenda(*, session: Session) -> AgendaPublic:
         select(Signatory, Organisation)
         .join(Organisation, Organisation.id == Signatory.organisation_id)
         .where(Signatory.agenda_id == agenda.id)
-        .order_by(Signatory.signed_on, Organisation.code)
+        .order_by(Signatory.signed_on.nulls_last(), Organisation.code)
     ).all()
     signatories = [SignatoryPublic(organisation=o.code, name=o.name, signed_on=s.signed_on) for s, o in rows]
     return AgendaPublic(

@@ -1,0 +1,62 @@
+"""Progress per goal and area from the read model; writes show up in the next read."""
+
+from __future__ import annotations
+
+from tests.api.test_observations import put, value
+
+
+def indicators_of(client, headers=None, **params):  # noqa: ANN001, ANN201
+    body = client.get("/api/v1/progress", params=params, headers=headers or {}).json()
+    return {i["code"]: i for group in body["items"] for i in group["indicators"]}
+
+
+def test_no_data_before_anything_is_reported(world):
+    found = indicators_of(world, area="A1")
+    assert found["rate"]["status"] == "no_data" and found["rate"]["latest"] is None
+    assert found["rate"]["baseline"] == {"period": "2015", "value": 50.0}
+    assert found["rate"]["target"] == {"period": "2025", "value": 70.0}
+    assert "hidden" not in found  # unpublished, anonymous caller
+
+
+def test_status_against_the_linear_trajectory(world, as_user):
+    # Trajectory 50 (2015) -> 70 (2025): 2020 expects 60.
+    put(world, as_user("alice"), value("rate", "A1", "2020", value=61.0, numerator=122, denominator=200))
+    put(world, as_user("bob"), value("rate", "B1", "2020", value=59.0, numerator=118, denominator=200))
+    a1 = indicators_of(world, area="A1")["rate"]
+    b1 = indicators_of(world, area="B1")["rate"]
+    assert a1["status"] == "on_track" and a1["expected"] == 60.0
+    assert a1["progress"] == 0.55  # (61 - 50) / (70 - 50)
+    assert b1["status"] == "off_track" and b1["progress"] == 0.45
+
+
+def test_latest_period_is_used_and_a_write_shows_in_the_next_read(world, as_user):
+    put(world, as_user("alice"), value("rate", "A1", "2019", value=55.0), value("rate", "A1", "2021", value=58.0))
+    assert indicators_of(world, area="A1")["rate"]["latest"] == {"period": "2021", "value": 58.0}
+    put(world, as_user("alice"), value("rate", "A1", "2022", value=66.0))
+    latest = indicators_of(world, area="A1")["rate"]
+    assert latest["latest"] == {"period": "2022", "value": 66.0} and latest["status"] == "on_track"
+
+
+def test_summary_counts_statuses_per_goal_and_area(world, as_user):
+    put(world, as_user("alice"), value("rate", "A1", "2020", value=61.0))
+    group = world.get("/api/v1/progress", params={"area": "A1"}).json()["items"][0]
+    assert group["goal"]["code"] == "g1" and group["area"]["code"] == "A1"
+    assert group["summary"] == {"on_track": 1, "off_track": 0, "no_data": 1, "share_on_track": 1.0}
+
+
+def test_without_area_every_reporting_area_is_listed(world):
+    body = world.get("/api/v1/progress").json()
+    assert [(g["goal"]["code"], g["area"]["code"]) for g in body["items"]] == [("g1", "A1"), ("g1", "B1")]
+    assert body["total"] == 2
+
+
+def test_small_latest_values_are_suppressed_for_others(world, as_user):
+    put(world, as_user("alice"), value("count", "A1", "2024", value=3))
+    assert indicators_of(world, area="A1")["count"]["suppressed"] is True
+    assert indicators_of(world, area="A1")["count"]["latest"]["value"] is None
+    assert indicators_of(world, as_user("alice"), area="A1")["count"]["latest"]["value"] == 3
+
+
+def test_unknown_goal_or_area_is_404(world):
+    assert world.get("/api/v1/progress", params={"goal": "nope"}).status_code == 404
+    assert world.get("/api/v1/progress", params={"area": "nope"}).status_code == 404
