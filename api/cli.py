@@ -100,8 +100,12 @@ def cmd_create_user(args: argparse.Namespace) -> None:
     try:
         with db.transaction() as session:
             user = create_user(
-                session=session, username=args.username, password=password, role=Role(args.role),
-                organisation=args.organisation, full_name=args.full_name or "",
+                session=session,
+                username=args.username,
+                password=password,
+                role=Role(args.role),
+                organisation=args.organisation,
+                full_name=args.full_name or "",
             )
     except BackboneError as exc:
         raise SystemExit(f"Not created: {exc.message}") from None
@@ -120,13 +124,18 @@ def build_parser() -> argparse.ArgumentParser:
         return sub
 
     def where(sub: argparse.ArgumentParser, default_dir: str | None = None) -> None:
-        sub.add_argument("--data-dir", default=default_dir, help="data directory (default: $BACKBONE_DATA_DIR or ./data)")
+        sub.add_argument(
+            "--data-dir", default=default_dir, help="data directory (default: $BACKBONE_DATA_DIR or ./data)"
+        )
 
     demo = add("demo", "Build a fresh demo database from seed_data/ and serve it.", cmd_demo)
     demo.add_argument("--host", default="127.0.0.1")
     demo.add_argument("--port", type=int, default=8000)
-    demo.add_argument("--data-dir", default=os.environ.get("BACKBONE_DEMO_DIR", "demo-data"),
-                      help="where the demo database goes (default: ./demo-data; it is rebuilt every time)")
+    demo.add_argument(
+        "--data-dir",
+        default=os.environ.get("BACKBONE_DEMO_DIR", "demo-data"),
+        help="where the demo database goes (default: ./demo-data; it is rebuilt every time)",
+    )
 
     serve = add("serve", "Serve the API and dashboard from the configured database.", cmd_serve)
     serve.add_argument("--host", default="127.0.0.1")

@@ -34,7 +34,15 @@ class Database:
             _configure_sqlite(self.engine, busy_timeout_ms)
             self._write_engine = self.engine.execution_options(sqlite_immediate=True)
         else:
-            self.engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+            # A write waiting longer than the busy timeout for a lock fails (SQLSTATE 55P03),
+            # which the API answers with a retryable 409, as on SQLite.
+            self.engine = create_engine(
+                url,
+                pool_pre_ping=True,
+                pool_size=10,
+                max_overflow=20,
+                connect_args={"options": f"-c lock_timeout={int(busy_timeout_ms)}"},
+            )
             self._write_engine = self.engine
 
     def session(self, *, write: bool = False) -> Session:

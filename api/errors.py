@@ -179,7 +179,9 @@ async def _on_database_error(request: Request, exc: Exception) -> JSONResponse:
         return error_response(error)
     if isinstance(exc, DataError):
         # E.g. a NUL character, which PostgreSQL cannot store in text.
-        return error_response(Invalid("The request contains text or numbers that cannot be stored", code="invalid_data"))
+        return error_response(
+            Invalid("The request contains text or numbers that cannot be stored", code="invalid_data")
+        )
     if _is_lock_or_serialization(exc):
         return error_response(Busy())
     return await _on_unexpected(request, exc)

@@ -67,30 +67,60 @@ def _text(column: Any) -> ColumnElement[Any]:
 _METADATA: dict[str, Sequence[Any]] = {
     "goal": (Goal.id, Goal.code, Goal.position, _text(Goal.title), _text(Goal.description)),
     "indicator": (
-        Indicator.id, Indicator.code, Indicator.goal_id, Indicator.position, _text(Indicator.name),
-        _text(Indicator.definition), Indicator.unit, Indicator.direction, Indicator.period_type,
-        Indicator.aggregation, Indicator.suppression_threshold, Indicator.min_value, Indicator.max_value,
-        Indicator.source, Indicator.owner_id, Indicator.published,
+        Indicator.id,
+        Indicator.code,
+        Indicator.goal_id,
+        Indicator.position,
+        _text(Indicator.name),
+        _text(Indicator.definition),
+        Indicator.unit,
+        Indicator.direction,
+        Indicator.period_type,
+        Indicator.aggregation,
+        Indicator.suppression_threshold,
+        Indicator.min_value,
+        Indicator.max_value,
+        Indicator.source,
+        Indicator.owner_id,
+        Indicator.published,
     ),
     "indicator_dimension": (IndicatorDimension.indicator_id, IndicatorDimension.dimension_id),
     "dimension": (Dimension.id, Dimension.code, _text(Dimension.name)),
     "dimension_value": (
-        DimensionValue.id, DimensionValue.dimension_id, DimensionValue.code, _text(DimensionValue.name),
+        DimensionValue.id,
+        DimensionValue.dimension_id,
+        DimensionValue.code,
+        _text(DimensionValue.name),
         DimensionValue.position,
     ),
     "area": (Area.id, Area.code, Area.name, Area.level, Area.parent_id),
     "organisation": (Organisation.id, Organisation.code, Organisation.name, Organisation.type),
     "assignment": (Assignment.id, Assignment.organisation_id, Assignment.indicator_id, Assignment.area_id),
     "target": (
-        Target.id, Target.indicator_id, Target.area_id, Target.baseline_period, Target.baseline_value,
-        Target.target_period, Target.target_value,
+        Target.id,
+        Target.indicator_id,
+        Target.area_id,
+        Target.baseline_period,
+        Target.baseline_value,
+        Target.target_period,
+        Target.target_value,
     ),
 }
 
 _OBSERVATION = (
-    Observation.id, Observation.indicator_id, Observation.area_id, Observation.period, Observation.breakdown,
-    Observation.value, Observation.numerator, Observation.denominator, Observation.is_provisional,
-    Observation.is_estimated, Observation.is_suppressed, Observation.note, Observation.organisation_id,
+    Observation.id,
+    Observation.indicator_id,
+    Observation.area_id,
+    Observation.period,
+    Observation.breakdown,
+    Observation.value,
+    Observation.numerator,
+    Observation.denominator,
+    Observation.is_provisional,
+    Observation.is_estimated,
+    Observation.is_suppressed,
+    Observation.note,
+    Observation.organisation_id,
     Observation.submission_id,
 )
 
@@ -142,9 +172,12 @@ class ReadModel:
             cur.execute(f"DELETE FROM {table}")
             _insert(cur, table, len(columns), session.execute(select(*columns)).all())
         cur.execute("COMMIT")
-        self._add_periods(cur, "SELECT DISTINCT i.period_type, t.baseline_period FROM target t JOIN indicator i "
-                               "ON i.id = t.indicator_id UNION SELECT DISTINCT i.period_type, t.target_period "
-                               "FROM target t JOIN indicator i ON i.id = t.indicator_id")
+        self._add_periods(
+            cur,
+            "SELECT DISTINCT i.period_type, t.baseline_period FROM target t JOIN indicator i "
+            "ON i.id = t.indicator_id UNION SELECT DISTINCT i.period_type, t.target_period "
+            "FROM target t JOIN indicator i ON i.id = t.indicator_id",
+        )
 
     def _replace_observations(self, rows: Sequence[Any], *, everything: bool = False) -> None:
         cur = self._con.cursor()
@@ -159,8 +192,9 @@ class ReadModel:
             cur.execute("INSERT INTO observation SELECT * FROM incoming")
             cur.unregister("incoming")
         cur.execute("COMMIT")
-        self._add_periods(cur, "SELECT DISTINCT i.period_type, o.period FROM observation o "
-                               "JOIN indicator i ON i.id = o.indicator_id")
+        self._add_periods(
+            cur, "SELECT DISTINCT i.period_type, o.period FROM observation o JOIN indicator i ON i.id = o.indicator_id"
+        )
 
     def _add_periods(self, cur: duckdb.DuckDBPyConnection, distinct_sql: str) -> None:
         new = cur.execute(

@@ -68,33 +68,43 @@ def _ids(session: Session, model: type) -> dict[str, int]:
 def load_metadata(session: Session, directory: Path, *, demo_users: bool) -> tuple[int, int, int, int]:
     """Organisations, areas, agenda, goals, dimensions, indicators, assignments, targets and users."""
     organisations = _read(directory, "organisations.csv")
-    session.execute(insert(Organisation), [{"code": o["code"], "name": o["name"], "type": o["type"]} for o in organisations])
+    session.execute(
+        insert(Organisation), [{"code": o["code"], "name": o["name"], "type": o["type"]} for o in organisations]
+    )
     org = _ids(session, Organisation)
 
     areas = _read(directory, "areas.csv")
     session.execute(insert(Area), [{"code": a["code"], "name": a["name"], "level": a["level"]} for a in areas])
     area = _ids(session, Area)
     session.execute(
-        update(Area.__table__).where(Area.__table__.c.id == bindparam("area_id")).values(parent_id=bindparam("parent_id")),
+        update(Area.__table__)
+        .where(Area.__table__.c.id == bindparam("area_id"))
+        .values(parent_id=bindparam("parent_id")),
         [{"area_id": area[a["code"]], "parent_id": area[a["parent"]]} for a in areas if a["parent"]],
     )
 
     (agenda_row,) = _read(directory, "agenda.csv")
     session.execute(
         insert(Agenda),
-        [{
-            "code": agenda_row["code"],
-            "name": _translated(agenda_row, "name"),
-            "vision": _translated(agenda_row, "vision"),
-            "problem": _translated(agenda_row, "problem"),
-            "start_date": dt.date.fromisoformat(agenda_row["start_date"]) if agenda_row["start_date"] else None,
-        }],
+        [
+            {
+                "code": agenda_row["code"],
+                "name": _translated(agenda_row, "name"),
+                "vision": _translated(agenda_row, "vision"),
+                "problem": _translated(agenda_row, "problem"),
+                "start_date": dt.date.fromisoformat(agenda_row["start_date"]) if agenda_row["start_date"] else None,
+            }
+        ],
     )
     agenda_id = session.execute(select(Agenda.id)).scalar_one()
     session.execute(
         insert(Signatory),
         [
-            {"agenda_id": agenda_id, "organisation_id": org[o["code"]], "signed_on": dt.date.fromisoformat(o["signed_on"])}
+            {
+                "agenda_id": agenda_id,
+                "organisation_id": org[o["code"]],
+                "signed_on": dt.date.fromisoformat(o["signed_on"]),
+            }
             for o in organisations
             if o["signed_on"]
         ],
@@ -103,8 +113,11 @@ def load_metadata(session: Session, directory: Path, *, demo_users: bool) -> tup
         insert(Goal),
         [
             {
-                "code": g["code"], "agenda_id": agenda_id, "position": int(g["position"]),
-                "title": _translated(g, "title"), "description": _translated(g, "description"),
+                "code": g["code"],
+                "agenda_id": agenda_id,
+                "position": int(g["position"]),
+                "title": _translated(g, "title"),
+                "description": _translated(g, "description"),
             }
             for g in _read(directory, "goals.csv")
         ],
@@ -118,8 +131,12 @@ def load_metadata(session: Session, directory: Path, *, demo_users: bool) -> tup
     session.execute(
         insert(DimensionValue),
         [
-            {"dimension_id": dimension[r["dimension"]], "code": r["value"],
-             "name": _translated(r, "value_name"), "position": int(r["position"])}
+            {
+                "dimension_id": dimension[r["dimension"]],
+                "code": r["value"],
+                "name": _translated(r, "value_name"),
+                "position": int(r["position"]),
+            }
             for r in dimension_rows
         ],
     )
@@ -129,13 +146,20 @@ def load_metadata(session: Session, directory: Path, *, demo_users: bool) -> tup
         insert(Indicator),
         [
             {
-                "code": i["code"], "goal_id": goal[i["goal"]], "position": int(i["position"]),
-                "name": _translated(i, "name"), "definition": _translated(i, "definition"),
-                "unit": i["unit"], "direction": i["direction"], "period_type": i["period_type"],
-                "aggregation": i["aggregation"], "suppression_threshold": int(i["suppression_threshold"] or 0),
+                "code": i["code"],
+                "goal_id": goal[i["goal"]],
+                "position": int(i["position"]),
+                "name": _translated(i, "name"),
+                "definition": _translated(i, "definition"),
+                "unit": i["unit"],
+                "direction": i["direction"],
+                "period_type": i["period_type"],
+                "aggregation": i["aggregation"],
+                "suppression_threshold": int(i["suppression_threshold"] or 0),
                 "min_value": float(i["min_value"]) if i["min_value"] else None,
                 "max_value": float(i["max_value"]) if i["max_value"] else None,
-                "source": i["source"] or None, "owner_id": org.get(i["owner"]),
+                "source": i["source"] or None,
+                "owner_id": org.get(i["owner"]),
                 "published": i["published"].lower() == "true",
             }
             for i in indicators
@@ -143,14 +167,20 @@ def load_metadata(session: Session, directory: Path, *, demo_users: bool) -> tup
     )
     indicator = _ids(session, Indicator)
     links = [
-        {"indicator_id": indicator[i["code"]], "dimension_id": dimension[d]} for i in indicators for d in i["dimensions"].split()
+        {"indicator_id": indicator[i["code"]], "dimension_id": dimension[d]}
+        for i in indicators
+        for d in i["dimensions"].split()
     ]
     if links:
         session.execute(insert(IndicatorDimension), links)
     session.execute(
         insert(Assignment),
         [
-            {"organisation_id": org[a["organisation"]], "indicator_id": indicator[a["indicator"]], "area_id": area[a["area"]]}
+            {
+                "organisation_id": org[a["organisation"]],
+                "indicator_id": indicator[a["indicator"]],
+                "area_id": area[a["area"]],
+            }
             for a in _read(directory, "assignments.csv")
         ],
     )
@@ -159,7 +189,8 @@ def load_metadata(session: Session, directory: Path, *, demo_users: bool) -> tup
         insert(Target),
         [
             {
-                "indicator_id": indicator[t["indicator"]], "area_id": area[t["area"]] if t["area"] else None,
+                "indicator_id": indicator[t["indicator"]],
+                "area_id": area[t["area"]] if t["area"] else None,
                 "baseline_period": periods.normalize(t["baseline_period"], period_type[t["indicator"]]),
                 "baseline_value": float(t["baseline_value"]),
                 "target_period": periods.normalize(t["target_period"], period_type[t["indicator"]]),
@@ -175,9 +206,13 @@ def load_metadata(session: Session, directory: Path, *, demo_users: bool) -> tup
             insert(User),
             [
                 {
-                    "username": u["username"], "full_name": u["full_name"], "role": u["role"],
-                    "organisation_id": org[u["organisation"]], "password_hash": hash_password(f"demo-{u['username']}"),
-                    "is_active": True, "created_at": dt.datetime.now(dt.UTC),
+                    "username": u["username"],
+                    "full_name": u["full_name"],
+                    "role": u["role"],
+                    "organisation_id": org[u["organisation"]],
+                    "password_hash": hash_password(f"demo-{u['username']}"),
+                    "is_active": True,
+                    "created_at": dt.datetime.now(dt.UTC),
                 }
                 for u in users
             ],
@@ -186,12 +221,18 @@ def load_metadata(session: Session, directory: Path, *, demo_users: bool) -> tup
     return len(organisations), len(areas), len(indicators), len(users)
 
 
-def load_observations(db: Database, read_model: ReadModel, directory: Path, *, max_errors: int = 1000) -> tuple[int, int]:
+def load_observations(
+    db: Database, read_model: ReadModel, directory: Path, *, max_errors: int = 1000
+) -> tuple[int, int]:
     """Each organisation's rows of ``observations.csv`` through the ingestion pipeline."""
     assigned = {(a["indicator"], a["area"]): a["organisation"] for a in _read(directory, "assignments.csv")}
     with (directory / "observations.csv").open(encoding="utf-8", newline="") as handle:
         reader = csv.DictReader(handle)
-        dimensions = [c for c in reader.fieldnames or [] if c not in {"indicator", "area", "period", "value", "numerator", "denominator", "status", "note"}]
+        dimensions = [
+            c
+            for c in reader.fieldnames or []
+            if c not in {"indicator", "area", "period", "value", "numerator", "denominator", "status", "note"}
+        ]
         by_organisation: dict[str, list[dict[str, str | None]]] = defaultdict(list)
         for number, row in enumerate(reader, start=2):
             by_organisation[assigned[(row["indicator"], row["area"])]].append({**row, "_row": number})
@@ -199,14 +240,19 @@ def load_observations(db: Database, read_model: ReadModel, directory: Path, *, m
         org = _ids(session, Organisation)
     rows = submissions = 0
     for code, batch in sorted(by_organisation.items()):
+
         def stage(cur, batch=batch):  # noqa: ANN001, ANN202
             stage_rows(cur, batch, dimensions)
             return Staged(dimensions=dimensions, locate=lambda row, column: {"row": row, "column": column})
 
         with db.transaction() as session:
             summary = ingest(
-                session=session, read_model=read_model, stage=stage,
-                origin=Origin(organisation_id=org[code], user_id=None, channel=Channel.seed, file_name="observations.csv"),
+                session=session,
+                read_model=read_model,
+                stage=stage,
+                origin=Origin(
+                    organisation_id=org[code], user_id=None, channel=Channel.seed, file_name="observations.csv"
+                ),
                 max_errors=max_errors,
             )
         rows += summary.rows

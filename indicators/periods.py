@@ -61,7 +61,9 @@ def normalize(text: str, period_type: PeriodType | str) -> str:
         end = match.group(2)
         expected = year + 1
         if (len(end) == 2 and int(end) != expected % 100) or (len(end) == 4 and int(end) != expected):
-            raise PeriodError(f"school year '{raw}' must run over two consecutive years, like {year}/{expected % 100:02d}")
+            raise PeriodError(
+                f"school year '{raw}' must run over two consecutive years, like {year}/{expected % 100:02d}"
+            )
         return f"{year:04d}/{expected % 100:02d}"
     if kind is PeriodType.quarter:
         return f"{year:04d}-Q{match.group(2)}"

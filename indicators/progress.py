@@ -83,9 +83,7 @@ def trajectory_value(points: Sequence[tuple[float, float]], position: float) -> 
     return ordered[-1][1]
 
 
-def trajectory_status(
-    current: float | None, expected: float | None, direction: Direction | str
-) -> Status:
+def trajectory_status(current: float | None, expected: float | None, direction: Direction | str) -> Status:
     """On track when the current value is at least as good as the trajectory expects."""
     if current is None or expected is None:
         return Status.no_data

@@ -88,9 +88,16 @@ def indicator(
     row = _add(
         session,
         Indicator(
-            code=code, goal_id=_id(session, Goal, goal), name={"en": f"Indicator {code}"}, unit=unit,
-            direction=direction, period_type=period_type, aggregation=aggregation,
-            suppression_threshold=threshold, published=published, position=position,
+            code=code,
+            goal_id=_id(session, Goal, goal),
+            name={"en": f"Indicator {code}"},
+            unit=unit,
+            direction=direction,
+            period_type=period_type,
+            aggregation=aggregation,
+            suppression_threshold=threshold,
+            published=published,
+            position=position,
         ),
     )
     for dim in dimensions:
@@ -117,8 +124,10 @@ def target(
         Target(
             indicator_id=_id(session, Indicator, indicator),
             area_id=_id(session, Area, area) if area else None,
-            baseline_period=baseline[0], baseline_value=baseline[1],
-            target_period=target[0], target_value=target[1],
+            baseline_period=baseline[0],
+            baseline_value=baseline[1],
+            target_period=target[0],
+            target_value=target[1],
         ),
     )
 
@@ -127,8 +136,11 @@ def user(session: Session, username: str, role: str, organisation: str, password
     return _add(
         session,
         User(
-            username=username, full_name=f"User {username}", role=role,
-            organisation_id=_id(session, Organisation, organisation), password_hash=_hash(password),
+            username=username,
+            full_name=f"User {username}",
+            role=role,
+            organisation_id=_id(session, Organisation, organisation),
+            password_hash=_hash(password),
         ),
     )
 

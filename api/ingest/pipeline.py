@@ -31,8 +31,12 @@ class Staged:
 def stage_rows(cur: duckdb.DuckDBPyConnection, rows: list[dict[str, str | None]], dimensions: list[str]) -> None:
     """Stage rows given as dicts of text (``_row`` plus ``STAGED_COLUMNS`` and dimensions)."""
     names = ["_row", *STAGED_COLUMNS, *dimensions]
-    table = pa.table({name: pa.array([r.get(name) for r in rows], type=pa.int64() if name == "_row" else pa.string())
-                      for name in names})
+    table = pa.table(
+        {
+            name: pa.array([r.get(name) for r in rows], type=pa.int64() if name == "_row" else pa.string())
+            for name in names
+        }
+    )
     cur.register("staged_input", table)
     cur.execute("CREATE OR REPLACE TEMP TABLE staged AS SELECT * FROM staged_input")
     cur.unregister("staged_input")
@@ -69,7 +73,8 @@ def ingest(
             noun = "error" if count == 1 else "errors"
             if checked.forbidden:
                 raise Forbidden(
-                    f"Some rows lie outside your organisation's assignments ({count} {noun} in all); nothing was written",
+                    f"Some rows lie outside your organisation's assignments ({count} {noun} in all); "
+                    "nothing was written",
                     errors=items,
                     error_count=count,
                     code="not_assigned",

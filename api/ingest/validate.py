@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import duckdb
 
@@ -68,7 +69,9 @@ def _periods(cur: duckdb.DuckDBPyConnection, staged: str) -> None:
             checked.append((raw, kind, periods.normalize(raw, kind), None))
         except periods.PeriodError as exc:
             checked.append((raw, kind, None, str(exc)))
-    cur.execute("CREATE OR REPLACE TEMP TABLE period_check (raw VARCHAR, period_type VARCHAR, period VARCHAR, problem VARCHAR)")
+    cur.execute(
+        "CREATE OR REPLACE TEMP TABLE period_check (raw VARCHAR, period_type VARCHAR, period VARCHAR, problem VARCHAR)"
+    )
     if checked:
         cur.executemany("INSERT INTO period_check VALUES (?, ?, ?, ?)", checked)
 
@@ -110,12 +113,11 @@ def check(
         for d in dims
     )
     dim_cols = "".join(
-        f", {_q('dv_' + d)}.id IS NOT NULL AS {_q('ok_' + d)}, {_q('id_' + d)}.indicator_id IS NOT NULL AS {_q('allowed_' + d)}"
+        f", {_q('dv_' + d)}.id IS NOT NULL AS {_q('ok_' + d)}"
+        f", {_q('id_' + d)}.indicator_id IS NOT NULL AS {_q('allowed_' + d)}"
         for d in dims
     )
-    breakdown = (
-        "concat_ws(',', " + ", ".join(f"'{d}:' || s.{_q('dim_' + d)}" for d in dims) + ")" if dims else "''"
-    )
+    breakdown = "concat_ws(',', " + ", ".join(f"'{d}:' || s.{_q('dim_' + d)}" for d in dims) + ")" if dims else "''"
     provisional = ", ".join(_lit(t) for t in PROVISIONAL)
     estimated = ", ".join(_lit(t) for t in ESTIMATED)
 
@@ -139,16 +141,16 @@ def check(
                 coalesce(i.min_value, u.low) AS low, coalesce(i.max_value, u.high) AS high, u.scale,
                 a.id AS area_id, pc.period, pc.problem AS period_problem,
                 {breakdown} AS breakdown,
-                coalesce({_is_marker('s.value_raw')}, false) AS is_suppressed,
-                try_cast({_number('s.value_raw', decimal_comma)} AS DOUBLE) AS value_num,
-                CASE WHEN NOT coalesce({_is_marker('s.numerator_raw')}, false)
-                     THEN try_cast({_number('s.numerator_raw', decimal_comma)} AS DOUBLE) END AS numerator,
-                CASE WHEN NOT coalesce({_is_marker('s.denominator_raw')}, false)
-                     THEN try_cast({_number('s.denominator_raw', decimal_comma)} AS DOUBLE) END AS denominator,
-                coalesce({_is_marker('s.numerator_raw')}, false) AS numerator_marker,
-                coalesce({_is_marker('s.denominator_raw')}, false) AS denominator_marker,
-                CASE WHEN contains({_number('s.value_raw', decimal_comma)}, '.')
-                     THEN length(regexp_extract({_number('s.value_raw', decimal_comma)}, '\\.([0-9]*)', 1)) ELSE 0 END
+                coalesce({_is_marker("s.value_raw")}, false) AS is_suppressed,
+                try_cast({_number("s.value_raw", decimal_comma)} AS DOUBLE) AS value_num,
+                CASE WHEN NOT coalesce({_is_marker("s.numerator_raw")}, false)
+                     THEN try_cast({_number("s.numerator_raw", decimal_comma)} AS DOUBLE) END AS numerator,
+                CASE WHEN NOT coalesce({_is_marker("s.denominator_raw")}, false)
+                     THEN try_cast({_number("s.denominator_raw", decimal_comma)} AS DOUBLE) END AS denominator,
+                coalesce({_is_marker("s.numerator_raw")}, false) AS numerator_marker,
+                coalesce({_is_marker("s.denominator_raw")}, false) AS denominator_marker,
+                CASE WHEN contains({_number("s.value_raw", decimal_comma)}, '.')
+                     THEN length(regexp_extract({_number("s.value_raw", decimal_comma)}, '\\.([0-9]*)', 1)) ELSE 0 END
                      AS value_decimals,
                 list_filter(string_split_regex(lower(coalesce(s.status_raw, '')), '[\\s|+,;/]+'), lambda t: t <> '')
                      AS status_tokens
@@ -196,73 +198,102 @@ def check(
     )
 
 
-def _problem_queries(dims: Sequence[str], organisation_id: int) -> str:
-    """One SELECT per rule, each giving (_row, col, ord, code, message)."""
-    rules: list[tuple[str, int, str, str, str]] = [
-        # (column, order, code, condition, message expression)
-        ("indicator", 1, "required", "indicator_raw IS NULL", "'indicator is empty'"),
-        ("indicator", 1, "unknown_indicator", "indicator_raw IS NOT NULL AND indicator_id IS NULL",
+class Rule(NamedTuple):
+    column: str  # where the problem is shown
+    code: str  # stable error code
+    when: str  # SQL condition over the table ``checked``
+    message: str  # SQL expression of the message
+
+
+# Errors sort by row, then in this order: the order a reporter reads a row in.
+# fmt: off
+RULES = [
+    Rule("indicator", "duplicate_key", "first_row IS NOT NULL AND _row <> first_row",
+         "'the same indicator, area, period and breakdown is also in row ' || first_row"),
+    Rule("indicator", "required", "indicator_raw IS NULL", "'indicator is empty'"),
+    Rule("indicator", "unknown_indicator", "indicator_raw IS NOT NULL AND indicator_id IS NULL",
          "'unknown indicator ''' || indicator_raw || ''''"),
-        ("area", 2, "required", "area_raw IS NULL", "'area is empty'"),
-        ("area", 2, "unknown_area", "area_raw IS NOT NULL AND area_id IS NULL",
+    Rule("area", "required", "area_raw IS NULL", "'area is empty'"),
+    Rule("area", "unknown_area", "area_raw IS NOT NULL AND area_id IS NULL",
          "'unknown area ''' || area_raw || ''''"),
-        ("period", 3, "required", "period_raw IS NULL", "'period is empty'"),
-        ("period", 3, "invalid_period", "period_problem IS NOT NULL", "period_problem"),
-        ("value", 5, "not_a_number", "value_raw IS NOT NULL AND NOT is_suppressed AND value_num IS NULL",
+    Rule("area", "not_assigned",
+         "indicator_id IS NOT NULL AND area_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM assignment x "
+         "WHERE x.organisation_id = {organisation} AND x.indicator_id = checked.indicator_id "
+         "AND x.area_id = checked.area_id)",
+         "'your organisation is not assigned to report ''' || indicator_code || ''' for ''' || area_raw || ''''"),
+    Rule("period", "required", "period_raw IS NULL", "'period is empty'"),
+    Rule("period", "invalid_period", "period_problem IS NOT NULL", "period_problem"),
+    # (the breakdown dimensions' rules come here, see _problem_queries)
+    Rule("value", "not_a_number", "value_raw IS NOT NULL AND NOT is_suppressed AND value_num IS NULL",
          "'''' || value_raw || ''' is not a number (or a suppression marker such as x or <5)'"),
-        ("value", 5, "not_a_number", "value_num IS NOT NULL AND NOT isfinite(value_num)",
+    Rule("value", "not_a_number", "value_num IS NOT NULL AND NOT isfinite(value_num)",
          "'''' || value_raw || ''' is not a finite number'"),
-        ("numerator", 6, "not_a_number",
-         "numerator_raw IS NOT NULL AND NOT numerator_marker AND (numerator IS NULL OR NOT isfinite(numerator))",
-         "'''' || numerator_raw || ''' is not a number'"),
-        ("denominator", 7, "not_a_number",
-         "denominator_raw IS NOT NULL AND NOT denominator_marker AND (denominator IS NULL OR NOT isfinite(denominator))",
-         "'''' || denominator_raw || ''' is not a number'"),
-        ("value", 5, "value_missing",
-         "value_raw IS NULL AND numerator_raw IS NULL AND denominator_raw IS NULL",
+    Rule("value", "value_missing", "value_raw IS NULL AND numerator_raw IS NULL AND denominator_raw IS NULL",
          "'no value: give a number, or a suppression marker such as x or <5'"),
-        ("numerator", 6, "ratio_not_allowed",
-         "indicator_id IS NOT NULL AND aggregation <> 'ratio' AND (numerator IS NOT NULL OR denominator IS NOT NULL)",
-         "'indicator ''' || indicator_code || ''' is not a rate: leave numerator and denominator empty'"),
-        ("denominator", 7, "incomplete_ratio",
-         "aggregation = 'ratio' AND (numerator IS NULL) <> (denominator IS NULL) AND NOT is_suppressed",
-         "'give both numerator and denominator, or neither'"),
-        ("denominator", 7, "invalid_denominator", "aggregation = 'ratio' AND denominator <= 0",
-         "'the denominator must be more than 0'"),
-        ("numerator", 6, "value_out_of_range", "aggregation = 'ratio' AND numerator < 0",
-         "'the numerator cannot be negative'"),
-        ("numerator", 6, "inconsistent_suppression", "is_suppressed AND numerator IS NOT NULL",
-         "'the value is suppressed, so the numerator must be empty too'"),
-        ("value", 5, "value_out_of_range",
+    Rule("value", "value_out_of_range",
          "isfinite(value) AND ((low IS NOT NULL AND value < low) OR (high IS NOT NULL AND value > high))",
          "'value ' || value || ' is outside the valid range ' || coalesce(low::VARCHAR, '') || ' to ' "
          "|| coalesce(high::VARCHAR, '…') || ' for ' || unit"),
-        ("value", 5, "not_an_integer", "unit = 'count' AND isfinite(value) AND value <> round(value)",
+    Rule("value", "not_an_integer", "unit = 'count' AND isfinite(value) AND value <> round(value)",
          "'a count must be a whole number, not ' || value_raw"),
-        ("value", 5, "inconsistent_ratio",
+    Rule("value", "inconsistent_ratio",
          "aggregation = 'ratio' AND isfinite(value_num) AND denominator > 0 AND numerator IS NOT NULL "
-         "AND abs(value_num - scale * numerator / denominator) > 0.5 * pow(10, -value_decimals) + 1e-9 * abs(value_num)",
+         "AND abs(value_num - scale * numerator / denominator) "
+         "> 0.5 * pow(10, -value_decimals) + 1e-9 * abs(value_num)",
          "'value ' || value_raw || ' does not match numerator / denominator = ' "
          "|| round(scale * numerator / denominator, 4)"),
-        ("status", 8, "invalid_status", "len(bad_status) > 0",
+    Rule("numerator", "not_a_number",
+         "numerator_raw IS NOT NULL AND NOT numerator_marker AND (numerator IS NULL OR NOT isfinite(numerator))",
+         "'''' || numerator_raw || ''' is not a number'"),
+    Rule("numerator", "ratio_not_allowed",
+         "indicator_id IS NOT NULL AND aggregation <> 'ratio' AND (numerator IS NOT NULL OR denominator IS NOT NULL)",
+         "'indicator ''' || indicator_code || ''' is not a rate: leave numerator and denominator empty'"),
+    Rule("numerator", "value_out_of_range", "aggregation = 'ratio' AND numerator < 0",
+         "'the numerator cannot be negative'"),
+    Rule("numerator", "inconsistent_suppression", "is_suppressed AND numerator IS NOT NULL",
+         "'the value is suppressed, so the numerator must be empty too'"),
+    Rule("denominator", "not_a_number",
+         "denominator_raw IS NOT NULL AND NOT denominator_marker "
+         "AND (denominator IS NULL OR NOT isfinite(denominator))",
+         "'''' || denominator_raw || ''' is not a number'"),
+    Rule("denominator", "incomplete_ratio",
+         "aggregation = 'ratio' AND (numerator IS NULL) <> (denominator IS NULL) AND NOT is_suppressed",
+         "'give both numerator and denominator, or neither'"),
+    Rule("denominator", "invalid_denominator", "aggregation = 'ratio' AND denominator <= 0",
+         "'the denominator must be more than 0'"),
+    Rule("status", "invalid_status", "len(bad_status) > 0",
          "'unknown status ''' || array_to_string(bad_status, ' ') || ''': use provisional and/or estimated'"),
-        ("note", 9, "too_long", f"length(note) > {MAX_NOTE}", f"'the note is longer than {MAX_NOTE} characters'"),
-        ("indicator", 0, "duplicate_key", "first_row IS NOT NULL AND _row <> first_row",
-         "'the same indicator, area, period and breakdown is also in row ' || first_row"),
-        ("area", 2, "not_assigned",
-         f"indicator_id IS NOT NULL AND area_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM assignment x "
-         f"WHERE x.organisation_id = {int(organisation_id)} AND x.indicator_id = checked.indicator_id "
-         f"AND x.area_id = checked.area_id)",
-         "'your organisation is not assigned to report ''' || indicator_code || ''' for ''' || area_raw || ''''"),
+    Rule("note", "too_long", f"length(note) > {MAX_NOTE}", f"'the note is longer than {MAX_NOTE} characters'"),
+    Rule("note", "invalid_character", "contains(note, chr(0))", "'the note contains a NUL character'"),
+]
+# fmt: on
+_BEFORE_DIMENSIONS = 8  # rules of indicator, area and period
+
+
+def _dimension_rules(dimension: str) -> list[Rule]:
+    ok, allowed, raw = _q("ok_" + dimension), _q("allowed_" + dimension), _q("dim_" + dimension)
+    return [
+        Rule(
+            dimension,
+            "unknown_dimension_value",
+            f"{raw} IS NOT NULL AND NOT {ok}",
+            f"'''' || {raw} || ''' is not a value of {dimension}'",
+        ),
+        Rule(
+            dimension,
+            "dimension_not_allowed",
+            f"{raw} IS NOT NULL AND indicator_id IS NOT NULL AND NOT {allowed}",
+            f"'indicator ''' || indicator_code || ''' has no breakdown by {dimension}'",
+        ),
     ]
-    for d in dims:
-        ok, allowed, raw = _q("ok_" + d), _q("allowed_" + d), _q("dim_" + d)
-        rules.append((d, 4, "unknown_dimension_value", f"{raw} IS NOT NULL AND NOT {ok}",
-                      f"'''' || {raw} || ''' is not a value of {d}'"))
-        rules.append((d, 4, "dimension_not_allowed", f"{raw} IS NOT NULL AND indicator_id IS NOT NULL AND NOT {allowed}",
-                      f"'indicator ''' || indicator_code || ''' has no breakdown by {d}'"))
+
+
+def _problem_queries(dims: Sequence[str], organisation_id: int) -> str:
+    """One SELECT per rule, each giving (_row, col, ord, code, message)."""
+    dimension_rules = [rule for d in dims for rule in _dimension_rules(d)]
+    rules = RULES[:_BEFORE_DIMENSIONS] + dimension_rules + RULES[_BEFORE_DIMENSIONS:]
     return " UNION ALL ".join(
-        f"SELECT _row, {_lit(col)} AS col, {order} AS ord, {_lit(code)} AS code, {message} AS message "
-        f"FROM checked WHERE {condition}"
-        for col, order, code, condition, message in rules
+        f"SELECT _row, {_lit(rule.column)} AS col, {order} AS ord, {_lit(rule.code)} AS code, "
+        f"{rule.message} AS message FROM checked WHERE {rule.when.format(organisation=int(organisation_id))}"
+        for order, rule in enumerate(rules)
     )

@@ -36,8 +36,17 @@ from api.models import Observation, ObservationHistory, Submission
 from api.models.common import Channel, SubmissionKind
 
 COLUMNS = (
-    "indicator_id", "area_id", "period", "breakdown", "value", "numerator", "denominator",
-    "is_provisional", "is_estimated", "is_suppressed", "note",
+    "indicator_id",
+    "area_id",
+    "period",
+    "breakdown",
+    "value",
+    "numerator",
+    "denominator",
+    "is_provisional",
+    "is_estimated",
+    "is_suppressed",
+    "note",
 )
 VALUE_COLUMNS = COLUMNS[4:]
 
@@ -133,9 +142,7 @@ def write_batch(
     stamp = {"organisation_id": origin.organisation_id, "submission_id": submission.id}
     if counts.updated:
         connection.execute(
-            update(obs)
-            .where(key, not_(same))
-            .values({**{name: inc.c[name] for name in VALUE_COLUMNS}, **stamp})
+            update(obs).where(key, not_(same)).values({**{name: inc.c[name] for name in VALUE_COLUMNS}, **stamp})
         )
     if counts.inserted:
         connection.execute(

@@ -20,7 +20,18 @@ from api.routes import (
 
 api_router = APIRouter(prefix="/api/v1")
 for module in (
-    health, auth, agenda, goals, indicators, dimensions, areas, organisations,
-    assignments, targets, observations, progress, submissions,
+    health,
+    auth,
+    agenda,
+    goals,
+    indicators,
+    dimensions,
+    areas,
+    organisations,
+    assignments,
+    targets,
+    observations,
+    progress,
+    submissions,
 ):
     api_router.include_router(module.router)

@@ -24,8 +24,12 @@ def list_assignments(
 ) -> Page[AssignmentPublic]:
     """Who reports which indicator for which area (logged-in users)."""
     return service.list_assignments(
-        session=session, limit=page.limit, offset=page.offset,
-        organisation=organisation, indicator=indicator, area=area,
+        session=session,
+        limit=page.limit,
+        offset=page.offset,
+        organisation=organisation,
+        indicator=indicator,
+        area=area,
     )
 
 

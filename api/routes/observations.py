@@ -27,8 +27,14 @@ def list_observations(
 ) -> Page[ObservationPublic]:
     """Current values; small counts are suppressed unless the caller reported them or is admin."""
     return service.list_observations(
-        read_model=read_model, principal=principal, limit=page.limit, offset=page.offset,
-        indicator=indicator, area=area, period=period, breakdown=breakdown,
+        read_model=read_model,
+        principal=principal,
+        limit=page.limit,
+        offset=page.offset,
+        indicator=indicator,
+        area=area,
+        period=period,
+        breakdown=breakdown,
     )
 
 
@@ -48,6 +54,10 @@ def put_observations(
             code="batch_too_large",
         )
     return service.submit_batch(
-        session=session, read_model=read_model, principal=principal, batch=batch,
-        max_errors=backbone.settings.max_error_count, dry_run=dry_run,
+        session=session,
+        read_model=read_model,
+        principal=principal,
+        batch=batch,
+        max_errors=backbone.settings.max_error_count,
+        dry_run=dry_run,
     )

@@ -41,7 +41,9 @@ def page_of(session: Session, statement: SelectOfScalar[Any], limit: int, offset
     return list(session.exec(statement.limit(limit).offset(offset)).all()), total
 
 
-def record_change(session: Session, actor: Principal | None, summary: str, *, channel: Channel = Channel.api) -> Submission:
+def record_change(
+    session: Session, actor: Principal | None, summary: str, *, channel: Channel = Channel.api
+) -> Submission:
     """Record a metadata change as a submission, so the read models reload the metadata."""
     submission = Submission(
         kind=SubmissionKind.metadata,

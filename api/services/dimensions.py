@@ -72,7 +72,9 @@ def update_dimension(*, session: Session, actor: Principal, code: str, data: Dim
         for removed in sorted(set(existing) - wanted):
             key = f"{code}:{removed}"
             in_use = session.exec(
-                select(func.count()).select_from(Observation).where(
+                select(func.count())
+                .select_from(Observation)
+                .where(
                     (Observation.breakdown == key)
                     | Observation.breakdown.startswith(key + ",")
                     | Observation.breakdown.contains("," + key + ",")

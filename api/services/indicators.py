@@ -101,7 +101,9 @@ def update_indicator(*, session: Session, actor: Principal, code: str, data: Ind
     if "owner" in data.model_fields_set:
         changes["owner_id"] = get_by_code(session, Organisation, data.owner, "organisation").id if data.owner else None
     try:
-        check_rules(Unit(changes.get("unit", indicator.unit)), Aggregation(changes.get("aggregation", indicator.aggregation)))
+        check_rules(
+            Unit(changes.get("unit", indicator.unit)), Aggregation(changes.get("aggregation", indicator.aggregation))
+        )
     except ValueError as exc:
         raise Invalid(str(exc), code="inconsistent_indicator") from exc
     changed = apply_changes(indicator, changes)

@@ -20,7 +20,9 @@ def may_see_raw(principal: Principal | None, organisation_id: int) -> bool:
     """Admins see every raw value, members their own organisation's; others see suppressed values."""
     if principal is None:
         return False
-    return principal.role is Role.admin or (principal.role is Role.member and principal.organisation_id == organisation_id)
+    return principal.role is Role.admin or (
+        principal.role is Role.member and principal.organisation_id == organisation_id
+    )
 
 
 def breakdown_filter(breakdown: str | None) -> tuple[str, list[str]]:
@@ -90,21 +92,34 @@ def list_observations(
     finally:
         cur.close()
     items = []
-    for (oid, ind, area_code, per, key, value, num, den, prov, est, supp, note, org, sub, org_id, agg, thr) in rows:
+    for oid, ind, area_code, per, key, value, num, den, prov, est, supp, note, org, sub, org_id, agg, thr in rows:
         hide = not may_see_raw(principal, org_id) and needs_suppression(
             value=value, denominator=den, is_rate=agg == Aggregation.ratio, threshold=thr
         )
         items.append(
             ObservationPublic(
-                id=oid, indicator=ind, area=area_code, period=per, breakdown=parse_breakdown(key),
-                value=None if hide else value, numerator=None if hide else num, denominator=None if hide else den,
-                provisional=prov, estimated=est, suppressed=supp or hide, note=note, organisation=org, submission=sub,
+                id=oid,
+                indicator=ind,
+                area=area_code,
+                period=per,
+                breakdown=parse_breakdown(key),
+                value=None if hide else value,
+                numerator=None if hide else num,
+                denominator=None if hide else den,
+                provisional=prov,
+                estimated=est,
+                suppressed=supp or hide,
+                note=note,
+                organisation=org,
+                submission=sub,
             )
         )
     return Page(items=items, total=total, limit=limit, offset=offset)
 
 
-def _json_stage(batch: ObservationBatch, known_dimensions: set[str]) -> tuple[list[dict[str, str | None]], list[str], list[Problem]]:
+def _json_stage(
+    batch: ObservationBatch, known_dimensions: set[str]
+) -> tuple[list[dict[str, str | None]], list[str], list[Problem]]:
     rows, problems, dims = [], [], set()
     for index, item in enumerate(batch.observations):
         row: dict[str, str | None] = {
@@ -135,10 +150,16 @@ _JSON_FIELDS = {"status": "provisional"}
 
 
 def submit_batch(
-    *, session: Session, read_model: ReadModel, principal: Principal, batch: ObservationBatch,
-    max_errors: int, dry_run: bool = False,
+    *,
+    session: Session,
+    read_model: ReadModel,
+    principal: Principal,
+    batch: ObservationBatch,
+    max_errors: int,
+    dry_run: bool = False,
 ) -> WriteSummary:
     """Write a member's JSON batch for its own organisation: all values or none."""
+
     def stage(cur: duckdb.DuckDBPyConnection) -> Staged:
         known = {code for (code,) in cur.execute("SELECT code FROM dimension").fetchall()}
         rows, dims, problems = _json_stage(batch, known)
@@ -146,7 +167,9 @@ def submit_batch(
         return Staged(dimensions=dims, locate=_locate(known), problems=problems)
 
     origin = Origin(organisation_id=principal.organisation_id, user_id=principal.user_id, channel=Channel.api)
-    return ingest(session=session, read_model=read_model, stage=stage, origin=origin, max_errors=max_errors, dry_run=dry_run)
+    return ingest(
+        session=session, read_model=read_model, stage=stage, origin=origin, max_errors=max_errors, dry_run=dry_run
+    )
 
 
 def _locate(dimensions: set[str]) -> Locate:

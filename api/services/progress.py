@@ -170,8 +170,9 @@ def _indicator_progress(
     suppressed = bool(
         found
         and not may_see_raw(principal, found[3])
-        and needs_suppression(value=found[1], denominator=found[2], is_rate=aggregation == Aggregation.ratio,
-                              threshold=threshold)
+        and needs_suppression(
+            value=found[1], denominator=found[2], is_rate=aggregation == Aggregation.ratio, threshold=threshold
+        )
     )
     current = None if found is None or suppressed else found[1]
     target_rows = targets.get((ind_id, area_id)) or targets.get((ind_id, None))

@@ -16,7 +16,9 @@ def test_both_alliances_are_there(demo_client):
     organisations = codes(demo_client, "/api/v1/organisations")
     assert {"KIDSFIRST", "GM-GRONINGEN", "STADT-WITTEN", "STADT-HATTINGEN", "RVR", "MERCATOR"} <= organisations
     assert 4 <= len(codes(demo_client, "/api/v1/goals")) <= 6
-    indicators = demo_client.get("/api/v1/indicators", params={"limit": 100}, headers=login(demo_client, "admin")).json()
+    indicators = demo_client.get(
+        "/api/v1/indicators", params={"limit": 100}, headers=login(demo_client, "admin")
+    ).json()
     assert 10 <= indicators["total"] <= 15
     assert all(i["name"]["nl"] and i["name"]["de"] and i["name"]["en"] for i in indicators["items"])
     assert any("ses" in i["dimensions"] for i in indicators["items"])
@@ -46,15 +48,21 @@ def test_demo_users_of_the_contract_can_log_in(demo_client):
 
 def test_witten_writes_its_own_values_and_not_hattingens(demo_client):
     headers = login(demo_client, "witten")
-    own = {"indicator": "reading-standard", "area": "05954036", "period": "2025/26", "value": 71.3,
-           "numerator": 713, "denominator": 1000}
+    own = {
+        "indicator": "reading-standard",
+        "area": "05954036",
+        "period": "2025/26",
+        "value": 71.3,
+        "numerator": 713,
+        "denominator": 1000,
+    }
     assert demo_client.put("/api/v1/observations", json={"observations": [own]}, headers=headers).status_code == 200
     foreign = {**own, "area": "05954016"}
     response = demo_client.put("/api/v1/observations", json={"observations": [foreign]}, headers=headers)
     assert response.status_code == 403
-    witten = demo_client.get(
-        "/api/v1/progress", params={"area": "05954036", "goal": "learning"}
-    ).json()["items"][0]["indicators"]
+    witten = demo_client.get("/api/v1/progress", params={"area": "05954036", "goal": "learning"}).json()["items"][0][
+        "indicators"
+    ]
     assert next(i for i in witten if i["code"] == "reading-standard")["latest"] == {"period": "2025/26", "value": 71.3}
 
 

@@ -86,7 +86,8 @@ def test_indicator_rules_keep_rates_and_counts_apart(world, admin):
     )
     assert mean_of_percent.status_code == 422
     unknown_goal = world.post(
-        "/api/v1/indicators", json={**base, "code": "p", "unit": "count", "aggregation": "sum", "goal": "nope"},
+        "/api/v1/indicators",
+        json={**base, "code": "p", "unit": "count", "aggregation": "sum", "goal": "nope"},
         headers=admin,
     )
     assert unknown_goal.status_code == 404
@@ -109,12 +110,16 @@ def test_dimension_values_in_use_cannot_be_removed(world, admin, as_user):
     assert created.status_code == 201
     world.put(
         "/api/v1/observations",
-        json={"observations": [{"indicator": "rate", "area": "A1", "period": "2024", "breakdown": {"ses": "low"},
-                                "value": 10.0}]},
+        json={
+            "observations": [
+                {"indicator": "rate", "area": "A1", "period": "2024", "breakdown": {"ses": "low"}, "value": 10.0}
+            ]
+        },
         headers=as_user("alice"),
     )
-    shrink = world.patch("/api/v1/dimensions/ses", json={"values": [{"code": "high", "name": {"en": "High"}}]},
-                         headers=admin)
+    shrink = world.patch(
+        "/api/v1/dimensions/ses", json={"values": [{"code": "high", "name": {"en": "High"}}]}, headers=admin
+    )
     assert shrink.status_code == 409 and shrink.json()["code"] == "in_use"
     grow = world.patch(
         "/api/v1/dimensions/ses",
@@ -125,8 +130,9 @@ def test_dimension_values_in_use_cannot_be_removed(world, admin, as_user):
 
 
 def test_areas_hierarchy_and_cycles(world, admin):
-    created = world.post("/api/v1/areas", json={"code": "A1-N", "name": "North", "level": "district", "parent": "A1"},
-                         headers=admin)
+    created = world.post(
+        "/api/v1/areas", json={"code": "A1-N", "name": "North", "level": "district", "parent": "A1"}, headers=admin
+    )
     assert created.status_code == 201 and created.json()["parent"] == "A1"
     children = world.get("/api/v1/areas", params={"parent": "A1"}).json()["items"]
     assert [a["code"] for a in children] == ["A1-N"]
@@ -137,24 +143,30 @@ def test_areas_hierarchy_and_cycles(world, admin):
 
 
 def test_organisations_create_and_update(world, admin):
-    created = world.post("/api/v1/organisations", json={"code": "KIDS", "name": "Kids", "type": "childcare"},
-                         headers=admin)
+    created = world.post(
+        "/api/v1/organisations", json={"code": "KIDS", "name": "Kids", "type": "childcare"}, headers=admin
+    )
     assert created.status_code == 201
-    assert world.patch("/api/v1/organisations/KIDS", json={"name": "Kids First"}, headers=admin).json()["name"] == "Kids First"
+    assert (
+        world.patch("/api/v1/organisations/KIDS", json={"name": "Kids First"}, headers=admin).json()["name"]
+        == "Kids First"
+    )
     bad_type = world.post("/api/v1/organisations", json={"code": "X", "name": "X", "type": "pub"}, headers=admin)
     assert bad_type.status_code == 422
 
 
 def test_assignments_one_reporter_per_indicator_and_area(world, admin, as_user):
-    clash = world.post("/api/v1/assignments", json={"organisation": "CITY-B", "indicator": "rate", "area": "A1"},
-                       headers=admin)
+    clash = world.post(
+        "/api/v1/assignments", json={"organisation": "CITY-B", "indicator": "rate", "area": "A1"}, headers=admin
+    )
     assert clash.status_code == 409 and "CITY-A" in clash.json()["message"]
     mine = world.get("/api/v1/assignments", params={"organisation": "CITY-A"}, headers=as_user("alice")).json()
     assert mine["total"] == 3
     rate_a1 = next(a for a in mine["items"] if a["indicator"] == "rate")
     assert world.delete(f"/api/v1/assignments/{rate_a1['id']}", headers=admin).status_code == 204
-    moved = world.post("/api/v1/assignments", json={"organisation": "CITY-B", "indicator": "rate", "area": "A1"},
-                       headers=admin)
+    moved = world.post(
+        "/api/v1/assignments", json={"organisation": "CITY-B", "indicator": "rate", "area": "A1"}, headers=admin
+    )
     assert moved.status_code == 201
     # The new reporter may now write A1, the old one may not.
     batch = {"observations": [{"indicator": "rate", "area": "A1", "period": "2024", "value": 20.0}]}
@@ -164,8 +176,14 @@ def test_assignments_one_reporter_per_indicator_and_area(world, admin, as_user):
 
 
 def test_targets_periods_are_checked_and_normalised(world, admin):
-    target = {"indicator": "rate", "area": "A1", "baseline_period": "2016", "baseline_value": 40,
-              "target_period": "2030", "target_value": 60}
+    target = {
+        "indicator": "rate",
+        "area": "A1",
+        "baseline_period": "2016",
+        "baseline_value": 40,
+        "target_period": "2030",
+        "target_value": 60,
+    }
     created = world.post("/api/v1/targets", json=target, headers=admin)
     assert created.status_code == 201
     duplicate = world.post("/api/v1/targets", json=target, headers=admin)
@@ -187,8 +205,15 @@ def test_metadata_change_reaches_the_read_model(world, admin):
     world.post("/api/v1/goals", json={"code": "g2", "title": {"en": "Two"}, "position": 2}, headers=admin)
     world.post(
         "/api/v1/indicators",
-        json={"code": "new", "goal": "g2", "name": {"en": "New"}, "unit": "count", "direction": "higher",
-              "period_type": "year", "aggregation": "sum"},
+        json={
+            "code": "new",
+            "goal": "g2",
+            "name": {"en": "New"},
+            "unit": "count",
+            "direction": "higher",
+            "period_type": "year",
+            "aggregation": "sum",
+        },
         headers=admin,
     )
     progress = world.get("/api/v1/progress", params={"goal": "g2", "area": "A1"}).json()
@@ -197,8 +222,9 @@ def test_metadata_change_reaches_the_read_model(world, admin):
 
 def test_list_endpoints_page(world, admin):
     for n in range(5):
-        world.post("/api/v1/organisations", json={"code": f"ORG{n}", "name": f"Org {n}", "type": "foundation"},
-                   headers=admin)
+        world.post(
+            "/api/v1/organisations", json={"code": f"ORG{n}", "name": f"Org {n}", "type": "foundation"}, headers=admin
+        )
     page = world.get("/api/v1/organisations", params={"limit": 3, "offset": 3}).json()
     assert page["total"] == 8 and page["limit"] == 3 and page["offset"] == 3 and len(page["items"]) == 3
     assert world.get("/api/v1/organisations", params={"limit": 0}).status_code == 422

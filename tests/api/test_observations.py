@@ -114,7 +114,9 @@ def test_every_error_is_reported_with_its_field(world, as_user, db):
 
 
 def test_a_key_twice_in_one_batch_is_an_error(world, as_user):
-    response = put(world, as_user("alice"), value("rate", "A1", "2024", value=1.0), value("rate", "A1", "2024", value=2.0))
+    response = put(
+        world, as_user("alice"), value("rate", "A1", "2024", value=1.0), value("rate", "A1", "2024", value=2.0)
+    )
     assert response.status_code == 422
     (error,) = response.json()["errors"]
     assert error["code"] == "duplicate_key" and error["field"] == "body.observations.1.indicator"
@@ -165,7 +167,12 @@ def test_suppressed_at_source_has_no_value(world, as_user):
 
 
 def test_small_counts_are_hidden_from_viewers_and_anonymous_but_not_the_reporter(world, as_user):
-    put(world, as_user("alice"), value("count", "A1", "2024", value=3), value("rate", "A1", "2024", numerator=2, denominator=4))
+    put(
+        world,
+        as_user("alice"),
+        value("count", "A1", "2024", value=3),
+        value("rate", "A1", "2024", numerator=2, denominator=4),
+    )
     for headers in ({}, as_user("viewer"), as_user("bob")):
         items = world.get("/api/v1/observations", params={"area": "A1"}, headers=headers).json()["items"]
         assert all(i["value"] is None and i["suppressed"] for i in items), items
@@ -202,9 +209,45 @@ def test_filters_by_breakdown_and_period(world, as_user):
 
 
 def test_pagination_of_observations(world, as_user):
-    put(world, as_user("alice"), *(value("rate", "A1", str(year), value=float(year - 2000)) for year in range(2010, 2025)))
+    put(
+        world,
+        as_user("alice"),
+        *(value("rate", "A1", str(year), value=float(year - 2000)) for year in range(2010, 2025)),
+    )
     first = world.get("/api/v1/observations", params={"limit": 10}).json()
     second = world.get("/api/v1/observations", params={"limit": 10, "offset": 10}).json()
     assert first["total"] == second["total"] == 15
     assert len(first["items"]) == 10 and len(second["items"]) == 5
     assert not {i["id"] for i in first["items"]} & {i["id"] for i in second["items"]}
+
+
+def test_a_write_that_waits_too_long_for_another_gets_a_retryable_409(settings, as_user, world, db):
+    from fastapi.testclient import TestClient
+    from sqlalchemy import text
+
+    from api.main import create_app
+
+    impatient = create_app(settings.model_copy(update={"sqlite_busy_timeout_ms": 200}))
+    headers = as_user("alice")
+    blocker = Database(settings.resolved_database_url)
+    with TestClient(impatient) as client, blocker.transaction() as other:
+        # Another writer holds the write lock (SQLite) / the revision counter (PostgreSQL).
+        if blocker.is_sqlite:
+            other.exec(text("UPDATE revision_counter SET value = value WHERE id = 1"))
+        else:
+            other.exec(text("SELECT value FROM revision_counter WHERE id = 1 FOR UPDATE"))
+        before = counts(db)
+        response = put(client, headers, value("rate", "A1", "2024", value=60.0))
+        assert response.status_code == 409, response.text
+        assert response.json()["retryable"] is True and response.headers["retry-after"]
+        assert counts(db) == before
+    blocker.dispose()
+    assert put(world, headers, value("rate", "A1", "2024", value=60.0)).status_code == 200
+
+
+def test_text_that_cannot_be_stored_is_rejected_not_a_500(world, as_user, db):
+    before = counts(db)
+    response = put(world, as_user("alice"), value("rate", "A1", "2024", value=60.0, note="bad\u0000note"))
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["code"] == "invalid_character"
+    assert counts(db) == before

@@ -65,9 +65,7 @@ def test_status_against_the_trajectory(current, expected, direction, status):
     assert trajectory_status(current, expected, direction) is status
 
 
-@given(
-    st.floats(-1e6, 1e6), st.floats(-1e6, 1e6), st.floats(-1e6, 1e6), st.sampled_from(["higher", "lower"])
-)
+@given(st.floats(-1e6, 1e6), st.floats(-1e6, 1e6), st.floats(-1e6, 1e6), st.sampled_from(["higher", "lower"]))
 def test_share_is_always_between_zero_and_one(baseline, current, target, direction):
     share = progress_share(baseline, current, target, direction)
     assert 0.0 <= share <= 1.0
