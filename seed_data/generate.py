@@ -415,7 +415,7 @@ def main():
             for year in years:
                 if (ind["code"], area, year) in gaps:
                     continue
-                for (d, v), row in zip(dims, s[year]):
+                for (d, v), row in zip(dims, s[year], strict=True):
                     assert row["group"] == (v or "total")
                     obs.append([
                         ind["code"], area, period_label(year, ind["period_type"]),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, delete, select
 
-from api.errors import NotFound
+from api.errors import Invalid, NotFound
 from api.models import Agenda, Goal, Organisation, Signatory
 from api.models.agenda import AgendaPublic, AgendaPut, AgendaUpdate, SignatoryIn, SignatoryPublic
 from api.services.auth import Principal
@@ -70,6 +70,8 @@ def update_agenda(*, session: Session, actor: Principal, data: AgendaUpdate) -> 
     agenda = _current(session)
     if agenda is None:
         raise NotFound("No agenda has been set up yet; create it with PUT")
+    if "name" in data.model_fields_set and data.name is None:
+        raise Invalid("The agenda needs a name", code="required")
     changed = apply_changes(agenda, data.model_dump(exclude_unset=True, exclude={"signatories"}))
     if data.signatories is not None:
         _set_signatories(session, agenda, data.signatories)

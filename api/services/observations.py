@@ -7,7 +7,7 @@ from sqlmodel import Session
 
 from api.errors import Invalid
 from api.ingest.pipeline import STAGED_COLUMNS, Staged, ingest, stage_rows
-from api.ingest.validate import Locate, Problem
+from api.ingest.validate import Problem
 from api.ingest.write import Origin
 from api.models.common import Aggregation, Channel, Page, Role
 from api.models.observation import ObservationBatch, ObservationPublic, WriteSummary, parse_breakdown
@@ -164,7 +164,7 @@ def submit_batch(
         known = {code for (code,) in cur.execute("SELECT code FROM dimension").fetchall()}
         rows, dims, problems = _json_stage(batch, known)
         stage_rows(cur, rows, dims)
-        return Staged(dimensions=dims, locate=_locate(known), problems=problems)
+        return Staged(dimensions=dims, locate=_locate_json, problems=problems)
 
     origin = Origin(organisation_id=principal.organisation_id, user_id=principal.user_id, channel=Channel.api)
     return ingest(
@@ -172,9 +172,7 @@ def submit_batch(
     )
 
 
-def _locate(dimensions: set[str]) -> Locate:
-    def locate(row: int, column: str) -> dict[str, object]:
-        name = _JSON_FIELDS.get(column, column) if column in STAGED_COLUMNS else f"breakdown.{column}"
-        return {"field": f"body.observations.{row}.{name}"}
-
-    return locate
+def _locate_json(row: int, column: str) -> dict[str, object]:
+    """A problem in staged column ``column`` of item ``row``, as a path into the JSON body."""
+    name = _JSON_FIELDS.get(column, column) if column in STAGED_COLUMNS else f"breakdown.{column}"
+    return {"field": f"body.observations.{row}.{name}"}

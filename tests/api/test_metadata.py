@@ -25,6 +25,9 @@ def test_agenda_is_created_replaced_and_patched(world, admin):
     assert [s["organisation"] for s in body["signatories"]] == ["CITY-A", "CITY-B"]
     patched = world.patch("/api/v1/agenda", json={"vision": {"en": "Every child"}}, headers=admin).json()
     assert patched["vision"]["en"] == "Every child" and patched["name"]["en"] == "Equal chances"
+    assert world.patch("/api/v1/agenda", json={"name": None}, headers=admin).status_code == 422
+    cleared = world.patch("/api/v1/agenda", json={"vision": None}, headers=admin).json()
+    assert cleared["vision"] is None
     unknown = world.put("/api/v1/agenda", json={**agenda, "signatories": [{"organisation": "NOPE"}]}, headers=admin)
     assert unknown.status_code == 404
 
