@@ -1,4 +1,4 @@
-"""The ``backbone`` command: demo, serve, init-db, create-user."""
+"""The ``backbone`` command: demo, serve, init-db, import, create-user."""
 
 from __future__ import annotations
 
@@ -44,7 +44,7 @@ def cmd_demo(args: argparse.Namespace) -> None:
     started = time.perf_counter()
     db = Database(settings.resolved_database_url)
     upgrade(db.engine)
-    report = load_seed(db)
+    report = load_seed(db, settings.upload_dir)
     db.dispose()
     print(
         f"Demo database built in {time.perf_counter() - started:.1f}s: {report.organisations} organisations, "
@@ -114,6 +114,97 @@ def cmd_create_user(args: argparse.Namespace) -> None:
     print(f"Created {args.role} '{user.username}' of {args.organisation}.")
 
 
+class _ProgressBar:
+    """Progress of a long import on standard error: a bar on a terminal, stage lines otherwise."""
+
+    def __init__(self) -> None:
+        self.tty = sys.stderr.isatty()
+        self.stage = ""
+        self.last = -1
+
+    def __call__(self, stage: str, done: int, total: int | None) -> None:
+        if stage != self.stage:
+            if self.tty and self.stage:
+                sys.stderr.write("\n")
+            self.stage, self.last = stage, -1
+            if not self.tty:
+                sys.stderr.write(f"{stage}...\n")
+        if not self.tty:
+            return
+        percent = int(100 * done / total) if total else None
+        if percent == self.last:
+            return
+        self.last = percent
+        if percent is None:
+            sys.stderr.write(f"\r{stage:<9}")
+        else:
+            bar = "#" * (percent // 4)
+            sys.stderr.write(f"\r{stage:<9} [{bar:<25}] {percent:3d}%")
+        sys.stderr.flush()
+
+    def close(self) -> None:
+        if self.tty and self.stage:
+            sys.stderr.write("\n")
+
+
+def cmd_import(args: argparse.Namespace) -> None:
+    from sqlmodel import select
+
+    from api.db import Database
+    from api.errors import BackboneError
+    from api.ingest.spool import spool_local_file
+    from api.models import User
+    from api.models.common import Channel, Role
+    from api.readmodel import ReadModel
+    from api.services.imports import import_file
+
+    settings = _settings(data_dir=args.data_dir)
+    source = Path(args.file)
+    if not source.is_file():
+        raise SystemExit(f"No such file: {source}")
+    db = Database(settings.resolved_database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms)
+    progress = _ProgressBar()
+    spooled = None
+    try:
+        organisation_id = user_id = None
+        if args.as_user:
+            with db.session() as session:
+                user = session.exec(select(User).where(User.username == args.as_user.strip().lower())).first()
+            if user is None or not user.is_active or user.role == Role.viewer:
+                raise SystemExit(f"No active member or admin '{args.as_user}' to import as")
+            organisation_id, user_id = user.organisation_id, user.id
+        spooled = spool_local_file(
+            source,
+            settings.upload_dir,
+            max_bytes=settings.max_upload_bytes,
+            max_line_bytes=settings.max_line_bytes,
+            progress=progress,
+        )
+        with db.transaction() as session:
+            summary = import_file(
+                session=session,
+                read_model=ReadModel(db),
+                settings=settings,
+                spooled=spooled,
+                organisation_id=organisation_id,
+                user_id=user_id,
+                channel=Channel.cli,
+                dry_run=args.dry_run,
+                progress=progress,
+            )
+        progress.close()
+        print(summary.model_dump_json(indent=2))
+    except BackboneError as exc:
+        progress.close()
+        print(exc.body().model_dump_json(indent=2))
+        print(f"Not imported: {exc.message}", file=sys.stderr)
+        raise SystemExit(1) from None
+    finally:
+        if spooled is not None:
+            spooled.remove()
+        db.dispose()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="backbone", description="Shared measurement for Collective Impact alliances.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -145,6 +236,22 @@ def build_parser() -> argparse.ArgumentParser:
 
     init_db = add("init-db", "Create the database or upgrade its schema to the latest version.", cmd_init_db)
     where(init_db)
+
+    importer = add(
+        "import",
+        "Import a CSV or XLSX file of observations through the same pipeline as an upload.",
+        cmd_import,
+    )
+    importer.add_argument("file", help="the CSV or XLSX file")
+    importer.add_argument("--dry-run", action="store_true", help="check and count only; write nothing")
+    importer.add_argument(
+        "--as",
+        dest="as_user",
+        metavar="USER",
+        help="import for this user's organisation (its assignments apply); without it each row goes "
+        "to the organisation assigned to its indicator and area",
+    )
+    where(importer)
 
     user = add("create-user", "Create a user (asks for the password).", cmd_create_user)
     user.add_argument("username")

@@ -32,6 +32,9 @@ class Settings(BaseSettings):
         default=15_000, ge=0, description="how long a write waits for another write to finish"
     )
     max_batch_rows: int = Field(default=100_000, ge=1, description="rows in one JSON batch")
+    max_upload_bytes: int = Field(default=512 * 1024 * 1024, ge=1, description="size of one uploaded file")
+    max_import_rows: int = Field(default=2_000_000, ge=1, description="rows in one imported file")
+    max_line_bytes: int = Field(default=64 * 1024, ge=64, description="length of one line of a CSV file")
     max_error_count: int = Field(default=1000, ge=1, description="errors listed per rejection")
 
     @model_validator(mode="after")
@@ -57,6 +60,11 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'backbone.db').resolve()}"
+
+    @property
+    def upload_dir(self) -> Path:
+        """Where uploads are spooled while they are checked (large files never sit in memory)."""
+        return self.data_dir / "uploads"
 
     @property
     def is_sqlite(self) -> bool:

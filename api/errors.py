@@ -116,6 +116,11 @@ class TooLarge(BackboneError):
     code = "too_large"
 
 
+class Unsupported(BackboneError):
+    status_code = 415
+    code = "unsupported_media_type"
+
+
 def error_response(error: BackboneError) -> JSONResponse:
     return JSONResponse(error.body().model_dump(), status_code=error.status_code, headers=error.headers)
 

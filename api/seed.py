@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,7 +15,9 @@ from sqlalchemy import bindparam, insert, select, update
 from sqlmodel import Session
 
 from api.db import Database
-from api.ingest.pipeline import Staged, ingest, stage_rows
+from api.ingest.files import stage_file
+from api.ingest.pipeline import ingest
+from api.ingest.spool import spool_local_file
 from api.ingest.write import Origin
 from api.models import (
     Agenda,
@@ -33,6 +34,7 @@ from api.models import (
     User,
 )
 from api.models.common import LANGUAGES, Channel
+from api.models.observation import WriteSummary
 from api.readmodel import ReadModel
 from api.security import hash_password
 from api.services.common import record_change
@@ -221,49 +223,25 @@ def load_metadata(session: Session, directory: Path, *, demo_users: bool) -> tup
     return len(organisations), len(areas), len(indicators), len(users)
 
 
-def load_observations(
-    db: Database, read_model: ReadModel, directory: Path, *, max_errors: int = 1000
-) -> tuple[int, int]:
-    """Each organisation's rows of ``observations.csv`` through the ingestion pipeline."""
-    assigned = {(a["indicator"], a["area"]): a["organisation"] for a in _read(directory, "assignments.csv")}
-    with (directory / "observations.csv").open(encoding="utf-8", newline="") as handle:
-        reader = csv.DictReader(handle)
-        dimensions = [
-            c
-            for c in reader.fieldnames or []
-            if c not in {"indicator", "area", "period", "value", "numerator", "denominator", "status", "note"}
-        ]
-        by_organisation: dict[str, list[dict[str, str | None]]] = defaultdict(list)
-        for number, row in enumerate(reader, start=2):
-            by_organisation[assigned[(row["indicator"], row["area"])]].append({**row, "_row": number})
-    with db.session() as session:
-        org = _ids(session, Organisation)
-    rows = submissions = 0
-    for code, batch in sorted(by_organisation.items()):
-
-        def stage(cur, batch=batch):  # noqa: ANN001, ANN202
-            stage_rows(cur, batch, dimensions)
-            return Staged(dimensions=dimensions, locate=lambda row, column: {"row": row, "column": column})
-
+def load_observations(db: Database, read_model: ReadModel, path: Path, upload_dir: Path) -> WriteSummary:
+    """``observations.csv`` through the import pipeline, each row for the organisation assigned to it."""
+    spooled = spool_local_file(path, upload_dir, max_bytes=1 << 31, max_line_bytes=1 << 16)
+    try:
         with db.transaction() as session:
-            summary = ingest(
+            return ingest(
                 session=session,
                 read_model=read_model,
-                stage=stage,
-                origin=Origin(
-                    organisation_id=org[code], user_id=None, channel=Channel.seed, file_name="observations.csv"
-                ),
-                max_errors=max_errors,
+                stage=lambda cur: stage_file(cur, spooled, max_rows=10_000_000, max_line_bytes=1 << 16),
+                origin=Origin(None, None, Channel.seed, file_name=path.name, file_checksum=spooled.checksum),
+                max_errors=1000,
             )
-        rows += summary.rows
-        submissions += summary.submission is not None
-    return rows, submissions
+    finally:
+        spooled.remove()
 
 
-def load_seed(db: Database, directory: Path = SEED_DIR, *, demo_users: bool = True) -> SeedReport:
+def load_seed(db: Database, upload_dir: Path, directory: Path = SEED_DIR, *, demo_users: bool = True) -> SeedReport:
     """Load the whole seed directory into an empty, migrated database."""
     with db.transaction() as session:
         organisations, areas, indicators, users = load_metadata(session, directory, demo_users=demo_users)
-    read_model = ReadModel(db)
-    observations, submissions = load_observations(db, read_model, directory)
-    return SeedReport(organisations, areas, indicators, users, observations, submissions)
+    summary = load_observations(db, ReadModel(db), directory / "observations.csv", upload_dir)
+    return SeedReport(organisations, areas, indicators, users, summary.rows, len(summary.submissions))

@@ -55,7 +55,7 @@ class Templates:
         db = Database(self._url(name))
         upgrade(db.engine)
         if kind == "demo":
-            load_seed(db)
+            load_seed(db, self.workdir / "uploads")
         db.dispose()
         self._made.add(name)
         return name

@@ -8,28 +8,39 @@ from sqlalchemy import text, update
 from sqlmodel import select
 
 from api.db import Database
-from api.ingest.write import Origin, write_batch
-from api.models import Indicator, Observation, Organisation
-from api.models.common import Channel
+from api.models import Indicator, Observation, User
+from api.models.common import Role
+from api.models.observation import ObservationBatch
 from api.readmodel import ReadModel
+from api.services.auth import Principal
 from api.services.common import record_change
+from api.services.observations import submit_batch
 from tests.factories import small_world
 
 
-def _ids(db: Database) -> tuple[int, int, int]:
+def _alice(db: Database) -> Principal:
     with db.session() as s:
-        org = s.exec(select(Organisation.id).where(Organisation.code == "CITY-A")).one()
-        ind = s.exec(select(Indicator.id).where(Indicator.code == "count")).one()
-        area = s.exec(text("SELECT id FROM area WHERE code = 'A1'")).one()[0]
-    return org, ind, area
+        user = s.exec(select(User).where(User.username == "alice")).one()
+    return Principal(
+        user_id=user.id,
+        username="alice",
+        full_name="",
+        role=Role.member,
+        organisation_id=user.organisation_id,
+        organisation="CITY-A",
+    )
 
 
-def _write(db: Database, periods: range, value: float = 10.0) -> int:
-    org, ind, area = _ids(db)
-    rows = [(ind, area, str(p), "", value, None, None, False, False, False, None) for p in periods]
+def _write(db: Database, periods: range, value: float = 10.0, model: ReadModel | None = None) -> int:
+    """Write 'count' values for A1 through the ingestion pipeline, as a member would."""
+    batch = ObservationBatch(
+        observations=[{"indicator": "count", "area": "A1", "period": str(p), "value": value} for p in periods]
+    )
     with db.transaction() as s:
-        _, submission = write_batch(session=s, rows=rows, origin=Origin(org, None, Channel.api))
-    return submission.id
+        summary = submit_batch(
+            session=s, read_model=model or ReadModel(db), principal=_alice(db), batch=batch, max_errors=100
+        )
+    return summary.submission
 
 
 def _values(model: ReadModel) -> dict[str, float]:
@@ -87,9 +98,10 @@ def test_revisions_follow_commit_order_under_concurrent_writers(settings):
     errors: list[BaseException] = []
 
     def writer(db: Database, start: int) -> None:
+        model = ReadModel(db)  # each writer is a process of its own
         try:
             for n in range(5):
-                submission_id = _write(db, range(start + n, start + n + 1), value=float(start + n))
+                submission_id = _write(db, range(start + n, start + n + 1), value=float(start + n), model=model)
                 with db.session() as s:
                     revision = s.exec(text(f"SELECT revision FROM submission WHERE id = {submission_id}")).one()[0]
                 with lock:

@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from api.errors import ErrorItem, Forbidden, ImportRejected
 from api.ingest.validate import Locate, Problem, check
-from api.ingest.write import Origin, write_batch
+from api.ingest.write import Origin, Progress, write_checked
 from api.models.observation import WriteSummary
 from api.readmodel import ReadModel
 
@@ -26,6 +26,7 @@ class Staged:
     locate: Locate
     decimal_comma: bool = False
     problems: list[Problem] = field(default_factory=list)  # found while staging
+    skip_blank: bool = False  # files: rows without any value are left out, not errors
 
 
 def stage_rows(cur: duckdb.DuckDBPyConnection, rows: list[dict[str, str | None]], dimensions: list[str]) -> None:
@@ -42,6 +43,22 @@ def stage_rows(cur: duckdb.DuckDBPyConnection, rows: list[dict[str, str | None]]
     cur.unregister("staged_input")
 
 
+def _reject(staged: Staged, problems: list[Problem], count: int, forbidden: bool, max_errors: int) -> None:
+    items = [
+        ErrorItem(code=p.code, message=p.message, **staged.locate(p.row, p.column))
+        for p in sorted(problems, key=lambda p: p.row)[:max_errors]
+    ]
+    noun = "error" if count == 1 else "errors"
+    if forbidden:
+        raise Forbidden(
+            f"Some rows lie outside your organisation's assignments ({count} {noun} in all); nothing was written",
+            errors=items,
+            error_count=count,
+            code="not_assigned",
+        )
+    raise ImportRejected(f"{count} {noun} found; nothing was written", errors=items, error_count=count)
+
+
 def ingest(
     *,
     session: Session,
@@ -50,11 +67,18 @@ def ingest(
     origin: Origin,
     max_errors: int,
     dry_run: bool = False,
+    progress: Progress | None = None,
 ) -> WriteSummary:
-    """Validate a batch against the reference data and write it; raise with every error found."""
+    """Validate a batch against the reference data and write it; raise with every error found.
+
+    Without ``origin.organisation_id`` each row is written for the organisation assigned
+    to it, one submission per organisation, all in the caller's one transaction.
+    """
     cur = read_model.cursor()
     try:
         staged = stage(cur)
+        if progress:
+            progress("checking", 0, None)
         checked = check(
             cur,
             staged="staged",
@@ -62,32 +86,24 @@ def ingest(
             organisation_id=origin.organisation_id,
             decimal_comma=staged.decimal_comma,
             max_problems=max_errors,
+            skip_blank=staged.skip_blank,
         )
-        problems = staged.problems + checked.problems
         count = len(staged.problems) + checked.problem_count
         if count:
-            items = [
-                ErrorItem(code=p.code, message=p.message, **staged.locate(p.row, p.column))
-                for p in sorted(problems, key=lambda p: p.row)[:max_errors]
-            ]
-            noun = "error" if count == 1 else "errors"
-            if checked.forbidden:
-                raise Forbidden(
-                    f"Some rows lie outside your organisation's assignments ({count} {noun} in all); "
-                    "nothing was written",
-                    errors=items,
-                    error_count=count,
-                    code="not_assigned",
-                )
-            raise ImportRejected(f"{count} {noun} found; nothing was written", errors=items, error_count=count)
-        rows = cur.execute("SELECT * FROM clean").fetchall()
+            _reject(staged, staged.problems + checked.problems, count, checked.forbidden, max_errors)
+        if progress:
+            progress("writing", 0, None)
+        counts, submissions = write_checked(
+            session=session, cur=cur, read_model=read_model, origin=origin, dry_run=dry_run, progress=progress
+        )
     finally:
         cur.close()
-    counts, submission = write_batch(session=session, rows=rows, origin=origin, dry_run=dry_run)
     return WriteSummary(
         rows=counts.rows,
         inserted=counts.inserted,
         updated=counts.updated,
         unchanged=counts.unchanged,
-        submission=submission.id if submission else None,
+        skipped=checked.skipped,
+        submission=submissions[-1].id if submissions else None,
+        submissions=[s.id for s in submissions],
     )

@@ -37,7 +37,8 @@ class Problem:
 
 @dataclass
 class Checked:
-    rows: int
+    rows: int  # checked, without the skipped ones
+    skipped: int  # rows without any value, left out (files only)
     problems: list[Problem]  # capped
     problem_count: int
     forbidden: bool  # some rows lie outside the caller's assignments
@@ -86,7 +87,8 @@ def _number(column: str, decimal_comma: bool) -> str:
 
 def _is_marker(column: str) -> str:
     markers = ", ".join(_lit(m) for m in SUPPRESSION_MARKERS)
-    return f"(lower({column}) IN ({markers}) OR regexp_full_match({column}, '<\\s*[0-9]+'))"
+    less_than = f"(left({column}, 1) = '<' AND try_cast(trim(substr({column}, 2)) AS BIGINT) IS NOT NULL)"
+    return f"coalesce(lower({column}) IN ({markers}) OR {less_than}, false)"
 
 
 def check(
@@ -94,13 +96,23 @@ def check(
     *,
     staged: str,
     dimensions: Sequence[str],
-    organisation_id: int,
+    organisation_id: int | None,
     decimal_comma: bool,
     max_problems: int,
+    skip_blank: bool = False,
 ) -> Checked:
-    """Validate the staged rows; leave the table ``clean`` for the writer."""
+    """Validate the staged rows; leave the table ``clean`` for the writer.
+
+    With ``organisation_id`` every row must lie within that organisation's assignments;
+    without (backbone staff loading a file for everyone), each row goes to the
+    organisation assigned to its indicator and area, and must have one.
+    """
     _rules(cur)
     _periods(cur, staged)
+    # A template row left empty (no value, numerator or denominator) is not reported yet: skip it.
+    blank = " AND ".join(f"nullif(trim({c}), '') IS NULL" for c in ("value", "numerator", "denominator"))
+    blank_filter = f"WHERE NOT ({blank})" if skip_blank else ""
+    skipped = cur.execute(f"SELECT count(*) FROM {staged} WHERE {blank}").fetchone()[0] if skip_blank else 0
     known = dict(cur.execute("SELECT code, id FROM dimension").fetchall())
     dims = sorted(d for d in dimensions if d in known)
 
@@ -123,7 +135,7 @@ def check(
 
     cur.execute(f"""
         CREATE OR REPLACE TEMP TABLE checked AS
-        WITH s AS (
+        WITH r AS (
             SELECT _row,
                 nullif(trim(indicator), '') AS indicator_raw,
                 nullif(trim(area), '') AS area_raw,
@@ -134,32 +146,37 @@ def check(
                 nullif(trim(status), '') AS status_raw,
                 nullif(trim(note), '') AS note
                 {dim_select}
-            FROM {staged}
+            FROM {staged} {blank_filter}
+        ),
+        s AS (
+            SELECT *,
+                {_number("value_raw", decimal_comma)} AS value_text,
+                {_is_marker("value_raw")} AS is_suppressed,
+                {_is_marker("numerator_raw")} AS numerator_marker,
+                {_is_marker("denominator_raw")} AS denominator_marker
+            FROM r
         ),
         joined AS (
             SELECT s.*, i.id AS indicator_id, i.code AS indicator_code, i.unit, i.aggregation,
                 coalesce(i.min_value, u.low) AS low, coalesce(i.max_value, u.high) AS high, u.scale,
-                a.id AS area_id, pc.period, pc.problem AS period_problem,
+                a.id AS area_id, pc.period, pc.problem AS period_problem, asg.organisation_id AS assigned_to,
                 {breakdown} AS breakdown,
-                coalesce({_is_marker("s.value_raw")}, false) AS is_suppressed,
-                try_cast({_number("s.value_raw", decimal_comma)} AS DOUBLE) AS value_num,
-                CASE WHEN NOT coalesce({_is_marker("s.numerator_raw")}, false)
+                try_cast(s.value_text AS DOUBLE) AS value_num,
+                CASE WHEN NOT s.numerator_marker
                      THEN try_cast({_number("s.numerator_raw", decimal_comma)} AS DOUBLE) END AS numerator,
-                CASE WHEN NOT coalesce({_is_marker("s.denominator_raw")}, false)
+                CASE WHEN NOT s.denominator_marker
                      THEN try_cast({_number("s.denominator_raw", decimal_comma)} AS DOUBLE) END AS denominator,
-                coalesce({_is_marker("s.numerator_raw")}, false) AS numerator_marker,
-                coalesce({_is_marker("s.denominator_raw")}, false) AS denominator_marker,
-                CASE WHEN contains({_number("s.value_raw", decimal_comma)}, '.')
-                     THEN length(regexp_extract({_number("s.value_raw", decimal_comma)}, '\\.([0-9]*)', 1)) ELSE 0 END
+                CASE WHEN instr(s.value_text, '.') > 0 THEN length(s.value_text) - instr(s.value_text, '.') ELSE 0 END
                      AS value_decimals,
-                list_filter(string_split_regex(lower(coalesce(s.status_raw, '')), '[\\s|+,;/]+'), lambda t: t <> '')
-                     AS status_tokens
+                CASE WHEN s.status_raw IS NULL THEN []::VARCHAR[] ELSE list_filter(
+                     string_split_regex(lower(s.status_raw), '[\\s|+,;/]+'), lambda t: t <> '') END AS status_tokens
                 {dim_cols}
             FROM s
             LEFT JOIN indicator i ON lower(i.code) = lower(s.indicator_raw)
             LEFT JOIN unit_rule u ON u.unit = i.unit
             LEFT JOIN area a ON upper(a.code) = upper(s.area_raw)
             LEFT JOIN period_check pc ON pc.raw = s.period_raw AND pc.period_type = i.period_type
+            LEFT JOIN assignment asg ON asg.indicator_id = i.id AND asg.area_id = a.id
             {dim_join}
         )
         SELECT *,
@@ -169,32 +186,45 @@ def check(
             CASE WHEN is_suppressed THEN NULL
                  WHEN value_num IS NOT NULL THEN value_num
                  WHEN aggregation = 'ratio' AND numerator IS NOT NULL AND denominator > 0
-                 THEN scale * numerator / denominator END AS value,
-            CASE WHEN indicator_id IS NOT NULL AND area_id IS NOT NULL AND period IS NOT NULL
-                 THEN min(_row) OVER (PARTITION BY indicator_id, area_id, period, breakdown) END AS first_row
+                 THEN scale * numerator / denominator END AS value
         FROM joined
     """)
-
-    problems_sql = _problem_queries(dims, organisation_id)
-    cur.execute(f"CREATE OR REPLACE TEMP TABLE problem AS {problems_sql}")
-    count, forbidden = cur.execute(
-        "SELECT count(*), coalesce(bool_or(code = 'not_assigned'), false) FROM problem"
-    ).fetchone()
-    listed = cur.execute(
-        "SELECT _row, col, code, message FROM problem ORDER BY _row, ord, code LIMIT ?", [max_problems]
-    ).fetchall()
-    rows = cur.execute("SELECT count(*) FROM checked").fetchone()[0]
     cur.execute("""
+        CREATE OR REPLACE TEMP TABLE duplicate AS
+        SELECT indicator_id, area_id, period, breakdown, min(_row) AS first_row FROM checked
+        WHERE indicator_id IS NOT NULL AND area_id IS NOT NULL AND period IS NOT NULL
+        GROUP BY ALL HAVING count(*) > 1
+    """)
+
+    rules = _rules_for(dims, organisation_id)
+    # One pass to see whether anything is wrong; the per-rule queries run only if so.
+    any_problem = " OR ".join(f"({rule.when})" for rule in rules if rule.source == "checked")
+    count, unassigned, listed = 0, False, []
+    if (
+        cur.execute("SELECT count(*) FROM duplicate").fetchone()[0]
+        or cur.execute(f"SELECT count(*) FROM checked WHERE {any_problem}").fetchone()[0]
+    ):
+        cur.execute(f"CREATE OR REPLACE TEMP TABLE problem AS {_problem_queries(rules)}")
+        count, unassigned = cur.execute(
+            "SELECT count(*), coalesce(bool_or(code = 'not_assigned'), false) FROM problem"
+        ).fetchone()
+        listed = cur.execute(
+            "SELECT _row, col, code, message FROM problem ORDER BY _row, ord, code LIMIT ?", [max_problems]
+        ).fetchall()
+    rows = cur.execute("SELECT count(*) FROM checked").fetchone()[0]
+    reporter = "assigned_to" if organisation_id is None else str(int(organisation_id))
+    cur.execute(f"""
         CREATE OR REPLACE TEMP TABLE clean AS
-        SELECT indicator_id, area_id, period, breakdown, value, numerator, denominator,
-               is_provisional, is_estimated, is_suppressed, note
+        SELECT {reporter} AS organisation_id, indicator_id, area_id, period, breakdown, value, numerator,
+               denominator, is_provisional, is_estimated, is_suppressed, note
         FROM checked ORDER BY _row
     """)
     return Checked(
         rows=rows,
+        skipped=skipped,
         problems=[Problem(r, c, code, m) for r, c, code, m in listed],
         problem_count=count,
-        forbidden=bool(forbidden),
+        forbidden=bool(unassigned) and organisation_id is not None,
     )
 
 
@@ -203,24 +233,21 @@ class Rule(NamedTuple):
     code: str  # stable error code
     when: str  # SQL condition over the table ``checked``
     message: str  # SQL expression of the message
+    source: str = "checked"
 
 
 # Errors sort by row, then in this order: the order a reporter reads a row in.
 # fmt: off
 RULES = [
-    Rule("indicator", "duplicate_key", "first_row IS NOT NULL AND _row <> first_row",
-         "'the same indicator, area, period and breakdown is also in row ' || first_row"),
+    Rule("indicator", "duplicate_key", "_row <> first_row",
+         "'the same indicator, area, period and breakdown is also in row ' || first_row",
+         "checked JOIN duplicate USING (indicator_id, area_id, period, breakdown)"),
     Rule("indicator", "required", "indicator_raw IS NULL", "'indicator is empty'"),
     Rule("indicator", "unknown_indicator", "indicator_raw IS NOT NULL AND indicator_id IS NULL",
          "'unknown indicator ''' || indicator_raw || ''''"),
     Rule("area", "required", "area_raw IS NULL", "'area is empty'"),
     Rule("area", "unknown_area", "area_raw IS NOT NULL AND area_id IS NULL",
          "'unknown area ''' || area_raw || ''''"),
-    Rule("area", "not_assigned",
-         "indicator_id IS NOT NULL AND area_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM assignment x "
-         "WHERE x.organisation_id = {organisation} AND x.indicator_id = checked.indicator_id "
-         "AND x.area_id = checked.area_id)",
-         "'your organisation is not assigned to report ''' || indicator_code || ''' for ''' || area_raw || ''''"),
     Rule("period", "required", "period_raw IS NULL", "'period is empty'"),
     Rule("period", "invalid_period", "period_problem IS NOT NULL", "period_problem"),
     # (the breakdown dimensions' rules come here, see _problem_queries)
@@ -267,7 +294,7 @@ RULES = [
     Rule("note", "invalid_character", "contains(note, chr(0))", "'the note contains a NUL character'"),
 ]
 # fmt: on
-_BEFORE_DIMENSIONS = 8  # rules of indicator, area and period
+_BEFORE_DIMENSIONS = 7  # rules of indicator, area and period
 
 
 def _dimension_rules(dimension: str) -> list[Rule]:
@@ -288,12 +315,31 @@ def _dimension_rules(dimension: str) -> list[Rule]:
     ]
 
 
-def _problem_queries(dims: Sequence[str], organisation_id: int) -> str:
-    """One SELECT per rule, each giving (_row, col, ord, code, message)."""
+def _assignment_rule(organisation_id: int | None) -> Rule:
+    known = "indicator_id IS NOT NULL AND area_id IS NOT NULL AND "
+    what = "''' || indicator_code || ''' for ''' || area_raw || ''''"
+    if organisation_id is None:
+        return Rule(
+            "area", "not_assigned", known + "assigned_to IS NULL", f"'no organisation is assigned to report {what}"
+        )
+    return Rule(
+        "area",
+        "not_assigned",
+        known + f"assigned_to IS DISTINCT FROM {int(organisation_id)}",
+        f"'your organisation is not assigned to report {what}",
+    )
+
+
+def _rules_for(dims: Sequence[str], organisation_id: int | None) -> list[Rule]:
     dimension_rules = [rule for d in dims for rule in _dimension_rules(d)]
-    rules = RULES[:_BEFORE_DIMENSIONS] + dimension_rules + RULES[_BEFORE_DIMENSIONS:]
+    head, tail = RULES[:_BEFORE_DIMENSIONS], RULES[_BEFORE_DIMENSIONS:]
+    return [*head, _assignment_rule(organisation_id), *dimension_rules, *tail]
+
+
+def _problem_queries(rules: list[Rule]) -> str:
+    """One SELECT per rule, each giving (_row, col, ord, code, message)."""
     return " UNION ALL ".join(
         f"SELECT _row, {_lit(rule.column)} AS col, {order} AS ord, {_lit(rule.code)} AS code, "
-        f"{rule.message} AS message FROM checked WHERE {rule.when.format(organisation=int(organisation_id))}"
+        f"{rule.message} AS message FROM {rule.source} WHERE {rule.when}"
         for order, rule in enumerate(rules)
     )

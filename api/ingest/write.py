@@ -1,71 +1,33 @@
-"""Writing a clean batch into the system of record: bulk statements, one transaction.
+"""Writing a checked batch into the system of record: only what changed, in bulk, one transaction.
 
-The batch goes into a temporary table first; then one query counts inserts,
-updates and unchanged rows, one ``UPDATE ... FROM`` and one ``INSERT ... SELECT``
-apply it, and one ``INSERT ... SELECT`` appends the new versions to the history.
+The writer first takes the write lock (the revision counter's row; on SQLite the
+database's write lock), so no other submission can commit meanwhile, and brings
+the read model up to date. DuckDB then sorts the batch into inserts, updates and
+unchanged rows against that exact copy, and only the changes travel to the
+system of record: a bulk insert of the new rows, a bulk insert of the versions
+that updates replace into ``observation_history``, and a bulk update by id.
+An observation's versions are its history rows, oldest first, then the row itself.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
-from sqlalchemy import (
-    Boolean,
-    Column,
-    Float,
-    Integer,
-    MetaData,
-    String,
-    Table,
-    and_,
-    case,
-    exists,
-    func,
-    insert,
-    literal,
-    not_,
-    select,
-    update,
-)
+import duckdb
+from sqlalchemy import select
 from sqlmodel import Session
 
-from api.db import bulk_insert, track_submission
-from api.models import Observation, ObservationHistory, Submission
+from api.db import insert_from_duckdb, track_submission, update_from_duckdb
+from api.models import Observation, ObservationHistory, RevisionCounter, Submission
 from api.models.common import Channel, SubmissionKind
+from api.readmodel import ReadModel
 
-COLUMNS = (
-    "indicator_id",
-    "area_id",
-    "period",
-    "breakdown",
-    "value",
-    "numerator",
-    "denominator",
-    "is_provisional",
-    "is_estimated",
-    "is_suppressed",
-    "note",
-)
-VALUE_COLUMNS = COLUMNS[4:]
+KEY = ("indicator_id", "area_id", "period", "breakdown")
+VALUES = ("value", "numerator", "denominator", "is_provisional", "is_estimated", "is_suppressed", "note")
 
-_incoming = Table(
-    "incoming_observation",
-    MetaData(),
-    Column("indicator_id", Integer, nullable=False),
-    Column("area_id", Integer, nullable=False),
-    Column("period", String(16), nullable=False),
-    Column("breakdown", String(200), nullable=False),
-    Column("value", Float),
-    Column("numerator", Float),
-    Column("denominator", Float),
-    Column("is_provisional", Boolean, nullable=False),
-    Column("is_estimated", Boolean, nullable=False),
-    Column("is_suppressed", Boolean, nullable=False),
-    Column("note", String(1000)),
-    prefixes=["TEMPORARY"],
-)
+# Reports how far a long import is: (stage, done, total or None).
+Progress = Callable[[str, int, int | None], None]
 
 
 @dataclass
@@ -79,90 +41,121 @@ class Counts:
     def changes(self) -> int:
         return self.inserted + self.updated
 
+    def __add__(self, other: Counts) -> Counts:
+        return Counts(
+            self.rows + other.rows,
+            self.inserted + other.inserted,
+            self.updated + other.updated,
+            self.unchanged + other.unchanged,
+        )
+
 
 @dataclass
 class Origin:
     """Who sends the batch and how: becomes the submission."""
 
-    organisation_id: int
+    organisation_id: int | None  # None: each row for the organisation assigned to it
     user_id: int | None
     channel: Channel
     file_name: str | None = None
     file_checksum: str | None = None
 
 
-def write_batch(
-    *, session: Session, rows: Sequence[Sequence[Any]], origin: Origin, dry_run: bool = False
-) -> tuple[Counts, Submission | None]:
-    """Apply ``rows`` (tuples in ``COLUMNS`` order); no submission when nothing changes or on a dry run."""
-    obs = Observation.__table__
-    inc = _incoming
-    connection = session.connection()
-    # A failed batch leaves no temporary table: the rollback takes its creation along.
-    inc.drop(connection, checkfirst=True)
-    inc.create(connection)
-    bulk_insert(connection, inc, COLUMNS, rows)
-    key = and_(
-        obs.c.indicator_id == inc.c.indicator_id,
-        obs.c.area_id == inc.c.area_id,
-        obs.c.period == inc.c.period,
-        obs.c.breakdown == inc.c.breakdown,
-    )
-    same = and_(
-        obs.c.organisation_id == origin.organisation_id,
-        *(obs.c[name].is_not_distinct_from(inc.c[name]) for name in VALUE_COLUMNS),
-    )
-    total, inserted, unchanged = connection.execute(
-        select(
-            func.count(),
-            func.coalesce(func.sum(case((obs.c.id.is_(None), 1), else_=0)), 0),
-            func.coalesce(func.sum(case((and_(obs.c.id.is_not(None), same), 1), else_=0)), 0),
-        ).select_from(inc.outerjoin(obs, key))
-    ).one()
-    counts = Counts(rows=total, inserted=inserted, updated=total - inserted - unchanged, unchanged=unchanged)
-    if dry_run or counts.changes == 0:
-        inc.drop(connection)
-        return counts, None
+def _classify(cur: duckdb.DuckDBPyConnection) -> dict[int, Counts]:
+    """Sort ``clean`` into insert / update / same against the read model's current observations."""
+    same = " AND ".join(f"o.{c} IS NOT DISTINCT FROM c.{c}" for c in (*VALUES, "organisation_id"))
+    key = " AND ".join(f"o.{c} = c.{c}" for c in KEY)
+    cur.execute(f"""
+        CREATE OR REPLACE TEMP TABLE classified AS
+        SELECT c.*, o.id AS existing_id,
+               CASE WHEN o.id IS NULL THEN 'insert' WHEN {same} THEN 'same' ELSE 'update' END AS action
+        FROM clean c LEFT JOIN observation o ON {key}
+    """)
+    counts: dict[int, Counts] = {}
+    for organisation, action, number in cur.execute(
+        "SELECT organisation_id, action, count(*) FROM classified GROUP BY ALL ORDER BY ALL"
+    ).fetchall():
+        found = counts.setdefault(organisation, Counts(0, 0, 0, 0))
+        found.rows += number
+        setattr(found, {"insert": "inserted", "update": "updated", "same": "unchanged"}[action], number)
+    return counts
 
-    submission = Submission(
-        kind=SubmissionKind.observations,
-        channel=origin.channel,
-        organisation_id=origin.organisation_id,
-        user_id=origin.user_id,
-        file_name=origin.file_name,
-        file_checksum=origin.file_checksum,
-        rows=counts.rows,
-        inserted=counts.inserted,
-        updated=counts.updated,
-        unchanged=counts.unchanged,
-        summary=f"{counts.inserted} inserted, {counts.updated} updated, {counts.unchanged} unchanged",
+
+def write_checked(
+    *,
+    session: Session,
+    cur: duckdb.DuckDBPyConnection,
+    read_model: ReadModel,
+    origin: Origin,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+) -> tuple[Counts, list[Submission]]:
+    """Write the table ``clean`` of ``cur``: one submission per organisation that changes something."""
+    # The lock: SELECT ... FOR UPDATE on PostgreSQL; on SQLite the write session's BEGIN IMMEDIATE.
+    session.exec(select(RevisionCounter.value).where(RevisionCounter.id == 1).with_for_update()).one()
+    read_model.sync()  # nothing can commit now, so the copy is exact
+    per_organisation = _classify(cur)
+    total = sum(per_organisation.values(), Counts(0, 0, 0, 0))
+    if dry_run:
+        return total, []
+    submissions = []
+    for organisation, counts in per_organisation.items():
+        if counts.changes == 0:
+            continue
+        submission = Submission(
+            kind=SubmissionKind.observations,
+            channel=origin.channel,
+            organisation_id=organisation,
+            user_id=origin.user_id,
+            file_name=origin.file_name,
+            file_checksum=origin.file_checksum,
+            rows=counts.rows,
+            inserted=counts.inserted,
+            updated=counts.updated,
+            unchanged=counts.unchanged,
+            summary=f"{counts.inserted} inserted, {counts.updated} updated, {counts.unchanged} unchanged",
+        )
+        session.add(submission)
+        session.flush()
+        _apply(session, cur, organisation, submission.id, progress)
+        track_submission(session, submission)
+        submissions.append(submission)
+    return total, submissions
+
+
+def _apply(
+    session: Session, cur: duckdb.DuckDBPyConnection, organisation: int, submission_id: int, progress: Progress | None
+) -> None:
+    connection = session.connection()
+    stamp = ("organisation_id", "submission_id")
+    mine = f"c.organisation_id = {int(organisation)} AND c.action"
+    new_stamp = f"c.organisation_id, {int(submission_id)}::BIGINT"
+    insert_from_duckdb(
+        connection,
+        Observation.__table__,
+        (*KEY, *VALUES, *stamp),
+        cur,
+        f"SELECT {_columns('c', *KEY, *VALUES)}, {new_stamp} FROM classified c WHERE {mine} = 'insert'",
+        progress=progress,
     )
-    session.add(submission)
-    session.flush()
-    stamp = {"organisation_id": origin.organisation_id, "submission_id": submission.id}
-    if counts.updated:
-        connection.execute(
-            update(obs).where(key, not_(same)).values({**{name: inc.c[name] for name in VALUE_COLUMNS}, **stamp})
-        )
-    if counts.inserted:
-        connection.execute(
-            insert(obs).from_select(
-                [*COLUMNS, *stamp],
-                select(*(inc.c[name] for name in COLUMNS), *(literal(v) for v in stamp.values())).where(
-                    ~exists().where(key)
-                ),
-            )
-        )
-    hist = ObservationHistory.__table__
-    history_columns = ["observation_id", *VALUE_COLUMNS, *stamp]
-    connection.execute(
-        insert(hist).from_select(
-            history_columns,
-            select(obs.c.id, *(obs.c[name] for name in VALUE_COLUMNS), *(obs.c[name] for name in stamp)).where(
-                obs.c.submission_id == submission.id
-            ),
-        )
+    # The history keeps each superseded version, with the submission that had made it.
+    insert_from_duckdb(
+        connection,
+        ObservationHistory.__table__,
+        ("observation_id", *VALUES, *stamp),
+        cur,
+        f"SELECT o.id, {_columns('o', *VALUES, *stamp)} FROM classified c "
+        f"JOIN observation o ON o.id = c.existing_id WHERE {mine} = 'update'",
     )
-    track_submission(session, submission)
-    inc.drop(connection)
-    return counts, submission
+    update_from_duckdb(
+        connection,
+        Observation.__table__,
+        "id",
+        (*VALUES, *stamp),
+        cur,
+        f"SELECT c.existing_id, {_columns('c', *VALUES)}, {new_stamp} FROM classified c WHERE {mine} = 'update'",
+    )
+
+
+def _columns(alias: str, *names: str) -> str:
+    return ", ".join(f"{alias}.{name}" for name in names)

@@ -1,4 +1,4 @@
-"""Observations (current values) and their history (every version, with its submission)."""
+"""Observations (current versions) and their history (every superseded version, with its submission)."""
 
 import math
 
@@ -25,7 +25,6 @@ class Observation(ObservationFields, table=True):
     __table_args__ = (
         UniqueConstraint("indicator_id", "area_id", "period", "breakdown", name="uq_observation_key"),
         Index("ix_observation_submission", "submission_id"),
-        Index("ix_observation_area", "area_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -36,6 +35,8 @@ class Observation(ObservationFields, table=True):
 
 
 class ObservationHistory(ObservationFields, table=True):
+    """A superseded version of an observation, with the submission that had made it."""
+
     __tablename__ = "observation_history"
     __table_args__ = (Index("ix_observation_history_observation", "observation_id"),)
 
@@ -103,4 +104,8 @@ class WriteSummary(BaseModel):
     inserted: int
     updated: int
     unchanged: int
+    skipped: int = PydanticField(default=0, description="file rows without any value, left out")
     submission: int | None = PydanticField(description="none when nothing changed or on a dry run")
+    submissions: list[int] = PydanticField(
+        default_factory=list, description="every submission made (one per organisation when staff load a file)"
+    )

@@ -10,6 +10,7 @@ from api.routes import (
     dimensions,
     goals,
     health,
+    imports,
     indicators,
     observations,
     organisations,
@@ -31,6 +32,7 @@ for module in (
     assignments,
     targets,
     observations,
+    imports,
     progress,
     submissions,
 ):

@@ -134,20 +134,22 @@ def test_same_batch_twice_changes_nothing_and_update_keeps_history(world, as_use
     first = put(world, as_user("alice"), *batch).json()
     after_first = counts(db)
     second = put(world, as_user("alice"), *batch).json()
-    assert second == {"rows": 2, "inserted": 0, "updated": 0, "unchanged": 2, "submission": None}
+    assert (second["inserted"], second["updated"], second["unchanged"], second["submission"]) == (0, 0, 2, None)
     assert counts(db) == after_first
 
     third = put(world, as_user("alice"), value("rate", "A1", "2024", value=61.0), batch[1]).json()
     assert (third["inserted"], third["updated"], third["unchanged"]) == (0, 1, 1)
     assert third["submission"] > first["submission"]
     with db.session() as s:
+        observation = s.scalars(select(Observation).where(Observation.period == "2024", Observation.value > 50)).one()
         history = s.exec(
             select(ObservationHistory.value, ObservationHistory.submission_id)
-            .join(Observation, Observation.id == ObservationHistory.observation_id)
-            .where(Observation.period == "2024", Observation.value.is_not(None), Observation.value > 50)
+            .where(ObservationHistory.observation_id == observation.id)
             .order_by(ObservationHistory.id)
         ).all()
-    assert [(v, sub) for v, sub in history] == [(60.0, first["submission"]), (61.0, third["submission"])]
+    # The history keeps the old value with the submission that made it; the row holds the new one.
+    assert [(v, sub) for v, sub in history] == [(60.0, first["submission"])]
+    assert (observation.value, observation.submission_id) == (61.0, third["submission"])
 
 
 def test_dry_run_reports_the_same_summary_and_writes_nothing(world, as_user, db):
@@ -156,8 +158,10 @@ def test_dry_run_reports_the_same_summary_and_writes_nothing(world, as_user, db)
     dry = put(world, as_user("alice"), *batch, dry_run=True).json()
     assert counts(db) == before
     real = put(world, as_user("alice"), *batch).json()
-    assert {k: v for k, v in dry.items() if k != "submission"} == {k: v for k, v in real.items() if k != "submission"}
-    assert dry["submission"] is None and real["submission"] is not None
+    ids = ("submission", "submissions")
+    assert {k: v for k, v in dry.items() if k not in ids} == {k: v for k, v in real.items() if k not in ids}
+    assert dry["submission"] is None and dry["submissions"] == []
+    assert real["submissions"] == [real["submission"]]
 
 
 def test_suppressed_at_source_has_no_value(world, as_user):

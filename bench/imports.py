@@ -1,0 +1,186 @@
+"""Import benchmark: 1,000,000 observation rows, first import and a re-import with 10% changed.
+
+Prints rows per second and the ratio of Backbone's import time to two baselines
+measured in the same run on the same file:
+  (a) DuckDB's own read_csv of the file into a table, and
+  (b) pandas.read_csv plus DataFrame.to_sql into SQLite.
+
+Run: .venv/bin/python bench/imports.py [--rows 1000000] [--database-url URL]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import random
+import sqlite3
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sqlalchemy import insert  # noqa: E402
+
+from api.config import Settings  # noqa: E402
+from api.db import Database  # noqa: E402
+from api.ingest.spool import spool_local_file  # noqa: E402
+from api.migrate import upgrade  # noqa: E402
+from api.models import (  # noqa: E402
+    Area,
+    Assignment,
+    Dimension,
+    DimensionValue,
+    Goal,
+    Indicator,
+    IndicatorDimension,
+    Organisation,
+)
+from api.readmodel import ReadModel  # noqa: E402
+from api.services.common import record_change  # noqa: E402
+from api.services.imports import import_file  # noqa: E402
+
+INDICATORS = 10
+YEARS = range(2016, 2026)
+SES = ("", "low", "middle", "high")
+
+
+def build_world(db: Database, areas: int) -> int:
+    """Metadata for a statistics-office file: districts × indicators, one reporting organisation."""
+    with db.transaction() as s:
+        s.execute(insert(Organisation), [{"code": "STATS", "name": "Statistics office", "type": "state"}])
+        s.execute(insert(Area), [{"code": f"WK{n:06d}", "name": f"District {n}", "level": "district"}
+                                 for n in range(areas)])
+        s.execute(insert(Goal), [{"code": "g", "title": {"en": "Goal"}, "position": 1}])
+        s.execute(insert(Dimension), [{"code": "ses", "name": {"en": "SES"}}])
+        s.execute(insert(DimensionValue), [{"dimension_id": 1, "code": v, "name": {"en": v}, "position": i}
+                                           for i, v in enumerate(SES[1:])])
+        s.execute(insert(Indicator), [
+            {"code": f"ind{i}", "goal_id": 1, "name": {"en": f"Indicator {i}"}, "unit": "percent",
+             "direction": "higher", "period_type": "year", "aggregation": "ratio", "suppression_threshold": 10,
+             "published": True, "position": i}
+            for i in range(INDICATORS)
+        ])
+        s.execute(insert(IndicatorDimension), [{"indicator_id": i + 1, "dimension_id": 1} for i in range(INDICATORS)])
+        s.execute(insert(Assignment), [{"organisation_id": 1, "indicator_id": i + 1, "area_id": a + 1}
+                                       for i in range(INDICATORS) for a in range(areas)])
+        record_change(s, None, "benchmark metadata")
+    return 1
+
+
+def write_file(path: Path, areas: int, seed: int, change: float = 0.0) -> int:
+    """A realistic observations CSV: rates with numerator and denominator, SES breakdowns, notes."""
+    rng = random.Random(seed)
+    changer = random.Random(seed + 1)
+    rows = 0
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["indicator", "area", "period", "value", "numerator", "denominator", "status", "note", "ses"])
+        for i in range(INDICATORS):
+            for a in range(areas):
+                for year in YEARS:
+                    for ses in SES:
+                        denominator = rng.randint(40, 900)
+                        numerator = rng.randint(0, denominator)
+                        if change and changer.random() < change:
+                            numerator = (numerator + 1) % (denominator + 1)
+                        value = round(100 * numerator / denominator, 1)
+                        status = "provisional" if year == YEARS[-1] else ""
+                        writer.writerow([f"ind{i}", f"WK{a:06d}", year, value, numerator, denominator, status,
+                                         "", ses])
+                        rows += 1
+    return rows
+
+
+def timed(action) -> float:  # noqa: ANN001
+    start = time.perf_counter()
+    action()
+    return time.perf_counter() - start
+
+
+def duckdb_baseline(path: Path) -> float:
+    import duckdb
+
+    con = duckdb.connect()
+    seconds = timed(lambda: con.execute(f"CREATE TABLE t AS SELECT * FROM read_csv('{path}')"))
+    con.close()
+    return seconds
+
+
+def pandas_baseline(path: Path, workdir: Path) -> float:
+    import pandas as pd
+
+    target = workdir / "pandas.db"
+
+    def run() -> None:
+        frame = pd.read_csv(path)
+        with sqlite3.connect(target) as con:
+            frame.to_sql("observation", con, if_exists="replace", index=False)
+
+    return timed(run)
+
+
+def backbone_import(db: Database, model: ReadModel, settings: Settings, path: Path) -> tuple[float, object]:
+    """Spool, parse, check and write the file, as the upload endpoint does, until committed."""
+    result = {}
+
+    def run() -> None:
+        spooled = spool_local_file(path, settings.upload_dir, max_bytes=settings.max_upload_bytes,
+                                   max_line_bytes=settings.max_line_bytes)
+        try:
+            with db.transaction() as session:
+                result["summary"] = import_file(session=session, read_model=model, settings=settings,
+                                                spooled=spooled, organisation_id=1, user_id=None)
+        finally:
+            spooled.remove()
+
+    return timed(run), result["summary"]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rows", type=int, default=1_000_000, help="about this many rows (default 1,000,000)")
+    parser.add_argument("--database-url", help="default: a SQLite file in a temporary directory")
+    args = parser.parse_args()
+    areas = max(1, args.rows // (INDICATORS * len(YEARS) * len(SES)))
+    workdir = Path(tempfile.mkdtemp(prefix="backbone-bench-"))
+    url = args.database_url or f"sqlite:///{workdir / 'backbone.db'}"
+    settings = Settings(mode="development", data_dir=workdir, database_url=url, max_import_rows=10_000_000)
+    db = Database(url)
+    upgrade(db.engine)
+    build_world(db, areas)
+
+    first, changed = workdir / "observations.csv", workdir / "observations-10pct-changed.csv"
+    rows = write_file(first, areas, seed=1)
+    write_file(changed, areas, seed=1, change=0.10)
+    size = first.stat().st_size
+    print(f"file: {rows:,} rows, {size / 1e6:.1f} MB; database: {db.url.get_backend_name()}")
+
+    a = duckdb_baseline(first)
+    b = pandas_baseline(first, workdir)
+    model = ReadModel(db)  # the server's read model, loaded before the upload arrives
+    model.sync()
+    initial, summary1 = backbone_import(db, model, settings, first)
+    catch_up1 = timed(model.sync)
+    again, summary2 = backbone_import(db, model, settings, changed)
+    catch_up2 = timed(model.sync)
+
+    def line(name: str, seconds: float) -> str:
+        return (f"{name:<38} {seconds:7.2f} s {rows / seconds:>11,.0f} rows/s"
+                f"   {seconds / a:6.1f}x (a)   {seconds / b:5.2f}x (b)")
+
+    print(line("(a) DuckDB read_csv into a table", a))
+    print(line("(b) pandas read_csv + to_sql SQLite", b))
+    print(line("Backbone import, empty database", initial))
+    print(f"    {summary1.inserted:,} inserted, {summary1.updated:,} updated, {summary1.unchanged:,} unchanged;"
+          f" read model catch-up afterwards {catch_up1:.2f} s")
+    print(line("Backbone re-import, 10% changed", again))
+    print(f"    {summary2.inserted:,} inserted, {summary2.updated:,} updated, {summary2.unchanged:,} unchanged;"
+          f" read model catch-up afterwards {catch_up2:.2f} s")
+    print("ratios: time of the row divided by the time of (a) and of (b); below 1 means faster")
+    db.dispose()
+
+
+if __name__ == "__main__":
+    main()
