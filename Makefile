@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test setup lock lint bench screenshots clean
+.PHONY: demo test setup lock lint bench clean
 
 demo: $(STAMP)
 	$(BIN)/backbone demo
@@ -28,6 +28,10 @@ lock: $(STAMP)
 	$(BIN)/python -m pip install --quiet uv
 	$(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 -o requirements.lock
 	$(BIN)/uv pip compile pyproject.toml --extra dev --universal --python-version 3.11 -c requirements.lock -o requirements-dev.lock
+
+# Import benchmark: 1,000,000 rows, first import and a 10%-changed re-import, with ratios to DuckDB and pandas.
+bench: $(STAMP)
+	$(BIN)/python bench/imports.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -11,8 +11,6 @@ Run: .venv/bin/python bench/imports.py [--rows 1000000] [--database-url URL]
 from __future__ import annotations
 
 import argparse
-import csv
-import random
 import sqlite3
 import sys
 import tempfile
@@ -21,76 +19,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import insert  # noqa: E402
 
 from api.config import Settings  # noqa: E402
 from api.db import Database  # noqa: E402
 from api.ingest.spool import spool_local_file  # noqa: E402
 from api.migrate import upgrade  # noqa: E402
-from api.models import (  # noqa: E402
-    Area,
-    Assignment,
-    Dimension,
-    DimensionValue,
-    Goal,
-    Indicator,
-    IndicatorDimension,
-    Organisation,
-)
 from api.readmodel import ReadModel  # noqa: E402
-from api.services.common import record_change  # noqa: E402
 from api.services.imports import import_file  # noqa: E402
-
-INDICATORS = 10
-YEARS = range(2016, 2026)
-SES = ("", "low", "middle", "high")
-
-
-def build_world(db: Database, areas: int) -> int:
-    """Metadata for a statistics-office file: districts × indicators, one reporting organisation."""
-    with db.transaction() as s:
-        s.execute(insert(Organisation), [{"code": "STATS", "name": "Statistics office", "type": "state"}])
-        s.execute(insert(Area), [{"code": f"WK{n:06d}", "name": f"District {n}", "level": "district"}
-                                 for n in range(areas)])
-        s.execute(insert(Goal), [{"code": "g", "title": {"en": "Goal"}, "position": 1}])
-        s.execute(insert(Dimension), [{"code": "ses", "name": {"en": "SES"}}])
-        s.execute(insert(DimensionValue), [{"dimension_id": 1, "code": v, "name": {"en": v}, "position": i}
-                                           for i, v in enumerate(SES[1:])])
-        s.execute(insert(Indicator), [
-            {"code": f"ind{i}", "goal_id": 1, "name": {"en": f"Indicator {i}"}, "unit": "percent",
-             "direction": "higher", "period_type": "year", "aggregation": "ratio", "suppression_threshold": 10,
-             "published": True, "position": i}
-            for i in range(INDICATORS)
-        ])
-        s.execute(insert(IndicatorDimension), [{"indicator_id": i + 1, "dimension_id": 1} for i in range(INDICATORS)])
-        s.execute(insert(Assignment), [{"organisation_id": 1, "indicator_id": i + 1, "area_id": a + 1}
-                                       for i in range(INDICATORS) for a in range(areas)])
-        record_change(s, None, "benchmark metadata")
-    return 1
-
-
-def write_file(path: Path, areas: int, seed: int, change: float = 0.0) -> int:
-    """A realistic observations CSV: rates with numerator and denominator, SES breakdowns, notes."""
-    rng = random.Random(seed)
-    changer = random.Random(seed + 1)
-    rows = 0
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["indicator", "area", "period", "value", "numerator", "denominator", "status", "note", "ses"])
-        for i in range(INDICATORS):
-            for a in range(areas):
-                for year in YEARS:
-                    for ses in SES:
-                        denominator = rng.randint(40, 900)
-                        numerator = rng.randint(0, denominator)
-                        if change and changer.random() < change:
-                            numerator = (numerator + 1) % (denominator + 1)
-                        value = round(100 * numerator / denominator, 1)
-                        status = "provisional" if year == YEARS[-1] else ""
-                        writer.writerow([f"ind{i}", f"WK{a:06d}", year, value, numerator, denominator, status,
-                                         "", ses])
-                        rows += 1
-    return rows
+from bench.world import build_world, rows_per_district, write_file  # noqa: E402
 
 
 def timed(action) -> float:  # noqa: ANN001
@@ -126,12 +62,19 @@ def backbone_import(db: Database, model: ReadModel, settings: Settings, path: Pa
     result = {}
 
     def run() -> None:
-        spooled = spool_local_file(path, settings.upload_dir, max_bytes=settings.max_upload_bytes,
-                                   max_line_bytes=settings.max_line_bytes)
+        spooled = spool_local_file(
+            path, settings.upload_dir, max_bytes=settings.max_upload_bytes, max_line_bytes=settings.max_line_bytes
+        )
         try:
             with db.transaction() as session:
-                result["summary"] = import_file(session=session, read_model=model, settings=settings,
-                                                spooled=spooled, organisation_id=1, user_id=None)
+                result["summary"] = import_file(
+                    session=session,
+                    read_model=model,
+                    settings=settings,
+                    spooled=spooled,
+                    organisation_id=1,
+                    user_id=None,
+                )
         finally:
             spooled.remove()
 
@@ -143,7 +86,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000, help="about this many rows (default 1,000,000)")
     parser.add_argument("--database-url", help="default: a SQLite file in a temporary directory")
     args = parser.parse_args()
-    areas = max(1, args.rows // (INDICATORS * len(YEARS) * len(SES)))
+    areas = max(1, args.rows // rows_per_district())
     workdir = Path(tempfile.mkdtemp(prefix="backbone-bench-"))
     url = args.database_url or f"sqlite:///{workdir / 'backbone.db'}"
     settings = Settings(mode="development", data_dir=workdir, database_url=url, max_import_rows=10_000_000)
@@ -152,8 +95,8 @@ def main() -> None:
     build_world(db, areas)
 
     first, changed = workdir / "observations.csv", workdir / "observations-10pct-changed.csv"
-    rows = write_file(first, areas, seed=1)
-    write_file(changed, areas, seed=1, change=0.10)
+    rows = write_file(first, range(areas), seed=1)
+    write_file(changed, range(areas), seed=1, change=0.10)
     size = first.stat().st_size
     print(f"file: {rows:,} rows, {size / 1e6:.1f} MB; database: {db.url.get_backend_name()}")
 
@@ -167,17 +110,23 @@ def main() -> None:
     catch_up2 = timed(model.sync)
 
     def line(name: str, seconds: float) -> str:
-        return (f"{name:<38} {seconds:7.2f} s {rows / seconds:>11,.0f} rows/s"
-                f"   {seconds / a:6.1f}x (a)   {seconds / b:5.2f}x (b)")
+        return (
+            f"{name:<38} {seconds:7.2f} s {rows / seconds:>11,.0f} rows/s"
+            f"   {seconds / a:6.1f}x (a)   {seconds / b:5.2f}x (b)"
+        )
 
     print(line("(a) DuckDB read_csv into a table", a))
     print(line("(b) pandas read_csv + to_sql SQLite", b))
     print(line("Backbone import, empty database", initial))
-    print(f"    {summary1.inserted:,} inserted, {summary1.updated:,} updated, {summary1.unchanged:,} unchanged;"
-          f" read model catch-up afterwards {catch_up1:.2f} s")
+    print(
+        f"    {summary1.inserted:,} inserted, {summary1.updated:,} updated, {summary1.unchanged:,} unchanged;"
+        f" read model catch-up afterwards {catch_up1:.2f} s"
+    )
     print(line("Backbone re-import, 10% changed", again))
-    print(f"    {summary2.inserted:,} inserted, {summary2.updated:,} updated, {summary2.unchanged:,} unchanged;"
-          f" read model catch-up afterwards {catch_up2:.2f} s")
+    print(
+        f"    {summary2.inserted:,} inserted, {summary2.updated:,} updated, {summary2.unchanged:,} unchanged;"
+        f" read model catch-up afterwards {catch_up2:.2f} s"
+    )
     print("ratios: time of the row divided by the time of (a) and of (b); below 1 means faster")
     db.dispose()
 

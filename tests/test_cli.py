@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -11,12 +12,12 @@ from pathlib import Path
 
 import httpx
 import pytest
-from sqlmodel import select
+from sqlmodel import func, select
 
 from api.db import Database
-from api.models import User
+from api.models import Area, Observation, Organisation, User
 from api.security import verify_password
-from tests.factories import organisation, setup
+from tests.factories import organisation, setup, small_world
 
 BACKBONE = str(Path(sys.executable).parent / "backbone")
 
@@ -140,3 +141,62 @@ def test_demo_builds_a_fresh_database_and_serves_it(tmp_path):
     finally:
         process.terminate()
         process.wait(timeout=20)
+
+
+def _import_env(database_url: str, tmp_path: Path) -> dict[str, str]:
+    return {"BACKBONE_MODE": "development", "BACKBONE_DATABASE_URL": database_url, "BACKBONE_DATA_DIR": str(tmp_path)}
+
+
+def test_import_runs_the_upload_pipeline_and_prints_the_summary(database_url, tmp_path):
+    db = Database(database_url)
+    small_world(db)
+    good = tmp_path / "good.csv"
+    good.write_text("indicator;area;period;value\nrate;A1;2024;62,5\ncount;A1;2024;17\n")
+    env = _import_env(database_url, tmp_path)
+    dry = run("import", str(good), "--as", "alice", "--dry-run", env=env)
+    assert dry.returncode == 0, dry.stderr
+    assert json.loads(dry.stdout)["inserted"] == 2
+    with db.session() as s:
+        assert s.exec(select(func.count()).select_from(Observation)).one() == 0
+    done = run("import", str(good), "--as", "alice", env=env)
+    summary = json.loads(done.stdout)
+    assert done.returncode == 0 and summary["inserted"] == 2 and summary["submission"]
+    assert "reading" in done.stderr and "writing" in done.stderr
+    with db.session() as s:
+        assert s.exec(select(func.count()).select_from(Observation)).one() == 2
+    db.dispose()
+
+
+def test_import_of_a_broken_file_prints_the_errors_and_exits_1(database_url, tmp_path):
+    db = Database(database_url)
+    small_world(db)
+    bad = tmp_path / "bad.csv"
+    bad.write_text("indicator,area,period,value\nrate,A1,2024,140\nrate,B1,2024,50\n")
+    result = run("import", str(bad), "--as", "alice", env=_import_env(database_url, tmp_path))
+    assert result.returncode == 1
+    body = json.loads(result.stdout)
+    assert body["status"] == 403 and {(e["row"], e["code"]) for e in body["errors"]} == {
+        (2, "value_out_of_range"),
+        (3, "not_assigned"),
+    }
+    db.dispose()
+
+
+def test_import_without_as_gives_each_row_to_its_assigned_organisation(database_url, tmp_path):
+    db = Database(database_url)
+    small_world(db)
+    both = tmp_path / "both.csv"
+    both.write_text("indicator,area,period,value\nrate,A1,2024,60\nrate,B1,2024,50\n")
+    result = run("import", str(both), env=_import_env(database_url, tmp_path))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert len(json.loads(result.stdout)["submissions"]) == 2
+    with db.session() as s:
+        reporters = s.exec(
+            select(Area.code, Organisation.code)
+            .join(Observation, Observation.area_id == Area.id)
+            .join(Organisation, Organisation.id == Observation.organisation_id)
+        ).all()
+    assert sorted(reporters) == [("A1", "CITY-A"), ("B1", "CITY-B")]
+    unknown = run("import", str(both), "--as", "nobody", env=_import_env(database_url, tmp_path))
+    assert unknown.returncode != 0 and "nobody" in unknown.stderr
+    db.dispose()

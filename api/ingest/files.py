@@ -31,7 +31,7 @@ _XLSX_CHUNK = 50_000
 
 
 def _locate_file(row: int, column: str) -> dict[str, object]:
-    return {"row": row, "column": column}
+    return {"row": row, "column": column or None}
 
 
 def _reject(message: str, code: str, column: str | None = None, row: int | None = 1) -> ImportRejected:
@@ -118,17 +118,11 @@ def stage_csv(
             )
         except duckdb.Error as exc:
             raise _reject(f"The file cannot be read as CSV: {str(exc).splitlines()[0]}", "unreadable_file") from exc
-        problems = [
-            Problem(int(line), column or "", code, message)
-            for line, column, code, message in cur.execute(
-                """SELECT line, column_name, lower(replace(error_type::VARCHAR, ' ', '_')), error_message
-                   FROM reject_errors ORDER BY line"""
-            ).fetchall()
-        ]
+        problems = _structural_problems(cur, len(columns), delimiter)
     finally:
         if path != spooled.path:
             path.unlink(missing_ok=True)
-    rows = cur.execute("SELECT count(*) FROM raw").fetchone()[0]
+    rows = cur.execute("SELECT count(*) FROM raw").fetchall()[0][0]
     if rows + len(problems) > max_rows:
         raise TooLarge(f"The file has more than {max_rows:,} rows; split it into smaller files", code="too_many_rows")
     if rows + len(problems) == 0:
@@ -143,11 +137,40 @@ def stage_csv(
     )
 
 
+# DuckDB's kinds of rows that do not fit the header, as our error codes.
+_REJECTS = {
+    "TOO MANY COLUMNS": "too_many_columns",
+    "MISSING COLUMNS": "missing_columns",
+    "UNQUOTED VALUE": "unquoted_value",
+    "LINE SIZE OVER MAXIMUM": "line_too_long",
+    "INVALID ENCODING": "invalid_encoding",
+}
+
+
+def _structural_problems(cur: duckdb.DuckDBPyConnection, width: int, delimiter: str) -> list[Problem]:
+    """One problem per row that DuckDB set aside, in the row numbers a spreadsheet shows."""
+    problems = []
+    for line, kind, csv_line in cur.execute(
+        """SELECT line, first(error_type::VARCHAR ORDER BY column_idx), first(csv_line)
+           FROM reject_errors GROUP BY line ORDER BY line"""
+    ).fetchall():
+        code = _REJECTS.get(kind, "malformed_row")
+        if code in ("too_many_columns", "missing_columns"):
+            found = len(next(csv.reader(io.StringIO(csv_line.strip("\r\n")), delimiter=delimiter), []))
+            message = f"the row has {found} values where the header has {width} columns"
+        elif code == "unquoted_value":
+            message = "a quoted value is not closed, or a quote stands inside an unquoted value"
+        else:
+            message = kind.lower()
+        problems.append(Problem(int(line), "", code, message))
+    return problems
+
+
 def _stage_from_raw(cur: duckdb.DuckDBPyConnection, columns: list[str], rejected: list[int]) -> None:
     """``staged`` from ``raw``: row numbers as a spreadsheet counts them (the header is row 1)."""
     if rejected:
         # Rows DuckDB set aside are not in ``raw``; number the others around them.
-        total = cur.execute("SELECT count(*) FROM raw").fetchone()[0] + len(rejected)
+        total = cur.execute("SELECT count(*) FROM raw").fetchall()[0][0] + len(rejected)
         skip = set(rejected)
         numbers = [row for row in range(2, total + 2) if row not in skip]
         cur.register("row_numbers", pa.table({"k": list(range(len(numbers))), "row": numbers}))

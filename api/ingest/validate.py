@@ -112,7 +112,7 @@ def check(
     # A template row left empty (no value, numerator or denominator) is not reported yet: skip it.
     blank = " AND ".join(f"nullif(trim({c}), '') IS NULL" for c in ("value", "numerator", "denominator"))
     blank_filter = f"WHERE NOT ({blank})" if skip_blank else ""
-    skipped = cur.execute(f"SELECT count(*) FROM {staged} WHERE {blank}").fetchone()[0] if skip_blank else 0
+    skipped = cur.execute(f"SELECT count(*) FROM {staged} WHERE {blank}").fetchall()[0][0] if skip_blank else 0
     known = dict(cur.execute("SELECT code, id FROM dimension").fetchall())
     dims = sorted(d for d in dimensions if d in known)
 
@@ -201,17 +201,17 @@ def check(
     any_problem = " OR ".join(f"({rule.when})" for rule in rules if rule.source == "checked")
     count, unassigned, listed = 0, False, []
     if (
-        cur.execute("SELECT count(*) FROM duplicate").fetchone()[0]
-        or cur.execute(f"SELECT count(*) FROM checked WHERE {any_problem}").fetchone()[0]
+        cur.execute("SELECT count(*) FROM duplicate").fetchall()[0][0]
+        or cur.execute(f"SELECT count(*) FROM checked WHERE {any_problem}").fetchall()[0][0]
     ):
         cur.execute(f"CREATE OR REPLACE TEMP TABLE problem AS {_problem_queries(rules)}")
-        count, unassigned = cur.execute(
+        ((count, unassigned),) = cur.execute(
             "SELECT count(*), coalesce(bool_or(code = 'not_assigned'), false) FROM problem"
-        ).fetchone()
+        ).fetchall()
         listed = cur.execute(
             "SELECT _row, col, code, message FROM problem ORDER BY _row, ord, code LIMIT ?", [max_problems]
         ).fetchall()
-    rows = cur.execute("SELECT count(*) FROM checked").fetchone()[0]
+    rows = cur.execute("SELECT count(*) FROM checked").fetchall()[0][0]
     reporter = "assigned_to" if organisation_id is None else str(int(organisation_id))
     cur.execute(f"""
         CREATE OR REPLACE TEMP TABLE clean AS

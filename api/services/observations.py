@@ -46,10 +46,10 @@ def breakdown_filter(breakdown: str | None) -> tuple[str, list[str]]:
 def _code_filter(cur: duckdb.DuckDBPyConnection, table: str, code: str | None, field: str) -> tuple[str, list[int]]:
     if code is None:
         return "", []
-    row = cur.execute(f"SELECT id FROM {table} WHERE code = ?", [code]).fetchone()
-    if row is None:
+    rows = cur.execute(f"SELECT id FROM {table} WHERE code = ?", [code]).fetchall()
+    if not rows:
         raise Invalid(f"No {table} with code '{code}'", code=f"unknown_{table}")
-    return f" AND o.{field} = ?", [row[0]]
+    return f" AND o.{field} = ?", [rows[0][0]]
 
 
 def list_observations(
@@ -81,7 +81,7 @@ def list_observations(
             "FROM observation o JOIN indicator i ON i.id = o.indicator_id JOIN area a ON a.id = o.area_id "
             f"JOIN organisation org ON org.id = o.organisation_id {where}"
         )
-        total = cur.execute(f"SELECT count(*) {base}", params).fetchone()[0]
+        total = cur.execute(f"SELECT count(*) {base}", params).fetchall()[0][0]
         rows = cur.execute(
             f"""SELECT o.id, i.code, a.code, o.period, o.breakdown, o.value, o.numerator, o.denominator,
                        o.is_provisional, o.is_estimated, o.is_suppressed, o.note, org.code, o.submission_id,

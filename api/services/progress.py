@@ -87,7 +87,7 @@ def progress(
     try:
         filters, params = "", []
         if goal is not None:
-            if cur.execute("SELECT 1 FROM goal WHERE code = ?", [goal]).fetchone() is None:
+            if not cur.execute("SELECT 1 FROM goal WHERE code = ?", [goal]).fetchall():
                 raise NotFound(f"No goal with code '{goal}'")
             filters, params = " AND g.code = ?", [goal]
         if principal is None:

@@ -1,0 +1,128 @@
+"""A generated alliance for benchmarks and load tests: districts × indicators × years × SES.
+
+Made for a fresh, migrated database. Each of ``organisations`` members reports
+every indicator for its share of the districts (district n belongs to member
+n mod organisations), and has a user ``member<k>`` with password ``PASSWORD``.
+"""
+
+from __future__ import annotations
+
+import csv
+import random
+from collections.abc import Iterable
+from pathlib import Path
+
+from sqlalchemy import insert, select
+
+from api.db import Database
+from api.models import (
+    Area,
+    Assignment,
+    Dimension,
+    DimensionValue,
+    Goal,
+    Indicator,
+    IndicatorDimension,
+    Organisation,
+    User,
+)
+from api.security import hash_password
+from api.services.common import record_change
+
+INDICATORS = 10
+YEARS = range(2016, 2026)
+SES = ("", "low", "middle", "high")
+PASSWORD = "benchmark-password"
+
+
+def build_world(db: Database, areas: int, organisations: int = 1) -> None:
+    """Metadata for a statistics-office style file: districts × indicators."""
+    with db.transaction() as s:
+        s.execute(
+            insert(Organisation),
+            [{"code": f"MEMBER{k}", "name": f"Member {k}", "type": "municipality"} for k in range(organisations)],
+        )
+        org = dict(s.execute(select(Organisation.code, Organisation.id)).all())
+        s.execute(
+            insert(Area), [{"code": f"WK{n:06d}", "name": f"District {n}", "level": "district"} for n in range(areas)]
+        )
+        area = dict(s.execute(select(Area.code, Area.id)).all())
+        s.execute(insert(Goal), [{"code": "g", "title": {"en": "Goal"}, "position": 1}])
+        goal = s.execute(select(Goal.id)).scalar_one()
+        s.execute(insert(Dimension), [{"code": "ses", "name": {"en": "SES"}}])
+        ses = s.execute(select(Dimension.id)).scalar_one()
+        s.execute(
+            insert(DimensionValue),
+            [{"dimension_id": ses, "code": v, "name": {"en": v}, "position": i} for i, v in enumerate(SES[1:])],
+        )
+        s.execute(
+            insert(Indicator),
+            [
+                {
+                    "code": f"ind{i}",
+                    "goal_id": goal,
+                    "name": {"en": f"Indicator {i}"},
+                    "unit": "percent",
+                    "direction": "higher",
+                    "period_type": "year",
+                    "aggregation": "ratio",
+                    "suppression_threshold": 10,
+                    "published": True,
+                    "position": i,
+                }
+                for i in range(INDICATORS)
+            ],
+        )
+        indicator = dict(s.execute(select(Indicator.code, Indicator.id)).all())
+        s.execute(insert(IndicatorDimension), [{"indicator_id": i, "dimension_id": ses} for i in indicator.values()])
+        s.execute(
+            insert(Assignment),
+            [
+                {"organisation_id": org[f"MEMBER{n % organisations}"], "indicator_id": i, "area_id": area[f"WK{n:06d}"]}
+                for i in indicator.values()
+                for n in range(areas)
+            ],
+        )
+        password_hash = hash_password(PASSWORD)
+        s.execute(
+            insert(User),
+            [
+                {
+                    "username": f"member{k}",
+                    "full_name": f"Member {k}",
+                    "role": "member",
+                    "organisation_id": org[f"MEMBER{k}"],
+                    "password_hash": password_hash,
+                }
+                for k in range(organisations)
+            ],
+        )
+        record_change(s, None, "benchmark metadata")
+
+
+def write_file(path: Path, districts: Iterable[int], seed: int, change: float = 0.0) -> int:
+    """A realistic observations CSV: rates with numerator and denominator, SES breakdowns."""
+    rng = random.Random(seed)
+    changer = random.Random(seed + 1)
+    districts = list(districts)
+    rows = 0
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["indicator", "area", "period", "value", "numerator", "denominator", "status", "note", "ses"])
+        for i in range(INDICATORS):
+            for a in districts:
+                for year in YEARS:
+                    for ses in SES:
+                        denominator = rng.randint(40, 900)
+                        numerator = rng.randint(0, denominator)
+                        if change and changer.random() < change:
+                            numerator = (numerator + 1) % (denominator + 1)
+                        value = round(100 * numerator / denominator, 1)
+                        status = "provisional" if year == YEARS[-1] else ""
+                        writer.writerow([f"ind{i}", f"WK{a:06d}", year, value, numerator, denominator, status, "", ses])
+                        rows += 1
+    return rows
+
+
+def rows_per_district() -> int:
+    return INDICATORS * len(YEARS) * len(SES)
