@@ -237,6 +237,8 @@ class Rule(NamedTuple):
 
 
 # Errors sort by row, then in this order: the order a reporter reads a row in.
+# Locked periods (approval, a later issue) become one more rule here, over a copy
+# of the locked (organisation, period) pairs in the read model.
 # fmt: off
 RULES = [
     Rule("indicator", "duplicate_key", "_row <> first_row",
