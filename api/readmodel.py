@@ -9,8 +9,8 @@ the rows they touched. Each process keeps its own copy and stays correct.
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Hashable, Sequence
+from typing import Any, TypeVar
 
 import duckdb
 import pyarrow as pa
@@ -40,7 +40,7 @@ CREATE TABLE indicator (
     id INTEGER, code VARCHAR, goal_id INTEGER, position INTEGER, name VARCHAR, definition VARCHAR,
     unit VARCHAR, direction VARCHAR, period_type VARCHAR, aggregation VARCHAR,
     suppression_threshold INTEGER, min_value DOUBLE, max_value DOUBLE, source VARCHAR,
-    owner_id INTEGER, published BOOLEAN);
+    owner_id INTEGER, published BOOLEAN, derivation VARCHAR, derivation_group VARCHAR, derived_from_id INTEGER);
 CREATE TABLE indicator_dimension (indicator_id INTEGER, dimension_id INTEGER);
 CREATE TABLE dimension (id INTEGER, code VARCHAR, name VARCHAR);
 CREATE TABLE dimension_value (id INTEGER, dimension_id INTEGER, code VARCHAR, name VARCHAR, position INTEGER);
@@ -83,6 +83,9 @@ _METADATA: dict[str, Sequence[Any]] = {
         Indicator.source,
         Indicator.owner_id,
         Indicator.published,
+        Indicator.derivation,
+        Indicator.derivation_group,
+        Indicator.derived_from_id,
     ),
     "indicator_dimension": (IndicatorDimension.indicator_id, IndicatorDimension.dimension_id),
     "dimension": (Dimension.id, Dimension.code, _text(Dimension.name)),
@@ -125,6 +128,7 @@ _OBSERVATION = (
 )
 
 _CHUNK = 500  # submission ids per IN list
+T = TypeVar("T")
 
 
 class ReadModel:
@@ -134,11 +138,19 @@ class ReadModel:
         self._con.execute(_SCHEMA)
         self._lock = threading.Lock()
         self.revision: int | None = None  # None: nothing loaded yet
+        self._memo: dict[tuple[int | None, Hashable], Any] = {}
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         """A fresh cursor on an up-to-date copy; use one per request or thread."""
         self.sync()
         return self._con.cursor()
+
+    def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """``compute()`` once per revision: derived figures change only when a submission arrives."""
+        slot = (self.revision, key)
+        if slot not in self._memo:
+            self._memo[slot] = compute()
+        return self._memo[slot]
 
     def sync(self) -> int:
         """Pull what was committed since the last sync; return the revision now held."""
@@ -163,6 +175,7 @@ class ReadModel:
                     statement = select(*_OBSERVATION).where(Observation.submission_id.in_(chunk))
                     self._replace_observations(_fetch(session, statement))
             self.revision = latest
+            self._memo = {slot: value for slot, value in self._memo.items() if slot[0] == latest}
             return latest
 
     def _load_metadata(self, session: Any) -> None:

@@ -75,7 +75,7 @@ def load_metadata(session: Session, directory: Path, *, demo_users: bool) -> tup
     )
     org = _ids(session, Organisation)
 
-    areas = _read(directory, "areas.csv")
+    areas = _read(directory, "areas.csv") + _read(directory, "schools.csv")
     session.execute(insert(Area), [{"code": a["code"], "name": a["name"], "level": a["level"]} for a in areas])
     area = _ids(session, Area)
     session.execute(
@@ -163,11 +163,24 @@ def load_metadata(session: Session, directory: Path, *, demo_users: bool) -> tup
                 "source": i["source"] or None,
                 "owner_id": org.get(i["owner"]),
                 "published": i["published"].lower() == "true",
+                "derivation": i.get("derivation") or None,
+                "derivation_group": i.get("derivation_group") or None,
             }
             for i in indicators
         ],
     )
     indicator = _ids(session, Indicator)
+    derived = [
+        {"indicator_id": indicator[i["code"]], "source_id": indicator[i["derived_from"]]}
+        for i in indicators
+        if i.get("derived_from")
+    ]
+    if derived:
+        table = Indicator.__table__
+        session.execute(
+            update(table).where(table.c.id == bindparam("indicator_id")).values(derived_from_id=bindparam("source_id")),
+            derived,
+        )
     links = [
         {"indicator_id": indicator[i["code"]], "dimension_id": dimension[d]}
         for i in indicators

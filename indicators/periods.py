@@ -96,3 +96,18 @@ def position(period: str, period_type: PeriodType | str) -> float:
 
 def periods_per_year(period_type: PeriodType | str) -> int:
     return {"year": 1, "school_year": 1, "quarter": 4, "month": 12}[PeriodType(period_type)]
+
+
+def infer_type(period: str) -> PeriodType:
+    """The period type a canonical or common spelling belongs to (``2023/24`` is a school year)."""
+    for kind in (PeriodType.school_year, PeriodType.quarter, PeriodType.month, PeriodType.year):
+        if is_valid(period, kind):
+            return kind
+    raise PeriodError(f"'{period}' is not a period like {', '.join(EXAMPLES.values())}")
+
+
+def as_position(period: str | float) -> float:
+    """A period string or an already numeric position, as a position in years."""
+    if isinstance(period, str):
+        return position(period, infer_type(period))
+    return float(period)

@@ -4,9 +4,14 @@
 Reads the hand-written seed files in this directory (indicators.csv,
 areas.csv, dimensions.csv, organisations.csv) and writes
 
+    schools.csv       invented primary schools per municipality (areas of level "school")
     assignments.csv   which organisation reports which indicator for which area
     observations.csv  SYNTHETIC observation values 2015 .. 2025 (or 2015/16 .. 2025/26)
     targets.csv       SYNTHETIC baselines, milestones (2025) and targets (2030)
+
+The segregation index is not reported: Backbone derives it from the pupil counts
+per school (indicator primary-pupils); this script computes the same index only
+to set baselines and targets.
 
 ALL VALUES WRITTEN BY THIS SCRIPT ARE INVENTED FOR THE DEMO. They are not
 real statistics of Groningen, the Ruhr area or any municipality; only the
@@ -130,8 +135,8 @@ MODEL = {
                                   dep=8.0, nl=-4.0, slope=0.35, bias=0.6, ambition=0.25),
     "ece-spending-per-child": dict(model="euro", frac=0.056, base={"total": 2300.0},
                                    dep=250.0, nl=600.0, slope=0.030, bias=1.3, ambition=0.50),
-    "segregation-dissimilarity": dict(model="index", base={"total": 0.300},
-                                      dep=0.12, nl=0.10, slope=0.004, bias=0.7, ambition=0.20),
+    "segregation-dissimilarity": dict(model="derived", dep=0.12, nl=0.10, slope=0.004, bias=0.7, ambition=0.20),
+    "primary-pupils": dict(model="schools", pupils_per_school=(120, 520), residents_per_school=7_000),
     "pupils-concentrated-schools": dict(model="pct", frac=0.036, base={"low": 38.0, "middle": 13.0, "high": 5.0},
                                         dep=14.0, nl=0.0, slope=0.30, bias=0.6, ambition=0.30),
     "reading-standard": dict(model="pct", frac=0.0090, base={"low": 55.0, "middle": 72.0, "high": 86.0},
@@ -358,6 +363,51 @@ def generate_series(rng, ind, area, nl, dim_values, years):
     return out
 
 
+SCHOOL_BOARDS_GRONINGEN = ("O2G2", "VCOG")  # Groningen's primary schools alternate between two boards
+
+
+def school_code(area, n):
+    return f"{area}-{'BS' if area == GRONINGEN else 'GS'}{n:02d}"
+
+
+def generate_schools(rng, area, nl, years):
+    """Invented primary schools of a municipality and their pupils by SES, per school year.
+
+    Each school keeps its own place in the town (z): the further from the middle, the
+    more its mix differs from the town's; the spread grows or shrinks with the trend,
+    so the derived segregation index moves like the other indicators do.
+    """
+    m = MODEL["primary-pupils"]
+    seg = MODEL["segregation-dissimilarity"]
+    pop, dep, _ = AREA_PROFILE[area]
+    count = max(2, round(pop / m["residents_per_school"]))
+    low_share = min(max(0.25 + 0.10 * dep, 0.12), 0.45)
+    f = -0.8 if area == GRONINGEN else trend_factor(rng, seg["bias"])  # Groningen: segregation was rising
+    spread0 = 0.16 + 0.05 * dep + (0.04 if nl else 0.0) + rng.gauss(0, 0.02)
+    schools = [(school_code(area, n), rng.gauss(0, 1), rng.randint(*m["pupils_per_school"]))
+               for n in range(1, count + 1)]
+    series = {}
+    for t, year in enumerate(years):
+        spread = max(0.04, spread0 - seg["slope"] * 1.5 * f * t)
+        counts = {}
+        for code, z, size in schools:
+            pupils = max(20, int(size * (1 + rng.gauss(0, 0.04))))
+            share = min(max(low_share + spread * z, 0.01), 0.95)
+            low = binomial_like(rng, pupils, share)
+            middle = binomial_like(rng, pupils - low, 0.6)
+            counts[code] = (pupils, low, middle, pupils - low - middle)
+        series[year] = counts
+    return [code for code, _, _ in schools], series
+
+
+def dissimilarity(counts):
+    """Duncan's D of low-SES pupils against the others (the same formula Backbone derives)."""
+    low = [c[1] for c in counts.values()]
+    other = [c[0] - c[1] for c in counts.values()]
+    a, b = sum(low), sum(other)
+    return 0.5 * sum(abs(x / a - y / b) for x, y in zip(low, other, strict=True))
+
+
 def target_value(ind, baseline):
     """2030 target: an ambitious but plausible step in the good direction."""
     m = MODEL[ind["code"]]
@@ -376,26 +426,41 @@ def main():
     indicators, municipalities, countries, dim_values = load()
     years = list(range(FIRST_YEAR, LAST_YEAR + 1))
 
+    reported = [ind for ind in indicators if MODEL[ind["code"]]["model"] not in ("derived", "schools")]
+
+    # schools -----------------------------------------------------------------
+    schools, pupils = {}, {}
+    for area in municipalities:
+        schools[area], pupils[area] = generate_schools(rng, area, countries[area] == "NL", years)
+    write_csv("schools.csv", ["code", "name", "level", "parent"], [
+        (code, f"{'Basisschool' if area == GRONINGEN else 'Grundschule'} {code[-2:]} (synthetic)", "school", area)
+        for area in municipalities for code in schools[area]
+    ])
+
     # assignments -----------------------------------------------------------
     assignments = []
-    for ind in indicators:
+    for ind in reported:
         for area in municipalities:
             if area == GRONINGEN:
                 org = GRONINGEN_EARLY_YEARS_REPORTER if ind["goal"] == "early-years" else GRONINGEN_REPORTER
             else:
                 org = RUHR_REPORTER[area]
             assignments.append((org, ind["code"], area))
+    for area in municipalities:
+        for n, code in enumerate(schools[area]):
+            org = SCHOOL_BOARDS_GRONINGEN[n % 2] if area == GRONINGEN else RUHR_REPORTER[area]
+            assignments.append((org, "primary-pupils", code))
     write_csv("assignments.csv", ["organisation", "indicator", "area"], assignments)
 
     # series ------------------------------------------------------------------
     series = {}
-    for ind in indicators:
+    for ind in reported:
         for area in municipalities:
             series[(ind["code"], area)] = generate_series(
                 rng, ind, area, countries[area] == "NL", dim_values, years)
 
     # gaps: (indicator, area, year) cells that are left out ----------------------
-    codes = [ind["code"] for ind in indicators]
+    codes = [ind["code"] for ind in reported]
     gaps = set()
     for area, n in ((WITTEN, N_GAPS_WITTEN), (HATTINGEN, N_GAPS_HATTINGEN)):
         for code in rng.sample(codes, n):
@@ -408,7 +473,7 @@ def main():
     # observations --------------------------------------------------------------
     ind_by_code = {ind["code"]: ind for ind in indicators}
     obs = []
-    for ind in indicators:
+    for ind in reported:
         dims = breakdowns(ind, dim_values)
         for area in municipalities:
             s = series[(ind["code"], area)]
@@ -424,10 +489,20 @@ def main():
                         v if d == "ses" else "", v if d == "gender" else "",
                     ])
 
+    for area in municipalities:
+        for year in years:
+            period = period_label(year, "school_year")
+            for code in schools[area]:
+                total, low, middle, high = pupils[area][year][code]
+                status = PROVISIONAL if year == LAST_YEAR else ""
+                for group, value in (("", total), ("low", low), ("middle", middle), ("high", high)):
+                    obs.append(["primary-pupils", code, period, str(value), "", "", status, NOTE, group, ""])
+
     # "<5" markers from the source: count indicators, breakdown rows, small towns
     candidates = [
         i for i, r in enumerate(obs)
         if ind_by_code[r[0]]["unit"] == "count"
+        and r[1] in AREA_PROFILE
         and (r[8] or r[9])
         and AREA_PROFILE[r[1]][0] < SMALL_TOWN
         and r[3].isdigit() and 1 <= int(r[3]) <= 4
@@ -440,7 +515,7 @@ def main():
 
     # targets -------------------------------------------------------------------
     targets = []
-    for pos, ind in enumerate(indicators):
+    for pos, ind in enumerate(ind for ind in indicators if ind["code"] != "primary-pupils"):
         unit, ptype = ind["unit"], ind["period_type"]
         base_p = period_label(FIRST_YEAR, ptype)
         mile_p = period_label(MILESTONE_YEAR, ptype)
@@ -448,7 +523,10 @@ def main():
         with_milestone = pos % 2 == 0       # every other indicator: 7 of 14
         area_rows, baselines, finals = [], [], []
         for area in municipalities:
-            baseline = series[(ind["code"], area)][FIRST_YEAR][0]["value"]
+            if ind["code"] == "segregation-dissimilarity":
+                baseline = fmt_decimal(dissimilarity(pupils[area][FIRST_YEAR]), unit)
+            else:
+                baseline = series[(ind["code"], area)][FIRST_YEAR][0]["value"]
             final = fmt_decimal(target_value(ind, baseline), unit)
             if unit == "index":
                 final = fmt_decimal(min(max(float(final), 0.0), 1.0), unit)
@@ -467,6 +545,7 @@ def main():
               ["indicator", "area", "baseline_period", "baseline_value", "target_period", "target_value"],
               targets)
 
+    print(f"schools.csv: {sum(len(v) for v in schools.values())} rows")
     print(f"assignments.csv: {len(assignments)} rows")
     print(f"observations.csv: {len(obs)} rows ({len(gaps)} gaps, {N_SUPPRESSED} '<5' markers)")
     print(f"targets.csv: {len(targets)} rows")

@@ -171,3 +171,20 @@ def small_world(db: Database) -> None:
         user(s, "viewer", "viewer", "BACKBONE")
         user(s, "alice", "member", "CITY-A")
         user(s, "bob", "member", "CITY-B")
+
+
+def schools_world(db: Database) -> None:
+    """The small world plus three schools in A1 and a segregation index derived from their pupil counts."""
+    small_world(db)
+    with setup(db) as s:
+        for n in (1, 2, 3):
+            area(s, f"A1-S{n}", "school", parent="A1")
+        indicator(
+            s, "pupils", "g1", unit="count", aggregation="sum", period_type="year", dimensions=["ses"], threshold=0
+        )
+        for n in (1, 2, 3):
+            assignment(s, "CITY-A", "pupils", f"A1-S{n}")
+        seg = indicator(s, "seg", "g1", unit="index", aggregation="none", direction="lower", threshold=0, position=4)
+        seg.derivation, seg.derivation_group = "dissimilarity", "ses:low"
+        seg.derived_from_id = _id(s, Indicator, "pupils")
+        s.add(seg)

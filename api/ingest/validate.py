@@ -158,6 +158,7 @@ def check(
         ),
         joined AS (
             SELECT s.*, i.id AS indicator_id, i.code AS indicator_code, i.unit, i.aggregation,
+                i.derivation, source.code AS derived_from,
                 coalesce(i.min_value, u.low) AS low, coalesce(i.max_value, u.high) AS high, u.scale,
                 a.id AS area_id, pc.period, pc.problem AS period_problem, asg.organisation_id AS assigned_to,
                 {breakdown} AS breakdown,
@@ -173,6 +174,7 @@ def check(
                 {dim_cols}
             FROM s
             LEFT JOIN indicator i ON lower(i.code) = lower(s.indicator_raw)
+            LEFT JOIN indicator source ON source.id = i.derived_from_id
             LEFT JOIN unit_rule u ON u.unit = i.unit
             LEFT JOIN area a ON upper(a.code) = upper(s.area_raw)
             LEFT JOIN period_check pc ON pc.raw = s.period_raw AND pc.period_type = i.period_type
@@ -250,6 +252,8 @@ RULES = [
     Rule("area", "required", "area_raw IS NULL", "'area is empty'"),
     Rule("area", "unknown_area", "area_raw IS NOT NULL AND area_id IS NULL",
          "'unknown area ''' || area_raw || ''''"),
+    Rule("indicator", "derived_indicator", "derivation IS NOT NULL",
+         "'''' || indicator_code || ''' is computed from ''' || derived_from || ''': report that instead'"),
     Rule("period", "required", "period_raw IS NULL", "'period is empty'"),
     Rule("period", "invalid_period", "period_problem IS NOT NULL", "period_problem"),
     # (the breakdown dimensions' rules come here, see _problem_queries)
@@ -275,8 +279,11 @@ RULES = [
          "numerator_raw IS NOT NULL AND NOT numerator_marker AND (numerator IS NULL OR NOT isfinite(numerator))",
          "'''' || numerator_raw || ''' is not a number'"),
     Rule("numerator", "ratio_not_allowed",
-         "indicator_id IS NOT NULL AND aggregation <> 'ratio' AND (numerator IS NOT NULL OR denominator IS NOT NULL)",
-         "'indicator ''' || indicator_code || ''' is not a rate: leave numerator and denominator empty'"),
+         "indicator_id IS NOT NULL AND aggregation <> 'ratio' AND numerator IS NOT NULL",
+         "'indicator ''' || indicator_code || ''' is not a rate: leave the numerator empty'"),
+    Rule("denominator", "ratio_not_allowed",
+         "indicator_id IS NOT NULL AND aggregation NOT IN ('ratio', 'weighted_mean') AND denominator IS NOT NULL",
+         "'indicator ''' || indicator_code || ''' is not a rate: leave the denominator empty'"),
     Rule("numerator", "value_out_of_range", "aggregation = 'ratio' AND numerator < 0",
          "'the numerator cannot be negative'"),
     Rule("numerator", "inconsistent_suppression", "is_suppressed AND numerator IS NOT NULL",
@@ -288,7 +295,7 @@ RULES = [
     Rule("denominator", "incomplete_ratio",
          "aggregation = 'ratio' AND (numerator IS NULL) <> (denominator IS NULL) AND NOT is_suppressed",
          "'give both numerator and denominator, or neither'"),
-    Rule("denominator", "invalid_denominator", "aggregation = 'ratio' AND denominator <= 0",
+    Rule("denominator", "invalid_denominator", "aggregation IN ('ratio', 'weighted_mean') AND denominator <= 0",
          "'the denominator must be more than 0'"),
     Rule("status", "invalid_status", "len(bad_status) > 0",
          "'unknown status ''' || array_to_string(bad_status, ' ') || ''': use provisional and/or estimated'"),
@@ -296,7 +303,7 @@ RULES = [
     Rule("note", "invalid_character", "contains(note, chr(0))", "'the note contains a NUL character'"),
 ]
 # fmt: on
-_BEFORE_DIMENSIONS = 7  # rules of indicator, area and period
+_BEFORE_DIMENSIONS = 8  # rules of indicator, area and period
 
 
 def _dimension_rules(dimension: str) -> list[Rule]:
@@ -318,7 +325,7 @@ def _dimension_rules(dimension: str) -> list[Rule]:
 
 
 def _assignment_rule(organisation_id: int | None) -> Rule:
-    known = "indicator_id IS NOT NULL AND area_id IS NOT NULL AND "
+    known = "indicator_id IS NOT NULL AND derivation IS NULL AND area_id IS NOT NULL AND "
     what = "''' || indicator_code || ''' for ''' || area_raw || ''''"
     if organisation_id is None:
         return Rule(

@@ -13,6 +13,7 @@ from indicators.progress import Direction
 __all__ = [
     "Aggregation",
     "Code",
+    "Derivation",
     "DimensionCode",
     "ValueCode",
     "AreaLevel",
@@ -121,7 +122,17 @@ UNIT_RANGE: dict[Unit, tuple[float | None, float | None]] = {
 class Aggregation(StrEnum):
     sum = "sum"  # counts: add up
     ratio = "ratio"  # rates: sum of numerators over sum of denominators
+    weighted_mean = "weighted_mean"  # mean of the values weighted by the denominator (e.g. pupils)
     none = "none"  # not aggregatable over areas (indices)
+
+
+class Derivation(StrEnum):
+    """How a derived indicator is computed from a count indicator in the child areas (schools)."""
+
+    dissimilarity = "dissimilarity"  # Duncan's D of one group against all others
+    isolation = "isolation"  # of one group
+    exposure = "exposure"  # of one group to all others
+    theil = "theil"  # multigroup information index H over all groups
 
 
 class AreaLevel(StrEnum):

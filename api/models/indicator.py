@@ -9,6 +9,7 @@ from api.models.common import (
     UNIT_SCALE,
     Aggregation,
     Code,
+    Derivation,
     Direction,
     PeriodType,
     Translated,
@@ -32,6 +33,12 @@ class IndicatorBase(SQLModel):
     source: str | None = Field(default=None, max_length=500)
     published: bool = Field(default=True, description="visible to anonymous visitors")
     position: int = Field(default=0, ge=0, le=10_000)
+    derivation: Derivation | None = Field(
+        default=None, sa_type=String(20), description="computed from a count indicator in the child areas"
+    )
+    derivation_group: str | None = Field(
+        default=None, max_length=80, description="the group of interest, as dimension:value (e.g. ses:low)"
+    )
 
 
 class Indicator(IndicatorBase, table=True):
@@ -39,6 +46,7 @@ class Indicator(IndicatorBase, table=True):
     code: str = Field(max_length=60, unique=True, index=True)
     goal_id: int = Field(foreign_key="goal.id", index=True)
     owner_id: int | None = Field(default=None, foreign_key="organisation.id")
+    derived_from_id: int | None = Field(default=None, foreign_key="indicator.id")
 
 
 class IndicatorDimension(SQLModel, table=True):
@@ -48,11 +56,15 @@ class IndicatorDimension(SQLModel, table=True):
     dimension_id: int = Field(foreign_key="dimension.id", primary_key=True)
 
 
-def check_rules(unit: Unit, aggregation: Aggregation) -> None:
+def check_rules(unit: Unit, aggregation: Aggregation, derivation: Derivation | None = None) -> None:
     if aggregation is Aggregation.ratio and unit not in UNIT_SCALE:
         raise ValueError(f"unit '{unit.value}' cannot aggregate as a ratio of numerator and denominator")
     if aggregation is Aggregation.sum and unit is not Unit.count:
         raise ValueError("only counts aggregate as a sum; rates aggregate as a ratio")
+    if aggregation is Aggregation.weighted_mean and unit is Unit.count:
+        raise ValueError("counts aggregate as a sum, not as a weighted mean")
+    if derivation is not None and (unit is not Unit.index or aggregation is not Aggregation.none):
+        raise ValueError("a derived indicator is an index (unit 'index', aggregation 'none')")
 
 
 class IndicatorCreate(IndicatorBase):
@@ -60,10 +72,11 @@ class IndicatorCreate(IndicatorBase):
     goal: str = Field(description="goal code")
     owner: str | None = Field(default=None, description="organisation code")
     dimensions: list[str] = Field(default_factory=list, max_length=10, description="dimension codes")
+    derived_from: str | None = Field(default=None, description="code of the count indicator it is computed from")
 
     @model_validator(mode="after")
     def _consistent(self) -> "IndicatorCreate":
-        check_rules(self.unit, self.aggregation)
+        check_rules(self.unit, self.aggregation, self.derivation)
         return self
 
 
@@ -89,6 +102,7 @@ class IndicatorPublic(IndicatorBase):
     goal: str
     owner: str | None = None
     dimensions: list[str]
+    derived_from: str | None = None
 
 
 def value_range(indicator: IndicatorBase) -> tuple[float | None, float | None]:

@@ -8,6 +8,7 @@ from api.routes import (
     assignments,
     auth,
     dimensions,
+    equity,
     goals,
     health,
     imports,
@@ -34,6 +35,7 @@ for module in (
     observations,
     imports,
     progress,
+    equity,
     submissions,
 ):
     api_router.include_router(module.router)

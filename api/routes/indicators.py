@@ -2,11 +2,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from api.deps import AdminUser, OptionalUser, PageDep, SessionDep
+from api.deps import AdminUser, OptionalUser, PageDep, ReadModelDep, SessionDep
 from api.errors import error_responses
 from api.models.common import Page
 from api.models.indicator import IndicatorCreate, IndicatorPublic, IndicatorUpdate
 from api.services import indicators as service
+from api.services import series as series_service
 
 router = APIRouter(prefix="/indicators", tags=["indicators"])
 
@@ -40,3 +41,19 @@ def create_indicator(data: IndicatorCreate, session: SessionDep, admin: AdminUse
 def update_indicator(code: str, data: IndicatorUpdate, session: SessionDep, admin: AdminUser) -> IndicatorPublic:
     """Change an indicator (admin)."""
     return service.update_indicator(session=session, actor=admin, code=code, data=data)
+
+
+@router.get("/{code}/series", responses=error_responses(401, 404, 422))
+def get_series(
+    code: str,
+    read_model: ReadModelDep,
+    principal: OptionalUser,
+    area: Annotated[str, Query(max_length=60, description="area code")],
+    breakdown: Annotated[
+        str | None, Query(max_length=200, description="'total' (default) or values, e.g. ses:low")
+    ] = None,
+) -> series_service.Series:
+    """One indicator for one area: values per period with trajectory, target, trend, status and progress measure."""
+    return series_service.series(
+        read_model=read_model, principal=principal, indicator=code, area=area, breakdown=breakdown
+    )

@@ -7,8 +7,8 @@ from collections import defaultdict
 from sqlmodel import Session, delete, select
 
 from api.errors import Conflict, Invalid, NotFound
-from api.models import Dimension, Goal, Indicator, IndicatorDimension, Organisation
-from api.models.common import Aggregation, Page, Unit
+from api.models import Dimension, DimensionValue, Goal, Indicator, IndicatorDimension, Organisation
+from api.models.common import Aggregation, Derivation, Page, Unit
 from api.models.indicator import IndicatorCreate, IndicatorPublic, IndicatorUpdate, check_rules
 from api.services.auth import Principal
 from api.services.common import apply_changes, get_by_code, ids_by_code, page_of, record_change
@@ -29,8 +29,18 @@ def _dimension_codes(session: Session, indicator_ids: list[int]) -> dict[int, li
 
 def _publics(session: Session, rows: list[tuple[Indicator, str, str | None]]) -> list[IndicatorPublic]:
     dimensions = _dimension_codes(session, [ind.id for ind, _, _ in rows])
+    sources = {ind.derived_from_id for ind, _, _ in rows if ind.derived_from_id}
+    source_codes = dict(session.exec(select(Indicator.id, Indicator.code).where(Indicator.id.in_(sources))).all())
     return [
-        IndicatorPublic.model_validate(ind, update={"goal": goal, "owner": owner, "dimensions": dimensions[ind.id]})
+        IndicatorPublic.model_validate(
+            ind,
+            update={
+                "goal": goal,
+                "owner": owner,
+                "dimensions": dimensions[ind.id],
+                "derived_from": source_codes.get(ind.derived_from_id),
+            },
+        )
         for ind, goal, owner in rows
     ]
 
@@ -71,15 +81,50 @@ def _set_dimensions(session: Session, indicator: Indicator, codes: list[str]) ->
         session.add(IndicatorDimension(indicator_id=indicator.id, dimension_id=ids[code]))
 
 
+def _derivation_source(session: Session, data: IndicatorCreate) -> int | None:
+    """The id of the count indicator a derived indicator is computed from, after checking the pair."""
+    if data.derivation is None:
+        if data.derived_from or data.derivation_group:
+            raise Invalid("'derived_from' and 'derivation_group' go with a 'derivation'", code="inconsistent_indicator")
+        return None
+    if not data.derived_from:
+        raise Invalid(
+            "A derived indicator needs 'derived_from': the count indicator it is computed from", code="required"
+        )
+    source = get_by_code(session, Indicator, data.derived_from, "indicator")
+    dimensions = _dimension_codes(session, [source.id])[source.id]
+    problem = None
+    if source.aggregation != Aggregation.sum or source.derivation is not None:
+        problem = f"'{source.code}' is not a reported count"
+    elif source.period_type != data.period_type:
+        problem = f"'{source.code}' is reported per {source.period_type}, not per {data.period_type}"
+    elif data.derivation == Derivation.theil:
+        if data.derivation_group not in dimensions:
+            problem = f"for the Theil index, 'derivation_group' is a breakdown of '{source.code}': {dimensions}"
+    else:
+        dimension, _, value = (data.derivation_group or "").partition(":")
+        values = session.exec(select(DimensionValue.code).join(Dimension).where(Dimension.code == dimension)).all()
+        if dimension not in dimensions or value not in values:
+            problem = f"'derivation_group' must be a group of '{source.code}' such as ses:low"
+    if problem:
+        raise Invalid(problem, code="inconsistent_indicator")
+    return source.id
+
+
 def create_indicator(*, session: Session, actor: Principal, data: IndicatorCreate) -> IndicatorPublic:
-    """Add an indicator to a goal."""
+    """Add an indicator to a goal (or a derived one, computed from a count indicator in the child areas)."""
     if session.exec(select(Indicator).where(Indicator.code == data.code)).first():
         raise Conflict(f"An indicator with code '{data.code}' already exists", code="duplicate_code")
     goal = get_by_code(session, Goal, data.goal, "goal")
     owner = get_by_code(session, Organisation, data.owner, "organisation") if data.owner else None
     indicator = Indicator.model_validate(
-        data.model_dump(exclude={"goal", "owner", "dimensions", "code"}),
-        update={"code": data.code, "goal_id": goal.id, "owner_id": owner.id if owner else None},
+        data.model_dump(exclude={"goal", "owner", "dimensions", "code", "derived_from"}),
+        update={
+            "code": data.code,
+            "goal_id": goal.id,
+            "owner_id": owner.id if owner else None,
+            "derived_from_id": _derivation_source(session, data),
+        },
     )
     session.add(indicator)
     session.flush()
@@ -90,7 +135,7 @@ def create_indicator(*, session: Session, actor: Principal, data: IndicatorCreat
 
 
 def update_indicator(*, session: Session, actor: Principal, code: str, data: IndicatorUpdate) -> IndicatorPublic:
-    """Change an indicator; its period type is fixed once created, as observations depend on it."""
+    """Change an indicator; its period type and derivation are fixed once created, as values depend on them."""
     indicator = get_by_code(session, Indicator, code, "indicator")
     changes = data.model_dump(exclude_unset=True, exclude={"goal", "owner", "dimensions"})
     for required in ("name", "unit", "direction", "aggregation", "suppression_threshold", "published", "position"):
@@ -102,7 +147,9 @@ def update_indicator(*, session: Session, actor: Principal, code: str, data: Ind
         changes["owner_id"] = get_by_code(session, Organisation, data.owner, "organisation").id if data.owner else None
     try:
         check_rules(
-            Unit(changes.get("unit", indicator.unit)), Aggregation(changes.get("aggregation", indicator.aggregation))
+            Unit(changes.get("unit", indicator.unit)),
+            Aggregation(changes.get("aggregation", indicator.aggregation)),
+            indicator.derivation,
         )
     except ValueError as exc:
         raise Invalid(str(exc), code="inconsistent_indicator") from exc

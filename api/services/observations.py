@@ -9,20 +9,11 @@ from api.errors import Invalid
 from api.ingest.pipeline import STAGED_COLUMNS, Staged, ingest, stage_rows
 from api.ingest.validate import Problem
 from api.ingest.write import Origin
-from api.models.common import Aggregation, Channel, Page, Role
+from api.models.common import Channel, Page
 from api.models.observation import ObservationBatch, ObservationPublic, WriteSummary, parse_breakdown
 from api.readmodel import ReadModel
+from api.services import cells
 from api.services.auth import Principal
-from indicators.suppression import needs_suppression
-
-
-def may_see_raw(principal: Principal | None, organisation_id: int) -> bool:
-    """Admins see every raw value, members their own organisation's; others see suppressed values."""
-    if principal is None:
-        return False
-    return principal.role is Role.admin or (
-        principal.role is Role.member and principal.organisation_id == organisation_id
-    )
 
 
 def breakdown_filter(breakdown: str | None) -> tuple[str, list[str]]:
@@ -63,7 +54,7 @@ def list_observations(
     period: str | None = None,
     breakdown: str | None = None,
 ) -> Page[ObservationPublic]:
-    """Current observations, filtered; small counts suppressed for callers who may not see them."""
+    """Current observations, filtered; small cells hidden (secondary suppression too) from those not allowed."""
     cur = read_model.cursor()
     try:
         where, params = " WHERE true", []
@@ -85,17 +76,40 @@ def list_observations(
         rows = cur.execute(
             f"""SELECT o.id, i.code, a.code, o.period, o.breakdown, o.value, o.numerator, o.denominator,
                        o.is_provisional, o.is_estimated, o.is_suppressed, o.note, org.code, o.submission_id,
-                       o.organisation_id, i.aggregation, i.suppression_threshold
+                       o.organisation_id, o.indicator_id, o.area_id
                 {base} ORDER BY i.code, a.code, o.period, o.breakdown LIMIT ? OFFSET ?""",
             [*params, limit, offset],
         ).fetchall()
+        infos = cells.indicators(cur)
+        hidden: dict[tuple[int, str], frozenset[tuple[int, str]]] = {}
+        for row in rows:
+            if not cells.may_see_raw(principal, row[14]) and (row[15], row[3]) not in hidden:
+                hidden[(row[15], row[3])] = cells.hidden_cells(
+                    read_model, cur, infos[row[15]], row[3], cells.reader_of(principal)
+                )
     finally:
         cur.close()
     items = []
-    for oid, ind, area_code, per, key, value, num, den, prov, est, supp, note, org, sub, org_id, agg, thr in rows:
-        hide = not may_see_raw(principal, org_id) and needs_suppression(
-            value=value, denominator=den, is_rate=agg == Aggregation.ratio, threshold=thr
-        )
+    for (
+        oid,
+        ind,
+        area_code,
+        per,
+        key,
+        value,
+        num,
+        den,
+        prov,
+        est,
+        supp,
+        note,
+        org,
+        sub,
+        org_id,
+        ind_id,
+        area_id,
+    ) in rows:
+        hide = (area_id, key) in hidden.get((ind_id, per), ()) and not cells.may_see_raw(principal, org_id)
         items.append(
             ObservationPublic(
                 id=oid,

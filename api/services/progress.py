@@ -2,25 +2,17 @@
 
 from __future__ import annotations
 
-import json
-from collections import defaultdict
-from typing import Any
+from collections import Counter
 
 from pydantic import BaseModel, Field
 
 from api.errors import NotFound
-from api.models.common import Aggregation, Direction, Page, PeriodType, Translated, Unit
+from api.models.common import Direction, Page, PeriodType, Translated, Unit
 from api.readmodel import ReadModel
+from api.services import cells
 from api.services.auth import Principal
-from api.services.observations import may_see_raw
-from indicators import periods
-from indicators.progress import Status, progress_share, trajectory_status, trajectory_value
-from indicators.suppression import needs_suppression
-
-
-class PeriodValue(BaseModel):
-    period: str
-    value: float | None
+from api.services.series import AreaRef, Measure, PeriodValue, build, targets_for, visible_points
+from indicators.progress import Status
 
 
 class IndicatorProgress(BaseModel):
@@ -29,24 +21,21 @@ class IndicatorProgress(BaseModel):
     unit: Unit
     direction: Direction
     period_type: PeriodType
-    latest: PeriodValue | None = Field(description="the most recent reported total")
+    source: str = Field(description="reported, aggregated (rolled up from the areas below), derived, or none")
+    latest: PeriodValue | None = Field(description="the most recent total")
     suppressed: bool = Field(default=False, description="the latest value is hidden: too few people")
+    complete: bool = Field(default=True, description="a roll-up with every area below it")
     baseline: PeriodValue | None
     target: PeriodValue | None
     expected: float | None = Field(description="where the trajectory from baseline to target is at the latest period")
     progress: float | None = Field(description="share of the gap from baseline to target closed, 0 to 1")
-    status: Status
+    status: Status = Field(description="the latest value against the trajectory")
+    measure: Measure = Field(description="Statistics Canada's progress measure (as in Open SDG)")
 
 
 class GoalRef(BaseModel):
     code: str
     title: Translated
-
-
-class AreaRef(BaseModel):
-    code: str
-    name: str
-    level: str
 
 
 class StatusCounts(BaseModel):
@@ -63,16 +52,6 @@ class GoalAreaProgress(BaseModel):
     summary: StatusCounts
 
 
-def _trajectory(rows: list[tuple[str, float, str, float]], period_type: str) -> tuple[PeriodValue, PeriodValue, list]:
-    """Baseline, final target and the trajectory points from a set of target rows."""
-    final = max(rows, key=lambda r: periods.position(r[2], period_type))
-    baseline = PeriodValue(period=final[0], value=final[1])
-    points = {periods.position(final[0], period_type): final[1]}
-    for _, _, target_period, target_value in rows:
-        points[periods.position(target_period, period_type)] = target_value
-    return baseline, PeriodValue(period=final[2], value=final[3]), sorted(points.items())
-
-
 def progress(
     *,
     read_model: ReadModel,
@@ -85,113 +64,84 @@ def progress(
     """For each goal and area: every indicator's latest value, baseline, target, progress and status."""
     cur = read_model.cursor()
     try:
-        filters, params = "", []
+        goals = cur.execute("SELECT id, code, title FROM goal ORDER BY position, code").fetchall()
         if goal is not None:
-            if not cur.execute("SELECT 1 FROM goal WHERE code = ?", [goal]).fetchall():
+            goals = [g for g in goals if g[1] == goal]
+            if not goals:
                 raise NotFound(f"No goal with code '{goal}'")
-            filters, params = " AND g.code = ?", [goal]
-        if principal is None:
-            filters += " AND i.published"
-        indicators = cur.execute(
-            f"""SELECT i.id, i.code, i.name, i.unit, i.direction, i.period_type, i.aggregation,
-                       i.suppression_threshold, g.id, g.code, g.title
-                FROM indicator i JOIN goal g ON g.id = i.goal_id WHERE true {filters}
-                ORDER BY g.position, g.code, i.position, i.code""",
-            params,
-        ).fetchall()
-        ids = [row[0] for row in indicators] or [-1]
+        everything = cells.indicators(cur)
+        sources = {i.derived_from_id for i in everything.values() if i.derived_from_id}
+        # Progress is about outcomes: the counts a derived indicator is computed from are left out.
+        shown = sorted(
+            (i for i in everything.values() if (i.published or principal is not None) and i.id not in sources),
+            key=lambda i: (i.position, i.code),
+        )
         if area is not None:
-            areas = cur.execute("SELECT id, code, name, level FROM area WHERE code = ?", [area]).fetchall()
-            if not areas:
-                raise NotFound(f"No area with code '{area}'")
+            areas = [cells.area_info(cur, area)]
         else:
-            areas = cur.execute(
-                """SELECT id, code, name, level FROM area WHERE id IN (
-                       SELECT area_id FROM assignment WHERE list_contains($ids, indicator_id)
-                       UNION SELECT area_id FROM observation WHERE list_contains($ids, indicator_id))
-                   ORDER BY code""",
-                {"ids": ids},
-            ).fetchall()
-        goals = list(dict.fromkeys((row[8], row[9], row[10]) for row in indicators))
-        pairs = [(g, a) for g in goals for a in areas]
+            areas = [
+                cells.AreaInfo(*row)
+                for row in cur.execute(
+                    """SELECT id, code, name, level, parent_id FROM area WHERE id IN (
+                           SELECT area_id FROM assignment WHERE NOT list_contains($sources, indicator_id)
+                           UNION SELECT area_id FROM target)
+                       ORDER BY code""",
+                    {"sources": sorted(sources) or [-1]},
+                ).fetchall()
+            ]
+        pairs = [(g, a) for g in goals for a in areas if any(i.goal_id == g[0] for i in shown)]
         page = pairs[offset : offset + limit]
-        area_ids = sorted({a[0] for _, a in page}) or [-1]
-        latest = {
-            (ind, ar): (per, val, den, org)
-            for ind, ar, per, val, den, org in cur.execute(
-                """SELECT o.indicator_id, o.area_id, arg_max(o.period, p.position), arg_max(o.value, p.position),
-                          arg_max(o.denominator, p.position), arg_max(o.organisation_id, p.position)
-                   FROM observation o JOIN indicator i ON i.id = o.indicator_id
-                   JOIN period p ON p.period_type = i.period_type AND p.period = o.period
-                   WHERE o.breakdown = '' AND o.value IS NOT NULL
-                     AND list_contains($ids, o.indicator_id) AND list_contains($areas, o.area_id)
-                   GROUP BY ALL""",
-                {"ids": ids, "areas": area_ids},
-            ).fetchall()
-        }
-        targets: dict[tuple[int, int | None], list[tuple[str, float, str, float]]] = defaultdict(list)
-        for ind, ar, bp, bv, tp, tv in cur.execute(
-            """SELECT indicator_id, area_id, baseline_period, baseline_value, target_period, target_value
-               FROM target WHERE list_contains($ids, indicator_id)""",
-            {"ids": ids},
-        ).fetchall():
-            targets[(ind, ar)].append((bp, bv, tp, tv))
+        targets = targets_for(cur, [i.id for i in shown])
+        items = []
+        for (goal_id, goal_code, goal_title), place in page:
+            entries = []
+            for info in (i for i in shown if i.goal_id == goal_id):
+                source, points = visible_points(read_model, cur, info, place.id, cells.TOTAL, principal, ends_only=True)
+                rows = targets.get((info.id, place.id)) or targets.get((info.id, None))
+                entries.append(_entry(info, build(info, source, points, rows)))
+            items.append(
+                GoalAreaProgress(
+                    goal=GoalRef(code=goal_code, title=Translated.model_validate_json(goal_title)),
+                    area=AreaRef(code=place.code, name=place.name, level=place.level),
+                    indicators=entries,
+                    summary=_summary(entries),
+                )
+            )
     finally:
         cur.close()
-
-    items = []
-    for (goal_id, goal_code, goal_title), (area_id, area_code, area_name, level) in page:
-        rows = [r for r in indicators if r[8] == goal_id]
-        entries = [_indicator_progress(r, area_id, latest, targets, principal) for r in rows]
-        counts = defaultdict(int)
-        for entry in entries:
-            counts[entry.status.value] += 1
-        judged = counts["on_track"] + counts["off_track"]
-        items.append(
-            GoalAreaProgress(
-                goal=GoalRef(code=goal_code, title=json.loads(goal_title)),
-                area=AreaRef(code=area_code, name=area_name, level=level),
-                indicators=entries,
-                summary=StatusCounts(**counts, share_on_track=counts["on_track"] / judged if judged else None),
-            )
-        )
     return Page(items=items, total=len(pairs), limit=limit, offset=offset)
 
 
-def _indicator_progress(
-    row: tuple[Any, ...],
-    area_id: int,
-    latest: dict[tuple[int, int], tuple[str, float, float | None, int]],
-    targets: dict[tuple[int, int | None], list[tuple[str, float, str, float]]],
-    principal: Principal | None,
-) -> IndicatorProgress:
-    ind_id, code, name, unit, direction, period_type, aggregation, threshold = row[:8]
-    found = latest.get((ind_id, area_id))
-    suppressed = bool(
-        found
-        and not may_see_raw(principal, found[3])
-        and needs_suppression(
-            value=found[1], denominator=found[2], is_rate=aggregation == Aggregation.ratio, threshold=threshold
-        )
-    )
-    current = None if found is None or suppressed else found[1]
-    target_rows = targets.get((ind_id, area_id)) or targets.get((ind_id, None))
-    baseline = target = expected = None
-    if target_rows:
-        baseline, target, points = _trajectory(target_rows, period_type)
-        if found is not None:
-            expected = trajectory_value(points, periods.position(found[0], period_type))
+def _entry(info: cells.IndicatorInfo, figures: dict) -> IndicatorProgress:
+    points = figures["points"]
+    last = points[-1] if points else None
+    latest_point = next((p for p in reversed(points) if p.value is not None), None)
+    hidden = bool(last and last.suppressed and latest_point is not last)
     return IndicatorProgress(
-        code=code,
-        name=json.loads(name),
-        unit=unit,
-        direction=direction,
-        period_type=period_type,
-        latest=None if found is None else PeriodValue(period=found[0], value=current),
-        suppressed=suppressed,
-        baseline=baseline,
-        target=target,
-        expected=None if suppressed else expected,
-        progress=progress_share(baseline.value, current, target.value, direction) if baseline else None,
-        status=trajectory_status(current, expected, direction),
+        code=info.code,
+        name=info.name,
+        unit=info.unit,
+        direction=info.direction,
+        period_type=info.period_type,
+        source=figures["source"],
+        latest=PeriodValue(period=last.period, value=last.value) if hidden else figures["latest"],
+        suppressed=hidden,
+        complete=latest_point.complete if latest_point else True,
+        baseline=figures["baseline"],
+        target=figures["target"],
+        expected=latest_point.expected if latest_point else None,
+        progress=None if hidden else figures["progress"],
+        status=Status.no_data if hidden else figures["status"],
+        measure=figures["measure"],
+    )
+
+
+def _summary(entries: list[IndicatorProgress]) -> StatusCounts:
+    counts = Counter(entry.status.value for entry in entries)
+    judged = counts["on_track"] + counts["off_track"]
+    return StatusCounts(
+        on_track=counts["on_track"],
+        off_track=counts["off_track"],
+        no_data=counts["no_data"],
+        share_on_track=counts["on_track"] / judged if judged else None,
     )

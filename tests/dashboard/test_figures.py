@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from api.services.progress import AreaRef, GoalAreaProgress, GoalRef, IndicatorProgress, StatusCounts
+from api.services.progress import GoalAreaProgress, GoalRef, IndicatorProgress, StatusCounts
+from api.services.series import AreaRef, Measure
 from dashboard.figures import progress_figure
 from indicators.progress import Status
 
