@@ -21,6 +21,8 @@ def _indicator(code: str, status: Status, progress: float | None) -> IndicatorPr
         expected=None,
         progress=progress,
         status=status,
+        source="reported",
+        measure=Measure(assessment="not_assessable", value=None),
     )
 
 
