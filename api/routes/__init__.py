@@ -16,6 +16,7 @@ from api.routes import (
     observations,
     organisations,
     progress,
+    statuses,
     submissions,
     targets,
 )
@@ -36,6 +37,7 @@ for module in (
     imports,
     progress,
     equity,
+    statuses,
     submissions,
 ):
     api_router.include_router(module.router)

@@ -12,7 +12,10 @@ from api.readmodel import ReadModel
 from api.services import cells
 from api.services.auth import Principal
 from api.services.series import AreaRef, Measure, PeriodValue, build, targets_for, visible_points
+from indicators.equity import ShareImproving, share_improving
 from indicators.progress import Status
+
+IMPROVEMENT_WINDOW = 3  # years, for the share of indicators improving
 
 
 class IndicatorProgress(BaseModel):
@@ -43,6 +46,10 @@ class StatusCounts(BaseModel):
     off_track: int = 0
     no_data: int = 0
     share_on_track: float | None = Field(default=None, description="on track among those with data")
+    improving: int = Field(default=0, description="indicators better now than three years before")
+    assessed: int = Field(default=0, description="indicators with values three years apart to compare")
+    share_improving: float | None = None
+    proof_point: bool = Field(default=False, description="StriveTogether: at least 60% of the indicators improve")
 
 
 class GoalAreaProgress(BaseModel):
@@ -94,17 +101,20 @@ def progress(
         targets = targets_for(cur, [i.id for i in shown])
         items = []
         for (goal_id, goal_code, goal_title), place in page:
-            entries = []
+            entries, recent = [], {}
             for info in (i for i in shown if i.goal_id == goal_id):
-                source, points = visible_points(read_model, cur, info, place.id, cells.TOTAL, principal, ends_only=True)
+                source, points = visible_points(
+                    read_model, cur, info, place.id, cells.TOTAL, principal, window=IMPROVEMENT_WINDOW
+                )
                 rows = targets.get((info.id, place.id)) or targets.get((info.id, None))
                 entries.append(_entry(info, build(info, source, points, rows)))
+                recent[info.code] = (info.direction, [(p.period, p.value) for p in points], info.period_type)
             items.append(
                 GoalAreaProgress(
                     goal=GoalRef(code=goal_code, title=Translated.model_validate_json(goal_title)),
                     area=AreaRef(code=place.code, name=place.name, level=place.level),
                     indicators=entries,
-                    summary=_summary(entries),
+                    summary=_summary(entries, share_improving(recent, IMPROVEMENT_WINDOW)),
                 )
             )
     finally:
@@ -136,7 +146,7 @@ def _entry(info: cells.IndicatorInfo, figures: dict) -> IndicatorProgress:
     )
 
 
-def _summary(entries: list[IndicatorProgress]) -> StatusCounts:
+def _summary(entries: list[IndicatorProgress], improving: ShareImproving) -> StatusCounts:
     counts = Counter(entry.status.value for entry in entries)
     judged = counts["on_track"] + counts["off_track"]
     return StatusCounts(
@@ -144,4 +154,8 @@ def _summary(entries: list[IndicatorProgress]) -> StatusCounts:
         off_track=counts["off_track"],
         no_data=counts["no_data"],
         share_on_track=counts["on_track"] / judged if judged else None,
+        improving=improving.improving,
+        assessed=improving.assessed,
+        share_improving=improving.share,
+        proof_point=improving.proof_point,
     )

@@ -111,23 +111,24 @@ def visible_points(
     key: str,
     principal: Principal | None,
     *,
-    ends_only: bool = False,
+    window: float | None = None,
 ) -> tuple[str, list[SeriesPoint]]:
     """The series' points in period order, with hidden cells blanked for this caller.
 
-    ``ends_only``: just the first and the last period, which is all a progress summary needs
-    (and saves working out the suppression of every period in between).
+    ``window``: only the first period and those within ``window`` years of the last: all a
+    progress summary needs (and it saves working out the suppression of every period between).
     """
     found = cells.series_cells(read_model, cur, indicator, area_id, key)
-    ordered = sorted(found.values(), key=lambda c: periods.position(c.period, indicator.period_type))
-    if ends_only:
-        ordered = ordered[:1] + ordered[1:][-1:]
-    points = []
+    kind = indicator.period_type
+    ordered = sorted(found.values(), key=lambda c: periods.position(c.period, kind))
+    if window is not None and ordered:
+        recent = periods.position(ordered[-1].period, kind) - window
+        ordered = ordered[:1] + [c for c in ordered[1:] if periods.position(c.period, kind) >= recent]
+    points, reader = [], cells.reader_of(principal)
     for cell in ordered:
         hidden = cell.suppressed or (
             not cells.may_see_raw(principal, cell.organisation_id)
-            and (area_id, key)
-            in cells.hidden_cells(read_model, cur, indicator, cell.period, cells.reader_of(principal))
+            and (area_id, key) in cells.hidden_cells(read_model, cur, indicator, cell.period, reader)
         )
         points.append(
             SeriesPoint(

@@ -19,7 +19,8 @@ def api_operations(client):  # noqa: ANN001, ANN201
     """Every (method, path, documented statuses) of the API, from its OpenAPI schema."""
     for path, operations in client.get("/openapi.json").json()["paths"].items():
         for method, operation in operations.items():
-            yield method.upper(), path, {int(code) for code in operation["responses"]}
+            takes_input = bool(operation.get("parameters") or operation.get("requestBody"))
+            yield method.upper(), path, {int(code) for code in operation["responses"]}, takes_input
 
 
 def fill(path: str, value: str) -> str:
@@ -46,7 +47,7 @@ def assert_error_shape(response) -> None:  # noqa: ANN001
 def test_every_route_answers_errors_in_one_shape(world, as_user, who):
     headers = as_user(who) if who else {}
     checked = 0
-    for method, path, documented in api_operations(world):
+    for method, path, documented, takes_input in api_operations(world):
         statuses = set()
         for path_value in ("does-not-exist", "999999", "%00"):
             for bad in BAD_INPUTS:
@@ -56,7 +57,7 @@ def test_every_route_answers_errors_in_one_shape(world, as_user, who):
                 assert_error_shape(response)
                 assert response.status_code in documented, (method, path, response.status_code, documented)
                 statuses.add(response.status_code)
-        if path != "/api/v1/health":
+        if takes_input or method != "GET":
             assert any(status >= 400 for status in statuses), (method, path, statuses)
         checked += 1
     assert checked >= 30  # every route of the API was exercised

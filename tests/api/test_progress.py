@@ -41,7 +41,31 @@ def test_summary_counts_statuses_per_goal_and_area(world, as_user):
     put(world, as_user("alice"), value("rate", "A1", "2020", value=61.0))
     group = world.get("/api/v1/progress", params={"area": "A1"}).json()["items"][0]
     assert group["goal"]["code"] == "g1" and group["area"]["code"] == "A1"
-    assert group["summary"] == {"on_track": 1, "off_track": 0, "no_data": 1, "share_on_track": 1.0}
+    assert group["summary"] == {
+        "on_track": 1,
+        "off_track": 0,
+        "no_data": 1,
+        "share_on_track": 1.0,
+        "improving": 0,
+        "assessed": 0,
+        "share_improving": None,
+        "proof_point": False,
+    }
+
+
+def test_summary_counts_the_indicators_improving_over_three_years(world, as_user):
+    # rate: 55 (2018) -> 60 (2021) improves; count: 12 (2018) -> 10 (2021) does not (higher is better).
+    put(
+        world,
+        as_user("alice"),
+        value("rate", "A1", "2018", value=55.0),
+        value("rate", "A1", "2021", value=60.0),
+        value("count", "A1", "2018", value=12),
+        value("count", "A1", "2021", value=10),
+    )
+    summary = world.get("/api/v1/progress", params={"area": "A1"}).json()["items"][0]["summary"]
+    assert (summary["improving"], summary["assessed"], summary["share_improving"]) == (1, 2, 0.5)
+    assert summary["proof_point"] is False  # StriveTogether counts a proof point from 60%
 
 
 def test_without_area_every_reporting_area_is_listed(world):
@@ -60,3 +84,17 @@ def test_small_latest_values_are_suppressed_for_others(world, as_user):
 def test_unknown_goal_or_area_is_404(world):
     assert world.get("/api/v1/progress", params={"goal": "nope"}).status_code == 404
     assert world.get("/api/v1/progress", params={"area": "nope"}).status_code == 404
+
+
+def test_status_codes_come_with_labels_in_three_languages(world):
+    body = world.get("/api/v1/statuses").json()
+    assert [s["code"] for s in body["status"]] == ["on_track", "off_track", "no_data"]
+    assert {a["code"] for a in body["assessment"]} == {
+        "target_achieved",
+        "substantial_progress",
+        "moderate_progress",
+        "limited_progress",
+        "deterioration",
+        "not_assessable",
+    }
+    assert all(s["label"]["nl"] and s["label"]["de"] and s["label"]["en"] for s in body["status"] + body["assessment"])
