@@ -11,7 +11,7 @@ demo: $(STAMP)
 	$(BIN)/backbone demo
 
 test: $(STAMP)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
 
 setup: $(STAMP)
 
