@@ -17,8 +17,11 @@ def get_progress(
     page: PageDep,
     goal: Annotated[str | None, Query(max_length=60, description="goal code")] = None,
     area: Annotated[str | None, Query(max_length=60, description="area code")] = None,
+    until: Annotated[
+        int | None, Query(ge=1900, le=2200, description="as it stood with the values of periods up to this year")
+    ] = None,
 ) -> Page[service.GoalAreaProgress]:
     """Per goal and area: each indicator's latest value, baseline, target, progress and status."""
     return service.progress(
-        read_model=read_model, principal=principal, limit=page.limit, offset=page.offset, goal=goal, area=area
+        read_model=read_model, principal=principal, limit=page.limit, offset=page.offset, goal=goal, area=area, until=until
     )

@@ -67,8 +67,12 @@ def progress(
     offset: int,
     goal: str | None = None,
     area: str | None = None,
+    until: int | None = None,
 ) -> Page[GoalAreaProgress]:
-    """For each goal and area: every indicator's latest value, baseline, target, progress and status."""
+    """For each goal and area: every indicator's latest value, baseline, target, progress and status.
+
+    ``until``: as it stood with the values of periods up to that year.
+    """
     cur = read_model.cursor()
     try:
         goals = cur.execute("SELECT id, code, title FROM goal ORDER BY position, code").fetchall()
@@ -104,7 +108,7 @@ def progress(
             entries, recent = [], {}
             for info in (i for i in shown if i.goal_id == goal_id):
                 source, points = visible_points(
-                    read_model, cur, info, place.id, cells.TOTAL, principal, window=IMPROVEMENT_WINDOW
+                    read_model, cur, info, place.id, cells.TOTAL, principal, window=IMPROVEMENT_WINDOW, until=until
                 )
                 rows = targets.get((info.id, place.id)) or targets.get((info.id, None))
                 entries.append(_entry(info, build(info, source, points, rows)))

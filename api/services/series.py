@@ -112,8 +112,11 @@ def visible_points(
     principal: Principal | None,
     *,
     window: float | None = None,
+    until: int | None = None,
 ) -> tuple[str, list[SeriesPoint]]:
     """The series' points in period order, with hidden cells blanked for this caller.
+
+    ``until``: only periods that begin in or before this year (the state as it was then).
 
     ``window``: only the first period and those within ``window`` years of the last: all a
     progress summary needs (and it saves working out the suppression of every period between).
@@ -121,6 +124,8 @@ def visible_points(
     found = cells.series_cells(read_model, cur, indicator, area_id, key)
     kind = indicator.period_type
     ordered = sorted(found.values(), key=lambda c: periods.position(c.period, kind))
+    if until is not None:
+        ordered = [c for c in ordered if periods.position(c.period, kind) < until + 1]
     if window is not None and ordered:
         recent = periods.position(ordered[-1].period, kind) - window
         ordered = ordered[:1] + [c for c in ordered[1:] if periods.position(c.period, kind) >= recent]

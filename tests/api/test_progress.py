@@ -37,6 +37,15 @@ def test_latest_period_is_used_and_a_write_shows_in_the_next_read(world, as_user
     assert latest["latest"] == {"period": "2022", "value": 66.0} and latest["status"] == "on_track"
 
 
+def test_until_shows_progress_as_it_stood_in_that_year(world, as_user):
+    put(world, as_user("alice"), value("rate", "A1", "2019", value=55.0), value("rate", "A1", "2021", value=58.0))
+    then = indicators_of(world, area="A1", until=2020)["rate"]
+    assert then["latest"] == {"period": "2019", "value": 55.0}
+    assert then["progress"] == 0.25  # (55 - 50) / (70 - 50)
+    assert indicators_of(world, area="A1", until=2014)["rate"]["latest"] is None
+    assert world.get("/api/v1/progress", params={"until": 1066}).status_code == 422
+
+
 def test_summary_counts_statuses_per_goal_and_area(world, as_user):
     put(world, as_user("alice"), value("rate", "A1", "2020", value=61.0))
     group = world.get("/api/v1/progress", params={"area": "A1"}).json()["items"][0]
