@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test setup lock lint bench clean
+.PHONY: demo test setup lock lint bench messages clean
 
 demo: $(STAMP)
 	$(BIN)/backbone demo
@@ -32,6 +32,12 @@ lock: $(STAMP)
 # Import benchmark: 1,000,000 rows, first import and a 10%-changed re-import, with ratios to DuckDB and pandas.
 bench: $(STAMP)
 	$(BIN)/python bench/imports.py
+
+# After changing the dashboard's texts: collect the messages and add the new ones to the
+# Dutch and German catalogs (dashboard/locale/*/LC_MESSAGES/messages.po), then translate them there.
+messages: $(STAMP)
+	$(BIN)/pybabel extract --no-location --omit-header -k _ -k N_ -o dashboard/locale/messages.pot dashboard
+	$(BIN)/pybabel update --no-location --omit-header --no-fuzzy-matching -i dashboard/locale/messages.pot -d dashboard/locale
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -11,6 +11,17 @@ STATUS_COLOURS = {"on_track": "#1b7f3b", "off_track": "#c0392b", "no_data": "#9e
 STATUS_NAMES = {"on_track": "On track", "off_track": "Off track", "no_data": "No data"}
 
 
+def share_colour(share: float | None) -> tuple[str, str]:
+    """Background and text colour of a grid cell for the share of indicators on track."""
+    if share is None:
+        return "#e0e0e0", "#333333"
+    if share >= 2 / 3:
+        return STATUS_COLOURS["on_track"], "#ffffff"
+    if share >= 1 / 3:
+        return "#f0b429", "#1a1a1a"
+    return STATUS_COLOURS["off_track"], "#ffffff"
+
+
 def progress_figure(groups: Sequence[Any], language: str = "en") -> go.Figure:
     """Horizontal bars: share of the gap closed per indicator, in agenda order, coloured by status."""
     order = [

@@ -23,5 +23,11 @@ def get_progress(
 ) -> Page[service.GoalAreaProgress]:
     """Per goal and area: each indicator's latest value, baseline, target, progress and status."""
     return service.progress(
-        read_model=read_model, principal=principal, limit=page.limit, offset=page.offset, goal=goal, area=area, until=until
+        read_model=read_model,
+        principal=principal,
+        limit=page.limit,
+        offset=page.offset,
+        goal=goal,
+        area=area,
+        until=until,
     )

@@ -1,0 +1,54 @@
+"""Small building blocks the pages share: links inside the dashboard, notices, status colours."""
+
+from __future__ import annotations
+
+import dash
+from dash import dcc, html
+
+from api.models.common import Role
+from dashboard import context
+from dashboard.context import _
+from dashboard.session import may_open
+
+STATUS_COLOURS = {"on_track": "#1b7f3b", "off_track": "#c0392b", "no_data": "#9e9e9e"}
+SUPPRESSED_COLOUR = "#6d4c9f"
+
+
+def href(path: str) -> str:
+    """A path inside the dashboard (``/goal/x`` -> ``/dashboard/goal/x``)."""
+    return dash.get_relative_path(path)
+
+
+def link(text: str, path: str, **kwargs: object) -> dcc.Link:
+    return dcc.Link(text, href=href(path), **kwargs)
+
+
+def status_label(status: str) -> str:
+    return {"on_track": _("On track"), "off_track": _("Off track"), "no_data": _("No data")}.get(status, status)
+
+
+def notice(text: str, kind: str = "info", **kwargs: object) -> html.Div:
+    return html.Div(text, className=f"notice notice-{kind}", role="status", **kwargs)
+
+
+def guard(page: str) -> html.Div | None:
+    """None when the current user may open ``page``; else what to show instead."""
+    principal = context.user()
+    if may_open(page, principal):
+        return None
+    if principal is None:
+        return html.Div(
+            [
+                html.H1(_("Please log in")),
+                html.P(_("This page is for members of the alliance.")),
+                dcc.Link(_("Log in"), href=href(f"/login?next=/dashboard/{page}"), className="button"),
+            ],
+            className="page",
+        )
+    return html.Div(
+        [html.H1(_("Not allowed")), html.P(_("Your role does not give access to this page."))], className="page"
+    )
+
+
+def role_label(role: Role) -> str:
+    return {Role.admin: _("Backbone staff"), Role.member: _("Member"), Role.viewer: _("Steering group")}[role]

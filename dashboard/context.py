@@ -1,0 +1,73 @@
+"""What a layout or callback knows about the request it serves: the app, the user, the language.
+
+Dash's FastAPI backend keeps the current request in a context variable; the session
+cookie and the language cookie travel with every layout and callback request.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from dash.backends._fastapi import get_current_request
+from fastapi import Request
+
+from api.errors import Unauthorized
+from api.services import auth
+from dashboard import i18n
+
+if TYPE_CHECKING:
+    from api.deps import Backbone
+
+SESSION_COOKIE = "bb_session"
+CSRF_COOKIE = "bb_csrf"
+LANGUAGE_COOKIE = "bb_lang"
+
+
+def request() -> Request:
+    return get_current_request()
+
+
+def backbone() -> Backbone:
+    return request().app.state.backbone
+
+
+def user_of(req: Request) -> auth.Principal | None:
+    """The logged-in user of a request (from its session cookie), once per request."""
+    if not hasattr(req.state, "principal"):
+        token = req.cookies.get(SESSION_COOKIE)
+        principal = None
+        if token:
+            app = req.app.state.backbone
+            with app.db.session() as session:
+                try:
+                    principal = auth.principal_for_token(session=session, token=token, secret=app.settings.secret)
+                except Unauthorized:
+                    principal = None
+        req.state.principal = principal
+    return req.state.principal
+
+
+def user() -> auth.Principal | None:
+    return user_of(request())
+
+
+def language_of(req: Request) -> str:
+    """The chosen language (cookie), else the browser's preference, else English."""
+    chosen = req.cookies.get(LANGUAGE_COOKIE)
+    if chosen in i18n.LANGUAGES:
+        return chosen
+    return i18n.negotiate(req.headers.get("accept-language"))
+
+
+def language() -> str:
+    return language_of(request())
+
+
+def _(message: str, **values: object) -> str:
+    """``message`` translated into the current request's language."""
+    return i18n.gettext(message, language(), **values)
+
+
+def N_(message: str) -> str:  # noqa: N802
+    """Mark ``message`` for translation where it is defined; ``_`` translates it where it is shown."""
+    return message

@@ -1,0 +1,76 @@
+"""The frame around every page: navigation, who is logged in, the language switch."""
+
+from __future__ import annotations
+
+import dash
+from dash import dcc, html
+
+from dashboard import context, i18n
+from dashboard.components import href, role_label
+from dashboard.context import N_, _
+from dashboard.session import PREFIX, csrf_token, may_open
+
+# (path, label, page key for access rules)
+NAVIGATION = (
+    ("/", N_("Overview"), ""),
+    ("/entry", N_("Data entry"), "entry"),
+    ("/upload", N_("Upload"), "upload"),
+    ("/completeness", N_("Completeness"), "completeness"),
+)
+
+
+def layout() -> html.Div:
+    """The app's layout for this request's user and language; the page goes in the container."""
+    principal, language = context.user(), context.language()
+    links = [
+        dcc.Link(_(label), href=href(path), className="nav-link", id=f"nav-{key or 'overview'}")
+        for path, label, key in NAVIGATION
+        if may_open(key, principal)
+    ]
+    if principal is None:
+        account = [dcc.Link(_("Log in"), href=href("/login"), className="button", id="shell-login")]
+    else:
+        account = [
+            html.Span(
+                [
+                    html.Strong(principal.full_name or principal.username, id="shell-user"),
+                    html.Span(f" · {principal.organisation} · {role_label(principal.role)}", id="shell-role"),
+                ],
+                className="who",
+            ),
+            html.Form(
+                [
+                    dcc.Input(type="hidden", name="csrf", value=csrf_token(context.request())),
+                    html.Button(_("Log out"), type="submit", id="shell-logout", className="link-button"),
+                ],
+                method="post",
+                action=PREFIX + "auth/logout",
+                className="inline",
+            ),
+        ]
+    languages = [
+        html.A(
+            code.upper(),
+            href=f"{PREFIX}language/{code}",
+            lang=code,
+            title=i18n.NAMES[code],
+            id=f"shell-lang-{code}",
+            className="lang current" if code == language else "lang",
+        )
+        for code in i18n.LANGUAGES
+    ]
+    return html.Div(
+        [
+            html.Header(
+                [
+                    dcc.Link("Backbone", href=href("/"), className="brand"),
+                    html.Nav(links, className="nav", **{"aria-label": _("Main")}),
+                    html.Div(languages, className="languages", **{"aria-label": _("Language")}),
+                    html.Div(account, className="account"),
+                ],
+                className="shell-header",
+            ),
+            html.Main(dash.page_container, className="shell-main", lang=language),
+        ],
+        lang=language,
+    )

@@ -1,0 +1,83 @@
+"""Browser tests: a real `backbone serve` on a fresh copy of the demo database, driven by Chromium.
+
+Playwright drives Debian's Chromium (/usr/bin/chromium). Without it these tests are
+skipped, unless BACKBONE_REQUIRE_BROWSER=1 (CI sets it) turns the absence into a failure.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import Templates
+from tests.server import Server, running_server
+
+CHROMIUM = os.environ.get("BACKBONE_CHROMIUM", "/usr/bin/chromium")
+VIEWPORT = {"width": 1366, "height": 768}
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("BACKBONE_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"Chromium is not installed at {CHROMIUM} (apt-get install -y chromium)")
+        pytest.skip(f"Chromium is not installed at {CHROMIUM} (apt-get install -y chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def server(templates: Templates, tmp_path: Path) -> Iterator[Server]:
+    """The app on its own fresh demo database."""
+    url = templates.fresh("demo")
+    try:
+        with running_server(url, tmp_path) as running:
+            yield running
+    finally:
+        templates.drop(url)
+
+
+class Browsing:
+    """One browser context against the server, collecting console errors."""
+
+    def __init__(self, browser: object, server: Server, language: str = "en-GB") -> None:
+        self.server = server
+        self.context = browser.new_context(viewport=VIEWPORT, locale=language, accept_downloads=True)
+        self.context.set_default_timeout(15_000)
+        self.page = self.context.new_page()
+        self.errors: list[str] = []
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+
+    def open(self, path: str, ready: str = "#_pages_content > *") -> object:
+        """Go to a dashboard path and wait until the page's content is there."""
+        self.page.goto(self.server.url + path)
+        self.page.wait_for_selector(ready)
+        return self.page
+
+    def log_in(self, username: str, password: str | None = None) -> None:
+        self.open("/dashboard/login", "#login-username")
+        self.page.fill("#login-username", username)
+        self.page.fill("#login-password", password or f"demo-{username}")
+        self.page.click("#login-submit")
+        self.page.wait_for_selector("#shell-user")
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture
+def browsing(browser: object, server: Server) -> Iterator[Browsing]:
+    """A fresh browser context on a fresh server; fails the test if any page logged a console error."""
+    session = Browsing(browser, server)
+    yield session
+    errors = session.errors
+    session.close()
+    assert errors == [], f"console errors: {errors}"
