@@ -1,14 +1,14 @@
-"""The dashboard's pages: one module each, with ``register(app)`` for its page and callbacks."""
+"""The dashboard's pages: one module each, with ``register(app)`` for its page and its callbacks."""
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
+
 from dash import Dash
-
-from dashboard.pages import login, overview
-
-PAGES = (overview, login)
 
 
 def register_all(app: Dash) -> None:
-    for page in PAGES:
-        page.register(app)
+    """Register every module of this package as a page (each page is a module here)."""
+    for found in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        importlib.import_module(f"{__name__}.{found.name}").register(app)
