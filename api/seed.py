@@ -28,6 +28,7 @@ from api.models import (
     Goal,
     Indicator,
     IndicatorDimension,
+    Narrative,
     Organisation,
     Signatory,
     Target,
@@ -214,6 +215,21 @@ def load_metadata(session: Session, directory: Path, *, demo_users: bool) -> tup
             for t in _read(directory, "targets.csv")
         ],
     )
+    if (directory / "narratives.csv").exists():
+        session.execute(
+            insert(Narrative),
+            [
+                {
+                    "indicator_id": indicator[n["indicator"]],
+                    "area_id": area[n["area"]] if n["area"] else None,
+                    "period": n["period"] or None,
+                    "text": _translated(n, "text"),
+                    "organisation_id": org[n["organisation"]],
+                    "updated_at": dt.datetime.now(dt.UTC),
+                }
+                for n in _read(directory, "narratives.csv")
+            ],
+        )
     users = _read(directory, "users.csv") if demo_users else []
     if users:
         # Demo only: the contract's well-known passwords, demo-<username>.

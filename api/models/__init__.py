@@ -8,6 +8,7 @@ from api.models.assignment import Assignment
 from api.models.dimension import Dimension, DimensionValue
 from api.models.goal import Goal
 from api.models.indicator import Indicator, IndicatorDimension
+from api.models.narrative import Narrative
 from api.models.observation import Observation, ObservationHistory
 from api.models.organisation import Organisation
 from api.models.submission import RevisionCounter, Submission
@@ -26,6 +27,7 @@ __all__ = [
     "Goal",
     "Indicator",
     "IndicatorDimension",
+    "Narrative",
     "Observation",
     "ObservationHistory",
     "Organisation",

@@ -13,6 +13,7 @@ from api.routes import (
     health,
     imports,
     indicators,
+    narratives,
     observations,
     organisations,
     progress,
@@ -37,6 +38,7 @@ for module in (
     imports,
     progress,
     equity,
+    narratives,
     statuses,
     submissions,
 ):
