@@ -171,8 +171,9 @@ def submit_batch(
     batch: ObservationBatch,
     max_errors: int,
     dry_run: bool = False,
+    channel: Channel = Channel.api,
 ) -> WriteSummary:
-    """Write a member's JSON batch for its own organisation: all values or none."""
+    """Write a member's batch for its own organisation: all values or none (``channel``: api, or form)."""
 
     def stage(cur: duckdb.DuckDBPyConnection) -> Staged:
         known = {code for (code,) in cur.execute("SELECT code FROM dimension").fetchall()}
@@ -180,7 +181,7 @@ def submit_batch(
         stage_rows(cur, rows, dims)
         return Staged(dimensions=dims, locate=_locate_json, problems=problems)
 
-    origin = Origin(organisation_id=principal.organisation_id, user_id=principal.user_id, channel=Channel.api)
+    origin = Origin(organisation_id=principal.organisation_id, user_id=principal.user_id, channel=channel)
     return ingest(
         session=session, read_model=read_model, stage=stage, origin=origin, max_errors=max_errors, dry_run=dry_run
     )
