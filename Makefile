@@ -37,7 +37,7 @@ bench: $(STAMP)
 # Dutch and German catalogs (dashboard/locale/*/LC_MESSAGES/messages.po), then translate them there.
 messages: $(STAMP)
 	$(BIN)/pybabel extract --no-location --omit-header -k _ -k N_ -o dashboard/locale/messages.pot dashboard
-	$(BIN)/pybabel update --no-location --omit-header --no-fuzzy-matching -i dashboard/locale/messages.pot -d dashboard/locale
+	$(BIN)/pybabel update --ignore-obsolete --no-fuzzy-matching -i dashboard/locale/messages.pot -d dashboard/locale
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

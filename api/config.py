@@ -35,6 +35,9 @@ class Settings(BaseSettings):
     max_upload_bytes: int = Field(default=512 * 1024 * 1024, ge=1, description="size of one uploaded file")
     max_import_rows: int = Field(default=2_000_000, ge=1, description="rows in one imported file")
     max_line_bytes: int = Field(default=64 * 1024, ge=64, description="length of one line of a CSV file")
+    reporting_deadline_days: int = Field(
+        default=120, ge=0, le=3650, description="days after a period ends before its report is overdue"
+    )
     max_error_count: int = Field(default=1000, ge=1, description="errors listed per rejection")
 
     @model_validator(mode="after")

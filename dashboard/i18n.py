@@ -7,12 +7,12 @@ with the locale's own conventions (decimal comma in nl and de).
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 
 from babel import Locale
-from babel.dates import format_datetime
+from babel.dates import format_date, format_datetime
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal, format_percent
 
@@ -95,6 +95,11 @@ def value(amount: float | None, unit: str, language: str) -> str:
     if unit == "euro":
         return "€ " + number(amount, language, decimals=0)
     return number(amount, language, decimals=3)
+
+
+def day(moment: date, language: str) -> str:
+    """A date as the locale writes it: 30 Apr 2026, 30 apr. 2026, 30.04.2026."""
+    return format_date(moment, format="medium", locale=locale(language))
 
 
 def when(moment: datetime, language: str) -> str:

@@ -9,6 +9,7 @@ start year, a quarter at ``year + (q - 1) / 4``).
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
 from enum import StrEnum
 from functools import lru_cache
 
@@ -111,3 +112,32 @@ def as_position(period: str | float) -> float:
     if isinstance(period, str):
         return position(period, infer_type(period))
     return float(period)
+
+
+def periods_in_year(period_type: PeriodType | str, year: int) -> list[str]:
+    """The periods of a type that begin in ``year`` (a school year begins in its first year)."""
+    kind = PeriodType(period_type)
+    if kind is PeriodType.year:
+        return [f"{year}"]
+    if kind is PeriodType.school_year:
+        return [f"{year}/{(year + 1) % 100:02d}"]
+    if kind is PeriodType.quarter:
+        return [f"{year}-Q{q}" for q in range(1, 5)]
+    return [f"{year}-{m:02d}" for m in range(1, 13)]
+
+
+SCHOOL_YEAR_END_MONTH = 7  # school years run from August to July in both countries
+
+
+def end_date(period: str, period_type: PeriodType | str) -> date:
+    """The last day of a period: 31 December, 31 July of a school year's second year, a quarter's last day."""
+    kind = PeriodType(period_type)
+    canonical = normalize(period, kind)
+    year = int(canonical[:4])
+    if kind is PeriodType.year:
+        return date(year, 12, 31)
+    if kind is PeriodType.school_year:
+        return date(year + 1, SCHOOL_YEAR_END_MONTH, 31)
+    last_month = int(canonical[-1]) * 3 if kind is PeriodType.quarter else int(canonical[5:7])
+    following = date(year + 1, 1, 1) if last_month == 12 else date(year, last_month + 1, 1)
+    return following - timedelta(days=1)

@@ -7,6 +7,7 @@ from api.routes import (
     areas,
     assignments,
     auth,
+    completeness,
     dimensions,
     equity,
     goals,
@@ -39,6 +40,7 @@ for module in (
     progress,
     equity,
     narratives,
+    completeness,
     statuses,
     submissions,
 ):

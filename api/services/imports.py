@@ -60,16 +60,6 @@ class Template:
     rows: list[dict[str, object]]
 
 
-def _periods_of(period_type: str, year: int) -> list[str]:
-    if period_type == "year":
-        return [f"{year}"]
-    if period_type == "school_year":
-        return [f"{year}/{(year + 1) % 100:02d}"]
-    if period_type == "quarter":
-        return [f"{year}-Q{q}" for q in range(1, 5)]
-    return [f"{year}-{m:02d}" for m in range(1, 13)]
-
-
 def _text(number: float | None) -> str | None:
     if number is None:
         return None
@@ -129,7 +119,7 @@ def template(
             except periods.PeriodError:
                 continue
         else:
-            wanted = _periods_of(period_type, year)
+            wanted = periods.periods_in_year(period_type, year)
         for per in wanted:
             here = periods.position(per, period_type)
             for key in ["", *breakdowns.get(indicator_id, [])]:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from indicators.periods import PeriodError, normalize, position
+from indicators.periods import PeriodError, end_date, normalize, periods_in_year, position
 
 
 @pytest.mark.parametrize(
@@ -58,3 +60,26 @@ def test_month_position_is_monotonic(year, month):
     here = position(f"{year}-{month:02d}", "month")
     later = position(f"{year + (month == 12)}-{month % 12 + 1:02d}", "month")
     assert later > here
+
+
+@pytest.mark.parametrize(
+    ("period", "kind", "last_day"),
+    [
+        ("2023", "year", date(2023, 12, 31)),
+        ("2023/24", "school_year", date(2024, 7, 31)),
+        ("2024-Q1", "quarter", date(2024, 3, 31)),
+        ("2024-Q4", "quarter", date(2024, 12, 31)),
+        ("2024-02", "month", date(2024, 2, 29)),
+        ("2023-12", "month", date(2023, 12, 31)),
+    ],
+)
+def test_end_date_is_the_last_day_of_the_period(period, kind, last_day):
+    assert end_date(period, kind) == last_day
+
+
+def test_periods_in_a_year_per_type():
+    assert periods_in_year("year", 2024) == ["2024"]
+    assert periods_in_year("school_year", 2024) == ["2024/25"]
+    assert periods_in_year("school_year", 2099) == ["2099/00"]
+    assert periods_in_year("quarter", 2024)[-1] == "2024-Q4"
+    assert len(periods_in_year("month", 2024)) == 12

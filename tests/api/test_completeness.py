@@ -1,0 +1,51 @@
+"""Reporting completeness: expected values (assignments) against reported ones, overdue past the deadline."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from api.readmodel import ReadModel
+from api.services.completeness import completeness
+from tests.api.test_observations import put, value
+
+
+def rows_of(db, today: dt.date, **kwargs):  # noqa: ANN001, ANN201
+    found = completeness(read_model=ReadModel(db), today=today, deadline_days=120, **kwargs)
+    return {(r.organisation, r.period): r for r in found}
+
+
+def test_expected_reported_and_overdue_per_organisation_and_period(world, as_user, db):
+    stored = put(
+        world, as_user("alice"), value("rate", "A1", "2025", value=61.0), value("count", "A1", "2025", value=40)
+    )
+    assert stored.status_code == 200, stored.text
+    found = rows_of(db, dt.date(2026, 6, 1))
+    assert {period for _org, period in found} == {"2023", "2024", "2025"}  # 2026 has not ended
+    a = found[("CITY-A", "2025")]
+    assert (a.expected, a.reported, a.share) == (3, 2, 2 / 3)  # rate, count and the unpublished one
+    assert a.deadline == dt.date(2026, 4, 30) and a.overdue
+    assert found[("CITY-B", "2025")].reported == 0 and found[("CITY-B", "2025")].overdue
+    put(world, as_user("alice"), value("hidden", "A1", "2025", value=10.0))
+    assert not rows_of(db, dt.date(2026, 6, 1))[("CITY-A", "2025")].overdue
+
+
+def test_nothing_is_overdue_before_the_deadline(world, as_user, db):
+    found = rows_of(db, dt.date(2026, 3, 1))
+    assert found[("CITY-A", "2025")].reported == 0 and not found[("CITY-A", "2025")].overdue
+    assert found[("CITY-A", "2024")].overdue
+
+
+def test_breakdowns_alone_do_not_count_as_reported(world, as_user, db):
+    stored = put(world, as_user("alice"), value("rate", "A1", "2025", value=50.0, breakdown={"ses": "low"}))
+    assert stored.status_code == 200 and stored.json()["inserted"] == 1, stored.text
+    assert rows_of(db, dt.date(2026, 6, 1))[("CITY-A", "2025")].reported == 0
+
+
+def test_only_backbone_staff_see_completeness(world, as_user):
+    assert world.get("/api/v1/completeness").status_code == 401
+    assert world.get("/api/v1/completeness", headers=as_user("alice")).status_code == 403
+    response = world.get("/api/v1/completeness", params={"organisation": "CITY-B"}, headers=as_user("admin"))
+    assert response.status_code == 200
+    assert {r["organisation"] for r in response.json()} == {"CITY-B"}
+    missing = world.get("/api/v1/completeness", params={"organisation": "NOPE"}, headers=as_user("admin"))
+    assert missing.status_code == 404
