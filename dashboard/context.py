@@ -14,6 +14,7 @@ from fastapi import Request
 from api.errors import Unauthorized
 from api.services import auth
 from dashboard import i18n
+from dashboard.i18n import N_  # noqa: F401  (pages import both markers from here)
 
 if TYPE_CHECKING:
     from api.deps import Backbone
@@ -66,8 +67,3 @@ def language() -> str:
 def _(message: str, **values: object) -> str:
     """``message`` translated into the current request's language."""
     return i18n.gettext(message, language(), **values)
-
-
-def N_(message: str) -> str:  # noqa: N802
-    """Mark ``message`` for translation where it is defined; ``_`` translates it where it is shown."""
-    return message

@@ -40,6 +40,20 @@ def gettext(message: str, language: str, **values: object) -> str:
     return text.format(**values) if values else text
 
 
+def N_(message: str) -> str:  # noqa: N802
+    """Mark ``message`` for translation where it is defined; ``gettext`` translates it where it is shown."""
+    return message
+
+
+UNITS = {
+    "percent": N_("percent"),
+    "count": N_("number"),
+    "rate_per_1000": N_("per 1,000"),
+    "index": N_("index"),
+    "euro": N_("euro"),
+}
+
+
 def negotiate(accept_language: str | None) -> str:
     """The best of our languages for a browser's Accept-Language header."""
     preferred = []

@@ -141,3 +141,15 @@ def end_date(period: str, period_type: PeriodType | str) -> date:
     last_month = int(canonical[-1]) * 3 if kind is PeriodType.quarter else int(canonical[5:7])
     following = date(year + 1, 1, 1) if last_month == 12 else date(year, last_month + 1, 1)
     return following - timedelta(days=1)
+
+
+def periods_between(first: str, last: str, period_type: PeriodType | str) -> list[str]:
+    """Every period of a type from ``first`` to ``last``, both included, in order (a time axis without gaps)."""
+    kind = PeriodType(period_type)
+    start, end = position(first, kind), position(last, kind)
+    return [
+        p
+        for year in range(int(start), int(end) + 1)
+        for p in periods_in_year(kind, year)
+        if start <= position(p, kind) <= end
+    ]

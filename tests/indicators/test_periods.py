@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from indicators.periods import PeriodError, end_date, normalize, periods_in_year, position
+from indicators.periods import PeriodError, end_date, normalize, periods_between, periods_in_year, position
 
 
 @pytest.mark.parametrize(
@@ -83,3 +83,10 @@ def test_periods_in_a_year_per_type():
     assert periods_in_year("school_year", 2099) == ["2099/00"]
     assert periods_in_year("quarter", 2024)[-1] == "2024-Q4"
     assert len(periods_in_year("month", 2024)) == 12
+
+
+def test_periods_between_fill_the_axis_in_order():
+    assert periods_between("2022/23", "2025/26", "school_year") == ["2022/23", "2023/24", "2024/25", "2025/26"]
+    assert periods_between("2023-Q3", "2024-Q2", "quarter") == ["2023-Q3", "2023-Q4", "2024-Q1", "2024-Q2"]
+    assert periods_between("2024-11", "2025-02", "month") == ["2024-11", "2024-12", "2025-01", "2025-02"]
+    assert periods_between("2025", "2024", "year") == []
