@@ -70,7 +70,7 @@ def test_trajectory_runs_from_baseline_through_milestones_to_target_beyond_the_d
 
 
 def test_labels_and_numbers_follow_the_language():
-    points = [SeriesPoint(period="2023/24", value=61.5, expected=60.25, status=Status.on_track)]
+    points = [SeriesPoint(period="2023/24", value=61.5, expected=60.26, status=Status.on_track)]
     figure = series_figure(a_series(points), "de")
     assert figure.layout.separators == ",."
     assert "Wert" in traces(figure)
