@@ -9,7 +9,7 @@ the rows they touched. Each process keeps its own copy and stays correct.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Collection, Hashable, Sequence
 from typing import Any, TypeVar
 
 import duckdb
@@ -138,19 +138,32 @@ class ReadModel:
         self._con.execute(_SCHEMA)
         self._lock = threading.Lock()
         self.revision: int | None = None  # None: nothing loaded yet
-        self._memo: dict[tuple[int | None, Hashable], Any] = {}
+        # What a memo depends on changes at these revisions: the metadata, and each indicator's observations.
+        self._metadata_revision = 0
+        self._changed: dict[int, int] = {}
+        self._memo: dict[Hashable, tuple[Hashable, Any]] = {}
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         """A fresh cursor on an up-to-date copy; use one per request or thread."""
         self.sync()
         return self._con.cursor()
 
-    def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
-        """``compute()`` once per revision: derived figures change only when a submission arrives."""
-        slot = (self.revision, key)
-        if slot not in self._memo:
-            self._memo[slot] = compute()
-        return self._memo[slot]
+    def memo(self, key: Hashable, compute: Callable[[], T], *, indicators: Collection[int] | None = None) -> T:
+        """``compute()`` once until what it reads changes: the metadata or these indicators' observations.
+
+        ``indicators=None``: any submission changes it. A large alliance keeps the figures of
+        every indicator a submission did not touch.
+        """
+        if indicators is None:
+            stamp: Hashable = self.revision
+        else:
+            stamp = (self._metadata_revision, *(self._changed.get(i, 0) for i in sorted(indicators)))
+        found = self._memo.get(key)
+        if found is not None and found[0] == stamp:
+            return found[1]
+        value = compute()
+        self._memo[key] = (stamp, value)
+        return value
 
     def sync(self) -> int:
         """Pull what was committed since the last sync; return the revision now held."""
@@ -160,6 +173,7 @@ class ReadModel:
                 return self.revision
             if self.revision is None:
                 self._load_metadata(session)
+                self._metadata_revision = latest
                 self._replace_observations(_fetch(session, select(*_OBSERVATION)), everything=True)
             else:
                 new = session.execute(
@@ -169,13 +183,15 @@ class ReadModel:
                 ).all()
                 if any(kind == SubmissionKind.metadata for _, kind in new):
                     self._load_metadata(session)
+                    self._metadata_revision = latest
                 ids = [sid for sid, kind in new if kind == SubmissionKind.observations]
                 for start in range(0, len(ids), _CHUNK):
                     chunk = ids[start : start + _CHUNK]
                     statement = select(*_OBSERVATION).where(Observation.submission_id.in_(chunk))
-                    self._replace_observations(_fetch(session, statement))
+                    rows = _fetch(session, statement)
+                    self._replace_observations(rows)
+                    self._changed.update(dict.fromkeys({row[1] for row in rows}, latest))
             self.revision = latest
-            self._memo = {slot: value for slot, value in self._memo.items() if slot[0] == latest}
             return latest
 
     def _load_metadata(self, session: Any) -> None:

@@ -20,11 +20,13 @@ entry in the cell's column.
 
 ``secondary_suppression`` then hides more cells, in rounds that protect every
 derivable cell at once, until no hidden cell is derivable. For a derivable cell
-it takes, among the relations holding it, the one
-with the fewest hidden cells (the one closest to giving a cell away) and hides
-its published member of least value (the least information lost), or its total
-when every member is hidden already. This greedy choice is safe but not always
-minimal: an optimal pattern is an integer programme, not worth it at this size.
+it takes, among the relations holding it, the one with the fewest hidden cells
+(the one closest to giving a cell away) and hides the published cell that exposes
+itself in the fewest other relations (where it would be the only hidden cell),
+then the one of least value (the least information lost): so the pattern closes
+on itself (a rectangle of a two-way table, a region's total) instead of running
+from town to town. This greedy choice is safe but not always minimal: an optimal
+pattern is an integer programme, not worth it at this size.
 
 Limitation: relations that force a cell regardless of the data (``t = a`` and
 ``t = a + b`` together force ``b = 0``) leave that cell derivable even when every
@@ -71,6 +73,20 @@ class Constraint:
     members: tuple[Hashable, ...]
 
 
+def holds(constraint: Constraint, values: Mapping[K, float | None]) -> bool:
+    """Whether the relation is true of the data, as far as the data is known.
+
+    A total that is not the sum of its members (a region's total over more towns than
+    its group roll-ups, a reporter's groups that leave some people out) gives nothing
+    away, and kept as an equation it would force a value (the difference, as zero)
+    that no hiding can protect, so the search would hide cell after cell in vain.
+    """
+    amounts = [values.get(cell) for cell in (constraint.total, *constraint.members)]
+    if any(a is None for a in amounts):
+        return True  # a value unknown to us: assume the relation, the safe side
+    return math.isclose(amounts[0], sum(amounts[1:]), rel_tol=1e-9, abs_tol=1e-6)
+
+
 def _cells(constraint: Constraint) -> tuple[Hashable, ...]:
     """The total and the members of a constraint, each once, in that order."""
     return tuple(dict.fromkeys((constraint.total, *constraint.members)))
@@ -111,9 +127,39 @@ def _reduce(
         if row:
             rows.append((row, {i: 1} if track else {}))
 
+    # Rows that share no hidden column never meet in the elimination: reduce each connected
+    # group on its own (the same pivots and steps as one big pass, without scanning every row
+    # for every column; a large alliance's tables fall apart into many small groups).
     reduced: list[tuple[_Row, _Row]] = []
-    pending = rows
-    for j in range(len(columns)):
+    for group in _connected(rows):
+        reduced += _gauss_jordan(group)
+    return columns, reduced
+
+
+def _connected(rows: list[tuple[_Row, _Row]]) -> list[list[tuple[_Row, _Row]]]:
+    """The rows in groups that share hidden columns, each group in the rows' order."""
+    parent: dict[int, int] = {}
+
+    def root(j: int) -> int:
+        while parent.setdefault(j, j) != j:
+            parent[j] = parent[parent[j]]
+            j = parent[j]
+        return j
+
+    for row, _ in rows:
+        first, *others = row
+        for j in others:
+            parent[root(j)] = root(first)
+    groups: dict[int, list[tuple[_Row, _Row]]] = {}
+    for entry in rows:
+        groups.setdefault(root(next(iter(entry[0]))), []).append(entry)
+    return list(groups.values())
+
+
+def _gauss_jordan(pending: list[tuple[_Row, _Row]]) -> list[tuple[_Row, _Row]]:
+    """Fully reduced row echelon form of some rows (up to row scaling), pivots taken in column order."""
+    reduced: list[tuple[_Row, _Row]] = []
+    for j in sorted({j for row, _ in pending for j in row}):
         pick = next((k for k, (row, _) in enumerate(pending) if j in row), None)
         if pick is None:
             continue  # a free column: no pivot here
@@ -128,7 +174,7 @@ def _reduce(
             if j in other:
                 pending[position] = _eliminate(other, other_combo, row, combo, j, pivot)
         reduced.append(_normalised(row, combo))
-    return columns, reduced
+    return reduced
 
 
 def _eliminate(other: _Row, other_combo: _Row, row: _Row, combo: _Row, j: int, pivot: int) -> tuple[_Row, _Row]:
@@ -148,52 +194,76 @@ def _eliminate(other: _Row, other_combo: _Row, row: _Row, combo: _Row, j: int, p
 
 def derivable(hidden: Collection[K], constraints: Sequence[Constraint]) -> set[K]:
     """The hidden cells whose value is determined by the published cells and the constraints."""
-    columns, reduced = _reduce(set(hidden), constraints)
-    return {columns[next(iter(row))] for row, _ in reduced if len(row) == 1}
+    return set(_determining(set(hidden), constraints))
 
 
-def _cheapest(
-    constraint: Constraint, unavailable: set[Hashable], values: Mapping[K, float | None]
-) -> Hashable | None:
-    """The published cell of a constraint whose hiding loses least: a member of least value, else the total."""
-    members = [m for m in constraint.members if m not in unavailable and m != constraint.total]
-    if members:
-        return min(members, key=lambda m: (values.get(m) or 0, repr(m)))
-    return None if constraint.total in unavailable else constraint.total
-
-
-def _next_to_hide(
-    found: set[Hashable],
-    hidden: set[Hashable],
-    values: Mapping[K, float | None],
-    constraints: Sequence[Constraint],
-    known: frozenset[Hashable] = frozenset(),
-) -> Hashable | None:
-    """One more cell to hide so that some derivable cell may stop being derivable; None when none helps."""
-
-    def weakest(options: Iterable[int]) -> Hashable | None:
-        # The relation with the fewest hidden cells is the one closest to giving a cell away
-        # (with one hidden cell, plain subtraction); ties go to the relation given first.
-        ranked = sorted((sum(c in hidden for c in _cells(constraints[i])), i) for i in set(options))
-        for _, i in ranked:
-            cell = _cheapest(constraints[i], hidden | known, values)
-            if cell is not None:
-                return cell
-        return None
-
-    # Weakest over the relations of all derivable cells at once, not of one cell only: a cell
-    # that is known only through a chain of subtractions is best protected at the chain's
-    # start, where some relation has a single hidden cell.
-    choice = weakest(i for i, c in enumerate(constraints) if not found.isdisjoint(_cells(c)))
-    if choice is not None:
-        return choice
-    # Every relation containing a derivable cell is fully hidden, yet the cell is
-    # determined through other relations: follow the combination of relations
-    # that determines it and open one of those.
+def _determining(hidden: set[Hashable], constraints: Sequence[Constraint]) -> dict[Hashable, _Row]:
+    """Each derivable hidden cell with the combination of relations (index -> multiplier) that determines it."""
     columns, reduced = _reduce(hidden, constraints, track=True)
-    pivots = {columns[next(iter(row))]: combo for row, combo in reduced if len(row) == 1}
-    # None when only relations with nothing published determine them: forced zeros.
-    return weakest(i for cell in found for i in pivots.get(cell, ()))  # absent: no longer derivable
+    return {columns[next(iter(row))]: combo for row, combo in reduced if len(row) == 1}
+
+
+class _Search:
+    """The state of secondary suppression: the hidden cells, and how many each relation holds."""
+
+    def __init__(
+        self,
+        values: Mapping[Hashable, float | None],
+        constraints: Sequence[Constraint],
+        hidden: Iterable[Hashable],
+        known: frozenset[Hashable],
+    ) -> None:
+        self.values, self.constraints, self.known = values, constraints, known
+        self.holding: dict[Hashable, list[int]] = {}
+        for i, constraint in enumerate(constraints):
+            for cell in _cells(constraint):
+                self.holding.setdefault(cell, []).append(i)
+        self.hidden: set[Hashable] = set()
+        self.count = [0] * len(constraints)
+        for cell in hidden:
+            self.hide(cell)
+
+    def hide(self, cell: Hashable) -> None:
+        if cell not in self.hidden:
+            self.hidden.add(cell)
+            for i in self.holding.get(cell, ()):
+                self.count[i] += 1
+
+    def _cost(self, cell: Hashable) -> tuple[int, float, str]:
+        # Hiding a cell exposes it in every relation where it would be the only hidden cell
+        # (plain subtraction gives it back): fewest such relations first, then the least
+        # value (the least information lost).
+        exposed = sum(1 for i in self.holding[cell] if self.count[i] == 0)
+        return exposed, self.values.get(cell) or 0, repr(cell)
+
+    def _useful(self, combo: _Row) -> set[Hashable]:
+        """The published cells that hiding would bring into the combination (their terms do not cancel)."""
+        net: dict[Hashable, int] = {}
+        for i, multiplier in combo.items():
+            constraint = self.constraints[i]
+            for cell, sign in ((constraint.total, 1), *((m, -1) for m in constraint.members)):
+                if cell not in self.hidden and cell not in self.known:
+                    net[cell] = net.get(cell, 0) + sign * multiplier
+        return {cell for cell, coefficient in net.items() if coefficient}
+
+    def next_to_hide(self, cell: Hashable, combo: _Row) -> Hashable | None:
+        """One more cell to hide so that a derivable cell stops being derivable this way; None when none helps.
+
+        ``combo`` is the combination of relations that determines the cell. Hiding a cell of
+        it helps only when its terms do not cancel (a town's count that enters both its own
+        breakdown and its region's roll-up may cancel out).
+        """
+        # First the relations holding the cell, the one with the fewest hidden cells first:
+        # the one closest to giving the cell away.
+        for _, i in sorted((self.count[i], i) for i in set(self.holding.get(cell, ()))):
+            options = [c for c in _cells(self.constraints[i]) if c not in self.hidden and c not in self.known]
+            if options:
+                return min(options, key=self._cost)
+        # Every relation holding the cell is fully hidden, yet the cell is determined through
+        # others: the cheapest cell that enters the combination. None when nothing published
+        # enters it: a forced zero.
+        useful = self._useful(combo)
+        return min(useful, key=self._cost) if useful else None
 
 
 def secondary_suppression(
@@ -207,20 +277,19 @@ def secondary_suppression(
     ``known`` cells are never hidden: the reader knows them anyway (a member sees the
     values it reported), so other cells are hidden instead.
     """
-    keep = frozenset(known)
-    result: set[Hashable] = set(hidden)
+    constraints = [c for c in constraints if holds(c, values)]
     # None is suppressed at source, and a cell of a relation with no value at all is not published either.
-    result.update(k for k, v in values.items() if v is None)
-    result.update(cell for c in constraints for cell in _cells(c) if cell not in values)
-    # Each round protects every derivable cell at once (an elimination per round is the cost
-    # that matters); a round hides at least one more cell, so the loop ends.
-    while found := derivable(result, constraints):
-        added: set[Hashable] = set()
+    unpublished = [k for k, v in values.items() if v is None]
+    unpublished += [cell for c in constraints for cell in _cells(c) if cell not in values]
+    search = _Search(values, constraints, [*hidden, *unpublished], frozenset(known))
+    # Each round protects every derivable cell at once with one elimination (the cost that
+    # matters); a round hides at least one more cell, so the loop ends.
+    while found := _determining(search.hidden, constraints):
+        before = len(search.hidden)
         for cell in sorted(found, key=repr):
-            choice = _next_to_hide({cell}, result | added, values, constraints, keep)
+            choice = search.next_to_hide(cell, found[cell])
             if choice is not None:
-                added.add(choice)
-        if not added:
+                search.hide(choice)
+        if len(search.hidden) == before:
             break
-        result |= added
-    return result  # type: ignore[return-value]
+    return search.hidden  # type: ignore[return-value]

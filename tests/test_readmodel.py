@@ -124,3 +124,37 @@ def test_revisions_follow_commit_order_under_concurrent_writers(settings):
     assert _values(reader) == stored
     for db in databases:
         db.dispose()
+
+
+def test_memos_of_an_indicator_outlive_submissions_of_other_indicators(db):
+    small_world(db)
+    model = ReadModel(db)
+    _write(db, range(2010, 2012), model=model)
+    with db.session() as s:
+        ids = dict(s.exec(select(Indicator.code, Indicator.id)).all())
+    calls: list[str] = []
+
+    def figure(name: str, indicators: tuple[int, ...] | None) -> str:
+        model.sync()
+        return model.memo(name, lambda: calls.append(name) or f"{name}@{model.revision}", indicators=indicators)
+
+    def all_figures() -> None:
+        figure("count", (ids["count"],))
+        figure("rate", (ids["rate"],))
+        figure("metadata", ())
+        figure("everything", None)
+
+    all_figures()
+    all_figures()
+    assert calls == ["count", "rate", "metadata", "everything"]  # the second round is remembered
+    batch = ObservationBatch(observations=[{"indicator": "rate", "area": "A1", "period": "2011", "value": 50.0}])
+    with db.transaction() as s:
+        submit_batch(session=s, read_model=model, principal=_alice(db), batch=batch, max_errors=10)
+    calls.clear()
+    all_figures()
+    assert calls == ["rate", "everything"]  # a 'rate' submission leaves the 'count' figures be
+    with db.transaction() as s:
+        record_change(s, None, "metadata changed")
+    calls.clear()
+    all_figures()
+    assert calls == ["count", "rate", "metadata", "everything"]

@@ -150,7 +150,12 @@ def area_tree(read_model: ReadModel, cur: duckdb.DuckDBPyConnection) -> AreaTree
                 children[parent].append(area_id)
         return AreaTree({r[0]: r[1] for r in rows}, {r[0]: r[2] for r in rows}, dict(children))
 
-    return read_model.memo("area_tree", build)
+    return read_model.memo("area_tree", build, indicators=())
+
+
+def _sources(indicator: IndicatorInfo) -> tuple[int, ...]:
+    """The indicators whose observations an indicator's figures are computed from."""
+    return (indicator.id,) if indicator.derived_from_id is None else (indicator.id, indicator.derived_from_id)
 
 
 # ------------------------------------------------------------- reported values
@@ -171,7 +176,7 @@ def reported(
             found[(area, key)][period] = Cell(period, value, num, den, prov, est, supp, org)
         return dict(found)
 
-    return read_model.memo(("reported", indicator_id), build)
+    return read_model.memo(("reported", indicator_id), build, indicators=(indicator_id,))
 
 
 # ------------------------------------------------------------- rolled-up values
@@ -222,7 +227,7 @@ def aggregated(
                     found[(ancestor, key)] = series
         return found
 
-    return read_model.memo(("aggregated", indicator.id), build)
+    return read_model.memo(("aggregated", indicator.id), build, indicators=(indicator.id,))
 
 
 def _member(cell: Cell | None) -> aggregate.Member | None:
@@ -268,7 +273,7 @@ def derived(
                 found[(ancestor, TOTAL)] = series
         return found
 
-    return read_model.memo(("derived", indicator.id), build)
+    return read_model.memo(("derived", indicator.id), build, indicators=_sources(indicator))
 
 
 def _derive(indicator: IndicatorInfo, units: dict[int, dict[str, float]]) -> float | None:
@@ -365,7 +370,7 @@ def hidden_cells(
         constraints = _breakdown_constraints(table) + _rollup_constraints(read_model, cur, indicator, table)
         return frozenset(secondary_suppression(amount, constraints, primary, known) - known)
 
-    return read_model.memo(("hidden", indicator.id, period, reader), build)
+    return read_model.memo(("hidden", indicator.id, period, reader), build, indicators=_sources(indicator))
 
 
 def _breakdown_constraints(table: dict[tuple[int, str], Cell]) -> list[Constraint]:
@@ -385,9 +390,12 @@ def _rollup_constraints(
     rolled = {cell_key for cell_key, cell in table.items() if cell.source == "aggregated"}
     # A roll-up is the sum of the reporting areas below it that have a value, and of no others.
     counted = {cell_key for cell_key, cell in table.items() if cell.source == "reported" and _member(cell)}
-    constraints = []
-    for ancestor, key in sorted(rolled):
-        members = tuple(sorted((a, k) for a, k in counted if k == key and ancestor in tree.ancestors(a)))
-        if members:
-            constraints.append(Constraint(total=(ancestor, key), members=members))
-    return constraints
+    below: dict[tuple[int, str], list[tuple[int, str]]] = defaultdict(list)
+    for area, key in counted:
+        for ancestor in tree.ancestors(area):
+            below[(ancestor, key)].append((area, key))
+    return [
+        Constraint(total=cell_key, members=tuple(sorted(below[cell_key])))
+        for cell_key in sorted(rolled)
+        if below.get(cell_key)
+    ]
