@@ -214,3 +214,21 @@ def test_the_template_downloads_for_the_members_organisation_with_decimal_commas
     assert download["filename"] == "backbone-KIDSFIRST-2025.csv"
     assert content.startswith("indicator;area;period;") and ";GM0014;2025;" in content and "05954036" not in content
     assert ";2024;87,4" in content  # last period's value, with a decimal comma
+
+
+def test_staff_choose_the_organisation_and_the_submission_records_them(demo_client):
+    log_in(demo_client, "admin")
+    nothing = call(demo_client, [("entry-year", "value", "2026"), ("entry-organisation", "value", None)])
+    assert nothing["entry-table.data"] == [] and "Choose the organisation" in text(nothing["entry-notice.children"])
+    found = call(demo_client, [("entry-year", "value", "2026"), ("entry-organisation", "value", "KIDSFIRST")])
+    data, original, scope = found["entry-table.data"], found["entry-original.data"], found["entry-scope.data"]
+    data[0]["value"] = "70"
+    assert "1 added" in text(save(demo_client, data, original, scope)["entry-result.children"])
+    (value,) = observations(demo_client, indicator="ece-participation", area="GM0014", period="2026")
+    made = submission(demo_client, value["submission"])
+    assert (value["organisation"], made["organisation"], made["user"], made["channel"]) == (
+        "KIDSFIRST",
+        "KIDSFIRST",
+        "admin",
+        "form",
+    )
