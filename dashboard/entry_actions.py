@@ -111,12 +111,12 @@ def problem_list(problems: list[CellProblem], general: list[ErrorItem], data: li
     if not problems and not general:
         return None
     labels = {row["id"]: row_label(row) for row in data}
-    names = {"indicator_name": _("Row"), "value": _("Value"), "numerator": _("Numerator")}
-    names |= {"denominator": _("Denominator"), "status": _("Status"), "note": _("Note")}
+    names = {"value": _("Value"), "numerator": _("Numerator"), "denominator": _("Denominator")}
+    names |= {"status": _("Status"), "note": _("Note")}
     items = [
         html.Li(
             [
-                html.Strong(f"{labels.get(p.row, p.row)} — {names.get(p.column, p.column)}: "),
+                html.Strong(labels.get(p.row, p.row) + (f" — {names[p.column]}: " if p.column in names else ": ")),
                 explain(p.code, p.message),
             ],
             title=p.message,

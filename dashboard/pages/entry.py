@@ -31,8 +31,9 @@ def layout(year: str | None = None, period: str | None = None, organisation: str
     data, empty = load(scope)
     this_year = dt.date.today().year
     years = [{"label": str(y), "value": str(y)} for y in range(this_year, this_year - YEARS_BACK, -1)]
-    if scope["period"]:
-        years.insert(0, {"label": scope["period"], "value": scope["period"]})
+    chosen = scope["period"] or str(scope["year"])
+    if chosen not in {option["value"] for option in years}:  # a dropdown clears a value it does not offer
+        years.insert(0, {"label": chosen, "value": chosen})
     organisations = []
     if principal.is_admin:
         organisations = entry_service.reporting_organisations(read_model=context.backbone().read_model)
@@ -65,7 +66,7 @@ def layout(year: str | None = None, period: str | None = None, organisation: str
                             dcc.Dropdown(
                                 id="entry-year",
                                 options=years,
-                                value=scope["period"] or str(scope["year"]),
+                                value=chosen,
                                 clearable=False,
                             ),
                         ]
@@ -108,7 +109,7 @@ def _refused() -> html.Div:
     return notice(_("Your session has ended or does not allow this: log in again."), "error", id="entry-outcome")
 
 
-def _pending(summary, changed: int, problems: int) -> str | None:  # noqa: ANN001
+def _pending(summary, problems: int) -> str | None:  # noqa: ANN001
     if problems:
         return _("Problems to correct before saving: {count}", count=problems)
     if summary is None:
@@ -171,7 +172,7 @@ def register(app: Dash) -> None:
                 problems += cells
                 general = general or ([] if cells else [ErrorItem(code="", message=message)])
         count = len(problems) + len(general)
-        return styles(problems), problem_list(problems, general, data or []), _pending(summary, len(changed), count)
+        return styles(problems), problem_list(problems, general, data or []), _pending(summary, count)
 
     @app.callback(
         Output("entry-result", "children", allow_duplicate=True),

@@ -232,3 +232,37 @@ def test_staff_choose_the_organisation_and_the_submission_records_them(demo_clie
         "admin",
         "form",
     )
+
+
+def test_the_xlsx_template_uploaded_back_unchanged_would_change_nothing(demo_client, tmp_path):
+    log_in(demo_client, "kidsfirst")
+    state = [
+        ("upload-template-year", "value", 2025),
+        ("upload-template-format", "value", "xlsx"),
+        ("upload-organisation", "value", None),
+    ]
+    download = call(demo_client, [("upload-template-button", "n_clicks", 1)], state)["upload-template-file.data"]
+    assert download["filename"] == "backbone-KIDSFIRST-2025.xlsx" and download["base64"]
+    xlsx = "data:application/vnd.openxmlformats-officedocument.spreadsheetml.sheet;base64," + download["content"]
+    state = [("upload-file", "filename", "back.xlsx"), ("upload-organisation", "value", None)]
+    found = call(demo_client, [("upload-file", "contents", xlsx)], [*state, ("upload-token", "data", None)])
+    assert "Nothing would change" in text(found["upload-preview.children"])
+    assert found["upload-token.data"] is None and list((tmp_path / "uploads").iterdir()) == []
+
+
+def test_a_file_with_more_errors_than_listed_says_how_many_more(demo_client):
+    log_in(demo_client, "kidsfirst")
+    years = range(1900, 2101)  # every valid year: 804 + 201 different keys, each with one error
+    rows = [f"ece-participation,GM0014,{y},abc,{s}" for y in years for s in ("", "low", "middle", "high")]
+    rows += [f"ece-reach-indicated,GM0014,{y},abc," for y in years]
+    found = drop(demo_client, ("indicator,area,period,value,ses\n" + "\n".join(rows)).encode())
+    preview = text(found["upload-preview.children"])
+    assert "Problems found: 1,005." in preview and "…and 5 more problems not listed." in preview
+    table = found["upload-preview.children"]["props"]["children"][1]["props"]
+    assert len(table["data"]) == 1000 and table["data"][0] == {
+        "row": 2,
+        "column": "value",
+        "code": "not_a_number",
+        "problem": "Not a number (or a suppression marker such as x or <5).",
+        "detail": "'abc' is not a number (or a suppression marker such as x or <5)",
+    }
