@@ -5,7 +5,7 @@ from __future__ import annotations
 import duckdb
 from sqlmodel import Session
 
-from api.errors import Invalid
+from api.errors import Forbidden, Invalid
 from api.ingest.pipeline import STAGED_COLUMNS, Staged, ingest, stage_rows
 from api.ingest.validate import Problem
 from api.ingest.write import Origin
@@ -172,8 +172,15 @@ def submit_batch(
     max_errors: int,
     dry_run: bool = False,
     channel: Channel = Channel.api,
+    on_behalf_of: int | None = None,
 ) -> WriteSummary:
-    """Write a member's batch for its own organisation: all values or none (``channel``: api, or form)."""
+    """Write a member's batch for its own organisation: all values or none (``channel``: api, or form).
+
+    ``on_behalf_of`` (backbone staff only) writes for that organisation's assignments instead;
+    the submission is that organisation's and records the staff member as its user.
+    """
+    if on_behalf_of is not None and not principal.is_admin:
+        raise Forbidden("Only backbone staff may report for another organisation", code="not_admin")
 
     def stage(cur: duckdb.DuckDBPyConnection) -> Staged:
         known = {code for (code,) in cur.execute("SELECT code FROM dimension").fetchall()}
@@ -181,7 +188,8 @@ def submit_batch(
         stage_rows(cur, rows, dims)
         return Staged(dimensions=dims, locate=_locate_json, problems=problems)
 
-    origin = Origin(organisation_id=principal.organisation_id, user_id=principal.user_id, channel=channel)
+    organisation_id = principal.organisation_id if on_behalf_of is None else on_behalf_of
+    origin = Origin(organisation_id=organisation_id, user_id=principal.user_id, channel=channel)
     return ingest(
         session=session, read_model=read_model, stage=stage, origin=origin, max_errors=max_errors, dry_run=dry_run
     )

@@ -1,0 +1,134 @@
+"""Files uploaded through the dashboard, held on disk between their dry run and the uploader's confirmation.
+
+The browser sends a file once; after the dry run it stays in the upload directory
+under a random id, with a note of who uploaded it, for whom and its checksum. The
+confirmation imports exactly those bytes (checked again) and removes the file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import secrets
+import time
+from pathlib import Path
+
+from api.config import Settings
+from api.errors import NotFound
+from api.ingest.spool import Spool, SpooledFile
+
+HOLD_SECONDS = 3600  # an unconfirmed upload is removed after an hour
+_TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+_CHUNK = 1 << 20
+
+
+def spool_bytes(*, settings: Settings, name: str, data: bytes) -> SpooledFile:
+    """Spool a file received in one piece through the same checks as a streamed upload (size, lines, checksum)."""
+    safe_name = name.replace("\\", "/").rsplit("/", 1)[-1][:200] or "upload.csv"
+    spool = Spool(
+        settings.upload_dir, safe_name, max_bytes=settings.max_upload_bytes, max_line_bytes=settings.max_line_bytes
+    )
+    try:
+        for start in range(0, len(data), _CHUNK):
+            spool.write(data[start : start + _CHUNK])
+    except BaseException:
+        spool.discard()
+        raise
+    return spool.finish()
+
+
+def _note(settings: Settings, token: str, state: str = "held") -> Path:
+    if not _TOKEN.match(token):
+        raise NotFound("No such upload", code="upload_not_found")
+    return settings.upload_dir / f"{state}-{token}.json"
+
+
+def hold(*, settings: Settings, spooled: SpooledFile, user_id: int, organisation_id: int) -> str:
+    """Keep a checked file for its uploader's confirmation; return the random id it is held under."""
+    token = secrets.token_urlsafe(24)
+    note = {
+        "user_id": user_id,
+        "organisation_id": organisation_id,
+        "file": spooled.path.name,
+        "name": spooled.name,
+        "size": spooled.size,
+        "checksum": spooled.checksum,
+        "is_xlsx": spooled.is_xlsx,
+        "is_utf8": spooled.is_utf8,
+        "held_at": time.time(),
+    }
+    _note(settings, token).write_text(json.dumps(note))
+    return token
+
+
+def claim(*, settings: Settings, token: str, user_id: int) -> tuple[SpooledFile, int]:
+    """Take the file held under ``token`` for this user (one taker at a time), with its organisation id.
+
+    NotFound when it is gone, expired, being imported, someone else's, or its bytes changed.
+    """
+    held, claimed = _note(settings, token), _note(settings, token, "claimed")
+    try:
+        note = json.loads(held.read_text())
+    except (OSError, ValueError):
+        raise NotFound("This upload is no longer held; upload the file again", code="upload_not_found") from None
+    if note.get("user_id") != user_id or time.time() - note.get("held_at", 0) > HOLD_SECONDS:
+        raise NotFound("This upload is no longer held; upload the file again", code="upload_not_found")
+    try:
+        held.rename(claimed)  # atomic: a second confirmation of the same upload finds nothing
+    except OSError:
+        raise NotFound("This upload is already being imported", code="upload_not_found") from None
+    path = settings.upload_dir / Path(note["file"]).name
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as handle:
+            while chunk := handle.read(_CHUNK):
+                digest.update(chunk)
+    except OSError:
+        release(settings=settings, token=token)
+        raise NotFound("This upload is no longer held; upload the file again", code="upload_not_found") from None
+    if digest.hexdigest() != note["checksum"]:
+        release(settings=settings, token=token)
+        raise NotFound("The held file has changed since it was checked; upload it again", code="upload_changed")
+    spooled = SpooledFile(
+        path=path,
+        name=note["name"],
+        size=note["size"],
+        checksum=note["checksum"],
+        is_xlsx=note["is_xlsx"],
+        is_utf8=note["is_utf8"],
+    )
+    return spooled, note["organisation_id"]
+
+
+def unclaim(*, settings: Settings, token: str) -> None:
+    """Hold a claimed file again (its import may be retried), for the rest of its hour."""
+    _note(settings, token, "claimed").replace(_note(settings, token))
+
+
+def release(*, settings: Settings, token: str) -> None:
+    """Remove a held or claimed file and its note."""
+    for state in ("held", "claimed"):
+        note = _note(settings, token, state)
+        try:
+            name = json.loads(note.read_text())["file"]
+        except (OSError, ValueError, KeyError):
+            continue
+        (settings.upload_dir / Path(name).name).unlink(missing_ok=True)
+        note.unlink(missing_ok=True)
+
+
+def sweep(*, settings: Settings, now: float | None = None) -> int:
+    """Remove the held files nobody confirmed within the hour (and claims left by a crash); return how many."""
+    now = time.time() if now is None else now
+    removed = 0
+    for state, seconds in (("held", HOLD_SECONDS), ("claimed", 2 * HOLD_SECONDS)):
+        for note in settings.upload_dir.glob(f"{state}-*.json"):
+            try:
+                held_at = json.loads(note.read_text()).get("held_at", 0)
+            except (OSError, ValueError):
+                continue
+            if now - held_at > seconds:
+                release(settings=settings, token=note.stem.removeprefix(f"{state}-"))
+                removed += 1
+    return removed

@@ -1,0 +1,268 @@
+"""The entry and upload pages' callbacks, called as the browser calls them (POST /dashboard/_dash-update-component)."""
+
+from __future__ import annotations
+
+import base64
+
+from fastapi.testclient import TestClient
+
+from tests.conftest import login
+
+Prop = tuple[str, str, object]
+
+
+def log_in(client: TestClient, username: str, language: str = "en") -> None:
+    client.get("/dashboard/login")
+    client.cookies.set("bb_lang", language)
+    response = client.post(
+        "/dashboard/auth/login",
+        data={"username": username, "password": f"demo-{username}", "csrf": client.cookies["bb_csrf"]},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303 and "error" not in response.headers["location"]
+
+
+def call(client: TestClient, inputs: list[Prop], state: list[Prop] = ()) -> dict:
+    """Call the callback with these inputs (and state), as the browser does; its outputs by ``id.property``."""
+    dependencies = client.get("/dashboard/_dash-dependencies").json()
+    wanted = [{"id": i, "property": p} for i, p, _v in inputs]
+    (dependency,) = [d for d in dependencies if d["inputs"] == wanted]
+    outputs = []
+    for part in dependency["output"].strip(".").split("..."):
+        component, prop = part.split(".", 1)
+        outputs.append({"id": component, "property": prop})
+    body = {
+        "output": dependency["output"],
+        "outputs": outputs,
+        "inputs": [{"id": i, "property": p, "value": v} for i, p, v in inputs],
+        "state": [{"id": i, "property": p, "value": v} for i, p, v in state],
+        "changedPropIds": [f"{i}.{p}" for i, p, _v in inputs[:1]],
+    }
+    response = client.post("/dashboard/_dash-update-component", json=body)
+    assert response.status_code == 200, response.text
+    answer = response.json()["response"]
+    return {f"{c}.{p}": v for c, props in answer.items() for p, v in props.items()}
+
+
+def entry_table(client: TestClient, year: str) -> tuple[list[dict], dict, dict]:
+    found = call(client, [("entry-year", "value", year), ("entry-organisation", "value", None)])
+    return found["entry-table.data"], found["entry-original.data"], found["entry-scope.data"]
+
+
+def save(client: TestClient, data: list[dict], original: dict, scope: dict) -> dict:
+    state = [("entry-table", "data", data), ("entry-original", "data", original), ("entry-scope", "data", scope)]
+    return call(client, [("entry-save", "n_clicks", 1)], state)
+
+
+def observations(client: TestClient, **query: str) -> list[dict]:
+    return client.get("/api/v1/observations", params=query).json()["items"]
+
+
+def submission(client: TestClient, number: int) -> dict:
+    """A submission as backbone staff see it through the API."""
+    return client.get(f"/api/v1/submissions/{number}", headers=login(client, "admin")).json()
+
+
+def text(component: object) -> str:
+    """All the text in a serialised Dash component tree."""
+    if isinstance(component, dict):
+        return text(component.get("props", {}).get("children"))
+    if isinstance(component, list):
+        return " ".join(text(c) for c in component)
+    return "" if component is None else str(component)
+
+
+def test_saving_sends_only_the_changed_rows_for_the_members_own_organisation(demo_client):
+    log_in(demo_client, "kidsfirst", language="nl")
+    data, original, scope = entry_table(demo_client, "2026")
+    assert len(data) == 10 and all(row["value"] == "" for row in data)
+    data[0]["value"] = "62,5"  # a Dutch decimal comma
+    forged = {**scope, "organisation": 1}  # the form never decides the organisation
+    found = save(demo_client, data, original, forged)
+    assert "1 toegevoegd" in text(found["entry-result.children"])
+    stored = observations(demo_client, indicator="ece-participation", area="GM0014", period="2026")
+    assert [(o["value"], o["organisation"], o["breakdown"]) for o in stored] == [(62.5, "KIDSFIRST", {})]
+    made = submission(demo_client, stored[0]["submission"])
+    assert (made["channel"], made["rows"], made["user"], made["organisation"]) == ("form", 1, "kidsfirst", "KIDSFIRST")
+    assert found["entry-table.data"][0]["value"] == "62,5"  # reloaded from what was stored
+
+
+def test_invalid_values_are_marked_in_their_cells_and_nothing_is_written(demo_client):
+    log_in(demo_client, "kidsfirst")
+    data, original, scope = entry_table(demo_client, "2026")
+    data[0]["value"], data[1]["value"], data[4]["numerator"] = "150", "abc", "10"
+    found = save(demo_client, data, original, scope)
+    marked = {
+        (rule["if"]["filter_query"], rule["if"]["column_id"])
+        for rule in found["entry-table.style_data_conditional"]
+        if "id" in rule["if"].get("filter_query", "")
+    }
+    assert marked == {(f'{{id}} = "{data[1]["id"]}"', "value")}  # text is caught before the pipeline
+    data[1]["value"] = "40"
+    found = save(demo_client, data, original, scope)
+    marked = {
+        (rule["if"]["filter_query"], rule["if"]["column_id"])
+        for rule in found["entry-table.style_data_conditional"]
+        if "id" in rule["if"].get("filter_query", "")
+    }
+    assert marked == {(f'{{id}} = "{data[0]["id"]}"', "value"), (f'{{id}} = "{data[4]["id"]}"', "denominator")}
+    assert "Nothing was saved" in text(found["entry-result.children"])
+    assert "entry-table.data" not in found  # what was typed stays
+    assert observations(demo_client, area="GM0014", period="2026") == []
+
+
+def test_checking_while_typing_writes_nothing_and_says_what_saving_would_do(demo_client):
+    log_in(demo_client, "kidsfirst")
+    data, original, scope = entry_table(demo_client, "2026")
+    data[0]["value"] = "61.5"
+    state = [("entry-original", "data", original), ("entry-scope", "data", scope)]
+    found = call(demo_client, [("entry-table", "data", data)], state)
+    assert found["entry-pending.children"] == "Ready to save: 1 new, 0 changed, 0 unchanged."
+    assert observations(demo_client, area="GM0014", period="2026") == []
+
+
+def test_saving_nothing_changed_makes_no_submission(demo_client):
+    log_in(demo_client, "kidsfirst")
+    data, original, scope = entry_table(demo_client, "2025")
+    before = demo_client.get("/api/v1/health").json()["revision"]
+    assert "Nothing to save" in text(save(demo_client, data, original, scope)["entry-result.children"])
+    stale = {**original, data[0]["id"]: {**original[data[0]["id"]], "value": "1"}}  # shown before another change
+    assert "Nothing changed" in text(save(demo_client, data, stale, scope)["entry-result.children"])
+    assert demo_client.get("/api/v1/health").json()["revision"] == before
+
+
+def test_a_viewer_calling_the_save_callback_directly_is_refused(demo_client):
+    log_in(demo_client, "kidsfirst")
+    data, original, scope = entry_table(demo_client, "2026")
+    demo_client.cookies.clear()
+    log_in(demo_client, "steering")
+    data[0]["value"] = "50"
+    found = save(demo_client, data, original, scope)
+    assert "log in again" in text(found["entry-result.children"])
+    assert observations(demo_client, area="GM0014", period="2026") == []
+
+
+def data_url(content: bytes) -> str:
+    return "data:text/csv;base64," + base64.b64encode(content).decode()
+
+
+def drop(client: TestClient, content: bytes, token: str | None = None) -> dict:
+    state = [("upload-file", "filename", "values.csv"), ("upload-organisation", "value", None)]
+    return call(
+        client,
+        [("upload-file", "contents", data_url(content))],
+        [*state, ("upload-token", "data", token)],
+    )
+
+
+GOOD = (
+    b"indicator;area;period;value;ses\r\nece-participation;GM0014;2026;61,5;\r\nece-participation;GM0014;2026;;low\r\n"
+)
+
+
+def test_an_upload_is_checked_held_and_imported_only_on_confirmation(demo_client, tmp_path):
+    log_in(demo_client, "kidsfirst")
+    found = drop(demo_client, GOOD)
+    token = found["upload-token.data"]
+    assert "To add 1" in text(found["upload-preview.children"]) and "Empty rows skipped 1" in text(
+        found["upload-preview.children"]
+    )
+    assert observations(demo_client, area="GM0014", period="2026") == []
+    uploads = tmp_path / "uploads"
+    assert len(list(uploads.glob("held-*.json"))) == 1
+    done = call(demo_client, [("upload-confirm", "n_clicks", 1)], [("upload-token", "data", token)])
+    assert "Imported as submission" in text(done["upload-result.children"])
+    stored = observations(demo_client, area="GM0014", period="2026")
+    assert [(o["value"], o["organisation"]) for o in stored] == [(61.5, "KIDSFIRST")]
+    made = submission(demo_client, stored[0]["submission"])
+    assert (made["channel"], made["file_name"], made["user"]) == ("csv", "values.csv", "kidsfirst")
+    assert not any(p.name.startswith(("held-", "claimed-", "upload-")) for p in uploads.iterdir())
+
+
+def test_a_broken_upload_lists_its_errors_and_holds_nothing(demo_client, tmp_path):
+    log_in(demo_client, "kidsfirst")
+    found = drop(demo_client, b"indicator,area,period,value\nece-participation,GM0014,2026,150\nnope,GM0014,2026,1\n")
+    assert found["upload-token.data"] is None
+    table = found["upload-preview.children"]["props"]["children"][1]["props"]
+    assert [(r["row"], r["column"], r["code"]) for r in table["data"]] == [
+        (2, "value", "value_out_of_range"),
+        (3, "indicator", "unknown_indicator"),
+    ]
+    assert list((tmp_path / "uploads").iterdir()) == []
+
+
+def test_another_user_cannot_confirm_someone_elses_upload(demo_client):
+    log_in(demo_client, "kidsfirst")
+    token = drop(demo_client, GOOD)["upload-token.data"]
+    demo_client.cookies.clear()
+    log_in(demo_client, "witten")
+    done = call(demo_client, [("upload-confirm", "n_clicks", 1)], [("upload-token", "data", token)])
+    assert "no longer available" in text(done["upload-result.children"])
+    assert observations(demo_client, area="GM0014", period="2026") == []
+
+
+def test_the_template_downloads_for_the_members_organisation_with_decimal_commas(demo_client):
+    log_in(demo_client, "kidsfirst")
+    state = [
+        ("upload-template-year", "value", 2025),
+        ("upload-template-format", "value", "csv-semicolon"),
+        ("upload-organisation", "value", "STADT-WITTEN"),  # ignored for a member
+    ]
+    found = call(demo_client, [("upload-template-button", "n_clicks", 1)], state)
+    download = found["upload-template-file.data"]
+    content = base64.b64decode(download["content"]).decode("utf-8-sig")
+    assert download["filename"] == "backbone-KIDSFIRST-2025.csv"
+    assert content.startswith("indicator;area;period;") and ";GM0014;2025;" in content and "05954036" not in content
+    assert ";2024;87,4" in content  # last period's value, with a decimal comma
+
+
+def test_staff_choose_the_organisation_and_the_submission_records_them(demo_client):
+    log_in(demo_client, "admin")
+    nothing = call(demo_client, [("entry-year", "value", "2026"), ("entry-organisation", "value", None)])
+    assert nothing["entry-table.data"] == [] and "Choose the organisation" in text(nothing["entry-notice.children"])
+    found = call(demo_client, [("entry-year", "value", "2026"), ("entry-organisation", "value", "KIDSFIRST")])
+    data, original, scope = found["entry-table.data"], found["entry-original.data"], found["entry-scope.data"]
+    data[0]["value"] = "70"
+    assert "1 added" in text(save(demo_client, data, original, scope)["entry-result.children"])
+    (value,) = observations(demo_client, indicator="ece-participation", area="GM0014", period="2026")
+    made = submission(demo_client, value["submission"])
+    assert (value["organisation"], made["organisation"], made["user"], made["channel"]) == (
+        "KIDSFIRST",
+        "KIDSFIRST",
+        "admin",
+        "form",
+    )
+
+
+def test_the_xlsx_template_uploaded_back_unchanged_would_change_nothing(demo_client, tmp_path):
+    log_in(demo_client, "kidsfirst")
+    state = [
+        ("upload-template-year", "value", 2025),
+        ("upload-template-format", "value", "xlsx"),
+        ("upload-organisation", "value", None),
+    ]
+    download = call(demo_client, [("upload-template-button", "n_clicks", 1)], state)["upload-template-file.data"]
+    assert download["filename"] == "backbone-KIDSFIRST-2025.xlsx" and download["base64"]
+    xlsx = "data:application/vnd.openxmlformats-officedocument.spreadsheetml.sheet;base64," + download["content"]
+    state = [("upload-file", "filename", "back.xlsx"), ("upload-organisation", "value", None)]
+    found = call(demo_client, [("upload-file", "contents", xlsx)], [*state, ("upload-token", "data", None)])
+    assert "Nothing would change" in text(found["upload-preview.children"])
+    assert found["upload-token.data"] is None and list((tmp_path / "uploads").iterdir()) == []
+
+
+def test_a_file_with_more_errors_than_listed_says_how_many_more(demo_client):
+    log_in(demo_client, "kidsfirst")
+    years = range(1900, 2101)  # every valid year: 804 + 201 different keys, each with one error
+    rows = [f"ece-participation,GM0014,{y},abc,{s}" for y in years for s in ("", "low", "middle", "high")]
+    rows += [f"ece-reach-indicated,GM0014,{y},abc," for y in years]
+    found = drop(demo_client, ("indicator,area,period,value,ses\n" + "\n".join(rows)).encode())
+    preview = text(found["upload-preview.children"])
+    assert "Problems found: 1,005." in preview and "…and 5 more problems not listed." in preview
+    table = found["upload-preview.children"]["props"]["children"][1]["props"]
+    assert len(table["data"]) == 1000 and table["data"][0] == {
+        "row": 2,
+        "column": "value",
+        "code": "not_a_number",
+        "problem": "Not a number (or a suppression marker such as x or <5).",
+        "detail": "'abc' is not a number (or a suppression marker such as x or <5)",
+    }
