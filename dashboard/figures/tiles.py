@@ -55,7 +55,8 @@ def _short(name: str, limit: int = 13) -> str:
 def _texts(item: AreaValue, unit: str, language: str) -> tuple[str, str]:
     """The tile's label and its hover text."""
     if item.suppressed or item.value is None:
-        shown = i18n.gettext(TEXT["suppressed" if item.suppressed else "none"], language)
+        key = "suppressed" if item.suppressed else "none"
+        shown = i18n.gettext(TEXT[key], language)
     else:
         shown = i18n.value(item.value, unit, language)
     hover = f"<b>{item.name}</b> ({item.code})<br>{shown}"

@@ -46,7 +46,7 @@ def header(meta: Meta, language: str) -> html.Div:
         (_("Goal"), link(meta.goal.title.get(language), f"/goal/{meta.goal.code}")),
         (_("Unit"), _(i18n.UNITS[indicator.unit.value])),
         (_("Direction"), _(DIRECTIONS[indicator.direction.value])),
-        (_("Reported"), _(PERIOD_TYPES[indicator.period_type.value])),
+        (_("Frequency"), _(PERIOD_TYPES[indicator.period_type.value])),
         (_("Source"), indicator.source or "–"),
         (_("Owner"), meta.owner or "–"),
     ]
