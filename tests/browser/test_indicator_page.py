@@ -21,12 +21,18 @@ def outside_requests(browsing) -> list[str]:  # noqa: ANN001
 
 
 def click_tile(page, code: str) -> None:  # noqa: ANN001
-    page.locator("#indicator-map").scroll_into_view_if_needed()
     grid = page.evaluate(f"() => document.querySelector('{MAP}').layout.meta.tiles")
     row, column = next((r, c) for r, cells in enumerate(grid) for c, cell in enumerate(cells) if cell == code)
-    box = page.locator("#indicator-map .nsewdrag").first.bounding_box()
-    x = box["x"] + box["width"] * (column + 0.5) / len(grid[0])
-    y = box["y"] + box["height"] * (row + 0.5) / len(grid)
+
+    def centre() -> tuple[float, float]:
+        box = page.locator("#indicator-map .nsewdrag").first.bounding_box()
+        return (
+            box["x"] + box["width"] * (column + 0.5) / len(grid[0]),
+            box["y"] + box["height"] * (row + 0.5) / len(grid),
+        )
+
+    page.evaluate(f"window.scrollBy(0, {centre()[1] - 300})")  # the tile itself in view, however tall the map
+    x, y = centre()
     page.mouse.move(x, y)
     page.mouse.click(x, y)
 

@@ -97,3 +97,9 @@ def test_boundaries_are_polygons_and_a_click_on_one_finds_its_area():
     assert selected.fill == "toself" and selected.hoveron == "fills" and selected.line.width == 3
     assert clicked_area({"points": [{"curveNumber": 1}]}, figure.layout.meta) == "A"
     assert clicked_area({"points": [{"curveNumber": 5}]}, figure.layout.meta) is None
+
+
+def test_an_indicator_without_values_gives_an_empty_map_not_an_error():
+    assert tiles_figure(values(), "en").data == ()
+    assert clicked_area({"points": [{"x": 0, "y": 0}]}, tiles_figure(values(), "en").layout.meta) is None
+    assert boundaries_figure(values(), {}, "en").layout.meta == {"curves": []}
