@@ -26,11 +26,22 @@ GRAPH_CONFIG = {
 }
 
 
+def blank(text: str) -> go.Figure:
+    """A chart with nothing to show says so, instead of drawing empty axes."""
+    figure = go.Figure()
+    figure.add_annotation(text=text, showarrow=False, font={"size": 14, "color": "#5f6368"})
+    figure.update_xaxes(visible=False)
+    figure.update_yaxes(visible=False)
+    return figure.update_layout(height=140, plot_bgcolor="#ffffff", paper_bgcolor="#ffffff", margin={"t": 10, "b": 10})
+
+
 def series_chart(many: list[Series], language: str) -> go.Figure:
     """The selected area's series with status, trajectory and trend; several areas as lines side by side."""
     if len(many) > 1:
         return compare_figure(many, language)
-    return series_figure(many[0], language) if many else go.Figure()
+    return (
+        series_figure(many[0], language) if many and (many[0].points or many[0].target) else blank(_("No values yet."))
+    )
 
 
 def names_of(meta: Meta, dimension: str | None, language: str) -> dict[str, str]:
@@ -40,7 +51,7 @@ def names_of(meta: Meta, dimension: str | None, language: str) -> dict[str, str]
 
 def equity_chart(equity: Equity | None, meta: Meta, language: str) -> tuple[go.Figure, str]:
     if equity is None or not equity.periods:
-        return go.Figure(), _("No values by group for this area.")
+        return blank(""), _("No values by group for this area.")
     names = names_of(meta, equity.dimension, language)
     return equity_figure(equity, language, names), parts.gap_text(equity, names, language)
 
@@ -113,7 +124,7 @@ def breakdown_section(meta: Meta, equity: Equity | None, dimension: str | None, 
     """Group values over time and the gap; without a breakdown a sentence saying so (the controls stay, hidden)."""
     names = names_of(meta, dimension, language)
     options = [{"label": n, "value": c} for c, n in names.items()]
-    figure, summary = equity_chart(equity, meta, language) if meta.dimensions else (go.Figure(), "")
+    figure, summary = equity_chart(equity, meta, language) if meta.dimensions else (blank(""), "")
     choose = [
         (
             _("Breakdown"),
@@ -121,8 +132,13 @@ def breakdown_section(meta: Meta, equity: Equity | None, dimension: str | None, 
             [{"label": d.name.get(language), "value": c} for c, d in meta.dimensions.items()],
             dimension,
         ),
-        (_("Group"), "indicator-group", options, equity.group if equity else None),
-        (_("Compared with"), "indicator-reference", options, equity.reference if equity else None),
+        (_("Group"), "indicator-group", options, equity.group if equity else next(iter(names), None)),
+        (
+            _("Compared with"),
+            "indicator-reference",
+            options,
+            equity.reference if equity else next(reversed(names), None),
+        ),
     ]
     view = html.Div(
         [
