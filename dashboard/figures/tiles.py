@@ -246,14 +246,24 @@ def boundaries_figure(
 
 def clicked_area(click: Mapping[str, Any] | None, meta: Mapping[str, Any] | None) -> str | None:
     """The code of the area a click on the map landed on, or None."""
-    if not click or not meta or not click.get("points"):
+    points = click.get("points") if isinstance(click, Mapping) else None
+    if (
+        not isinstance(meta, Mapping)
+        or not isinstance(points, list)
+        or not points
+        or not isinstance(points[0], Mapping)
+    ):
         return None
-    point = click["points"][0]
+    point = points[0]
     if "tiles" in meta:
         try:
-            return meta["tiles"][int(point["y"])][int(point["x"])]
+            row, column = int(point["y"]), int(point["x"])
+            found = meta["tiles"][row][column] if row >= 0 and column >= 0 else None
         except (KeyError, IndexError, TypeError, ValueError):
             return None
-    curves = meta.get("curves") or []
+        return found if isinstance(found, str) else None
+    curves = meta.get("curves")
     number = point.get("curveNumber")
-    return curves[number] if isinstance(number, int) and 0 <= number < len(curves) else None
+    if not isinstance(curves, list) or not isinstance(number, int) or not 0 <= number < len(curves):
+        return None
+    return curves[number] if isinstance(curves[number], str) else None

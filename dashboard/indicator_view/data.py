@@ -37,7 +37,7 @@ class Meta:
 def meta(code: str | None) -> Meta | None:
     """The indicator with its goal, owner, breakdowns and areas; None when unknown or hidden from this user."""
     principal, backbone = context.user(), context.backbone()
-    if not code:
+    if not isinstance(code, str) or not code:
         return None
     with backbone.db.session() as session:
         try:
@@ -51,11 +51,16 @@ def meta(code: str | None) -> Meta | None:
     return Meta(indicator=indicator, goal=goal, owner=owner, dimensions=found, areas=areas)
 
 
+def _codes(areas: object) -> list[str]:
+    """Area codes from a callback's input, whatever a tampered request sends instead."""
+    return [a for a in areas if isinstance(a, str)] if isinstance(areas, list) else []
+
+
 def series(code: str, areas: list[str]) -> list[series_service.Series]:
     """The indicator's series for each area (the selected one first), as this user may see them."""
     principal, read_model = context.user(), context.backbone().read_model
     found = []
-    for area in list(dict.fromkeys(areas))[: MAX_COMPARED + 1]:
+    for area in list(dict.fromkeys(_codes(areas)))[: MAX_COMPARED + 1]:
         try:
             found.append(series_service.series(read_model=read_model, principal=principal, indicator=code, area=area))
         except (NotFound, Invalid):
@@ -67,7 +72,7 @@ def equity(
     code: str, area: str | None, dimension: str | None, group: str | None, reference: str | None
 ) -> equity_service.Equity | None:
     """The gap between two groups of a breakdown for the area; None without a breakdown (or an unknown choice)."""
-    if area is None:
+    if not isinstance(area, str) or not all(isinstance(x, str | None) for x in (dimension, group, reference)):
         return None
     try:
         return equity_service.equity(
@@ -94,12 +99,16 @@ def stories(code: str, area: str | None) -> list[NarrativePublic]:
             return []
 
 
-def map_values(code: str, level: str | None, period: str | None) -> tuple[AreaValues, dict[str, Any]]:
-    """One period's values of the areas at a level, and the uploaded boundaries of those areas."""
+def map_values(code: str, level: str | None, period: str | None) -> tuple[AreaValues, dict[str, Any]] | None:
+    """One period's values of the areas at a level and the areas' uploaded boundaries; None if not to be seen."""
     backbone = context.backbone()
-    values = area_values.area_values(
-        read_model=backbone.read_model, principal=context.user(), indicator=code, level=level, period=period
-    )
+    level, period = (x if isinstance(x, str) else None for x in (level, period))
+    try:
+        values = area_values.area_values(
+            read_model=backbone.read_model, principal=context.user(), indicator=code, level=level, period=period
+        )
+    except NotFound:
+        return None
     with backbone.db.session() as session:
         shapes = boundaries.geometries(session=session, read_model=backbone.read_model)
     return values, {item.code: shapes[item.code] for item in values.items if item.code in shapes}

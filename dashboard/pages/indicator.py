@@ -47,7 +47,10 @@ def layout(code: str | None = None, area: str | None = None, breakdown: str | No
     dimension, group = _breakdown(breakdown, meta)
     many = data.series(code, [area]) if area else []
     equity = data.equity(code, area, dimension, group, None) if meta.dimensions else None
-    values, shapes = data.map_values(code, None, None)
+    found = data.map_values(code, None, None)
+    if found is None:
+        return not_found(code)
+    values, shapes = found
     names = {a.code: a.name for a in meta.areas}
     return html.Div(
         [
@@ -92,9 +95,9 @@ def register(app: Dash) -> None:
     )
     def show_area(area: str, compare: list[str] | None, code: str):  # noqa: ANN202
         language, meta = context.language(), data.meta(code)
-        if meta is None or area is None:
+        if meta is None or not isinstance(area, str):
             return no_update, no_update, no_update
-        many = data.series(code, [area, *(compare or [])])
+        many = data.series(code, [area, *(compare if isinstance(compare, list) else [])])
         selected = next((s for s in many if s.area.code == area), None)
         names = {a.code: a.name for a in meta.areas}
         stories = parts.stories(data.stories(code, area), names, language)
@@ -111,7 +114,7 @@ def register(app: Dash) -> None:
     )
     def choose_dimension(dimension: str, code: str):  # noqa: ANN202
         meta = data.meta(code)
-        if meta is None or dimension not in meta.dimensions:
+        if meta is None or not isinstance(dimension, str) or dimension not in meta.dimensions:
             return no_update, no_update, no_update, no_update
         names = sections.names_of(meta, dimension, context.language())
         options = [{"label": n, "value": c} for c, n in names.items()]
@@ -143,7 +146,10 @@ def register(app: Dash) -> None:
         prevent_initial_call=True,
     )
     def choose_level(level: str, code: str):  # noqa: ANN202
-        values, _shapes = data.map_values(code, level, None)
+        found = data.map_values(code, level, None)
+        if found is None:
+            return no_update, no_update
+        values = found[0]
         return [{"label": p, "value": p} for p in reversed(values.periods)], values.period
 
     @app.callback(
@@ -159,8 +165,12 @@ def register(app: Dash) -> None:
         prevent_initial_call=True,
     )
     def show_map(area: str, level: str, period: str, colour_by: str, code: str):  # noqa: ANN202
-        values, shapes = data.map_values(code, level, period)
-        figure, keys, note = sections.map_chart(values, shapes, area, colour_by, context.language())
+        found = data.map_values(code, level, period)
+        if found is None:
+            return no_update, no_update, no_update, no_update
+        values, shapes = found
+        selected = area if isinstance(area, str) else None
+        figure, keys, note = sections.map_chart(values, shapes, selected, colour_by, context.language())
         return figure, keys, note, parts.map_key(colour_by)
 
     @app.callback(
@@ -175,9 +185,9 @@ def register(app: Dash) -> None:
         prevent_initial_call=True,
     )
     def download_csv(_clicks, code, area, compare, dimension, group, reference):  # noqa: ANN001, ANN202
-        if data.meta(code) is None or area is None:
+        if data.meta(code) is None or not isinstance(area, str):
             return no_update
-        many = data.series(code, [area, *(compare or [])])
+        many = data.series(code, [area, *(compare if isinstance(compare, list) else [])])
         equity = data.equity(code, area, dimension, group, reference) if dimension else None
         return dcc.send_string(export.chart_csv(many, equity), f"{code}-{area}.csv", type="text/csv")
 
