@@ -5,6 +5,7 @@ from sqlmodel import SQLModel
 from api.models.agenda import Agenda, Signatory
 from api.models.area import Area
 from api.models.assignment import Assignment
+from api.models.boundary import AreaBoundary
 from api.models.dimension import Dimension, DimensionValue
 from api.models.goal import Goal
 from api.models.indicator import Indicator, IndicatorDimension
@@ -21,6 +22,7 @@ __all__ = [
     "Agenda",
     "ApiToken",
     "Area",
+    "AreaBoundary",
     "Assignment",
     "Dimension",
     "DimensionValue",

@@ -1,12 +1,16 @@
-from typing import Annotated
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
+from pydantic import BaseModel
+from starlette.concurrency import run_in_threadpool
 
 from api.deps import AdminUser, PageDep, SessionDep
-from api.errors import error_responses
+from api.errors import TooLarge, error_responses
 from api.models.area import AreaCreate, AreaPublic, AreaUpdate
+from api.models.boundary import BoundariesStored
 from api.models.common import AreaLevel, Page
 from api.services import areas as service
+from api.services import boundaries as boundaries_service
 
 router = APIRouter(prefix="/areas", tags=["areas"])
 
@@ -20,6 +24,49 @@ def list_areas(
 ) -> Page[AreaPublic]:
     """Areas, optionally of one level or below one parent."""
     return service.list_areas(session=session, limit=page.limit, offset=page.offset, level=level, parent=parent)
+
+
+class FeatureCollection(BaseModel):
+    type: Literal["FeatureCollection"] = "FeatureCollection"
+    features: list[dict[str, Any]]
+
+
+_GEOJSON = {
+    "requestBody": {
+        "required": True,
+        "description": "a GeoJSON FeatureCollection; each feature's `properties.code` is an area code",
+        "content": {"application/geo+json": {"schema": {"type": "object"}}, "application/json": {}},
+    }
+}
+
+
+async def _body(request: Request, limit: int) -> bytes:
+    """The request body, refused (413) as soon as it grows past ``limit`` bytes."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise TooLarge(f"The body is larger than {limit} bytes")
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise TooLarge(f"The body is larger than {limit} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+@router.get("/boundaries")
+def get_boundaries(session: SessionDep) -> FeatureCollection:
+    """The areas' boundaries as a GeoJSON FeatureCollection (none until backbone staff upload them)."""
+    return FeatureCollection(**boundaries_service.boundaries(session=session))
+
+
+@router.put("/boundaries", responses=error_responses(401, 403, 409, 413, 422), openapi_extra=_GEOJSON)
+async def put_boundaries(request: Request, session: SessionDep, admin: AdminUser) -> BoundariesStored:
+    """Replace the areas' boundaries with a GeoJSON FeatureCollection (admin): checked whole, all or nothing."""
+    document = await _body(request, boundaries_service.MAX_BYTES)
+    return await run_in_threadpool(
+        lambda: boundaries_service.replace_boundaries(session=session, actor=admin, document=document)
+    )
 
 
 @router.get("/{code}", responses=error_responses(404))
