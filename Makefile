@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test setup lock lint bench messages clean
+.PHONY: demo test setup lock lint bench bench-dashboard screenshots messages clean
 
 demo: $(STAMP)
 	$(BIN)/backbone demo
@@ -32,6 +32,15 @@ lock: $(STAMP)
 # Import benchmark: 1,000,000 rows, first import and a 10%-changed re-import, with ratios to DuckDB and pandas.
 bench: $(STAMP)
 	$(BIN)/python bench/imports.py
+
+# Dashboard benchmark: every page's time to interactive in headless Chromium (demo and 1,000,000 observations),
+# with the ratio to the API calls behind it.
+bench-dashboard: $(STAMP)
+	$(BIN)/python bench/dashboard.py
+
+# Screenshots of every page at 1366x768 on the demo data, into screenshots/.
+screenshots: $(STAMP)
+	$(BIN)/python bench/screenshots.py --out screenshots
 
 # After changing the dashboard's texts: collect the messages and add the new ones to the
 # Dutch and German catalogs (dashboard/locale/*/LC_MESSAGES/messages.po), then translate them there.

@@ -233,17 +233,20 @@ class _Search:
         # Hiding a cell exposes it in every relation where it would be the only hidden cell
         # (plain subtraction gives it back): fewest such relations first, then the least
         # value (the least information lost).
-        exposed = sum(1 for i in self.holding[cell] if self.count[i] == 0)
-        return exposed, self.values.get(cell) or 0, repr(cell)
+        alone = sum(1 for i in self.holding[cell] if self.count[i] == 0)
+        return alone, self.values.get(cell) or 0, repr(cell)
 
-    def _useful(self, combo: _Row) -> set[Hashable]:
-        """The published cells that hiding would bring into the combination (their terms do not cancel)."""
+    def exposed(self, cell: Hashable) -> bool:
+        """Whether a relation holds the cell as its only hidden cell (plain subtraction gives it)."""
+        return any(self.count[i] == 1 for i in self.holding.get(cell, ()))
+
+    def entering(self, combo: _Row) -> set[Hashable]:
+        """The cells whose terms in a combination of relations do not cancel: those it depends on."""
         net: dict[Hashable, int] = {}
         for i, multiplier in combo.items():
             constraint = self.constraints[i]
             for cell, sign in ((constraint.total, 1), *((m, -1) for m in constraint.members)):
-                if cell not in self.hidden and cell not in self.known:
-                    net[cell] = net.get(cell, 0) + sign * multiplier
+                net[cell] = net.get(cell, 0) + sign * multiplier
         return {cell for cell, coefficient in net.items() if coefficient}
 
     def next_to_hide(self, cell: Hashable, combo: _Row) -> Hashable | None:
@@ -262,7 +265,7 @@ class _Search:
         # Every relation holding the cell is fully hidden, yet the cell is determined through
         # others: the cheapest cell that enters the combination. None when nothing published
         # enters it: a forced zero.
-        useful = self._useful(combo)
+        useful = [c for c in self.entering(combo) if c not in self.hidden and c not in self.known]
         return min(useful, key=self._cost) if useful else None
 
 
@@ -285,11 +288,14 @@ def secondary_suppression(
     # Each round protects every derivable cell at once with one elimination (the cost that
     # matters); a round hides at least one more cell, so the loop ends.
     while found := _determining(search.hidden, constraints):
-        before = len(search.hidden)
+        added: set[Hashable] = set()
         for cell in sorted(found, key=repr):
+            if not search.exposed(cell) and not added.isdisjoint(search.entering(found[cell])):
+                continue  # this round's hiding broke the way it was determined: look again next round
             choice = search.next_to_hide(cell, found[cell])
             if choice is not None:
                 search.hide(choice)
-        if len(search.hidden) == before:
+                added.add(choice)
+        if not added:
             break
     return search.hidden  # type: ignore[return-value]

@@ -137,4 +137,4 @@ def boundaries(*, session: Session) -> dict[str, Any]:
 def geometries(*, session: Session, read_model: ReadModel) -> dict[str, dict[str, Any]]:
     """Each area's geometry by code, read once per read-model revision (an upload is a metadata change)."""
     read_model.sync()
-    return read_model.memo("area_boundaries", lambda: _load(session))
+    return read_model.memo("area_boundaries", lambda: _load(session), indicators=())

@@ -7,7 +7,7 @@ from fractions import Fraction
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indicators.suppression import Constraint, derivable, needs_suppression, secondary_suppression
+from indicators.suppression import Constraint, derivable, holds, needs_suppression, secondary_suppression
 
 
 def test_counts_below_the_threshold_are_suppressed_but_zero_is_not():
@@ -282,3 +282,19 @@ def test_cells_the_reader_knows_are_never_the_ones_hidden():
     assert secondary_suppression(values, row, {"low"}) == {"low", "mid"}
     assert secondary_suppression(values, row, {"low"}, known={"mid"}) == {"low", "high"}
     assert derivable({"low", "high"}, row) == set()
+
+
+def test_a_relation_the_data_breaks_is_left_out_and_a_roll_up_total_closes_the_pattern():
+    # Town a's low group is suppressed at source (None), so the region's low roll-up leaves it out and the
+    # region's own breakdown no longer adds up: 58 != 22 + 32. That relation gives nothing away; kept, it would
+    # force a value no hiding can protect. a's low = a's total - a's high, so a's high (4, less than 8) is hidden;
+    # then the region's high total, which sits in no other relation, is the cheapest company for it.
+    towns = {"a": (8, None, 4), "b": (20, 10, 10), "c": (30, 12, 18)}
+    values = {(t, g): v for t, row in towns.items() for g, v in zip(("T", "L", "H"), row, strict=True)}
+    values |= {("R", "T"): 58, ("R", "L"): 22, ("R", "H"): 32}
+    constraints = [Constraint((t, "T"), ((t, "L"), (t, "H"))) for t in (*towns, "R")]
+    constraints += [Constraint(("R", g), tuple((t, g) for t in towns if values[(t, g)] is not None)) for g in "TLH"]
+    assert not holds(constraints[3], values)
+    hidden = secondary_suppression(values, constraints, set())
+    assert hidden == {("a", "L"), ("a", "H"), ("R", "H")}
+    assert derivable(hidden, [c for c in constraints if holds(c, values)]) == set()
