@@ -14,6 +14,7 @@ from dashboard.multiples import GRAPH_CONFIG, level_label
 
 SYMBOLS = {"percent": "%", "count": "", "rate_per_1000": "‰", "euro": "€", "index": ""}
 FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif'  # the page's; the table's own is monospace
+PAGE_SIZE = 25  # rows drawn at once: hundreds of municipalities would keep the browser busy for seconds
 DECIMALS = {"percent": 1, "count": 0, "rate_per_1000": 1, "euro": 0, "index": 3}
 
 
@@ -101,7 +102,8 @@ def _table(league: League, prefix: str, highlight: str | None) -> dash_table.Dat
         data=data,
         sort_action="native",
         sort_as_null=["–", _("suppressed"), _("not reported")],
-        page_action="none",
+        page_action="native",
+        page_size=PAGE_SIZE,
         locale_format={"decimal": decimal, "group": group},
         markdown_options={"link_target": "_self"},
         style_table={"overflowX": "auto"},

@@ -53,16 +53,10 @@ def chain(code: str, places: dict[str, tuple[str, str | None, str]]) -> list[str
 
 
 def area_options(places: dict[str, tuple[str, str | None, str]], *, municipalities: bool = True) -> list[dict]:
-    """Dropdown options in the hierarchy's order, indented by depth, the level named."""
+    """Dropdown options in the hierarchy's order (each area under its parent), the level named."""
     codes = [c for c, (_n, _p, level) in places.items() if municipalities or level != "municipality"]
     codes.sort(key=lambda c: [places[a][0] for a in chain(c, places)])
-    return [
-        {
-            "label": "\u2003" * (len(chain(c, places)) - 1) + f"{places[c][0]} ({level_label(places[c][2])})",
-            "value": c,
-        }
-        for c in codes
-    ]
+    return [{"label": f"{places[c][0]} ({level_label(places[c][2])})", "value": c} for c in codes]
 
 
 def area_of(code: str | None) -> AreaPublic | None:

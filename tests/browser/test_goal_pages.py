@@ -38,6 +38,13 @@ def test_goal_page_shows_multiples_and_a_league_sorted_by_value_with_the_regiona
     selection = page.inner_text("#goal-league-totals tr.selection")
     assert selection.startswith("All municipalities shown") and "21" in selection
 
+    page.click("#goal-league-region")
+    page.get_by_role("option", name="Ennepe-Ruhr-Kreis (region)").click()
+    page.wait_for_function(
+        "() => document.querySelectorAll('#goal-league-table td[data-dash-column=\"value\"]').length === 9"
+    )
+    assert page.inner_text("#goal-league-totals tr.selection").startswith("Ennepe-Ruhr-Kreis (region)\t9")
+
     page.click("#shell-lang-de")
     page.wait_for_selector("#goal-league-table")
     assert "Kommunen im Vergleich" in page.inner_text("#_pages_content")
