@@ -201,7 +201,7 @@ def _totals(table: _Table, members: list[int], scope: int | None, standings: dic
         for a in covers:
             if (a, cells.TOTAL) in source:
                 source_of.setdefault(a, name)
-    standings |= {a: _standing(table, a) for a in covers}
+    standings = standings | {a: _standing(table, a) for a in covers}
 
     def path(area_id: int) -> list[tuple[str, str]]:
         chain = [area_id, *table.tree.ancestors(area_id)]
