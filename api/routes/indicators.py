@@ -7,6 +7,7 @@ from api.errors import error_responses
 from api.models.common import Page
 from api.models.indicator import IndicatorCreate, IndicatorPublic, IndicatorUpdate
 from api.services import indicators as service
+from api.services import league as league_service
 from api.services import series as series_service
 
 router = APIRouter(prefix="/indicators", tags=["indicators"])
@@ -56,4 +57,18 @@ def get_series(
     """One indicator for one area: values per period with trajectory, target, trend, status and progress measure."""
     return series_service.series(
         read_model=read_model, principal=principal, indicator=code, area=area, breakdown=breakdown
+    )
+
+
+@router.get("/{code}/league", responses=error_responses(401, 404, 422))
+def get_league(
+    code: str,
+    read_model: ReadModelDep,
+    principal: OptionalUser,
+    period: Annotated[str | None, Query(max_length=20, description="default: the latest period reported")] = None,
+    region: Annotated[str | None, Query(max_length=60, description="area code: only the municipalities in it")] = None,
+) -> league_service.League:
+    """One indicator for every municipality in a period, ranked, with region totals by the aggregation rule."""
+    return league_service.league(
+        read_model=read_model, principal=principal, indicator=code, period=period, region=region
     )
