@@ -42,14 +42,18 @@ PAGES = (
         "goal",
         "/dashboard/goal/learning?area=05954",
         "steering",
-        ("#goal-multiples .js-plotly-plot .scatterlayer", "#goal-league-table td"),
+        (
+            "#goal-area-content .multiple .js-plotly-plot .scatterlayer",
+            "#goal-league-table td",
+            "#goal-league-graph .main-svg",
+        ),
         ("/api/v1/progress?goal=learning&area=05954", "/api/v1/indicators/reading-standard/league"),
     ),
     Page(
         "municipality",
         "/dashboard/municipality/05954036",
         "steering",
-        ("#municipality-multiples .js-plotly-plot .scatterlayer",),
+        (".goal-section .multiple .js-plotly-plot .scatterlayer",),
         ("/api/v1/progress?area=05954036",),
     ),
     Page(

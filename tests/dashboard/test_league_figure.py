@@ -64,7 +64,7 @@ def test_total_and_trajectory_are_lines_labelled_in_the_language():
     lines = [shape.y0 for shape in figure.layout.shapes]
     assert lines == [70.26, 72.0]  # the whole selection's total, not the region's
     labels = [annotation.text for annotation in figure.layout.annotations]
-    assert labels == ["Gesamt: 70,3\xa0%", "Pfad zum Ziel: 72,0\xa0%"]
+    assert labels == ["Insgesamt: 70,3\xa0%", "Pfad zum Ziel: 72,0\xa0%"]
     assert figure.layout.separators == ",."
 
 
