@@ -43,7 +43,7 @@ PAGES = (
         "/dashboard/goal/learning?area=05954",
         "steering",
         (
-            "#goal-area-content .multiple .js-plotly-plot .scatterlayer",
+            "#goal-area-content .multiple img.sparkline",
             "#goal-league-table td",
             "#goal-league-graph .main-svg",
         ),
@@ -53,7 +53,7 @@ PAGES = (
         "municipality",
         "/dashboard/municipality/05954036",
         "steering",
-        (".goal-section .multiple .js-plotly-plot .scatterlayer",),
+        (".goal-section .multiple img.sparkline",),
         ("/api/v1/progress?area=05954036",),
     ),
     Page(

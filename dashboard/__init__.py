@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from dash import Dash
 from dash.backends._fastapi import reset_current_request, set_current_request
 from fastapi import FastAPI, Request
+from fastapi.responses import FileResponse
 
 from dashboard.session import PREFIX, deep_link_route, install_session
 
@@ -31,6 +32,7 @@ def mount_dashboard(app: FastAPI, backbone: Backbone) -> Dash:
         suppress_callback_exceptions=True,
     )
     install_session(app)
+    _serve_plotly_bundle(app)
     pages.register_all(dash_app)
     dash_app.layout = shell.layout
 
@@ -59,3 +61,23 @@ def drop_global_catch_all(app: FastAPI) -> None:
     the API must answer those with its JSON 404 instead.
     """
     app.router.routes[:] = [r for r in app.router.routes if getattr(r, "path", None) != "{path:path}"]
+
+
+PLOTLY_BUNDLE = Path(__file__).parent / "vendor" / "plotly-cartesian.min.js"
+PLOTLY_URL = PREFIX + "_dash-component-suites/plotly/package_data/plotly.min.js"
+
+
+def _serve_plotly_bundle(app: FastAPI) -> None:
+    """Answer Dash's request for plotly.js with the vendored cartesian bundle (see dashboard/vendor/README.md).
+
+    Dash loads plotly.js from this unversioned address only when a page shows a chart;
+    this route goes before Dash's own so that it wins, and lets browsers keep the file a day.
+    """
+
+    async def plotly_bundle() -> FileResponse:
+        return FileResponse(
+            PLOTLY_BUNDLE, media_type="text/javascript", headers={"Cache-Control": "public, max-age=86400"}
+        )
+
+    app.add_api_route(PLOTLY_URL, plotly_bundle, methods=["GET"], include_in_schema=False)
+    app.router.routes.insert(0, app.router.routes.pop())

@@ -10,6 +10,12 @@ from dashboard import context
 from dashboard.context import _
 from dashboard.session import may_open
 
+# Plotly's "Share chart" button would upload the chart (and its data) to Plotly's cloud: never offer it.
+GRAPH_CONFIG = {
+    "displaylogo": False,
+    "modeBarButtonsToRemove": ["sendChartToCloud", "sendDataToCloud", "select2d", "lasso2d"],
+    "responsive": True,
+}
 STATUS_COLOURS = {"on_track": "#1b7f3b", "off_track": "#c0392b", "no_data": "#9e9e9e"}
 SUPPRESSED_COLOUR = "#6d4c9f"
 

@@ -7,10 +7,10 @@ from dash.dash_table.Format import Format, Scheme, Sign
 
 from api.services.league import League, LeagueTotal
 from dashboard import context, i18n
-from dashboard.components import STATUS_COLOURS, SUPPRESSED_COLOUR, href, status_label
+from dashboard.components import GRAPH_CONFIG, STATUS_COLOURS, SUPPRESSED_COLOUR, href, status_label
 from dashboard.context import _
 from dashboard.figures.league import league_figure
-from dashboard.multiples import GRAPH_CONFIG, level_label
+from dashboard.multiples import level_label
 
 SYMBOLS = {"percent": "%", "count": "", "rate_per_1000": "‰", "euro": "€", "index": ""}
 FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif'  # the page's; the table's own is monospace

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import plotly.graph_objects as go
-from dash import dcc, html
+from dash import html
 
 from api.errors import NotFound
 from api.models.area import AreaPublic
@@ -14,10 +13,9 @@ from api.services.progress import GoalAreaProgress, IndicatorProgress, StatusCou
 from dashboard import context, i18n
 from dashboard.components import link, status_label
 from dashboard.context import N_, _
-from dashboard.figures.series import LABELS, series_figure
+from dashboard.figures import sparkline
+from dashboard.figures.series import LABELS
 
-# No mode bar: on a small graph it covers the lines; hovering stays, for the values.
-GRAPH_CONFIG = {"displayModeBar": False, "staticPlot": False}
 LEVELS = {
     "country": N_("country"),
     "province": N_("province"),
@@ -114,27 +112,22 @@ def _facts(entry: IndicatorProgress, language: str) -> list:
     return lines
 
 
-def compact_figure(series: series_service.Series, language: str) -> go.Figure:
-    """The series figure for a card, with a few upright period labels instead of every one turned sideways."""
-    figure = series_figure(series, language, compact=True)
-    figure.update_xaxes(nticks=4, tickangle=0)
-    return figure
-
-
 def indicator_card(entry: IndicatorProgress, area: str, prefix: str) -> html.Div:
-    """One indicator for one area: its status, latest value, progress and the series as a small graph."""
+    """One indicator for one area: its status, latest value, progress and the series as a small picture."""
     language = context.language()
     series = series_service.series(
         read_model=context.backbone().read_model, principal=context.user(), indicator=entry.code, area=area
     )
+    words = sparkline.describe(series, language)
     return html.Div(
         [
             html.H3(link(entry.name.get(language), f"/indicator/{entry.code}?area={area}")),
             *_facts(entry, language),
-            dcc.Graph(
-                figure=compact_figure(series, language),
-                config=GRAPH_CONFIG,
-                className="multiple-graph",
+            html.Img(
+                src=sparkline.data_uri(sparkline.sparkline_svg(series, language)),
+                alt=words,
+                title=words,
+                className="sparkline",
                 id=f"{prefix}-graph-{entry.code}",
             ),
         ],

@@ -13,6 +13,7 @@ from dashboard.session import PREFIX, csrf_token, may_open
 # (path, label, page key for access rules)
 NAVIGATION = (
     ("/", N_("Overview"), ""),
+    ("/indicator", N_("Indicators"), "indicators"),
     ("/entry", N_("Data entry"), "entry"),
     ("/upload", N_("Upload"), "upload"),
     ("/completeness", N_("Completeness"), "completeness"),

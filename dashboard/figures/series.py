@@ -52,7 +52,7 @@ def _point_text(point, series: Series, language: str) -> str:  # noqa: ANN001
     return text
 
 
-def series_figure(series: Series, language: str = "en", *, compact: bool = False) -> go.Figure:
+def series_figure(series: Series, language: str = "en") -> go.Figure:
     """Values as a line with markers coloured by status, the dashed trajectory, target, baseline and trend."""
     tr = lambda key: i18n.gettext(LABELS[key], language)  # noqa: E731
     unit = series.indicator.unit.value
@@ -68,7 +68,7 @@ def series_figure(series: Series, language: str = "en", *, compact: bool = False
             name=tr("value"),
             line={"color": "#1f5fa8", "width": 2},
             marker={
-                "size": 6 if compact else 9,
+                "size": 9,
                 "color": [STATUS_COLOURS[p.status.value] if p is not None else "#1f5fa8" for p in shown],
                 "symbol": [
                     "circle-open" if p is not None and (p.provisional or p.estimated or not p.complete) else "circle"
@@ -101,7 +101,7 @@ def series_figure(series: Series, language: str = "en", *, compact: bool = False
                     y=[point.value],
                     mode="markers",
                     name=tr(key),
-                    marker={"symbol": symbol, "size": 9 if compact else 13, "color": TRAJECTORY_COLOUR},
+                    marker={"symbol": symbol, "size": 13, "color": TRAJECTORY_COLOUR},
                     hovertext=[f"{tr(key)} {point.period}: {i18n.value(point.value, unit, language)}"],
                     hoverinfo="text",
                 )
@@ -139,12 +139,12 @@ def series_figure(series: Series, language: str = "en", *, compact: bool = False
         )
     figure.update_layout(
         separators=i18n.separators(language),
-        height=220 if compact else 420,
-        margin={"l": 10, "r": 10, "t": 10, "b": 10} if compact else {"l": 20, "r": 20, "t": 30, "b": 40},
-        showlegend=not compact,
+        height=420,
+        margin={"l": 20, "r": 20, "t": 30, "b": 40},
+        showlegend=True,
         legend={"orientation": "h", "y": -0.15},
         xaxis={"type": "category", "categoryorder": "array", "categoryarray": axis, "automargin": True},
-        yaxis={"title": None if compact else i18n.gettext(i18n.UNITS[unit], language), "automargin": True},
+        yaxis={"title": i18n.gettext(i18n.UNITS[unit], language), "automargin": True},
         yaxis2={"overlaying": "y", "range": [0, 1], "visible": False, "fixedrange": True},
         plot_bgcolor="#ffffff",
         paper_bgcolor="#ffffff",

@@ -10,6 +10,7 @@ from dash import dcc, html
 from api.services.area_values import AreaValues
 from api.services.equity import Equity
 from api.services.series import Series
+from dashboard.components import GRAPH_CONFIG
 from dashboard.context import _
 from dashboard.figures.compare import compare_figure
 from dashboard.figures.equity import equity_figure
@@ -17,13 +18,6 @@ from dashboard.figures.series import series_figure
 from dashboard.figures.tiles import boundaries_figure, tiles_figure
 from dashboard.indicator_view import parts
 from dashboard.indicator_view.data import MAX_COMPARED, Meta
-
-# Plotly's "Share chart" button would upload the chart (and its data) to Plotly's cloud: never offer it.
-GRAPH_CONFIG = {
-    "displaylogo": False,
-    "modeBarButtonsToRemove": ["sendChartToCloud", "sendDataToCloud", "select2d", "lasso2d"],
-    "responsive": True,
-}
 
 
 def blank(text: str) -> go.Figure:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 
-GRAPHS_DRAWN = "n => document.querySelectorAll(n + ' .js-plotly-plot .main-svg').length > 0"
+PICTURES_LOADED = (
+    "n => [...document.querySelectorAll(n + ' img.sparkline')].every(i => i.complete && i.naturalWidth > 0)"
+)
 
 
 def values_in(page, table: str) -> list[str]:  # noqa: ANN001
@@ -18,11 +20,12 @@ def as_number(text: str) -> float:
 def test_goal_page_shows_multiples_and_a_league_sorted_by_value_with_the_regional_totals(browsing):
     page = browsing.open("/dashboard/goal/learning", "#goal-league-table")
     assert page.inner_text("h1") == "Equal learning outcomes"
-    page.wait_for_function(GRAPHS_DRAWN, arg="#goal-area-content")
+    page.wait_for_function(PICTURES_LOADED, arg="#goal-area-content")
     cards = page.locator("#goal-area-content .multiple")
     assert cards.count() == 3
-    assert page.locator("#goal-area-content .multiple .js-plotly-plot").count() == 3
-    assert page.locator("#goal-league-graph .js-plotly-plot").count() == 1
+    assert page.locator("#goal-area-content .multiple img.sparkline").count() == 3
+    assert "2025/26" in page.get_attribute("#goal-area-content .multiple img.sparkline", "alt")
+    page.wait_for_selector("#goal-league-graph .main-svg")
 
     ranked = values_in(page, "#goal-league-table")
     assert len(ranked) == 21  # every municipality of the demo reports reading
@@ -60,8 +63,8 @@ def test_grid_cell_leads_to_the_municipality_page_for_that_goal(browsing):
     assert page.locator("#municipality-goals .goal-card").count() == 5  # every goal's summary stays on top
     assert "chosen" in page.get_attribute("#municipality-goal-learning", "class")
     assert page.locator(".goal-section").count() == 1
-    page.wait_for_function(GRAPHS_DRAWN, arg="#municipality-section-learning")
-    assert page.locator("#municipality-section-learning .js-plotly-plot").count() == 3
+    page.wait_for_function(PICTURES_LOADED, arg="#municipality-section-learning")
+    assert page.locator("#municipality-section-learning img.sparkline").count() == 3
     assert re.search(r"\d+ of \d+ indicators with data on track", page.inner_text("#municipality-goal-learning"))
     assert page.locator('a[href="/dashboard/goal/learning?area=05954036"]').count() == 1
     assert page.locator('a[href="/dashboard/indicator/reading-standard?area=05954036"]').count() == 1

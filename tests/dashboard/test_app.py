@@ -103,3 +103,28 @@ def test_language_choice_is_remembered_and_returns_to_the_page(demo_client):
 )
 def test_redirects_after_login_stay_inside_the_dashboard(target, expected):
     assert local_path(target) == expected
+
+
+def test_charts_get_the_vendored_cartesian_plotly_bundle_of_plotlys_own_version(demo_client):
+    from plotly.offline import get_plotlyjs_version
+
+    answer = demo_client.get("/dashboard/_dash-component-suites/plotly/package_data/plotly.min.js")
+    assert answer.status_code == 200 and "max-age" in answer.headers["cache-control"]
+    head = answer.text[:200]
+    assert "plotly.js (cartesian - minified)" in head and f"v{get_plotlyjs_version()}" in head
+
+
+def test_figures_use_only_trace_types_of_the_cartesian_bundle():
+    import re
+    from pathlib import Path
+
+    import dashboard
+
+    cartesian = {"Bar", "Box", "Contour", "Heatmap", "Histogram", "Histogram2d", "Histogram2dContour", "Image"}
+    cartesian |= {"Pie", "Scatter", "Scatterternary", "Violin"}
+    used = {
+        name
+        for path in Path(dashboard.__file__).parent.rglob("*.py")
+        for name in re.findall(r"\bgo\.([A-Z]\w*)\(", path.read_text())
+    } - {"Figure", "Layout"}
+    assert used and used <= cartesian, used - cartesian

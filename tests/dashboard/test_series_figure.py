@@ -77,11 +77,6 @@ def test_labels_and_numbers_follow_the_language():
     assert "61,5" in traces(figure)["Wert"].hovertext[0] and "60,3" in traces(figure)["Wert"].hovertext[0]
 
 
-def test_compact_figure_for_small_multiples_has_no_legend():
-    figure = series_figure(a_series([SeriesPoint(period="2023/24", value=1.0)]), "en", compact=True)
-    assert figure.layout.showlegend is False and figure.layout.height == 220
-
-
 def test_empty_series_gives_an_empty_axis():
     figure = series_figure(a_series([]), "nl")
     assert list(figure.data[0].x) == []
