@@ -112,6 +112,9 @@ def build(target_rows: int, out: Path) -> Path:
     """A migrated SQLite database at ``out`` with about ``target_rows`` observations (kept between runs)."""
     stamp = out.with_suffix(f".v{VERSION}-{target_rows}.done")
     if out.exists() and stamp.exists():
+        db = Database(f"sqlite:///{out}")
+        upgrade(db.engine)  # kept from an earlier run: bring its schema up to date
+        db.dispose()
         return out
     out.parent.mkdir(parents=True, exist_ok=True)
     for old in (out, *out.parent.glob(out.stem + ".v*.done")):

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -327,6 +328,15 @@ def may_see_raw(principal: Principal | None, organisation_id: int | None) -> boo
 def reader_of(principal: Principal | None) -> int | None:
     """The organisation whose own cells a caller sees raw (members), for suppression around them."""
     return principal.organisation_id if principal is not None and principal.role is Role.member else None
+
+
+def audience(principal: Principal | None) -> Hashable:
+    """What of a caller decides which values it sees: figures made for one audience serve all of it."""
+    if principal is None:
+        return "public"
+    if principal.role is Role.admin:
+        return "raw"
+    return ("member", principal.organisation_id) if principal.role is Role.member else "viewer"
 
 
 def hidden_cells(

@@ -49,9 +49,7 @@ def completeness(
         wanted: dict[str, set[str]] = defaultdict(set)
         for kind in {row[3] for row in assigned}:
             for year in range(today.year - years, today.year + 1):
-                wanted[kind].update(
-                    p for p in periods.periods_in_year(kind, year) if periods.end_date(p, kind) < today
-                )
+                wanted[kind].update(p for p in periods.periods_in_year(kind, year) if periods.end_date(p, kind) < today)
         every_period = sorted(set().union(*wanted.values())) if wanted else []
         reported = set(
             cur.execute(

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections import Counter
+from functools import partial
 
+import duckdb
 from pydantic import BaseModel, Field
 
 from api.errors import NotFound
@@ -101,29 +103,47 @@ def progress(
                 ).fetchall()
             ]
         pairs = [(g, a) for g in goals for a in areas if any(i.goal_id == g[0] for i in shown)]
-        page = pairs[offset : offset + limit]
         targets = targets_for(cur, [i.id for i in shown])
         items = []
-        for (goal_id, goal_code, goal_title), place in page:
-            entries, recent = [], {}
-            for info in (i for i in shown if i.goal_id == goal_id):
-                source, points = visible_points(
-                    read_model, cur, info, place.id, cells.TOTAL, principal, window=IMPROVEMENT_WINDOW, until=until
-                )
-                rows = targets.get((info.id, place.id)) or targets.get((info.id, None))
-                entries.append(_entry(info, build(info, source, points, rows)))
-                recent[info.code] = (info.direction, [(p.period, p.value) for p in points], info.period_type)
-            items.append(
-                GoalAreaProgress(
-                    goal=GoalRef(code=goal_code, title=Translated.model_validate_json(goal_title)),
-                    area=AreaRef(code=place.code, name=place.name, level=place.level),
-                    indicators=entries,
-                    summary=_summary(entries, share_improving(recent, IMPROVEMENT_WINDOW)),
-                )
+        for (goal_id, goal_code, goal_title), place in pairs[offset : offset + limit]:
+            mine = [i for i in shown if i.goal_id == goal_id]
+            compute = partial(
+                _goal_area, read_model, cur, (goal_code, goal_title), place, mine, targets, principal, until
             )
+            # Remembered per audience until a submission touches one of the goal's indicators.
+            key = ("progress", cells.audience(principal), goal_id, place.id, until)
+            depends = {i.id for i in mine} | {i.derived_from_id for i in mine if i.derived_from_id}
+            items.append(read_model.memo(key, compute, indicators=depends))
     finally:
         cur.close()
     return Page(items=items, total=len(pairs), limit=limit, offset=offset)
+
+
+def _goal_area(
+    read_model: ReadModel,
+    cur: duckdb.DuckDBPyConnection,
+    goal: tuple[str, str],
+    place: cells.AreaInfo,
+    shown: list[cells.IndicatorInfo],
+    targets: dict,
+    principal: Principal | None,
+    until: int | None,
+) -> GoalAreaProgress:
+    """One goal's indicators for one area, with the status counts and the share improving."""
+    entries, recent = [], {}
+    for info in shown:
+        source, points = visible_points(
+            read_model, cur, info, place.id, cells.TOTAL, principal, window=IMPROVEMENT_WINDOW, until=until
+        )
+        rows = targets.get((info.id, place.id)) or targets.get((info.id, None))
+        entries.append(_entry(info, build(info, source, points, rows)))
+        recent[info.code] = (info.direction, [(p.period, p.value) for p in points], info.period_type)
+    return GoalAreaProgress(
+        goal=GoalRef(code=goal[0], title=Translated.model_validate_json(goal[1])),
+        area=AreaRef(code=place.code, name=place.name, level=place.level),
+        indicators=entries,
+        summary=_summary(entries, share_improving(recent, IMPROVEMENT_WINDOW)),
+    )
 
 
 def _entry(info: cells.IndicatorInfo, figures: dict) -> IndicatorProgress:

@@ -127,12 +127,17 @@ def describe(series: Series, language: str = "en") -> str:
     if series.latest:
         said.append(f"{series.latest.period}: {i18n.value(series.latest.value, unit, language)}")
     if series.target:
-        target = i18n.gettext(LABELS["target"], language)
-        said.append(f"{target} {series.target.period}: {i18n.value(series.target.value, unit, language)}")
+        said.append(
+            f"{_label('target', language)} {series.target.period}: {i18n.value(series.target.value, unit, language)}"
+        )
     hidden = [p.period for p in series.points if p.suppressed]
     if hidden:
-        said.append(f"{i18n.gettext(LABELS['suppressed'], language)}: {', '.join(hidden)}")
+        said.append(f"{_label('suppressed', language)}: {', '.join(hidden)}")
     return "; ".join(said) or "–"
+
+
+def _label(key: str, language: str) -> str:
+    return i18n.gettext(LABELS[key], language)
 
 
 def data_uri(svg: str) -> str:

@@ -107,3 +107,15 @@ def test_status_codes_come_with_labels_in_three_languages(world):
         "not_assessable",
     }
     assert all(s["label"]["nl"] and s["label"]["de"] and s["label"]["en"] for s in body["status"] + body["assessment"])
+
+
+def test_a_changed_target_shows_in_the_next_read_of_remembered_progress(world, as_user):
+    put(world, as_user("alice"), value("rate", "A1", "2020", value=61.0, numerator=122, denominator=200))
+    assert indicators_of(world, area="A1")["rate"]["status"] == "on_track"  # remembered from here on
+    admin = as_user("admin")
+    (target,) = world.get("/api/v1/targets", params={"indicator": "rate", "area": ""}).json()["items"]
+    patched = world.patch(f"/api/v1/targets/{target['id']}", json={"target_value": 90}, headers=admin)
+    assert patched.status_code == 200, patched.text
+    # Trajectory 50 (2015) -> 90 (2025): 2020 now expects 70, and 61 falls short.
+    rate = indicators_of(world, area="A1")["rate"]
+    assert rate["expected"] == 70.0 and rate["status"] == "off_track"

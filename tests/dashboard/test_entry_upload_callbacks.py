@@ -7,41 +7,7 @@ import base64
 from fastapi.testclient import TestClient
 
 from tests.conftest import login
-
-Prop = tuple[str, str, object]
-
-
-def log_in(client: TestClient, username: str, language: str = "en") -> None:
-    client.get("/dashboard/login")
-    client.cookies.set("bb_lang", language)
-    response = client.post(
-        "/dashboard/auth/login",
-        data={"username": username, "password": f"demo-{username}", "csrf": client.cookies["bb_csrf"]},
-        follow_redirects=False,
-    )
-    assert response.status_code == 303 and "error" not in response.headers["location"]
-
-
-def call(client: TestClient, inputs: list[Prop], state: list[Prop] = ()) -> dict:
-    """Call the callback with these inputs (and state), as the browser does; its outputs by ``id.property``."""
-    dependencies = client.get("/dashboard/_dash-dependencies").json()
-    wanted = [{"id": i, "property": p} for i, p, _v in inputs]
-    (dependency,) = [d for d in dependencies if d["inputs"] == wanted]
-    outputs = []
-    for part in dependency["output"].strip(".").split("..."):
-        component, prop = part.split(".", 1)
-        outputs.append({"id": component, "property": prop})
-    body = {
-        "output": dependency["output"],
-        "outputs": outputs,
-        "inputs": [{"id": i, "property": p, "value": v} for i, p, v in inputs],
-        "state": [{"id": i, "property": p, "value": v} for i, p, v in state],
-        "changedPropIds": [f"{i}.{p}" for i, p, _v in inputs[:1]],
-    }
-    response = client.post("/dashboard/_dash-update-component", json=body)
-    assert response.status_code == 200, response.text
-    answer = response.json()["response"]
-    return {f"{c}.{p}": v for c, props in answer.items() for p, v in props.items()}
+from tests.dashboard.callbacks import call, log_in
 
 
 def entry_table(client: TestClient, year: str) -> tuple[list[dict], dict, dict]:
