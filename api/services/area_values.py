@@ -13,6 +13,7 @@ from indicators.periods import position
 from indicators.progress import Status
 
 LEVELS = [level.value for level in AreaLevel]
+MAP_AREAS = 120  # a map of more areas is hard to read (and slow to draw): it starts a level up
 
 
 class AreaChoice(BaseModel):
@@ -72,6 +73,17 @@ def areas_with_values(*, read_model: ReadModel, principal: Principal | None, ind
     return [AreaChoice(code=a.code, name=a.name, level=a.level, parent=parent.get(a.parent_id)) for a in found]
 
 
+def _default_level(levels: list[str], present: list) -> str | None:
+    """Municipalities, unless there are too many to read on one map: then the most detailed level that fits."""
+    counts = {lv: sum(a.level == lv for a in present) for lv in levels}
+    fitting = [lv for lv in levels if counts[lv] <= MAP_AREAS]
+    if "municipality" in fitting:
+        return "municipality"
+    if fitting:
+        return fitting[-1]
+    return min(levels, key=counts.get, default=None)
+
+
 def area_values(
     *,
     read_model: ReadModel,
@@ -88,11 +100,7 @@ def area_values(
         present = [areas[a] for a in _with_values(read_model, cur, info)]
         levels = sorted({a.level for a in present}, key=lambda lv: LEVELS.index(lv) if lv in LEVELS else len(LEVELS))
         if level not in levels:
-            level = (
-                "municipality"
-                if "municipality" in levels
-                else max(levels, key=lambda lv: sum(a.level == lv for a in present), default=None)
-            )
+            level = _default_level(levels, present)
         chosen = sorted((a for a in present if a.level == level), key=_order)
         series = {a.id: cells.series_cells(read_model, cur, info, a.id, cells.TOTAL) for a in chosen}
         periods = sorted({p for s in series.values() for p in s}, key=lambda p: position(p, info.period_type))

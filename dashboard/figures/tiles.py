@@ -25,6 +25,7 @@ SCALE = "Blues"
 LIGHTEST = 0.15  # the scale's palest end is left out: the worst value must not look like "no data"
 TEXT = {"suppressed": N_("suppressed"), "none": N_("no data"), "on_track": N_("On track"), "off_track": N_("Off track")}
 TILE_PX = 54
+LABELLED_TILES = 120
 SELECTED = {"color": "#1a1a1a", "width": 3}
 
 
@@ -163,7 +164,8 @@ def tiles_figure(
                 y=list(range(rows)),
                 name=layer,
                 text=text,
-                texttemplate="%{text}",
+                # Hundreds of labelled tiles take the browser seconds to draw: then the labels are in the hover.
+                texttemplate="%{text}" if len(values.items) <= LABELLED_TILES else None,
                 textfont={"size": 11},
                 hovertext=hover,
                 hovertemplate="%{hovertext}<extra></extra>",

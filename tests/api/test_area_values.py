@@ -53,3 +53,16 @@ def test_unpublished_indicators_do_not_exist_for_the_public(world):
     with pytest.raises(NotFound):
         areas_with_values(read_model=read_model(world), principal=None, indicator="nope")
     assert area_values(read_model=read_model(world), principal=ADMIN, indicator="hidden").items == []
+
+
+def test_a_map_of_more_municipalities_than_fit_starts_a_level_up(world, as_user, monkeypatch):
+    from api.services import area_values as service
+
+    put(world, as_user("alice"), value("rate", "A1", "2024", numerator=60, denominator=100))
+    put(world, as_user("bob"), value("rate", "B1", "2024", numerator=70, denominator=100))
+    assert area_values(read_model=read_model(world), principal=None, indicator="rate").level == "municipality"
+    monkeypatch.setattr(service, "MAP_AREAS", 1)  # two municipalities are now too many
+    shown = area_values(read_model=read_model(world), principal=None, indicator="rate")
+    assert shown.level == "country" and [i.code for i in shown.items] == ["NL"]
+    chosen = area_values(read_model=read_model(world), principal=None, indicator="rate", level="municipality")
+    assert len(chosen.items) == 2  # asked for, they are all there
