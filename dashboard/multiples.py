@@ -34,12 +34,7 @@ def level_label(level: str) -> str:
 
 def areas() -> dict[str, tuple[str, str | None, str]]:
     """The areas one can choose: code -> (name, parent code, level)."""
-    found = {}
-    with context.backbone().db.session() as session:
-        for level in CHOSEN_LEVELS:
-            page = area_service.list_areas(session=session, limit=100_000, offset=0, level=level)
-            found |= {a.code: (a.name, a.parent, a.level.value) for a in page.items}
-    return found
+    return area_service.hierarchy(read_model=context.backbone().read_model, levels=CHOSEN_LEVELS)
 
 
 def chain(code: str, places: dict[str, tuple[str, str | None, str]]) -> list[str]:

@@ -106,7 +106,7 @@ def area_values(
         periods = sorted({p for s in series.values() for p in s}, key=lambda p: position(p, info.period_type))
         if period not in periods:
             period = periods[-1] if periods else None
-        targets = targets_for(cur, [info.id])
+        targets = targets_for(read_model, cur)
         reader = cells.reader_of(principal)
         hidden = cells.hidden_cells(read_model, cur, info, period, reader) if period else frozenset()
         items = []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
@@ -9,6 +11,7 @@ from api.errors import Conflict, Invalid
 from api.models import Area
 from api.models.area import AreaCreate, AreaPublic, AreaUpdate
 from api.models.common import AreaLevel, Page
+from api.readmodel import ReadModel
 from api.services.auth import Principal
 from api.services.common import apply_changes, get_by_code, page_of, record_change
 
@@ -71,3 +74,21 @@ def update_area(*, session: Session, actor: Principal, code: str, data: AreaUpda
         session.add(area)
         record_change(session, actor, f"area {code} updated: {', '.join(changed)}")
     return get_area(session=session, code=code)
+
+
+def hierarchy(*, read_model: ReadModel, levels: Collection[AreaLevel]) -> dict[str, tuple[str, str | None, str]]:
+    """The areas of these levels: code -> (name, parent code, level), remembered until the metadata changes."""
+    cur = read_model.cursor()  # up to date first: what is remembered is checked against the latest changes
+
+    def build() -> dict[str, tuple[str, str | None, str]]:
+        rows = cur.execute(
+            """SELECT a.code, a.name, p.code, a.level FROM area a LEFT JOIN area p ON p.id = a.parent_id
+               WHERE list_contains($levels, a.level) ORDER BY a.code""",
+            {"levels": [level.value for level in levels]},
+        ).fetchall()
+        return {code: (name, parent, level) for code, name, parent, level in rows}
+
+    try:
+        return read_model.memo(("hierarchy", tuple(sorted(levels))), build, indicators=())
+    finally:
+        cur.close()

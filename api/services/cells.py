@@ -154,7 +154,7 @@ def area_tree(read_model: ReadModel, cur: duckdb.DuckDBPyConnection) -> AreaTree
     return read_model.memo("area_tree", build, indicators=())
 
 
-def _sources(indicator: IndicatorInfo) -> tuple[int, ...]:
+def sources(indicator: IndicatorInfo) -> tuple[int, ...]:
     """The indicators whose observations an indicator's figures are computed from."""
     return (indicator.id,) if indicator.derived_from_id is None else (indicator.id, indicator.derived_from_id)
 
@@ -274,7 +274,7 @@ def derived(
                 found[(ancestor, TOTAL)] = series
         return found
 
-    return read_model.memo(("derived", indicator.id), build, indicators=_sources(indicator))
+    return read_model.memo(("derived", indicator.id), build, indicators=sources(indicator))
 
 
 def _derive(indicator: IndicatorInfo, units: dict[int, dict[str, float]]) -> float | None:
@@ -380,7 +380,7 @@ def hidden_cells(
         constraints = _breakdown_constraints(table) + _rollup_constraints(read_model, cur, indicator, table)
         return frozenset(secondary_suppression(amount, constraints, primary, known) - known)
 
-    return read_model.memo(("hidden", indicator.id, period, reader), build, indicators=_sources(indicator))
+    return read_model.memo(("hidden", indicator.id, period, reader), build, indicators=sources(indicator))
 
 
 def _breakdown_constraints(table: dict[tuple[int, str], Cell]) -> list[Constraint]:

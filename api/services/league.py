@@ -8,6 +8,7 @@ sum of numerators over the sum of denominators for rates, never a mean of percen
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 
 import duckdb
 from pydantic import BaseModel, Field
@@ -106,25 +107,40 @@ def league(
     try:
         info = cells.indicator_info(cur, indicator, published_only=principal is None)
         scope = cells.area_info(cur, region).id if region else None
-        places = {
-            row[0]: cells.AreaInfo(*row)
-            for row in cur.execute("SELECT id, code, name, level, parent_id FROM area").fetchall()
-        }
-        table = _Table(read_model, cur, info, principal, cells.area_tree(read_model, cur), places)
-        members = _municipalities(table, scope)
-        known = {p for m in members for p in cells.series_cells(read_model, cur, info, m, cells.TOTAL)}
-        ordered = sorted(known, key=lambda p: periods.position(p, info.period_type), reverse=True)
         if period is not None:
             try:
                 period = periods.normalize(period, info.period_type)
             except periods.PeriodError as exc:
                 raise Invalid(str(exc), code="invalid_period") from None
-        table.period = period or (ordered[0] if ordered else None)
-        table.targets = targets_for(cur, [info.id])
-        standings = {m: _standing(table, m) for m in members}
-        totals = _totals(table, members, scope, standings)
+        # Remembered per audience until a submission touches the indicator (or what it is derived from).
+        key = ("league", cells.audience(principal), info.id, period, scope)
+        compute = partial(_league, read_model, cur, info, principal, period, scope)
+        return read_model.memo(key, compute, indicators=cells.sources(info))
     finally:
         cur.close()
+
+
+def _league(
+    read_model: ReadModel,
+    cur: duckdb.DuckDBPyConnection,
+    info: cells.IndicatorInfo,
+    principal: Principal | None,
+    period: str | None,
+    scope: int | None,
+) -> League:
+    """The league computed: what ``league`` remembers."""
+    places = {
+        row[0]: cells.AreaInfo(*row)
+        for row in cur.execute("SELECT id, code, name, level, parent_id FROM area").fetchall()
+    }
+    table = _Table(read_model, cur, info, principal, cells.area_tree(read_model, cur), places)
+    members = _municipalities(table, scope)
+    known = {p for m in members for p in cells.series_cells(read_model, cur, info, m, cells.TOTAL)}
+    ordered = sorted(known, key=lambda p: periods.position(p, info.period_type), reverse=True)
+    table.period = period or (ordered[0] if ordered else None)
+    table.targets = targets_for(read_model, cur)
+    standings = {m: _standing(table, m) for m in members}
+    totals = _totals(table, members, scope, standings)
     rows = [
         LeagueRow(area=table.ref(m), parent=table.ref(places[m].parent_id), rank=None, **dict(standings[m]))
         for m in members

@@ -103,7 +103,7 @@ def progress(
                 ).fetchall()
             ]
         pairs = [(g, a) for g in goals for a in areas if any(i.goal_id == g[0] for i in shown)]
-        targets = targets_for(cur, [i.id for i in shown])
+        targets = targets_for(read_model, cur)
         items = []
         for (goal_id, goal_code, goal_title), place in pairs[offset : offset + limit]:
             mine = [i for i in shown if i.goal_id == goal_id]

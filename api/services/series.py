@@ -92,15 +92,18 @@ class Series(BaseModel):
     forecast: Forecast | None = Field(description="where the trend of the last five periods leads by the target period")
 
 
-def targets_for(cur: duckdb.DuckDBPyConnection, indicator_ids: list[int]) -> dict[tuple[int, int | None], list[tuple]]:
-    found: dict[tuple[int, int | None], list[tuple]] = defaultdict(list)
-    for ind, area, bp, bv, tp, tv in cur.execute(
-        """SELECT indicator_id, area_id, baseline_period, baseline_value, target_period, target_value
-           FROM target WHERE list_contains($ids, indicator_id)""",
-        {"ids": indicator_ids or [-1]},
-    ).fetchall():
-        found[(ind, area)].append((bp, bv, tp, tv))
-    return found
+def targets_for(read_model: ReadModel, cur: duckdb.DuckDBPyConnection) -> dict[tuple[int, int | None], list[tuple]]:
+    """Every target row by (indicator, area or None for alliance-wide): baseline and target periods and values."""
+
+    def build() -> dict[tuple[int, int | None], list[tuple]]:
+        found: dict[tuple[int, int | None], list[tuple]] = defaultdict(list)
+        for ind, area, bp, bv, tp, tv in cur.execute(
+            "SELECT indicator_id, area_id, baseline_period, baseline_value, target_period, target_value FROM target"
+        ).fetchall():
+            found[(ind, area)].append((bp, bv, tp, tv))
+        return dict(found)
+
+    return read_model.memo("targets", build, indicators=())
 
 
 def visible_points(
@@ -244,7 +247,7 @@ def series(
         source, points = visible_points(read_model, cur, info, place.id, key, principal)
         target_rows = None
         if key == cells.TOTAL:
-            found = targets_for(cur, [info.id])
+            found = targets_for(read_model, cur)
             target_rows = found.get((info.id, place.id)) or found.get((info.id, None))
     finally:
         cur.close()

@@ -145,6 +145,21 @@ def test_areas_hierarchy_and_cycles(world, admin):
     assert districts["total"] == 1
 
 
+def test_the_remembered_hierarchy_follows_a_new_area(world, admin):
+    from api.models.common import AreaLevel
+    from api.services.areas import hierarchy
+
+    read_model = world.app.state.backbone.read_model
+    before = hierarchy(read_model=read_model, levels=[AreaLevel.country, AreaLevel.municipality])
+    assert before["A1"] == ("Area A1", "NL", "municipality") and before["NL"][1] is None
+    world.post(
+        "/api/v1/areas", json={"code": "A3", "name": "Third", "level": "municipality", "parent": "NL"}, headers=admin
+    )
+    after = hierarchy(read_model=read_model, levels=[AreaLevel.country, AreaLevel.municipality])
+    assert after["A3"] == ("Third", "NL", "municipality")
+    assert "A1-N" not in hierarchy(read_model=read_model, levels=[AreaLevel.country])
+
+
 def test_organisations_create_and_update(world, admin):
     created = world.post(
         "/api/v1/organisations", json={"code": "KIDS", "name": "Kids", "type": "childcare"}, headers=admin
