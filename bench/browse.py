@@ -45,7 +45,7 @@ PAGES = (
         (
             "#goal-area-content .multiple img.sparkline",
             "#goal-league-table td",
-            "#goal-league-graph .main-svg",
+            "img#goal-league-graph",
         ),
         ("/api/v1/progress?goal=learning&area=05954", "/api/v1/indicators/reading-standard/league"),
     ),

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from dash import dash_table, dcc, html
+from dash import dash_table, html
 from dash.dash_table.Format import Format, Scheme, Sign
 
 from api.services.league import League, LeagueTotal
 from dashboard import context, i18n
-from dashboard.components import GRAPH_CONFIG, STATUS_COLOURS, SUPPRESSED_COLOUR, href, status_label
+from dashboard.components import STATUS_COLOURS, SUPPRESSED_COLOUR, href, status_label
 from dashboard.context import _
-from dashboard.figures.league import league_figure
+from dashboard.figures import svg
+from dashboard.figures.league import describe, league_svg
 from dashboard.multiples import level_label
 
 SYMBOLS = {"percent": "%", "count": "", "rate_per_1000": "‰", "euro": "€", "index": ""}
@@ -186,8 +187,11 @@ def league_view(league: League, prefix: str, highlight: str | None = None) -> ht
         return html.P(_("No values reported for this indicator yet."), className="empty")
     return html.Div(
         [
-            dcc.Graph(
-                figure=league_figure(league, context.language()), config=GRAPH_CONFIG, id=f"{prefix}-league-graph"
+            html.Img(
+                src=svg.data_uri(league_svg(league, context.language())),
+                alt=describe(league, context.language()),
+                className="league-plot",
+                id=f"{prefix}-league-graph",
             ),
             _table(league, prefix, highlight),
             _totals(league, prefix),

@@ -13,7 +13,7 @@ from api.services.progress import GoalAreaProgress, IndicatorProgress, StatusCou
 from dashboard import context, i18n
 from dashboard.components import link, status_label
 from dashboard.context import N_, _
-from dashboard.figures import sparkline
+from dashboard.figures import sparkline, svg
 from dashboard.figures.series import LABELS
 
 LEVELS = {
@@ -119,7 +119,7 @@ def indicator_card(entry: IndicatorProgress, area: str, prefix: str) -> html.Div
             html.H3(link(entry.name.get(language), f"/indicator/{entry.code}?area={area}")),
             *_facts(entry, language),
             html.Img(
-                src=sparkline.data_uri(sparkline.sparkline_svg(series, language)),
+                src=svg.data_uri(sparkline.sparkline_svg(series, language)),
                 alt=words,
                 title=words,
                 className="sparkline",

@@ -9,28 +9,16 @@ The interactive chart is one click away, on the indicator page.
 
 from __future__ import annotations
 
-from html import escape
-from urllib.parse import quote
-
 from api.services.series import Series
 from dashboard import i18n
 from dashboard.figures import STATUS_COLOURS
 from dashboard.figures.series import LABELS, SUPPRESSED_COLOUR, TRAJECTORY_COLOUR, axis_periods
+from dashboard.figures.svg import document, padded, scale, text
 from indicators import periods
 
 WIDTH, HEIGHT = 300, 120
 LEFT, RIGHT, TOP, BOTTOM = 6, 58, 10, 18  # room for the latest value on the right, periods below
 LINE_COLOUR = "#1f5fa8"
-
-
-def _scale(low: float, high: float, size: float, start: float, flip: bool = False):  # noqa: ANN202
-    span = (high - low) or 1.0
-
-    def place(value: float) -> float:
-        share = (value - low) / span
-        return round(start + size * (1 - share if flip else share), 1)
-
-    return place
 
 
 def sparkline_svg(series: Series, language: str = "en") -> str:
@@ -44,17 +32,11 @@ def sparkline_svg(series: Series, language: str = "en") -> str:
             [series.baseline, *series.milestones, series.target], key=lambda v: periods.position(v.period, kind)
         )
     values = [p.value for p in series.points if p.value is not None] + [v.value for v in steps]
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" '
-        f'viewBox="0 0 {WIDTH} {HEIGHT}" font-family="system-ui, sans-serif" font-size="10">'
-    ]
+    parts: list[str] = []
     if not axis or not values:
-        parts.append(f'<text x="{WIDTH / 2}" y="{HEIGHT / 2}" text-anchor="middle" fill="#5f6368">–</text></svg>')
-        return "".join(parts)
-    low, high = min(values), max(values)
-    pad = (high - low) * 0.08 or abs(high) * 0.05 or 1.0
-    x = _scale(0, max(len(axis) - 1, 1), WIDTH - LEFT - RIGHT, LEFT)
-    y = _scale(low - pad, high + pad, HEIGHT - TOP - BOTTOM, TOP, flip=True)
+        return document(WIDTH, HEIGHT, [text(WIDTH / 2, HEIGHT / 2, "–", text_anchor="middle", fill="#5f6368")])
+    x = scale(0, max(len(axis) - 1, 1), LEFT, WIDTH - LEFT - RIGHT)
+    y = scale(*padded(values), TOP, HEIGHT - TOP - BOTTOM, flip=True)
     where = {period: i for i, period in enumerate(axis)}
     bottom = HEIGHT - BOTTOM
     parts.append(f'<line x1="{LEFT}" y1="{bottom}" x2="{WIDTH - RIGHT}" y2="{bottom}" stroke="#d9dce1"/>')
@@ -90,8 +72,9 @@ def sparkline_svg(series: Series, language: str = "en") -> str:
         cx = x(where[point.period])
         if point.suppressed:
             parts.append(
-                f'<text class="suppressed" x="{cx}" y="{bottom - 3}" text-anchor="middle" '
-                f'fill="{SUPPRESSED_COLOUR}" font-size="11">×</text>'
+                text(
+                    cx, bottom - 3, "×", class_="suppressed", text_anchor="middle", fill=SUPPRESSED_COLOUR, font_size=11
+                )
             )
         elif point.value is not None:
             colour = STATUS_COLOURS[point.status.value]
@@ -102,18 +85,12 @@ def sparkline_svg(series: Series, language: str = "en") -> str:
                 f'stroke="{colour}" stroke-width="1.5"/>'
             )
     if series.latest:
-        label = escape(i18n.value(series.latest.value, unit, language))
-        parts.append(
-            f'<text class="latest" x="{x(where[series.latest.period]) + 6}" y="{y(series.latest.value) + 3}" '
-            f'fill="#1a1a1a" font-weight="600">{label}</text>'
-        )
+        label = i18n.value(series.latest.value, unit, language)
+        at = (x(where[series.latest.period]) + 6, y(series.latest.value) + 3)
+        parts.append(text(*at, label, class_="latest", fill="#1a1a1a", font_weight=600))
     for period, anchor in ((axis[0], "start"), (axis[-1], "end")):
-        parts.append(
-            f'<text x="{x(where[period])}" y="{HEIGHT - 4}" text-anchor="{anchor}" fill="#5f6368">'
-            f"{escape(period)}</text>"
-        )
-    parts.append("</svg>")
-    return "".join(parts)
+        parts.append(text(x(where[period]), HEIGHT - 4, period, text_anchor=anchor, fill="#5f6368"))
+    return document(WIDTH, HEIGHT, parts)
 
 
 def _values_line(points: list[str]) -> str:
@@ -138,8 +115,3 @@ def describe(series: Series, language: str = "en") -> str:
 
 def _label(key: str, language: str) -> str:
     return i18n.gettext(LABELS[key], language)
-
-
-def data_uri(svg: str) -> str:
-    """SVG markup as an image address (for ``html.Img``)."""
-    return "data:image/svg+xml;charset=utf-8," + quote(svg)

@@ -25,7 +25,7 @@ def test_goal_page_shows_multiples_and_a_league_sorted_by_value_with_the_regiona
     assert cards.count() == 3
     assert page.locator("#goal-area-content .multiple img.sparkline").count() == 3
     assert "2025/26" in page.get_attribute("#goal-area-content .multiple img.sparkline", "alt")
-    page.wait_for_selector("#goal-league-graph .main-svg")
+    page.wait_for_selector("#goal-league-graph")
 
     ranked = values_in(page, "#goal-league-table")
     assert len(ranked) == 21  # every municipality of the demo reports reading

@@ -1,10 +1,12 @@
-"""The league dot plot: best first, coloured by status, suppressed places marked (never zero), the total a line."""
+"""The league dot plot (SVG): best first, coloured by status, suppressed places marked (never zero), a total line."""
 
 from __future__ import annotations
 
+import xml.etree.ElementTree as ET
+
 from api.services.league import League, LeagueRow, LeagueTotal
 from api.services.series import AreaRef, IndicatorRef
-from dashboard.figures.league import league_figure
+from dashboard.figures.league import describe, league_svg
 from dashboard.pages.goal import default_area
 from indicators.progress import Status
 
@@ -28,6 +30,14 @@ def a_league(rows: list[LeagueRow], totals: list[LeagueTotal] | None = None) -> 
     )
 
 
+def parsed(markup: str) -> ET.Element:
+    return ET.fromstring(markup)
+
+
+def of_class(svg: ET.Element, name: str) -> list[ET.Element]:
+    return [e for e in svg.iter() if name in (e.get("class") or "").split()]
+
+
 def test_places_in_rank_order_coloured_by_status_and_a_suppressed_one_marked_not_zero():
     league = a_league(
         [
@@ -37,15 +47,15 @@ def test_places_in_rank_order_coloured_by_status_and_a_suppressed_one_marked_not
             row("D", None),  # not reported: left out of the plot
         ]
     )
-    figure = league_figure(league, "en")
-    assert list(figure.layout.xaxis.categoryarray) == ["A", "B", "C"]
-    assert list(figure.layout.xaxis.ticktext) == ["Town A", "Town B", "Town C"]
-    dots = {trace.name: trace for trace in figure.data}
-    assert list(dots["on_track"].x) == ["A"] and list(dots["on_track"].y) == [80.0]
-    assert list(dots["off_track"].x) == ["B"] and dots["off_track"].marker.color == "#c0392b"
-    hidden = dots["Suppressed (too few people)"]
-    assert list(hidden.x) == ["C"] and hidden.yaxis == "y2"  # a mark on an axis of its own, not a value
-    assert all("C" not in list(trace.x) for trace in figure.data if trace.yaxis != "y2")
+    svg = parsed(league_svg(league, "en"))
+    assert [e.text for e in of_class(svg, "name")] == ["Town A", "Town B", "Town C"]
+    dots = of_class(svg, "dot")
+    assert [d.get("data-code") for d in dots] == ["A", "B"]
+    assert [d.get("fill") for d in dots] == ["#1b7f3b", "#c0392b"]
+    assert float(dots[0].get("cy")) < float(dots[1].get("cy"))  # 80 sits above 61.5
+    (hidden,) = of_class(svg, "suppressed")  # a mark at the foot of C's place, not a dot
+    assert float(hidden.get("x")) > float(dots[1].get("cx"))
+    assert "Town A: 80.0%" in describe(league, "en") and "Town B: 61.5%" in describe(league, "en")
 
 
 def test_total_and_trajectory_are_lines_labelled_in_the_language():
@@ -60,12 +70,18 @@ def test_total_and_trajectory_are_lines_labelled_in_the_language():
         value=50.0,
         reported=True,
     )
-    figure = league_figure(a_league([row("A", 80.0, rank=1), row("B", 60.5, rank=2)], [region, total]), "de")
-    lines = [shape.y0 for shape in figure.layout.shapes]
-    assert lines == [70.26, 72.0]  # the whole selection's total, not the region's
-    labels = [annotation.text for annotation in figure.layout.annotations]
+    svg = parsed(league_svg(a_league([row("A", 80.0, rank=1), row("B", 60.5, rank=2)], [region, total]), "de"))
+    (line,) = of_class(svg, "total")  # the whole selection's total, not the region's
+    (path,) = of_class(svg, "trajectory")
+    assert float(path.get("y1")) < float(line.get("y1"))  # 72 above 70.26
+    labels = [e.text for e in of_class(svg, "total-label") + of_class(svg, "trajectory-label")]
     assert labels == ["Insgesamt: 70,3\xa0%", "Pfad zum Ziel: 72,0\xa0%"]
-    assert figure.layout.separators == ",."
+
+
+def test_many_places_are_dots_without_names():
+    league = a_league([row(f"T{n}", 50.0 + n, Status.on_track, rank=n) for n in range(60)])
+    svg = parsed(league_svg(league, "en"))
+    assert len(of_class(svg, "dot")) == 60 and of_class(svg, "name") == []
 
 
 def test_default_area_is_the_top_area_over_the_most_municipalities():

@@ -6,7 +6,8 @@ import xml.etree.ElementTree as ET
 from urllib.parse import unquote
 
 from api.services.series import Forecast, PeriodValue, SeriesPoint
-from dashboard.figures.sparkline import HEIGHT, TOP, data_uri, describe, sparkline_svg
+from dashboard.figures.sparkline import HEIGHT, TOP, describe, sparkline_svg
+from dashboard.figures.svg import data_uri
 from indicators.progress import Status
 from tests.dashboard.test_series_figure import a_series
 
