@@ -7,7 +7,8 @@ from dash import dcc, html
 
 from api.models.common import Role
 from dashboard import context
-from dashboard.context import _
+from dashboard.context import N_, _
+from dashboard.figures import STATUS_COLOURS, SUPPRESSED_COLOUR  # noqa: F401  (pages take them from here)
 from dashboard.session import may_open
 
 # Plotly's "Share chart" button would upload the chart (and its data) to Plotly's cloud: never offer it.
@@ -16,8 +17,6 @@ GRAPH_CONFIG = {
     "modeBarButtonsToRemove": ["sendChartToCloud", "sendDataToCloud", "select2d", "lasso2d"],
     "responsive": True,
 }
-STATUS_COLOURS = {"on_track": "#1b7f3b", "off_track": "#c0392b", "no_data": "#9e9e9e"}
-SUPPRESSED_COLOUR = "#6d4c9f"
 
 
 def href(path: str) -> str:
@@ -27,6 +26,20 @@ def href(path: str) -> str:
 
 def link(text: str, path: str, **kwargs: object) -> dcc.Link:
     return dcc.Link(text, href=href(path), **kwargs)
+
+
+LEVELS = {  # area levels, as they are named on the pages
+    "country": N_("country"),
+    "province": N_("province"),
+    "region": N_("region"),
+    "municipality": N_("municipality"),
+    "district": N_("district"),
+    "school": N_("school"),
+}
+
+
+def level_label(level: str) -> str:
+    return _(LEVELS[level]) if level in LEVELS else level
 
 
 def status_label(status: str) -> str:

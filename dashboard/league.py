@@ -7,11 +7,10 @@ from dash.dash_table.Format import Format, Scheme, Sign
 
 from api.services.league import League, LeagueTotal
 from dashboard import context, i18n
-from dashboard.components import STATUS_COLOURS, SUPPRESSED_COLOUR, href, status_label
+from dashboard.components import STATUS_COLOURS, SUPPRESSED_COLOUR, href, level_label, status_label
 from dashboard.context import _
 from dashboard.figures import svg
 from dashboard.figures.league import describe, league_svg
-from dashboard.multiples import level_label
 
 SYMBOLS = {"percent": "%", "count": "", "rate_per_1000": "‰", "euro": "€", "index": ""}
 FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif'  # the page's; the table's own is monospace

@@ -11,25 +11,13 @@ from api.services import areas as area_service
 from api.services import series as series_service
 from api.services.progress import GoalAreaProgress, IndicatorProgress, StatusCounts
 from dashboard import context, i18n
-from dashboard.components import link, status_label
-from dashboard.context import N_, _
+from dashboard.components import level_label, link, status_label
+from dashboard.context import _
 from dashboard.figures import sparkline, svg
 from dashboard.figures.series import LABELS
 
-LEVELS = {
-    "country": N_("country"),
-    "province": N_("province"),
-    "region": N_("region"),
-    "municipality": N_("municipality"),
-    "district": N_("district"),
-    "school": N_("school"),
-}
 # The levels a steering group looks at; schools and districts are too many and too small.
 CHOSEN_LEVELS = (AreaLevel.country, AreaLevel.province, AreaLevel.region, AreaLevel.municipality)
-
-
-def level_label(level: str) -> str:
-    return _(LEVELS[level]) if level in LEVELS else level
 
 
 def areas() -> dict[str, tuple[str, str | None, str]]:

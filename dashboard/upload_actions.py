@@ -10,6 +10,7 @@ from dash import dash_table, html
 from sqlalchemy.exc import DBAPIError
 
 from api.errors import BackboneError, Conflict, ErrorItem, Forbidden, Invalid, NotFound, TooLarge
+from api.ingest.spool import SpooledFile
 from api.models.observation import WriteSummary
 from api.services import entry as entry_service
 from api.services import imports as import_service
@@ -54,6 +55,21 @@ def decode(contents: str) -> bytes:
         raise ValueError("not base64") from exc
 
 
+def _import(principal: Principal, spooled: SpooledFile, organisation_id: int, *, dry_run: bool) -> WriteSummary:
+    """The spooled file through the import pipeline for the organisation (a dry run writes nothing)."""
+    backbone = context.backbone()
+    with backbone.db.transaction(write=not dry_run) as session:
+        return import_service.import_file(
+            session=session,
+            read_model=backbone.read_model,
+            settings=backbone.settings,
+            spooled=spooled,
+            organisation_id=organisation_id,
+            user_id=principal.user_id,
+            dry_run=dry_run,
+        )
+
+
 def dry_run(principal: Principal, organisation_id: int, name: str, data: bytes) -> tuple[WriteSummary, str]:
     """Spool the file and check it through the import pipeline; hold it for confirmation; (counts, hold id).
 
@@ -63,16 +79,7 @@ def dry_run(principal: Principal, organisation_id: int, name: str, data: bytes) 
     upload_service.sweep(settings=backbone.settings)
     spooled = upload_service.spool_bytes(settings=backbone.settings, name=name, data=data)
     try:
-        with backbone.db.transaction(write=False) as session:
-            summary = import_service.import_file(
-                session=session,
-                read_model=backbone.read_model,
-                settings=backbone.settings,
-                spooled=spooled,
-                organisation_id=organisation_id,
-                user_id=principal.user_id,
-                dry_run=True,
-            )
+        summary = _import(principal, spooled, organisation_id, dry_run=True)
     except BaseException:
         spooled.remove()
         raise
@@ -87,15 +94,7 @@ def confirm(principal: Principal, token: str) -> WriteSummary:
     backbone = context.backbone()
     spooled, organisation_id = upload_service.claim(settings=backbone.settings, token=token, user_id=principal.user_id)
     try:
-        with backbone.db.transaction(write=True) as session:
-            summary = import_service.import_file(
-                session=session,
-                read_model=backbone.read_model,
-                settings=backbone.settings,
-                spooled=spooled,
-                organisation_id=organisation_id,
-                user_id=principal.user_id,
-            )
+        summary = _import(principal, spooled, organisation_id, dry_run=False)
     except (Conflict, DBAPIError):
         upload_service.unclaim(settings=backbone.settings, token=token)  # busy: the same file may be confirmed again
         raise

@@ -8,6 +8,7 @@ from typing import Any
 import plotly.graph_objects as go
 
 STATUS_COLOURS = {"on_track": "#1b7f3b", "off_track": "#c0392b", "no_data": "#9e9e9e"}
+SUPPRESSED_COLOUR = "#6d4c9f"
 STATUS_NAMES = {"on_track": "On track", "off_track": "Off track", "no_data": "No data"}
 
 

@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 
 from api.services.series import Series
 from dashboard import i18n
-from dashboard.figures.series import LABELS, TRAJECTORY_COLOUR, axis_periods
+from dashboard.figures.series import LABELS, TRAJECTORY_COLOUR, axis_periods, time_layout
 from indicators import periods
 
 AREA_COLOURS = ("#1f5fa8", "#d95f02", "#1b9e77", "#e7298a", "#66a61e", "#a6761d")
@@ -85,16 +85,4 @@ def compare_figure(many: Sequence[Series], language: str = "en") -> go.Figure:
             )
         )
     unit = first.indicator.unit.value if first else "index"
-    figure.update_layout(
-        separators=i18n.separators(language),
-        height=420,
-        margin={"l": 20, "r": 20, "t": 30, "b": 40},
-        legend={"orientation": "h", "y": -0.15},
-        xaxis={"type": "category", "categoryorder": "array", "categoryarray": axis, "automargin": True},
-        yaxis={"title": i18n.gettext(i18n.UNITS[unit], language), "automargin": True},
-        yaxis2={"overlaying": "y", "range": [0, 1], "visible": False, "fixedrange": True},
-        plot_bgcolor="#ffffff",
-        paper_bgcolor="#ffffff",
-        hovermode="closest",
-    )
-    return figure
+    return time_layout(figure, axis, unit, language)

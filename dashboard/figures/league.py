@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from api.services.league import League
 from dashboard import i18n
-from dashboard.figures import STATUS_COLOURS
-from dashboard.figures.series import LABELS, SUPPRESSED_COLOUR, TRAJECTORY_COLOUR
+from dashboard.figures import STATUS_COLOURS, SUPPRESSED_COLOUR
+from dashboard.figures.series import LABELS, TRAJECTORY_COLOUR
 from dashboard.figures.svg import document, padded, scale, text, ticks
 from dashboard.i18n import N_
 

@@ -9,12 +9,11 @@ import plotly.graph_objects as go
 
 from api.services.series import Series
 from dashboard import i18n
-from dashboard.figures import STATUS_COLOURS
+from dashboard.figures import STATUS_COLOURS, SUPPRESSED_COLOUR
 from dashboard.i18n import N_
 from indicators import periods
 
 TRAJECTORY_COLOUR = "#5f6368"
-SUPPRESSED_COLOUR = "#6d4c9f"
 LABELS = {
     "value": N_("Value"),
     "trajectory": N_("Trajectory to target"),
@@ -137,7 +136,12 @@ def series_figure(series: Series, language: str = "en") -> go.Figure:
                 hoverinfo="text",
             )
         )
-    figure.update_layout(
+    return time_layout(figure, axis, unit, language)
+
+
+def time_layout(figure: go.Figure, axis: list[str], unit: str, language: str) -> go.Figure:
+    """The layout of a chart over time: periods in order, the unit on the value axis, a second axis for marks."""
+    return figure.update_layout(
         separators=i18n.separators(language),
         height=420,
         margin={"l": 20, "r": 20, "t": 30, "b": 40},
@@ -145,9 +149,9 @@ def series_figure(series: Series, language: str = "en") -> go.Figure:
         legend={"orientation": "h", "y": -0.15},
         xaxis={"type": "category", "categoryorder": "array", "categoryarray": axis, "automargin": True},
         yaxis={"title": i18n.gettext(i18n.UNITS[unit], language), "automargin": True},
+        # Marks of suppressed periods sit on an axis of their own (0 to 1) along the bottom: not values.
         yaxis2={"overlaying": "y", "range": [0, 1], "visible": False, "fixedrange": True},
         plot_bgcolor="#ffffff",
         paper_bgcolor="#ffffff",
         hovermode="closest",
     )
-    return figure

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from api.services.series import Series
 from dashboard import i18n
-from dashboard.figures import STATUS_COLOURS
-from dashboard.figures.series import LABELS, SUPPRESSED_COLOUR, TRAJECTORY_COLOUR, axis_periods
+from dashboard.figures import STATUS_COLOURS, SUPPRESSED_COLOUR
+from dashboard.figures.series import LABELS, TRAJECTORY_COLOUR, axis_periods
 from dashboard.figures.svg import document, padded, scale, text
 from indicators import periods
 

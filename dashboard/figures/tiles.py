@@ -16,8 +16,8 @@ from plotly.colors import sample_colorscale
 
 from api.services.area_values import AreaValue, AreaValues
 from dashboard import i18n
-from dashboard.figures import STATUS_COLOURS
-from dashboard.figures.series import LABELS, SUPPRESSED_COLOUR
+from dashboard.figures import STATUS_COLOURS, SUPPRESSED_COLOUR
+from dashboard.figures.series import LABELS
 from dashboard.i18n import N_
 
 NO_VALUE_COLOUR = "#e3e5e8"

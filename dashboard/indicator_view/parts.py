@@ -12,8 +12,7 @@ from api.services.series import Series
 from dashboard import i18n
 from dashboard.components import link, status_label
 from dashboard.context import N_, _
-from dashboard.figures import STATUS_COLOURS
-from dashboard.figures.series import SUPPRESSED_COLOUR
+from dashboard.figures import STATUS_COLOURS, SUPPRESSED_COLOUR
 from dashboard.figures.tiles import NO_VALUE_COLOUR, shade
 from dashboard.indicator_view.data import Meta
 from indicators.progress import ASSESSMENT_LABELS
@@ -25,18 +24,6 @@ PERIOD_TYPES = {
     "quarter": N_("per quarter"),
     "month": N_("per month"),
 }
-LEVELS = {
-    "country": N_("country"),
-    "province": N_("province"),
-    "region": N_("region"),
-    "municipality": N_("municipality"),
-    "district": N_("district"),
-    "school": N_("school"),
-}
-
-
-def level_label(level: str) -> str:
-    return _(LEVELS[level]) if level in LEVELS else level
 
 
 def header(meta: Meta, language: str) -> html.Div:

@@ -10,7 +10,7 @@ from dash import dcc, html
 from api.services.area_values import AreaValues
 from api.services.equity import Equity
 from api.services.series import Series
-from dashboard.components import GRAPH_CONFIG
+from dashboard.components import GRAPH_CONFIG, level_label
 from dashboard.context import _
 from dashboard.figures.compare import compare_figure
 from dashboard.figures.equity import equity_figure
@@ -62,7 +62,7 @@ def map_chart(values: AreaValues, shapes: dict[str, Any], selected: str | None, 
 
 
 def area_options(meta: Meta) -> list[dict[str, str]]:
-    return [{"label": f"{a.name} · {parts.level_label(a.level)}", "value": a.code} for a in meta.areas]
+    return [{"label": f"{a.name} · {level_label(a.level)}", "value": a.code} for a in meta.areas]
 
 
 def series_section(meta: Meta, area: str | None, many: list[Series], language: str) -> html.Section:
@@ -169,7 +169,7 @@ def map_section(
                                 id="indicator-level",
                                 value=values.level,
                                 clearable=False,
-                                options=[{"label": parts.level_label(lv), "value": lv} for lv in values.levels],
+                                options=[{"label": level_label(lv), "value": lv} for lv in values.levels],
                             ),
                         ]
                     ),

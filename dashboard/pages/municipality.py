@@ -11,7 +11,7 @@ from dash import Dash, html
 
 from api.services import progress as progress_service
 from dashboard import context, multiples
-from dashboard.components import link
+from dashboard.components import level_label, link
 from dashboard.context import _
 
 
@@ -73,7 +73,7 @@ def layout(code: str | None = None, goal: str | None = None, **_query: str) -> h
         read_model=context.backbone().read_model, principal=context.user(), limit=1000, offset=0, area=area.code
     ).items
     chosen = goal if goal in {g.goal.code for g in groups} else None
-    where = [multiples.level_label(area.level.value)]
+    where = [level_label(area.level.value)]
     if parent is not None:
         where += [" · ", _("part of"), " ", link(parent.name, f"/municipality/{parent.code}")]
     shown = [g for g in groups if chosen is None or g.goal.code == chosen]
