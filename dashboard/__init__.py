@@ -30,11 +30,13 @@ def mount_dashboard(app: FastAPI, backbone: Backbone) -> Dash:
         assets_folder=str(Path(__file__).parent / "assets"),
         title="Backbone",
         suppress_callback_exceptions=True,
+        on_error=shell.show_alert,
     )
     install_session(app)
     _serve_plotly_bundle(app)
     pages.register_all(dash_app)
     dash_app.layout = shell.layout
+    shell.register_alert(dash_app)
 
     async def index(request: Request) -> str:
         # Dash's middleware only sets its request context and runs its first-request set-up

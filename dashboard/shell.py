@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
-import dash
-from dash import dcc, html
+import logging
 
+import dash
+from dash import Input, Output, dcc, html
+
+from api.errors import BackboneError
 from dashboard import context, i18n
 from dashboard.components import href, role_label
 from dashboard.context import N_, _
 from dashboard.session import PREFIX, csrf_token, may_open
+
+logger = logging.getLogger(__name__)
+
+ALERT = "shell-alert"  # where a failed callback says so
 
 # (path, label, page key for access rules)
 NAVIGATION = (
@@ -71,7 +78,41 @@ def layout() -> html.Div:
                 ],
                 className="shell-header",
             ),
+            html.Div(id=ALERT, role="alert", className="notice notice-error shell-alert", hidden=True),
             html.Main(dash.page_container, className="shell-main", lang=language),
         ],
         lang=language,
+    )
+
+
+def show_alert(error: Exception) -> list | None:
+    """Dash's handler of a callback that raised: a message on the page, never a server error.
+
+    A domain error (a code that does not exist, a value out of range, a busy database) says
+    what it is; anything else is logged with its traceback and the page says so in general.
+    """
+    if isinstance(error, BackboneError):
+        message = _("This could not be shown: {reason}", reason=error.message)
+    else:
+        logger.error("a dashboard callback failed", exc_info=error)
+        message = _("Something went wrong on this page; it has been logged. Please try again.")
+    dash.set_props(ALERT, {"children": message, "hidden": False})
+    if any(output.get("id") == "_pages_content" for output in _outputs()):
+        # The page itself failed: an empty page under the message (Dash's router wants its title too).
+        return [html.Div(className="page"), {"title": "Backbone"}]
+    return None
+
+
+def _outputs() -> list[dict]:
+    found = dash.callback_context.outputs_list
+    return [o for o in (found if isinstance(found, list) else [found]) if isinstance(o, dict)]
+
+
+def register_alert(app: dash.Dash) -> None:
+    """The alert goes away when another page is opened."""
+    app.clientside_callback(
+        "function (path) { return true; }",
+        Output(ALERT, "hidden"),
+        Input("_pages_location", "pathname"),
+        prevent_initial_call=True,
     )

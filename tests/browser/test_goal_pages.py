@@ -75,3 +75,13 @@ def test_grid_cell_leads_to_the_municipality_page_for_that_goal(browsing):
 
     browsing.open("/dashboard/municipality/NOPE", "#municipality-not-found")
     assert "no municipality or region with the code NOPE" in page.inner_text("#municipality-not-found")
+
+
+def test_an_address_with_a_bad_period_shows_a_message_not_an_error(browsing):
+    page = browsing.open(
+        "/dashboard/goal/learning?indicator=reading-standard&period=soon", "#shell-alert:not([hidden])"
+    )
+    assert "'soon' is not a school year" in page.inner_text("#shell-alert")
+    page.click(".brand")
+    page.wait_for_selector("#overview-grid")
+    assert page.locator("#shell-alert").is_hidden()  # gone on the next page
