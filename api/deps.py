@@ -14,6 +14,7 @@ from api.config import Settings
 from api.db import Database
 from api.errors import Forbidden, Unauthorized
 from api.models.common import Role
+from api.openapi import OPTIONAL_TOKEN
 from api.readmodel import ReadModel
 from api.services import auth
 
@@ -52,23 +53,31 @@ def get_read_model(backbone: BackboneDep) -> ReadModel:
 
 ReadModelDep = Annotated[ReadModel, Depends(get_read_model)]
 
+# Two names for the same bearer token, so that the OpenAPI document can tell the operations that
+# need a token from those that only use one when it is sent (see api/openapi.py).
 _bearer = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
+_optional_bearer = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False, scheme_name=OPTIONAL_TOKEN)
 
 
-def get_optional_principal(
-    backbone: BackboneDep, token: Annotated[str | None, Depends(_bearer)]
-) -> auth.Principal | None:
-    """The caller, or None for anonymous; a token that is sent must be valid."""
+def _principal(backbone: Backbone, token: str | None) -> auth.Principal | None:
     if token is None:
         return None
     with backbone.db.session() as session:
         return auth.principal_for_token(session=session, token=token, secret=backbone.settings.secret)
 
 
+def get_optional_principal(
+    backbone: BackboneDep, token: Annotated[str | None, Depends(_optional_bearer)]
+) -> auth.Principal | None:
+    """The caller, or None for anonymous; a token that is sent must be valid."""
+    return _principal(backbone, token)
+
+
 OptionalUser = Annotated[auth.Principal | None, Depends(get_optional_principal)]
 
 
-def get_current_principal(principal: OptionalUser) -> auth.Principal:
+def get_current_principal(backbone: BackboneDep, token: Annotated[str | None, Depends(_bearer)]) -> auth.Principal:
+    principal = _principal(backbone, token)
     if principal is None:
         raise Unauthorized()
     return principal

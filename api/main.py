@@ -14,6 +14,7 @@ from api.db import Database
 from api.deps import Backbone
 from api.errors import install_error_handlers
 from api.migrate import is_current
+from api.openapi import install_openapi
 from api.readmodel import ReadModel
 from api.routes import api_router
 from dashboard import drop_global_catch_all, mount_dashboard
@@ -45,6 +46,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.backbone = backbone
     install_error_handlers(app)
     app.include_router(api_router)
+    install_openapi(app)
 
     @app.get("/", include_in_schema=False)
     def home() -> RedirectResponse:
