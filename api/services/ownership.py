@@ -1,0 +1,73 @@
+"""Who may write a narrative or an activity: lookups that name the field, the owner check, a member's areas."""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from sqlmodel import Session, SQLModel, select
+
+from api.errors import ErrorItem, Forbidden, Invalid
+from api.models import Area, Assignment, Indicator
+from api.models.common import Translated
+from api.services.auth import Principal
+
+M = TypeVar("M", bound=SQLModel)
+
+
+def refuse(message: str, field: str, code: str = "forbidden") -> Forbidden:
+    return Forbidden(message, errors=[ErrorItem(code=code, message=message, field=field)], code=code)
+
+
+def invalid(message: str, field: str, code: str = "invalid") -> Invalid:
+    return Invalid(message, errors=[ErrorItem(code=code, message=message, field=field)], code=code)
+
+
+def lookup(session: Session, model: type[M], code: str, what: str, field: str) -> M:
+    """The row with this code; an unknown code in a body is the caller's mistake: 422 naming the field."""
+    row = session.exec(select(model).where(model.code == code)).first()  # type: ignore[attr-defined]
+    if row is None:
+        raise invalid(f"No {what} with code '{code}'", field, code="unknown_code")
+    return row
+
+
+def check_text(text: Translated | None, field: str) -> None:
+    """A text must say something in at least one language, not just spaces."""
+    if text is not None and not any((getattr(text, lang) or "").strip() for lang in ("nl", "de", "en")):
+        raise invalid("Give the text in at least one of nl, de, en", field, code="empty_text")
+
+
+def check_owner(actor: Principal, organisation_id: int, what: str) -> None:
+    """Members change only their own organisation's items; backbone staff any."""
+    if not actor.is_admin and actor.organisation_id != organisation_id:
+        raise Forbidden(f"This {what} belongs to another organisation; you may only change your own")
+
+
+def _family(session: Session, seeds: set[int]) -> set[int]:
+    """The areas ``seeds`` and every area above and below them."""
+    parent = dict(session.exec(select(Area.id, Area.parent_id)).all())
+    children: dict[int, list[int]] = {}
+    for child, up in parent.items():
+        if up is not None:
+            children.setdefault(up, []).append(child)
+    found = set()
+    for seed in seeds:
+        node = seed
+        while node is not None and node not in found:  # a cycle cannot loop forever
+            found.add(node)
+            node = parent.get(node)
+    stack = list(seeds)
+    while stack:
+        for child in children.get(stack.pop(), []):
+            if child not in found:
+                found.add(child)
+                stack.append(child)
+    return found
+
+
+def areas_in_reach(session: Session, organisation_id: int, indicator: Indicator | None = None) -> set[int]:
+    """Where an organisation works: the areas it reports (this indicator or its source) in, and above and below."""
+    statement = select(Assignment.area_id).where(Assignment.organisation_id == organisation_id)
+    if indicator is not None:
+        ids = [indicator.id] + ([indicator.derived_from_id] if indicator.derived_from_id else [])
+        statement = statement.where(Assignment.indicator_id.in_(ids))
+    return _family(session, set(session.exec(statement).all()))
