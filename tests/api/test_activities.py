@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.conftest import login
+
 ACTIVITY = {
     "goal": "g1",
     "title": {"en": "Reading club"},
@@ -154,3 +156,25 @@ def test_an_update_that_breaks_the_rules_changes_nothing(world, as_user):
         assert response.status_code in (403, 422) and fields(response) == [field], response.text
     assert world.get(f"/api/v1/activities/{made['id']}", headers=alice).json() == made
     assert world.patch("/api/v1/activities/999999", json={}, headers=alice).status_code == 404
+
+
+def test_the_demo_has_activities_of_groningen_and_the_ruhr_in_three_languages(demo_client):
+    found = demo_client.get("/api/v1/activities", params={"goal": "early-years"}).json()["items"]
+    by_org = {a["organisation"]: a for a in found}
+    assert {"KIDSFIRST", "STADT-WITTEN", "STADT-HATTINGEN"} <= set(by_org)
+    assert all(set(a["title"]) == {"nl", "de", "en"} and a["title"]["en"] for a in found)
+    assert by_org["STADT-WITTEN"]["areas"] == ["05954036"]
+    statuses = {a["status"] for a in demo_client.get("/api/v1/activities").json()["items"]}
+    assert statuses == {"planned", "active", "completed", "stopped"}
+    reading = demo_client.get("/api/v1/activities", params={"indicator": "reading-standard", "area": "05954016"})
+    assert [a["organisation"] for a in reading.json()["items"]] == ["STADT-HATTINGEN", "STADT-HATTINGEN"]
+
+
+def test_a_demo_member_edits_their_own_activity_but_not_anothers(demo_client):
+    witten, hattingen = login(demo_client, "witten"), login(demo_client, "hattingen")
+    own = demo_client.get("/api/v1/activities", params={"organisation": "STADT-WITTEN"}).json()["items"][0]
+    changed = demo_client.patch(f"/api/v1/activities/{own['id']}", json={"status": "completed"}, headers=witten)
+    assert changed.status_code == 200 and changed.json()["status"] == "completed"
+    refused = demo_client.patch(f"/api/v1/activities/{own['id']}", json={"status": "stopped"}, headers=hattingen)
+    assert refused.status_code == 403
+    assert demo_client.get(f"/api/v1/activities/{own['id']}").json()["status"] == "completed"
