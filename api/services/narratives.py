@@ -65,6 +65,15 @@ def get_narrative(*, session: Session, narrative_id: int, published_only: bool =
     return _public(row)
 
 
+def narratives_of(*, session: Session, organisation_id: int | None) -> list[NarrativePublic]:
+    """An organisation's narratives (None: everyone's), newest first."""
+    statement, _place = _select()
+    if organisation_id is not None:
+        statement = statement.where(Narrative.organisation_id == organisation_id)
+    rows = session.exec(statement.order_by(Narrative.updated_at.desc(), Narrative.id.desc())).all()
+    return [_public(r) for r in rows]
+
+
 def _period(indicator: Indicator, period: str | None) -> str | None:
     if period is None or not period.strip():
         return None

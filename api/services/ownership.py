@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TypeVar
 
 from sqlmodel import Session, SQLModel, select
 
 from api.errors import ErrorItem, Forbidden, Invalid
-from api.models import Area, Assignment, Indicator
+from api.models import Area, Assignment, Goal, Indicator
 from api.models.common import Translated
 from api.services.auth import Principal
 
@@ -71,3 +72,31 @@ def areas_in_reach(session: Session, organisation_id: int, indicator: Indicator 
         ids = [indicator.id] + ([indicator.derived_from_id] if indicator.derived_from_id else [])
         statement = statement.where(Assignment.indicator_id.in_(ids))
     return _family(session, set(session.exec(statement).all()))
+
+
+@dataclass(frozen=True)
+class Choices:
+    """What a user may name in a narrative or an activity: (code, name) pairs."""
+
+    indicators: list[tuple[str, Translated]]
+    areas: list[tuple[str, str]]
+    goals: list[tuple[str, Translated]]
+
+
+def choices(*, session: Session, actor: Principal) -> Choices:
+    """The indicators (staff: all; members: those they report) and areas (members: where they work) to choose from."""
+    indicators = session.exec(select(Indicator).order_by(Indicator.goal_id, Indicator.position, Indicator.code)).all()
+    areas = session.exec(select(Area).order_by(Area.name, Area.code)).all()
+    if not actor.is_admin:
+        reported = set(
+            session.exec(select(Assignment.indicator_id).where(Assignment.organisation_id == actor.organisation_id))
+        )
+        indicators = [i for i in indicators if i.id in reported or i.derived_from_id in reported]
+        reach = areas_in_reach(session, actor.organisation_id)
+        areas = [a for a in areas if a.id in reach]
+    goals = session.exec(select(Goal).order_by(Goal.position, Goal.code)).all()
+    return Choices(
+        indicators=[(i.code, i.name) for i in indicators],
+        areas=[(a.code, a.name) for a in areas],
+        goals=[(g.code, g.title) for g in goals],
+    )
