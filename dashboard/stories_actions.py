@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from api.errors import BackboneError
+from api.errors import BackboneError, Invalid
 from api.models.activity import ActivityCreate, ActivityPublic, ActivityUpdate
 from api.models.narrative import NarrativeCreate, NarrativePublic, NarrativeUpdate
 from api.services import activities as activity_service
@@ -84,6 +84,13 @@ def problem(exc: Exception) -> str:
     return _("Nothing was saved: {problems}", problems="; ".join(fields) or exc.message)
 
 
+def _id(chosen: object) -> int:
+    """The id of the chosen item, whatever a tampered request sends instead."""
+    if isinstance(chosen, int) and not isinstance(chosen, bool) and 0 < chosen < 2**31:
+        return chosen
+    raise Invalid(_("Choose a story or an activity from the list."), code="invalid_choice")
+
+
 def _texts(current: Any, language: str, text: str | None) -> dict[str, str | None]:
     """The translations kept, the one in ``language`` replaced (or dropped when emptied)."""
     texts = current.model_dump() if current is not None else {}
@@ -102,7 +109,7 @@ def save_narrative(principal: Principal, chosen: object, form: dict, language: s
                 text=_texts(None, language, form.get("text")),
             )
             return narrative_service.create_narrative(session=session, actor=principal, data=data).id
-        current = narrative_service.get_narrative(session=session, narrative_id=int(chosen))
+        current = narrative_service.get_narrative(session=session, narrative_id=_id(chosen))
         data = NarrativeUpdate(
             area=form.get("area") or None,
             period=form.get("period") or None,
@@ -115,7 +122,7 @@ def save_narrative(principal: Principal, chosen: object, form: dict, language: s
 
 def delete_narrative(principal: Principal, chosen: object) -> None:
     with context.backbone().db.transaction(write=True) as session:
-        narrative_service.delete_narrative(session=session, actor=principal, narrative_id=int(chosen))
+        narrative_service.delete_narrative(session=session, actor=principal, narrative_id=_id(chosen))
 
 
 def _day(text: object) -> date | None:
@@ -128,7 +135,7 @@ def save_activity(principal: Principal, chosen: object, form: dict, language: st
         current = (
             None
             if chosen == NEW
-            else activity_service.get_activity(session=session, activity_id=int(chosen), public=False)
+            else activity_service.get_activity(session=session, activity_id=_id(chosen), public=False)
         )
         description = _texts(current.description if current else None, language, form.get("description"))
         fields = {
@@ -150,4 +157,4 @@ def save_activity(principal: Principal, chosen: object, form: dict, language: st
 
 def delete_activity(principal: Principal, chosen: object) -> None:
     with context.backbone().db.transaction(write=True) as session:
-        activity_service.delete_activity(session=session, actor=principal, activity_id=int(chosen))
+        activity_service.delete_activity(session=session, actor=principal, activity_id=_id(chosen))

@@ -2,7 +2,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from api.deps import OptionalUser, PageDep, ReporterUser, SessionDep
+from api.deps import OptionalUser, PageDep, ReporterUser, RowId, SessionDep
 from api.errors import error_responses
 from api.models.activity import ActivityCreate, ActivityPublic, ActivityStatus, ActivityUpdate
 from api.models.common import Page
@@ -37,7 +37,7 @@ def list_activities(
 
 
 @router.get("/{activity_id}", responses=error_responses(401, 404, 422))
-def get_activity(activity_id: int, session: SessionDep, principal: OptionalUser) -> ActivityPublic:
+def get_activity(activity_id: RowId, session: SessionDep, principal: OptionalUser) -> ActivityPublic:
     """One activity."""
     return service.get_activity(session=session, activity_id=activity_id, public=principal is None)
 
@@ -50,14 +50,14 @@ def create_activity(data: ActivityCreate, session: SessionDep, reporter: Reporte
 
 @router.patch("/{activity_id}", responses=error_responses(401, 403, 404, 409, 422))
 def update_activity(
-    activity_id: int, data: ActivityUpdate, session: SessionDep, reporter: ReporterUser
+    activity_id: RowId, data: ActivityUpdate, session: SessionDep, reporter: ReporterUser
 ) -> ActivityPublic:
     """Change an activity of your organisation (staff: any)."""
     return service.update_activity(session=session, actor=reporter, activity_id=activity_id, data=data)
 
 
 @router.delete("/{activity_id}", status_code=204, responses=error_responses(401, 403, 404, 409, 422))
-def delete_activity(activity_id: int, session: SessionDep, reporter: ReporterUser) -> Response:
+def delete_activity(activity_id: RowId, session: SessionDep, reporter: ReporterUser) -> Response:
     """Remove an activity of your organisation (staff: any)."""
     service.delete_activity(session=session, actor=reporter, activity_id=activity_id)
     return Response(status_code=204)

@@ -2,7 +2,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from api.deps import OptionalUser, ReporterUser, SessionDep
+from api.deps import OptionalUser, ReporterUser, RowId, SessionDep
 from api.errors import error_responses
 from api.models.narrative import NarrativeCreate, NarrativePublic, NarrativeUpdate
 from api.services import narratives as service
@@ -24,7 +24,7 @@ def list_narratives(
 
 
 @router.get("/{narrative_id}", responses=error_responses(401, 404, 422))
-def get_narrative(narrative_id: int, session: SessionDep, principal: OptionalUser) -> NarrativePublic:
+def get_narrative(narrative_id: RowId, session: SessionDep, principal: OptionalUser) -> NarrativePublic:
     """One narrative."""
     return service.get_narrative(session=session, narrative_id=narrative_id, published_only=principal is None)
 
@@ -37,14 +37,14 @@ def create_narrative(data: NarrativeCreate, session: SessionDep, reporter: Repor
 
 @router.patch("/{narrative_id}", responses=error_responses(401, 403, 404, 409, 422))
 def update_narrative(
-    narrative_id: int, data: NarrativeUpdate, session: SessionDep, reporter: ReporterUser
+    narrative_id: RowId, data: NarrativeUpdate, session: SessionDep, reporter: ReporterUser
 ) -> NarrativePublic:
     """Change a narrative of your organisation (staff: any)."""
     return service.update_narrative(session=session, actor=reporter, narrative_id=narrative_id, data=data)
 
 
 @router.delete("/{narrative_id}", status_code=204, responses=error_responses(401, 403, 404, 409, 422))
-def delete_narrative(narrative_id: int, session: SessionDep, reporter: ReporterUser) -> Response:
+def delete_narrative(narrative_id: RowId, session: SessionDep, reporter: ReporterUser) -> Response:
     """Remove a narrative of your organisation (staff: any)."""
     service.delete_narrative(session=session, actor=reporter, narrative_id=narrative_id)
     return Response(status_code=204)

@@ -178,3 +178,10 @@ def test_a_demo_member_edits_their_own_activity_but_not_anothers(demo_client):
     refused = demo_client.patch(f"/api/v1/activities/{own['id']}", json={"status": "stopped"}, headers=hattingen)
     assert refused.status_code == 403
     assert demo_client.get(f"/api/v1/activities/{own['id']}").json()["status"] == "completed"
+
+
+def test_ids_beyond_what_the_database_holds_are_422_not_a_server_error(world, as_user):
+    for method in ("GET", "PATCH", "DELETE"):
+        for path in ("/api/v1/activities/99999999999999999999", "/api/v1/narratives/99999999999999999999"):
+            response = world.request(method, path, json={} if method == "PATCH" else None, headers=as_user("admin"))
+            assert response.status_code == 422, (method, path, response.text)

@@ -148,3 +148,9 @@ def test_a_kids_first_story_shows_at_once_on_the_indicator_page(demo_client):
     path = "/dashboard/indicator/ece-participation"
     page = call(demo_client, [("_pages_location", "pathname", path), ("_pages_location", "search", "?area=GM0014")])
     assert "taalcoach" in str(page)
+
+
+def test_a_story_of_an_unpublished_indicator_is_not_found_for_the_public(world, as_user):
+    told = tell(world, as_user("alice"), indicator="hidden").json()
+    assert world.get(f"/api/v1/narratives/{told['id']}").status_code == 404
+    assert world.get(f"/api/v1/narratives/{told['id']}", headers=as_user("viewer")).json() == told

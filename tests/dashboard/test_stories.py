@@ -161,3 +161,10 @@ def test_the_stories_page_is_for_members_and_staff_only(demo_client):
     assert "log in again" in text(found["stories-activity-result.children"])
     assert not [a for a in activities(demo_client) if a["title"]["en"] == "Sneaky"]
     assert login(demo_client, "steering")  # the viewer's token still works: refused for the role, not the session
+
+
+def test_a_tampered_choice_is_refused_with_a_message(demo_client):
+    log_in(demo_client, "kidsfirst")
+    for chosen in (99999999999999999999, "1; DROP TABLE activity", True):
+        found = save_activity(demo_client, chosen, goal="early-years", title="x")
+        assert "Choose a story or an activity" in text(found["stories-activity-result.children"])
