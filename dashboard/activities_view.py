@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dash import html
 
+from api.errors import NotFound
 from api.models.activity import ActivityPublic, ActivityStatus
 from api.services import activities as activity_service
 from dashboard import context, i18n
@@ -22,9 +23,12 @@ MOST = 200  # a register longer than this is for the API, not a page
 def activities(*, goal: str | None = None, indicator: str | None = None) -> list[ActivityPublic]:
     """The activities of a goal or of an indicator, as the current user may see them."""
     with context.backbone().db.session() as session:
-        found = activity_service.list_activities(
-            session=session, limit=MOST, offset=0, public=context.user() is None, goal=goal, indicator=indicator
-        )
+        try:
+            found = activity_service.list_activities(
+                session=session, limit=MOST, offset=0, public=context.user() is None, goal=goal, indicator=indicator
+            )
+        except NotFound:  # an unpublished indicator, for the public
+            return []
     return found.items
 
 

@@ -112,7 +112,7 @@ def activity_form(principal: Principal, choices: Choices, language: str, goal: s
                     _("Indicators it works on"),
                     dcc.Dropdown(
                         id="stories-activity-indicators",
-                        options=[{"label": n.get(language), "value": c} for c, n in choices.indicators],
+                        options=[{"label": n.get(language), "value": c} for c, n in choices.all_indicators],
                         multi=True,
                     ),
                     wide=True,

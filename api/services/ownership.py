@@ -78,7 +78,8 @@ def areas_in_reach(session: Session, organisation_id: int, indicator: Indicator 
 class Choices:
     """What a user may name in a narrative or an activity: (code, name) pairs."""
 
-    indicators: list[tuple[str, Translated]]
+    indicators: list[tuple[str, Translated]]  # to tell stories of
+    all_indicators: list[tuple[str, Translated]]  # an activity may work on any
     areas: list[tuple[str, str]]
     goals: list[tuple[str, Translated]]
 
@@ -87,6 +88,7 @@ def choices(*, session: Session, actor: Principal) -> Choices:
     """The indicators (staff: all; members: those they report) and areas (members: where they work) to choose from."""
     indicators = session.exec(select(Indicator).order_by(Indicator.goal_id, Indicator.position, Indicator.code)).all()
     areas = session.exec(select(Area).order_by(Area.name, Area.code)).all()
+    everything = [(i.code, i.name) for i in indicators]
     if not actor.is_admin:
         reported = set(
             session.exec(select(Assignment.indicator_id).where(Assignment.organisation_id == actor.organisation_id))
@@ -97,6 +99,7 @@ def choices(*, session: Session, actor: Principal) -> Choices:
     goals = session.exec(select(Goal).order_by(Goal.position, Goal.code)).all()
     return Choices(
         indicators=[(i.code, i.name) for i in indicators],
+        all_indicators=everything,
         areas=[(a.code, a.name) for a in areas],
         goals=[(g.code, g.title) for g in goals],
     )

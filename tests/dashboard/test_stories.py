@@ -168,3 +168,17 @@ def test_a_tampered_choice_is_refused_with_a_message(demo_client):
     for chosen in (99999999999999999999, "1; DROP TABLE activity", True):
         found = save_activity(demo_client, chosen, goal="early-years", title="x")
         assert "Choose a story or an activity" in text(found["stories-activity-result.children"])
+
+
+def test_a_member_tells_stories_of_what_they_report_and_works_on_any_indicator(demo_client):
+    log_in(demo_client, "kidsfirst")
+    form = page(demo_client, "/dashboard/stories", "?indicator=ece-participation&area=GM0014")[
+        "_pages_content.children"
+    ]
+    told = {o["value"] for o in by_id(form, "stories-narrative-indicator")["props"]["options"]}
+    assert told == {"ece-participation", "ece-reach-indicated", "language-support-need", "ece-spending-per-child"}
+    assert by_id(form, "stories-narrative-indicator")["props"]["value"] == "ece-participation"
+    worked_on = {o["value"] for o in by_id(form, "stories-activity-indicators")["props"]["options"]}
+    assert "segregation-dissimilarity" in worked_on
+    areas = {o["value"] for o in by_id(form, "stories-activity-areas")["props"]["options"]}
+    assert "GM0014" in areas and "05954036" not in areas
