@@ -49,7 +49,12 @@ def narrative_form(
                     wide=True,
                 ),
                 label(_("Area"), dcc.Dropdown(id="stories-narrative-area", options=areas, value=area)),
-                label(_("Period (optional)"), dcc.Input(id="stories-narrative-period", type="text", maxLength=16)),
+                label(
+                    _("Period (optional)"),
+                    dcc.Input(
+                        id="stories-narrative-period", type="text", maxLength=16, placeholder=_("e.g. 2024 or 2024/25")
+                    ),
+                ),
             ],
             className="filters",
         ),

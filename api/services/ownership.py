@@ -8,7 +8,7 @@ from typing import TypeVar
 from sqlmodel import Session, SQLModel, select
 
 from api.errors import ErrorItem, Forbidden, Invalid
-from api.models import Area, Assignment, Goal, Indicator
+from api.models import Area, Assignment, Goal, Indicator, Organisation
 from api.models.common import Translated
 from api.services.auth import Principal
 
@@ -76,7 +76,9 @@ def areas_in_reach(session: Session, organisation_id: int, indicator: Indicator 
 
 @dataclass(frozen=True)
 class Choices:
-    """What a user may name in a narrative or an activity: (code, name) pairs."""
+    """What a user may name in a narrative or an activity: (code, name) pairs; and the user's organisation."""
+
+    organisation: str  # its name
 
     indicators: list[tuple[str, Translated]]  # to tell stories of
     all_indicators: list[tuple[str, Translated]]  # an activity may work on any
@@ -98,6 +100,7 @@ def choices(*, session: Session, actor: Principal) -> Choices:
         areas = [a for a in areas if a.id in reach]
     goals = session.exec(select(Goal).order_by(Goal.position, Goal.code)).all()
     return Choices(
+        organisation=session.get(Organisation, actor.organisation_id).name,
         indicators=[(i.code, i.name) for i in indicators],
         all_indicators=everything,
         areas=[(a.code, a.name) for a in areas],

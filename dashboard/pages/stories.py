@@ -27,11 +27,13 @@ def layout(indicator: str | None = None, area: str | None = None, goal: str | No
         return blocked
     principal, language = context.user(), context.language()
     choices = stories_actions.choices(principal)
+    came_from = indicator if indicator in {c for c, _n in choices.all_indicators} else None
     indicator = indicator if indicator in {c for c, _n in choices.indicators} else None
     area = area if area in {c for c, _n in choices.areas} else None
     goal = goal if goal in {c for c, _t in choices.goals} else None
-    back = [link(_("Back to the indicator"), f"/indicator/{indicator}")] if indicator else []
+    back = [link(_("Back to the indicator"), f"/indicator/{came_from}")] if came_from else []
     back += [link(_("Back to the goal"), f"/goal/{goal}")] if goal else []
+    back = [part for n, found in enumerate(back) for part in ([" · "] if n else []) + [found]]
     return html.Div(
         [
             html.P(back, className="crumbs"),
@@ -39,18 +41,21 @@ def layout(indicator: str | None = None, area: str | None = None, goal: str | No
             html.P(
                 _(
                     "Stories and activities are saved for {organisation}; they show on the goal and indicator pages.",
-                    organisation=principal.organisation,
+                    organisation=choices.organisation,
                 ),
                 className="lead",
             ),
-            label(
-                _("Language of the text"),
-                dcc.Dropdown(
-                    id="stories-language",
-                    options=[{"label": n, "value": c} for c, n in stories_forms.LANGUAGE_NAMES.items()],
-                    value=language,
-                    clearable=False,
+            html.Div(
+                label(
+                    _("Language of the text"),
+                    dcc.Dropdown(
+                        id="stories-language",
+                        options=[{"label": n, "value": c} for c, n in stories_forms.LANGUAGE_NAMES.items()],
+                        value=language,
+                        clearable=False,
+                    ),
                 ),
+                className="filters",
             ),
             html.Section(
                 stories_forms.narrative_form(principal, choices, language, indicator, area), className="stories-section"
