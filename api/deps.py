@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Query, Request
+from fastapi import Depends, Path, Query, Request
 from fastapi.security import OAuth2PasswordBearer
 from sqlmodel import Session
 
@@ -118,3 +118,7 @@ def get_page(
 
 
 PageDep = Annotated[PageParams, Depends(get_page)]
+
+
+# A row id in a path: beyond a 32-bit integer the databases cannot look it up (SQLite raises, PostgreSQL errs).
+RowId = Annotated[int, Path(ge=1, le=2_147_483_647, description="the row's id")]

@@ -20,6 +20,9 @@ from api.ingest.pipeline import ingest
 from api.ingest.spool import spool_local_file
 from api.ingest.write import Origin
 from api.models import (
+    Activity,
+    ActivityArea,
+    ActivityIndicator,
     Agenda,
     Area,
     Assignment,
@@ -230,6 +233,8 @@ def load_metadata(session: Session, directory: Path, *, demo_users: bool) -> tup
                 for n in _read(directory, "narratives.csv")
             ],
         )
+    if (directory / "activities.csv").exists():
+        _load_activities(session, _read(directory, "activities.csv"), org, goal, indicator, area)
     users = _read(directory, "users.csv") if demo_users else []
     if users:
         # Demo only: the contract's well-known passwords, demo-<username>.
@@ -250,6 +255,36 @@ def load_metadata(session: Session, directory: Path, *, demo_users: bool) -> tup
         )
     record_change(session, None, f"seed data loaded from {directory.name}", channel=Channel.seed)
     return len(organisations), len(areas), len(indicators), len(users)
+
+
+def _load_activities(session: Session, rows: list[dict[str, str]], *ids: dict[str, int]) -> None:
+    """Activities with the indicators they work on and the areas they take place in."""
+    org, goal, indicator, area = ids
+    now, day = dt.datetime.now(dt.UTC), lambda text: dt.date.fromisoformat(text) if text else None
+    made = session.scalars(
+        insert(Activity).returning(Activity.id, sort_by_parameter_order=True),
+        [
+            {
+                "organisation_id": org[a["organisation"]],
+                "goal_id": goal[a["goal"]],
+                "title": _translated(a, "title"),
+                "description": _translated(a, "description"),
+                "status": a["status"],
+                "start_date": day(a["start_date"]),
+                "end_date": day(a["end_date"]),
+                "created_at": now,
+                "updated_at": now,
+            }
+            for a in rows
+        ],
+    ).all()
+    for table, column, codes, key in (
+        (ActivityIndicator, "indicator_id", "indicators", indicator),
+        (ActivityArea, "area_id", "areas", area),
+    ):
+        links = [{"activity_id": i, column: key[c]} for i, a in zip(made, rows, strict=True) for c in a[codes].split()]
+        if links:
+            session.execute(insert(table), links)
 
 
 def load_observations(db: Database, read_model: ReadModel, path: Path, upload_dir: Path) -> WriteSummary:

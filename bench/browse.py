@@ -77,6 +77,13 @@ PAGES = (
         ("/api/v1/imports/template.csv",),
     ),
     Page("upload", "/dashboard/upload", "kidsfirst", ("#upload-file",), ("/api/v1/imports/template.csv",)),
+    Page(
+        "stories",
+        "/dashboard/stories?goal=early-years",
+        "witten",
+        ("#stories-activity-goal", "#stories-narrative-text"),
+        ("/api/v1/activities?organisation=STADT-WITTEN", "/api/v1/narratives?indicator=reading-standard"),
+    ),
     Page("completeness", "/dashboard/completeness", "admin", ("#completeness-table td",), ("/api/v1/completeness",)),
 )
 

@@ -31,6 +31,7 @@ SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 RESTRICTED = {
     "entry": {Role.member, Role.admin},
     "upload": {Role.member, Role.admin},
+    "stories": {Role.member, Role.admin},
     "completeness": {Role.admin},
 }
 

@@ -23,6 +23,7 @@ NAVIGATION = (
     ("/indicator", N_("Indicators"), "indicators"),
     ("/entry", N_("Data entry"), "entry"),
     ("/upload", N_("Upload"), "upload"),
+    ("/stories", N_("Stories"), "stories"),
     ("/completeness", N_("Completeness"), "completeness"),
 )
 

@@ -2,6 +2,7 @@
 
 from sqlmodel import SQLModel
 
+from api.models.activity import Activity, ActivityArea, ActivityIndicator
 from api.models.agenda import Agenda, Signatory
 from api.models.area import Area
 from api.models.assignment import Assignment
@@ -19,6 +20,9 @@ from api.models.user import ApiToken, User
 metadata = SQLModel.metadata
 
 __all__ = [
+    "Activity",
+    "ActivityArea",
+    "ActivityIndicator",
     "Agenda",
     "ApiToken",
     "Area",

@@ -5,7 +5,7 @@ from datetime import datetime
 from pydantic import BaseModel
 from sqlmodel import Field, SQLModel
 
-from api.models.common import Translated, TranslatedJSON, UTCDateTime, utcnow
+from api.models.common import Code, Translated, TranslatedJSON, UTCDateTime, utcnow
 
 
 class Narrative(SQLModel, table=True):
@@ -16,6 +16,19 @@ class Narrative(SQLModel, table=True):
     text: Translated = Field(sa_type=TranslatedJSON)
     organisation_id: int = Field(foreign_key="organisation.id", description="who tells the story")
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class NarrativeCreate(BaseModel):
+    indicator: Code = Field(description="indicator code")
+    area: Code | None = Field(default=None, description="area code; none for the whole alliance (staff only)")
+    period: str | None = Field(default=None, max_length=16, description="in the indicator's period format")
+    text: Translated = Field(description="the story, in at least one language (at most 2,000 characters each)")
+
+
+class NarrativeUpdate(BaseModel):
+    area: Code | None = None
+    period: str | None = Field(default=None, max_length=16)
+    text: Translated | None = None
 
 
 class NarrativePublic(BaseModel):

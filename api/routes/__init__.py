@@ -3,6 +3,7 @@
 from fastapi import APIRouter
 
 from api.routes import (
+    activities,
     agenda,
     areas,
     assignments,
@@ -40,6 +41,7 @@ for module in (
     progress,
     equity,
     narratives,
+    activities,
     completeness,
     statuses,
     submissions,

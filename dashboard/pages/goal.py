@@ -9,7 +9,7 @@ from api.errors import NotFound
 from api.services import goals as goal_service
 from api.services import league as league_service
 from api.services import progress as progress_service
-from dashboard import context, multiples
+from dashboard import activities_view, context, multiples
 from dashboard.components import link
 from dashboard.context import _
 from dashboard.league import league_view
@@ -159,6 +159,13 @@ def layout(
             ),
             dcc.Store(id="goal-code", data={"goal": goal.code}),
             dcc.Loading(html.Div(table, id="goal-league"), delay_show=300),
+            html.H2(_("What the partners do")),
+            html.P(_("Mutually reinforcing activities of the alliance's members towards this goal."), className="lead"),
+            html.Div(
+                activities_view.by_status(activities_view.activities(goal=goal.code), language, "goal"),
+                id="goal-activities",
+            ),
+            *activities_view.edit_link("goal", goal=goal.code),
         ],
         className="page",
         **{"data-goal": goal.code},

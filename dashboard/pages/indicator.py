@@ -10,7 +10,7 @@ from __future__ import annotations
 import dash
 from dash import ClientsideFunction, Dash, Input, Output, State, dcc, html, no_update
 
-from dashboard import context
+from dashboard import activities_view, context
 from dashboard.components import link
 from dashboard.context import _
 from dashboard.figures.tiles import clicked_area
@@ -64,6 +64,14 @@ def layout(code: str | None = None, area: str | None = None, breakdown: str | No
                 [
                     html.H2(_("The story behind the curve")),
                     html.Div(parts.stories(data.stories(code, area), names, language), id="indicator-stories"),
+                    html.H3(_("Activities contributing to this indicator")),
+                    html.Div(
+                        activities_view.by_status(
+                            activities_view.activities(indicator=code), language, "indicator", html.H4
+                        ),
+                        id="indicator-activities",
+                    ),
+                    *activities_view.edit_link("indicator", indicator=code, area=area or ""),
                 ],
                 className="indicator-section",
             ),

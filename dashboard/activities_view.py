@@ -1,0 +1,81 @@
+"""The activities of a goal or an indicator as the goal and indicator pages show them: grouped by status."""
+
+from __future__ import annotations
+
+from dash import html
+
+from api.errors import NotFound
+from api.models.activity import ActivityPublic, ActivityStatus
+from api.services import activities as activity_service
+from dashboard import context, i18n
+from dashboard.components import link, may_open
+from dashboard.context import N_, _
+
+STATUSES = {
+    ActivityStatus.active: N_("Active"),
+    ActivityStatus.planned: N_("Planned"),
+    ActivityStatus.completed: N_("Completed"),
+    ActivityStatus.stopped: N_("Stopped"),
+}
+MOST = 200  # a register longer than this is for the API, not a page
+
+
+def activities(*, goal: str | None = None, indicator: str | None = None) -> list[ActivityPublic]:
+    """The activities of a goal or of an indicator, as the current user may see them."""
+    with context.backbone().db.session() as session:
+        try:
+            found = activity_service.list_activities(
+                session=session, limit=MOST, offset=0, public=context.user() is None, goal=goal, indicator=indicator
+            )
+        except NotFound:  # an unpublished indicator, for the public
+            return []
+    return found.items
+
+
+def dates(activity: ActivityPublic, language: str) -> str:
+    start, end = activity.start_date, activity.end_date
+    if start and end:
+        return f"{i18n.day(start, language)} – {i18n.day(end, language)}"
+    if start:
+        return _("since {day}", day=i18n.day(start, language))
+    if end:
+        return _("until {day}", day=i18n.day(end, language))
+    return ""
+
+
+def _item(activity: ActivityPublic, language: str) -> html.Li:
+    facts = [x for x in (activity.organisation_name, dates(activity, language)) if x]
+    parts = [html.Strong(activity.title.get(language)), html.Span(" · ".join(facts), className="muted")]
+    if activity.description:
+        parts.append(html.P(activity.description.get(language), className="activity-description"))
+    return html.Li(parts, className="activity", **{"data-status": activity.status.value})
+
+
+def by_status(found: list[ActivityPublic], language: str, page: str, heading: type = html.H3) -> list:
+    """Active first, then planned, completed and stopped; each with who, what and when."""
+    if not found:
+        return [html.P(_("No activities have been registered yet."), className="empty", id=f"{page}-no-activities")]
+    groups = []
+    for status, label in STATUSES.items():
+        mine = [a for a in found if a.status is status]
+        if mine:
+            groups.append(
+                html.Div(
+                    [heading(f"{_(label)} ({len(mine)})"), html.Ul([_item(a, language) for a in mine])],
+                    className=f"activity-group activity-{status.value}",
+                )
+            )
+    return groups
+
+
+def edit_link(page: str, **query: str) -> list:
+    """A link to the stories page for members and staff, who tell the stories and register the activities."""
+    if not may_open("stories", context.user()):
+        return []
+    search = "&".join(f"{k}={v}" for k, v in query.items())
+    return [
+        html.P(
+            link(_("Tell a story or register an activity"), f"/stories?{search}", className="button"),
+            id=f"{page}-edit-stories",
+        )
+    ]
