@@ -75,7 +75,7 @@ def test_a_member_adds_an_activity_that_shows_on_the_goal_page_at_once(demo_clie
         title="Overstapgesprekken groep 8",
         organisation="STADT-WITTEN",  # not a field of the form: ignored
     )
-    assert "Saved" in text(found["stories-activity-result.children"])
+    assert "Opgeslagen" in text(found["stories-activity-result.children"])
     (made,) = activities(demo_client, goal="transitions", organisation="KIDSFIRST")
     assert (made["title"], made["status"], made["areas"]) == (
         {"nl": "Overstapgesprekken groep 8", "de": None, "en": None},
