@@ -7,7 +7,7 @@ from pydantic import BaseModel, field_validator, model_validator
 from sqlalchemy import String
 from sqlmodel import Field, SQLModel
 
-from api.models.common import Code, Translated, TranslatedJSON, UTCDateTime, utcnow
+from api.models.common import Code, IndicatorCode, Translated, TranslatedJSON, UTCDateTime, utcnow
 
 
 class ActivityStatus(StrEnum):
@@ -69,7 +69,9 @@ class ActivityArea(SQLModel, table=True):
 
 class ActivityCreate(ActivityBase):
     goal: Code = Field(description="goal code")
-    indicators: list[Code] = Field(default_factory=list, max_length=20, description="indicator codes it works on")
+    indicators: list[IndicatorCode] = Field(
+        default_factory=list, max_length=20, description="indicator codes it works on"
+    )
     areas: list[Code] = Field(default_factory=list, max_length=50, description="area codes where it takes place")
 
     _title = field_validator("title")(_short)
@@ -87,7 +89,7 @@ class ActivityUpdate(BaseModel):
     status: ActivityStatus | None = None
     start_date: date | None = None
     end_date: date | None = None
-    indicators: list[Code] | None = Field(default=None, max_length=20)
+    indicators: list[IndicatorCode] | None = Field(default=None, max_length=20)
     areas: list[Code] | None = Field(default=None, max_length=50)
 
     _title = field_validator("title")(_short)

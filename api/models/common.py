@@ -13,6 +13,7 @@ from indicators.progress import Direction
 __all__ = [
     "Aggregation",
     "Code",
+    "IndicatorCode",
     "Derivation",
     "DimensionCode",
     "ValueCode",
@@ -35,7 +36,9 @@ __all__ = [
 LANGUAGES = ("nl", "de", "en")
 
 # Codes appear in URLs, CSV files and breakdown keys: no spaces, commas or colons.
-Code = Annotated[str, StringConstraints(min_length=1, max_length=60, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
+_CODE = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
+Code = Annotated[str, StringConstraints(min_length=1, max_length=40, pattern=_CODE)]
+IndicatorCode = Annotated[str, StringConstraints(min_length=1, max_length=60, pattern=_CODE)]
 DimensionCode = Annotated[str, StringConstraints(min_length=1, max_length=40, pattern=r"^[a-z][a-z0-9_]*$")]
 ValueCode = Annotated[str, StringConstraints(min_length=1, max_length=40, pattern=r"^[a-z0-9][a-z0-9_-]*$")]
 

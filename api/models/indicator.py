@@ -8,9 +8,9 @@ from api.models.common import (
     UNIT_RANGE,
     UNIT_SCALE,
     Aggregation,
-    Code,
     Derivation,
     Direction,
+    IndicatorCode,
     PeriodType,
     Translated,
     TranslatedJSON,
@@ -68,7 +68,7 @@ def check_rules(unit: Unit, aggregation: Aggregation, derivation: Derivation | N
 
 
 class IndicatorCreate(IndicatorBase):
-    code: Code
+    code: IndicatorCode
     goal: str = Field(description="goal code")
     owner: str | None = Field(default=None, description="organisation code")
     dimensions: list[str] = Field(default_factory=list, max_length=10, description="dimension codes")

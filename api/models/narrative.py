@@ -5,7 +5,7 @@ from datetime import datetime
 from pydantic import BaseModel
 from sqlmodel import Field, SQLModel
 
-from api.models.common import Code, Translated, TranslatedJSON, UTCDateTime, utcnow
+from api.models.common import Code, IndicatorCode, Translated, TranslatedJSON, UTCDateTime, utcnow
 
 
 class Narrative(SQLModel, table=True):
@@ -19,7 +19,7 @@ class Narrative(SQLModel, table=True):
 
 
 class NarrativeCreate(BaseModel):
-    indicator: Code = Field(description="indicator code")
+    indicator: IndicatorCode = Field(description="indicator code")
     area: Code | None = Field(default=None, description="area code; none for the whole alliance (staff only)")
     period: str | None = Field(default=None, max_length=16, description="in the indicator's period format")
     text: Translated = Field(description="the story, in at least one language (at most 2,000 characters each)")

@@ -1,3 +1,4 @@
+import re
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request, Response
@@ -61,8 +62,9 @@ Year = Annotated[int | None, Query(ge=1900, le=2100, description="every indicato
 
 
 def _filename(principal: ReporterUser, period: str | None, year: int | None, suffix: str) -> str:
-    label = (period or str(year or "")).replace("/", "-") or "latest"
-    return f'attachment; filename="backbone-{principal.organisation}-{label}.{suffix}"'
+    # Header values are Latin-1: keep the name to plain letters, digits and dashes.
+    label = re.sub(r"[^A-Za-z0-9-]+", "-", f"{principal.organisation}-{period or year or 'latest'}").strip("-")
+    return f'attachment; filename="backbone-{label}.{suffix}"'
 
 
 @router.get(
