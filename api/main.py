@@ -19,8 +19,8 @@ from api.headers import SecurityHeaders
 from api.migrate import is_current
 from api.ratelimit import LoginThrottle, Rate
 from api.readmodel import ReadModel
-from api.security import dummy_hash
 from api.routes import api_router
+from api.security import dummy_hash
 from dashboard import drop_global_catch_all, mount_dashboard
 
 

@@ -78,6 +78,7 @@ PAGES = (
     ),
     Page("upload", "/dashboard/upload", "kidsfirst", ("#upload-file",), ("/api/v1/imports/template.csv",)),
     Page("completeness", "/dashboard/completeness", "admin", ("#completeness-table td",), ("/api/v1/completeness",)),
+    Page("account", "/dashboard/account", "witten", ("#account-tokens em",), ("/api/v1/auth/tokens",)),
 )
 
 

@@ -51,6 +51,11 @@ class TokenResponse(BaseModel):
     expires_at: datetime
 
 
+class PasswordChange(BaseModel):
+    current_password: str = PydanticField(max_length=1000)
+    new_password: str = PydanticField(max_length=1000, description="12 or more characters, not a common password")
+
+
 class TokenCreate(BaseModel):
     """A named token for a script or another system; it is shown once."""
 

@@ -5,8 +5,8 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.security import OAuth2PasswordRequestForm
 
 from api.deps import BackboneDep, CurrentUser, SessionDep
-from api.errors import Unauthorized, error_responses
-from api.models.user import TokenCreate, TokenCreated, TokenPublic, TokenResponse, UserPublic
+from api.errors import Forbidden, Unauthorized, error_responses
+from api.models.user import PasswordChange, TokenCreate, TokenCreated, TokenPublic, TokenResponse, UserPublic
 from api.ratelimit import client_address
 from api.services import auth as service
 from api.services import tokens
@@ -71,4 +71,21 @@ def revoke_token(
 ) -> Response:
     """Revoke one of the caller's tokens; it stops working at once (another user's token: 404)."""
     tokens.revoke_own_token(session=session, principal=principal, token_id=token_id)
+    return Response(status_code=204)
+
+
+@router.post("/password", status_code=204, responses=error_responses(401, 403, 422, 429))
+def change_password(
+    change: PasswordChange, request: Request, principal: CurrentUser, session: SessionDep, backbone: BackboneDep
+) -> Response:
+    """Change the caller's password; every other token of theirs is revoked (403 if the current one is wrong)."""
+    attempt = {"client": client_address(request), "username": principal.username}
+    backbone.logins.check(**attempt)
+    try:
+        tokens.change_password(
+            session=session, principal=principal, current=change.current_password, new=change.new_password
+        )
+    except Forbidden:
+        backbone.logins.failed(**attempt)
+        raise
     return Response(status_code=204)

@@ -1,4 +1,4 @@
-"""A user's own API tokens: list them, make a named one for a script, revoke one."""
+"""A user's own API tokens and password: list tokens, make a named one for a script, revoke one; change the password."""
 
 from __future__ import annotations
 
@@ -6,10 +6,11 @@ from datetime import timedelta
 
 from sqlmodel import Session, col, select
 
-from api.errors import NotFound
+from api.errors import Forbidden, Invalid, NotFound
 from api.models import ApiToken, User
 from api.models.common import utcnow
 from api.models.user import TokenCreate, TokenCreated, TokenPublic
+from api.security import hash_password, password_problems, verify_password
 from api.services.auth import Principal, issue_token
 
 # The names of the tokens that logging in makes (the dashboard shows them in words).
@@ -56,3 +57,23 @@ def revoke_own_token(*, session: Session, principal: Principal, token_id: int) -
     if row.revoked_at is None:
         row.revoked_at = utcnow()
         session.add(row)
+
+
+def change_password(*, session: Session, principal: Principal, current: str, new: str) -> int:
+    """Set the caller's password (rules apply) after checking the current one; revoke their other tokens."""
+    user = session.get(User, principal.user_id)
+    if not verify_password(current, user.password_hash):
+        raise Forbidden("The current password is wrong", code="wrong_password")
+    if problems := password_problems(new, username=user.username):
+        raise Invalid("The new password is not acceptable: " + "; ".join(problems), code="weak_password")
+    user.password_hash = hash_password(new)
+    session.add(user)
+    others = session.exec(
+        select(ApiToken).where(
+            ApiToken.user_id == user.id, col(ApiToken.revoked_at).is_(None), ApiToken.id != principal.token_id
+        )
+    ).all()
+    for row in others:  # whoever knew the old password may hold one of them
+        row.revoked_at = utcnow()
+        session.add(row)
+    return len(others)

@@ -11,6 +11,7 @@ from api.errors import Invalid
 from api.models import User
 from api.models.common import Role
 from api.services.auth import create_user
+from tests.conftest import login
 from tests.factories import PASSWORD, organisation, setup
 
 
@@ -109,3 +110,39 @@ def test_cli_create_user_says_why_a_common_password_is_refused(database_url):
     args = ("create-user", "carol", "--role", "member", "--organisation", "CITY-A", "--password-stdin")
     refused = run(*args, env=env, stdin="Password2024!!\n")
     assert refused.returncode != 0 and "too common" in refused.stderr and "Traceback" not in refused.stderr
+
+
+def test_changing_the_password_applies_the_rules_and_revokes_the_other_tokens(world, as_user):
+    headers = as_user("alice")
+    elsewhere = login(world, "alice", PASSWORD)
+    change = "/api/v1/auth/password"
+    weak = world.post(change, json={"current_password": PASSWORD, "new_password": "Password2024!"}, headers=headers)
+    assert weak.status_code == 422 and weak.json()["code"] == "weak_password" and "too common" in weak.text
+    wrong = world.post(
+        change, json={"current_password": "nope", "new_password": "a-long-enough-passphrase"}, headers=headers
+    )
+    assert wrong.status_code == 403 and wrong.json()["code"] == "wrong_password"
+    assert world.get("/api/v1/auth/me", headers=elsewhere).status_code == 200  # nothing changed yet
+    done = world.post(
+        change, json={"current_password": PASSWORD, "new_password": "a-long-enough-passphrase"}, headers=headers
+    )
+    assert done.status_code == 204
+    assert world.get("/api/v1/auth/me", headers=headers).status_code == 200  # this session goes on
+    assert world.get("/api/v1/auth/me", headers=elsewhere).status_code == 401
+    assert world.post("/api/v1/auth/token", data={"username": "alice", "password": PASSWORD}).status_code == 401
+    assert login(world, "alice", "a-long-enough-passphrase")
+
+
+def test_guessing_the_current_password_is_throttled(database_url, db, tmp_path):
+    from fastapi.testclient import TestClient
+
+    from api.main import create_app
+    from tests.conftest import make_settings
+    from tests.factories import small_world
+
+    small_world(db)
+    with TestClient(create_app(make_settings(database_url, tmp_path, login_rate_limit="2/minute"))) as client:
+        headers = login(client, "alice", PASSWORD)
+        guess = {"current_password": "guess-number-one", "new_password": "a-long-enough-passphrase"}
+        statuses = [client.post("/api/v1/auth/password", json=guess, headers=headers).status_code for _ in range(3)]
+        assert statuses == [403, 403, 429]

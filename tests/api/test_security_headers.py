@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 
 from api.headers import inline_script_hashes
 from api.main import create_app
 from tests.conftest import make_settings
+from tests.server import running_server
 
 
 def directives(response) -> dict[str, str]:  # noqa: ANN001
@@ -114,3 +116,21 @@ def test_cors_allows_exactly_the_listed_origins(database_url, tmp_path):
 def test_cors_origins_that_are_not_origins_are_refused_at_start(database_url, tmp_path, bad):
     with pytest.raises(ValueError, match="not an origin"):
         make_settings(database_url, tmp_path, cors_origins=bad)
+
+
+@pytest.mark.parametrize(("trusted", "believed"), [("127.0.0.1", True), ("192.0.2.1", False)])
+def test_a_real_server_believes_forwarded_headers_only_from_trusted_proxies(templates, tmp_path, trusted, believed):
+    url = templates.fresh("empty")
+    try:
+        with running_server(url, tmp_path, forwarded_allow_ips=trusted, login_rate_limit="1/minute") as server:
+            forwarded = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.7"}
+            health = httpx.get(f"{server.url}/api/v1/health", headers=forwarded)
+            assert ("strict-transport-security" in health.headers) is believed
+            # Logins are counted per client: the forwarded address when believed, else the proxy's own.
+            wrong = {"username": "nobody", "password": "wrong-password"}
+            assert httpx.post(f"{server.url}/api/v1/auth/token", data=wrong, headers=forwarded).status_code == 401
+            other = {"X-Forwarded-For": "203.0.113.8"}
+            second = httpx.post(f"{server.url}/api/v1/auth/token", data=wrong, headers=other)
+            assert second.status_code == (401 if believed else 429)
+    finally:
+        templates.drop(url)
