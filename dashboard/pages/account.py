@@ -141,6 +141,7 @@ def register(app: Dash) -> None:
     @app.callback(
         Output("account-tokens", "children", allow_duplicate=True),
         Output("account-created", "children"),
+        Output("account-token-name", "value"),
         Input("account-create", "n_clicks"),
         State("account-token-name", "value"),
         State("account-token-days", "value"),
@@ -150,9 +151,9 @@ def register(app: Dash) -> None:
         """Make a named token and show it once."""
         principal = _allowed()
         if principal is None:
-            return no_update, _refused()
+            return no_update, _refused(), no_update
         if not (name or "").strip():
-            return no_update, notice(_("Give the token a name first."), "error", id="account-outcome")
+            return no_update, notice(_("Give the token a name first."), "error", id="account-outcome"), no_update
         wanted = TokenCreate(name=name.strip()[:100], days=days if days in DAYS else 90)
         backbone = context.backbone()
         with backbone.db.transaction(write=True) as session:
@@ -167,4 +168,4 @@ def register(app: Dash) -> None:
             className="notice notice-info",
             role="status",
         )
-        return token_table(_tokens(principal)), shown
+        return token_table(_tokens(principal)), shown, ""

@@ -82,6 +82,7 @@ def test_a_named_token_is_made_and_shown_once(demo_client):
         c for c in _components(answer["account-created.children"]) if c["props"].get("id") == "account-new-token"
     )
     secret = token["props"]["children"]
+    assert answer["account-token-name.value"] == ""  # ready for the next one
     assert demo_client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {secret}"}).status_code == 200
     assert "report script" in str(answer["account-tokens.children"]) and secret not in str(
         answer["account-tokens.children"]
