@@ -6,6 +6,7 @@ limit is the setting times the number of processes (README, Configuration).
 
 from __future__ import annotations
 
+import ipaddress
 import math
 import re
 import threading
@@ -69,8 +70,16 @@ class SlidingWindow:
 
 
 def client_address(request: Any) -> str:
-    """Where a request came from (behind a trusted proxy: the address it forwarded, see uvicorn)."""
-    return request.client.host if request.client else "unknown"
+    """Where a request came from (behind a trusted proxy: the address it forwarded, see uvicorn).
+
+    An IPv6 client counts by its /64 network: one machine usually has a whole /64 to choose from.
+    """
+    host = request.client.host if request.client else "unknown"
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return host
+    return str(ipaddress.ip_network(f"{address}/64", strict=False)) if address.version == 6 else host
 
 
 class LoginThrottle:

@@ -143,3 +143,17 @@ def test_throttle_unit_counts_attempts_before_failures():
 def test_openapi_documents_429_on_the_login_route(world):
     operation = world.get("/openapi.json").json()["paths"]["/api/v1/auth/token"]["post"]
     assert "429" in operation["responses"]
+
+
+def test_ipv6_clients_count_by_their_64_network():
+    from types import SimpleNamespace
+
+    from api.ratelimit import client_address
+
+    def of(host: str) -> str:
+        return client_address(SimpleNamespace(client=SimpleNamespace(host=host)))
+
+    assert of("2001:db8:1:2::1") == of("2001:db8:1:2:ffff::9") == "2001:db8:1:2::/64"
+    assert of("2001:db8:1:3::1") != of("2001:db8:1:2::1")
+    assert of("192.0.2.4") == "192.0.2.4" and of("testclient") == "testclient"
+    assert client_address(SimpleNamespace(client=None)) == "unknown"
