@@ -26,7 +26,15 @@ def _serve(settings: Settings, host: str, port: int) -> None:
 
     from api.main import create_app
 
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info", proxy_headers=True)
+    uvicorn.run(
+        create_app(settings),
+        host=host,
+        port=port,
+        log_level="info",
+        proxy_headers=True,
+        # Only these proxies may say the request came over https, or from which address (logins are counted by it).
+        forwarded_allow_ips=settings.forwarded_allow_ips,
+    )
 
 
 def cmd_demo(args: argparse.Namespace) -> None:

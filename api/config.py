@@ -5,8 +5,9 @@ from __future__ import annotations
 from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEV_SECRET = "insecure-development-secret-do-not-use-in-production"
@@ -39,6 +40,37 @@ class Settings(BaseSettings):
         default=120, ge=0, le=3650, description="days after a period ends before its report is overdue"
     )
     max_error_count: int = Field(default=1000, ge=1, description="errors listed per rejection")
+    login_rate_limit: str = Field(
+        default="10/minute", description="failed logins per username from one client (per process)"
+    )
+    login_client_rate_limit: str = Field(
+        default="100/minute", description="login attempts from one client address (per process)"
+    )
+    cors_origins: str = Field(
+        default="", description="comma-separated origins (https://example.org) allowed to call the API from a browser"
+    )
+    hsts_max_age: int = Field(default=31_536_000, ge=0, description="Strict-Transport-Security over https; 0: none")
+    forwarded_allow_ips: str = Field(
+        default="127.0.0.1",
+        description="proxies whose X-Forwarded-For/-Proto are believed (https, client address); '*' for any",
+    )
+
+    @field_validator("login_rate_limit", "login_client_rate_limit")
+    @classmethod
+    def _rate(cls, value: str) -> str:
+        from api.ratelimit import Rate
+
+        Rate.parse(value)
+        return value
+
+    @field_validator("cors_origins")
+    @classmethod
+    def _origins(cls, value: str) -> str:
+        for origin in filter(None, (part.strip() for part in value.split(","))):
+            parts = urlsplit(origin.rstrip("/"))
+            if parts.scheme not in ("http", "https") or not parts.netloc or parts.path or parts.query:
+                raise ValueError(f"BACKBONE_CORS_ORIGINS: {origin!r} is not an origin like https://example.org")
+        return value
 
     @model_validator(mode="after")
     def _refuse_default_secret(self) -> Settings:
@@ -63,6 +95,10 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'backbone.db').resolve()}"
+
+    @property
+    def cors_origin_list(self) -> list[str]:
+        return [part.strip().rstrip("/") for part in self.cors_origins.split(",") if part.strip()]
 
     @property
     def upload_dir(self) -> Path:

@@ -15,17 +15,19 @@ from api.db import Database
 from api.errors import Forbidden, Unauthorized
 from api.models.common import Role
 from api.openapi import OPTIONAL_TOKEN
+from api.ratelimit import LoginThrottle
 from api.readmodel import ReadModel
 from api.services import auth
 
 
 @dataclass
 class Backbone:
-    """What one running app holds: its settings, the system of record and the read model."""
+    """What one running app holds: its settings, the system of record, the read model, the login throttle."""
 
     settings: Settings
     db: Database
     read_model: ReadModel
+    logins: LoginThrottle
 
 
 def get_backbone(request: Request) -> Backbone:

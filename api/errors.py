@@ -121,6 +121,18 @@ class Unsupported(BackboneError):
     code = "unsupported_media_type"
 
 
+class TooManyRequests(BackboneError):
+    """Too many attempts from one client (logging in): wait ``retry_after`` seconds."""
+
+    status_code = 429
+    code = "too_many_requests"
+    retryable = True
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message, headers={"Retry-After": str(retry_after)})
+        self.retry_after = retry_after
+
+
 def error_response(error: BackboneError) -> JSONResponse:
     return JSONResponse(error.body().model_dump(), status_code=error.status_code, headers=error.headers)
 

@@ -6,17 +6,22 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import RedirectResponse
 
 from api import __version__
 from api.config import Settings
 from api.db import Database
 from api.deps import Backbone
+from api.docs import install_docs
 from api.errors import install_error_handlers
+from api.headers import SecurityHeaders
 from api.migrate import is_current
 from api.openapi import install_openapi
+from api.ratelimit import LoginThrottle, Rate
 from api.readmodel import ReadModel
 from api.routes import api_router
+from api.security import dummy_hash
 from dashboard import drop_global_catch_all, mount_dashboard
 
 
@@ -26,13 +31,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if settings.database_url is None:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
     db = Database(settings.resolved_database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms)
-    backbone = Backbone(settings=settings, db=db, read_model=ReadModel(db))
+    logins = LoginThrottle(
+        failures=Rate.parse(settings.login_rate_limit), attempts=Rate.parse(settings.login_client_rate_limit)
+    )
+    backbone = Backbone(settings=settings, db=db, read_model=ReadModel(db), logins=logins)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if not is_current(db.engine):
             raise RuntimeError("The database schema is not up to date: run `backbone init-db` first")
         backbone.read_model.sync()
+        dummy_hash()  # made now, so that the first login of an unknown user takes no longer than others
         drop_global_catch_all(app)
         yield
         db.dispose()
@@ -42,6 +51,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=__version__,
         description="Shared measurement for Collective Impact alliances.",
         lifespan=lifespan,
+        docs_url=None,  # api/docs.py serves /docs with its own CSP; no /redoc
+        redoc_url=None,
     )
     app.state.backbone = backbone
     install_error_handlers(app)
@@ -52,5 +63,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     def home() -> RedirectResponse:
         return RedirectResponse("/dashboard/")
 
-    mount_dashboard(app, backbone)
+    install_docs(app)
+    dash_app = mount_dashboard(app, backbone)
+    if settings.cors_origin_list:
+        # Closed unless listed: bearer tokens, no cookies, so no credentials across origins.
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origin_list,
+            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+            allow_headers=["Authorization", "Content-Type", "Accept-Language"],
+            expose_headers=["Retry-After"],
+            max_age=600,
+        )
+    # Added last, so outermost: every response gets the headers, errors and CORS preflights too.
+    app.add_middleware(SecurityHeaders, script_hashes=dash_app.csp_hashes, hsts_max_age=settings.hsts_max_age)
     return app

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import hmac
 import secrets
+import string
 from functools import lru_cache
+from pathlib import Path
 
 from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
@@ -14,24 +17,37 @@ MIN_PASSWORD_LENGTH = 12
 TOKEN_PREFIX = "bb_"
 _hasher = PasswordHash((Argon2Hasher(),))
 
-# A short list of the passwords that breach corpora show most; long enough ones only,
-# since shorter passwords are refused anyway.
-_COMMON_PASSWORDS = frozenset(
-    {
-        "123456789012",
-        "password1234",
-        "passwordpassword",
-        "qwertyuiopas",
-        "iloveyou1234",
-        "welcome12345",
-        "administrator",
-        "letmein12345",
-        "changeme1234",
-        "aaaaaaaaaaaa",
-        "wachtwoord12",
-        "passwort1234",
-    }
-)
+PASSWORD_LIST = Path(__file__).parent / "data" / "common-passwords.txt.gz"  # see api/data/README.md
+# Words anyone would try first against this service, whatever the breach lists say.
+_CONTEXT_WORDS = frozenset({"backbone", "collectiveimpact", "groningen", "ruhrfutur", "kidsfirst", "demo"})
+_PADDING = string.digits + string.punctuation + string.whitespace
+
+
+@lru_cache(maxsize=1)
+def common_passwords() -> frozenset[str]:
+    """The bundled list of common passwords, lowercased (read once)."""
+    with gzip.open(PASSWORD_LIST, "rt", encoding="utf-8", errors="replace") as lines:
+        return frozenset(line.strip() for line in lines if line.strip()) | _CONTEXT_WORDS
+
+
+def _is_run(text: str) -> bool:
+    """Characters that go up or down by one all the way (``123456789012``, ``abcdefghijkl``)."""
+    pairs = zip(text, text[1:], strict=False)
+    steps = {(ord(b) - ord(a)) % 10 if a.isdigit() and b.isdigit() else ord(b) - ord(a) for a, b in pairs}
+    return len(steps) == 1 and steps <= {1, -1, 9}
+
+
+def is_common(password: str) -> bool:
+    """On the list; or a listed word padded with digits and punctuation (``Summer2024!!``); or one repeated."""
+    common = common_passwords()
+    lowered = password.lower()
+    core = lowered.strip(_PADDING)
+    if lowered in common or (core and core in common) or _is_run(lowered):
+        return True
+    for size in range(1, len(core) // 2 + 1):
+        if len(core) % size == 0 and core == core[:size] * (len(core) // size):
+            return size <= 4 or core[:size] in common
+    return False
 
 
 def hash_password(password: str) -> str:
@@ -46,20 +62,20 @@ def verify_password(password: str, password_hash: str) -> bool:
 
 
 @lru_cache(maxsize=1)
-def _dummy_hash() -> str:
+def dummy_hash() -> str:
     return hash_password(secrets.token_urlsafe(16))
 
 
 def waste_time_like_verify(password: str) -> None:
     """Verify against a dummy hash so that unknown users take as long as known ones."""
-    verify_password(password, _dummy_hash())
+    verify_password(password, dummy_hash())
 
 
 def password_problems(password: str, *, username: str = "") -> list[str]:
     problems = []
     if len(password) < MIN_PASSWORD_LENGTH:
         problems.append(f"use at least {MIN_PASSWORD_LENGTH} characters")
-    if password.lower() in _COMMON_PASSWORDS or len(set(password)) < 4:
+    if is_common(password) or len(set(password)) < 4:
         problems.append("this password is too common or too simple")
     if username and username.lower() in password.lower():
         problems.append("the password must not contain the username")

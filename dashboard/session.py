@@ -20,8 +20,11 @@ from fastapi import FastAPI, Form, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
+from api.errors import TooManyRequests
 from api.models.common import Role
+from api.ratelimit import client_address
 from api.services import auth
+from api.services.tokens import DASHBOARD_LOGIN
 from dashboard import i18n
 from dashboard.context import CSRF_COOKIE, LANGUAGE_COOKIE, SESSION_COOKIE, user_of
 
@@ -33,6 +36,7 @@ RESTRICTED = {
     "upload": {Role.member, Role.admin},
     "stories": {Role.member, Role.admin},
     "completeness": {Role.admin},
+    "account": set(Role),
 }
 
 
@@ -115,12 +119,21 @@ def install_session(app: FastAPI) -> None:
         if not _csrf_ok(request, csrf):
             return RedirectResponse(f"{PREFIX}login?error=expired&next={quote(target)}", status_code=303)
         backbone = request.app.state.backbone
+        attempt = {"client": client_address(request), "username": username}
+        try:
+            backbone.logins.check(**attempt)
+        except TooManyRequests:
+            return RedirectResponse(f"{PREFIX}login?error=throttled&next={quote(target)}", status_code=303)
         with backbone.db.transaction(write=True) as session:
             user = auth.authenticate(session=session, username=username, password=password)
             if user is None:
+                backbone.logins.failed(**attempt)
                 return RedirectResponse(f"{PREFIX}login?error=invalid&next={quote(target)}", status_code=303)
+            backbone.logins.succeeded(**attempt)
             ttl = timedelta(minutes=backbone.settings.token_ttl_minutes)
-            token, _ = auth.issue_token(session=session, user=user, secret=backbone.settings.secret, ttl=ttl)
+            token, _ = auth.issue_token(
+                session=session, user=user, secret=backbone.settings.secret, ttl=ttl, name=DASHBOARD_LOGIN
+            )
         response = RedirectResponse(target, status_code=303)
         _cookie(response, request, SESSION_COOKIE, token, max_age=int(ttl.total_seconds()), http_only=True)
         return response

@@ -42,7 +42,12 @@ def layout() -> html.Div:
         account = [
             html.Span(
                 [
-                    html.Strong(principal.full_name or principal.username, id="shell-user"),
+                    dcc.Link(
+                        html.Strong(principal.full_name or principal.username, id="shell-user"),
+                        href=href("/account"),
+                        id="shell-account",
+                        title=_("Your account and API tokens"),
+                    ),
                     html.Span(f" · {principal.organisation} · {role_label(principal.role)}", id="shell-role"),
                 ],
                 className="who",

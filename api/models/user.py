@@ -1,8 +1,10 @@
 """Users, their roles and their API tokens (stored hashed)."""
 
 from datetime import datetime
+from typing import Annotated
 
-from pydantic import BaseModel
+from pydantic import BaseModel, StringConstraints
+from pydantic import Field as PydanticField
 from sqlalchemy import String
 from sqlmodel import Field, SQLModel
 
@@ -37,6 +39,7 @@ class ApiToken(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="app_user.id", index=True)
     token_hash: str = Field(max_length=64, unique=True, index=True)
+    name: str = Field(default="", max_length=100, sa_column_kwargs={"server_default": ""})
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     expires_at: datetime = Field(sa_type=UTCDateTime)
     revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
@@ -46,3 +49,34 @@ class TokenResponse(BaseModel):
     access_token: str
     token_type: str = "bearer"
     expires_at: datetime
+
+
+class PasswordChange(BaseModel):
+    current_password: str = PydanticField(max_length=1000)
+    new_password: str = PydanticField(max_length=1000, description="12 or more characters, not a common password")
+
+
+class TokenCreate(BaseModel):
+    """A named token for a script or another system; it is shown once."""
+
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)] = PydanticField(
+        description="what the token is for, e.g. 'nightly export'"
+    )
+    days: int = PydanticField(default=90, ge=1, le=365, description="days until it expires")
+
+
+class TokenPublic(BaseModel):
+    """One of the caller's tokens: never the token itself or its hash."""
+
+    id: int
+    name: str
+    created_at: datetime
+    expires_at: datetime
+    revoked_at: datetime | None
+    active: bool = PydanticField(description="neither revoked nor expired")
+    current: bool = PydanticField(description="the token this request was sent with")
+
+
+class TokenCreated(TokenPublic):
+    access_token: str = PydanticField(description="the token itself: shown only now, keep it safe")
+    token_type: str = "bearer"

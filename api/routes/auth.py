@@ -1,27 +1,35 @@
 from datetime import timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.security import OAuth2PasswordRequestForm
 
 from api.deps import BackboneDep, CurrentUser, SessionDep
-from api.errors import Unauthorized, error_responses
-from api.models.user import TokenResponse, UserPublic
+from api.errors import Forbidden, Unauthorized, error_responses
+from api.models.user import PasswordChange, TokenCreate, TokenCreated, TokenPublic, TokenResponse, UserPublic
+from api.ratelimit import client_address
 from api.services import auth as service
+from api.services import tokens
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 
 
-@router.post("/token", responses=error_responses(401, 422))
+@router.post("/token", responses=error_responses(401, 422, 429))
 def login(
-    form: Annotated[OAuth2PasswordRequestForm, Depends()], session: SessionDep, backbone: BackboneDep
+    form: Annotated[OAuth2PasswordRequestForm, Depends()], request: Request, session: SessionDep, backbone: BackboneDep
 ) -> TokenResponse:
-    """Exchange username and password for a bearer token."""
+    """Exchange username and password for a bearer token (429 after too many failures)."""
+    attempt = {"client": client_address(request), "username": form.username}
+    backbone.logins.check(**attempt)
     user = service.authenticate(session=session, username=form.username, password=form.password)
     if user is None:
+        backbone.logins.failed(**attempt)
         raise Unauthorized("Unknown username or wrong password", code="invalid_credentials")
+    backbone.logins.succeeded(**attempt)
     ttl = timedelta(minutes=backbone.settings.token_ttl_minutes)
-    token, row = service.issue_token(session=session, user=user, secret=backbone.settings.secret, ttl=ttl)
+    token, row = service.issue_token(
+        session=session, user=user, secret=backbone.settings.secret, ttl=ttl, name=tokens.API_LOGIN
+    )
     return TokenResponse(access_token=token, expires_at=row.expires_at)
 
 
@@ -36,3 +44,48 @@ def logout(principal: CurrentUser, session: SessionDep) -> Response:
 def me(principal: CurrentUser) -> UserPublic:
     """Who the token belongs to: username, role and organisation."""
     return principal.public()
+
+
+@router.get("/tokens", responses=error_responses(401, 422))
+def list_tokens(
+    principal: CurrentUser,
+    session: SessionDep,
+    include_inactive: Annotated[bool, Query(description="also revoked and expired tokens")] = False,
+) -> list[TokenPublic]:
+    """The caller's own tokens (never the tokens themselves), newest first."""
+    return tokens.list_tokens(session=session, principal=principal, include_inactive=include_inactive)
+
+
+@router.post("/tokens", status_code=201, responses=error_responses(401, 422, 429))
+def create_token(
+    wanted: TokenCreate, request: Request, principal: CurrentUser, session: SessionDep, backbone: BackboneDep
+) -> TokenCreated:
+    """A named token for a script, valid for some days; the token is shown in this answer only."""
+    backbone.logins.check(client=client_address(request), username=principal.username)
+    return tokens.create_token(session=session, principal=principal, wanted=wanted, secret=backbone.settings.secret)
+
+
+@router.delete("/tokens/{token_id}", status_code=204, responses=error_responses(401, 404, 422))
+def revoke_token(
+    token_id: Annotated[int, Path(ge=1, le=2**31 - 1)], principal: CurrentUser, session: SessionDep
+) -> Response:
+    """Revoke one of the caller's tokens; it stops working at once (another user's token: 404)."""
+    tokens.revoke_own_token(session=session, principal=principal, token_id=token_id)
+    return Response(status_code=204)
+
+
+@router.post("/password", status_code=204, responses=error_responses(401, 403, 422, 429))
+def change_password(
+    change: PasswordChange, request: Request, principal: CurrentUser, session: SessionDep, backbone: BackboneDep
+) -> Response:
+    """Change the caller's password; every other token of theirs is revoked (403 if the current one is wrong)."""
+    attempt = {"client": client_address(request), "username": principal.username}
+    backbone.logins.check(**attempt)
+    try:
+        tokens.change_password(
+            session=session, principal=principal, current=change.current_password, new=change.new_password
+        )
+    except Forbidden:
+        backbone.logins.failed(**attempt)
+        raise
+    return Response(status_code=204)

@@ -16,6 +16,7 @@ def layout(error: str | None = None, next: str | None = None, **_query: str) -> 
     messages = {
         "invalid": _("Unknown username or wrong password."),
         "expired": _("The form had expired; please try again."),
+        "throttled": _("Too many failed attempts. Please wait a minute before you try again."),
     }
     if principal is not None:
         return html.Div(
