@@ -5,6 +5,7 @@ from sqlmodel import SQLModel
 from api.models.agenda import Agenda, Signatory
 from api.models.area import Area
 from api.models.assignment import Assignment
+from api.models.audit import AuditEvent
 from api.models.boundary import AreaBoundary
 from api.models.dimension import Dimension, DimensionValue
 from api.models.goal import Goal
@@ -24,6 +25,7 @@ __all__ = [
     "Area",
     "AreaBoundary",
     "Assignment",
+    "AuditEvent",
     "Dimension",
     "DimensionValue",
     "Goal",

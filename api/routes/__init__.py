@@ -6,6 +6,7 @@ from api.routes import (
     agenda,
     areas,
     assignments,
+    audit,
     auth,
     completeness,
     dimensions,
@@ -43,5 +44,6 @@ for module in (
     completeness,
     statuses,
     submissions,
+    audit,
 ):
     api_router.include_router(module.router)
