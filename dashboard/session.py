@@ -32,6 +32,7 @@ RESTRICTED = {
     "entry": {Role.member, Role.admin},
     "upload": {Role.member, Role.admin},
     "completeness": {Role.admin},
+    "audit": {Role.admin},
 }
 
 

@@ -24,6 +24,7 @@ NAVIGATION = (
     ("/entry", N_("Data entry"), "entry"),
     ("/upload", N_("Upload"), "upload"),
     ("/completeness", N_("Completeness"), "completeness"),
+    ("/audit", N_("Audit"), "audit"),
 )
 
 

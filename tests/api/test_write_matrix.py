@@ -230,7 +230,8 @@ def dump(db: Database) -> dict[str, list[tuple]]:
     metadata.reflect(db.engine)
     with db.engine.connect() as connection:
         return {
-            name: [tuple(row) for row in connection.execute(select(table).order_by(*table.columns))]
+            # Sorted here: PostgreSQL cannot order by JSON columns.
+            name: sorted((tuple(row) for row in connection.execute(select(table))), key=repr)
             for name, table in sorted(metadata.tables.items())
         }
 
