@@ -206,7 +206,7 @@ def events_page(entity: str | None, user: str | None, since: str | None, until: 
             until=_day(until, end=True),
         )
     pages = max(1, -(-found.total // PAGE_SIZE))
-    return event_rows(found.items, context.language()), pages, page, _("{count} changes", count=found.total)
+    return event_rows(found.items, context.language()), pages, page, _("Changes: {count}", count=found.total)
 
 
 def register(app: Dash) -> None:
