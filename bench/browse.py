@@ -78,6 +78,13 @@ PAGES = (
     ),
     Page("upload", "/dashboard/upload", "kidsfirst", ("#upload-file",), ("/api/v1/imports/template.csv",)),
     Page("completeness", "/dashboard/completeness", "admin", ("#completeness-table td",), ("/api/v1/completeness",)),
+    Page(
+        "audit",
+        "/dashboard/audit?observation=1",
+        "admin",
+        ("#audit-table td", "#audit-history-table td"),
+        ("/api/v1/audit",),
+    ),
 )
 
 

@@ -224,16 +224,31 @@ def _flat(routes):  # noqa: ANN001, ANN202
             yield route
 
 
-def dump(db: Database) -> dict[str, list[tuple]]:
+def dump(db: Database) -> dict[str, list[dict]]:
     """Every row of every table."""
     metadata = MetaData()
     metadata.reflect(db.engine)
     with db.engine.connect() as connection:
         return {
             # Sorted here: PostgreSQL cannot order by JSON columns.
-            name: sorted((tuple(row) for row in connection.execute(select(table))), key=repr)
+            name: sorted((dict(row._mapping) for row in connection.execute(select(table))), key=repr)
             for name, table in sorted(metadata.tables.items())
         }
+
+
+def assert_kept(before: dict[str, list[dict]], after: dict[str, list[dict]], username: str) -> None:
+    """An allowed write is in the audit: values through their submission and history, metadata in audit_event."""
+    user_id = next(row["id"] for row in after["app_user"] if row["username"] == username)
+    submissions = [row for row in after["submission"] if row not in before["submission"]]
+    if any(row["kind"] == "observations" for row in submissions):
+        assert [row["user_id"] for row in submissions] == [user_id]
+        return
+    events = [row for row in after["audit_event"] if row not in before["audit_event"]]
+    assert events, "an allowed metadata write left no audit event"
+    assert {e["user_id"] for e in events} == {user_id}
+    if submissions:  # a metadata change: the events name it and its channel
+        assert {e["submission_id"] for e in events} == {submissions[0]["id"]}
+        assert {e["channel"] for e in events} == {"api"}
 
 
 def test_every_write_route_has_a_case(world):
@@ -268,6 +283,7 @@ def test_refused_writes_get_401_or_403_and_change_nothing(world, as_user, db, ro
             tried.append((role, variant, response.status_code))
             if (role, variant) in case.allowed:
                 assert response.status_code < 300, (role, variant, response.text)
+                assert_kept(before, dump(db), username)
                 continue
             expected = 401 if username is None else 403
             assert response.status_code == expected, (role, variant, response.text)
