@@ -67,6 +67,20 @@ def record(
     after: dict[str, Any] | None = None,
 ) -> None:
     """Add an event to the trail, written when the transaction commits (for changes the hook cannot see)."""
+    _note(session, entity=entity, entity_key=entity_key, action=action, before=before, after=after, owner=None)
+
+
+def _note(
+    session: SASession,
+    *,
+    entity: str,
+    entity_key: str,
+    action: str,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+    owner: int | None,
+) -> None:
+    # owner: the user a row belongs to (a token's), who acted when nothing else says so.
     session.info.setdefault(_EVENTS, []).append(
         {
             "at": utcnow(),
@@ -75,7 +89,7 @@ def record(
             "action": action,
             "before": _clean(before),
             "after": _clean(after),
-            "owner": None,
+            "owner": owner,
         }
     )
 
@@ -121,15 +135,15 @@ def _capture(session: SASession, obj: Any, action: str) -> None:
             after[name] = history.added[0] if history.added else None
         if before == after:
             return
-    record(
+    _note(
         session,
         entity=ENTITY_NAMES.get(table.name, table.name),
         entity_key=_key(mapper, state, current),
         action=action,
         before=before,
         after=after,
+        owner=current.get("user_id"),
     )
-    session.info[_EVENTS][-1]["owner"] = current.get("user_id")
 
 
 @event.listens_for(SASession, "after_flush")
