@@ -5,8 +5,9 @@ after each flush the session's new, changed and deleted rows of the audited tabl
 are noted (the changed fields' old and new values); just before commit they are
 written to ``audit_event`` with the user, organisation and channel of the
 submission the transaction tracks (``track_submission``), or of ``act_as``.
-Statements that bypass the unit of work (bulk ``insert``/``delete``) call
-``record`` themselves. Observations are not audited here: their versions are
+Bulk ``delete`` statements through the session are caught before they run (the
+rows they remove are noted); other statements that bypass the unit of work (bulk
+``insert``, raw SQL) call ``record`` themselves. Observations are not audited here: their versions are
 ``observation_history`` plus the submissions, written in bulk by the import.
 
 This module imports no other service (``api.db`` imports it), so it stays a leaf.
@@ -19,8 +20,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from pydantic_core import to_jsonable_python
-from sqlalchemy import event, insert
+from sqlalchemy import event, insert, select
 from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.orm import ORMExecuteState
 from sqlalchemy.orm import Session as SASession
 
 from api.models import AuditEvent, Submission
@@ -154,6 +156,31 @@ def _after_flush(session: SASession, _context: Any) -> None:
         _capture(session, obj, "update")
     for obj in session.deleted:
         _capture(session, obj, "delete")
+
+
+@event.listens_for(SASession, "do_orm_execute")
+def _before_bulk_delete(state: ORMExecuteState) -> None:
+    # ``session.exec(delete(Model).where(...))`` skips the unit of work: note the rows it will remove.
+    if not state.is_delete:
+        return
+    table = state.bind_mapper.local_table if state.bind_mapper is not None else state.statement.table
+    if table.name in NOT_AUDITED:
+        return
+    found = select(*table.columns)  # the columns, not the ORM entity the table stands for
+    if state.statement.whereclause is not None:
+        found = found.where(state.statement.whereclause)
+    for row in state.session.execute(found).mappings():
+        values = dict(row)
+        key = next((values[n] for n in ("code", "username") if values.get(n) is not None), None)
+        _note(
+            state.session,
+            entity=ENTITY_NAMES.get(table.name, table.name),
+            entity_key=key or "/".join(str(values[c.name]) for c in table.primary_key.columns),
+            action="delete",
+            before=values,
+            after=None,
+            owner=values.get("user_id"),
+        )
 
 
 def _who(session: SASession) -> tuple[Submission | None, Actor | None]:

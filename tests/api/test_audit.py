@@ -5,14 +5,15 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
-from sqlmodel import select
+from sqlmodel import delete, select
 
 from api.db import Database
-from api.models import AuditEvent, Observation, Submission
+from api.models import AuditEvent, Observation, Submission, Target
 from api.models.common import Channel, Role
 from api.models.observation import ObservationBatch
 from api.readmodel import ReadModel
 from api.services.auth import create_user
+from api.services.common import record_change
 from api.services.observations import submit_batch
 from tests.api.test_entry import principal
 from tests.api.test_observations import put, value
@@ -188,3 +189,13 @@ def test_the_audit_tables_refuse_changes_and_removals(world, as_user, db: Databa
         session.execute(text(statement))
     with db.session() as session:
         assert session.execute(text(f"SELECT * FROM {table} ORDER BY id")).all() == before
+
+
+def test_a_bulk_delete_through_the_session_is_audited_row_by_row(world, as_user, db):
+    with db.transaction() as session:
+        removed = session.exec(select(Target)).all()
+        session.exec(delete(Target).where(Target.id.in_([t.id for t in removed])))
+        record_change(session, principal(db, "admin"), "targets cleared")
+    found = [e for e in events(world, as_user("admin"), entity="target") if e["action"] == "delete"]
+    assert [e["entity_key"] for e in found] == [str(t.id) for t in removed]
+    assert found[0]["before"]["target_value"] == 70 and found[0]["user"] == "admin"
