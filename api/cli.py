@@ -94,7 +94,8 @@ def cmd_init_db(args: argparse.Namespace) -> None:
 def cmd_create_user(args: argparse.Namespace) -> None:
     from api.db import Database
     from api.errors import BackboneError
-    from api.models.common import Role
+    from api.models.common import Channel, Role
+    from api.services import audit
     from api.services.auth import create_user
 
     settings = _settings(data_dir=args.data_dir)
@@ -107,6 +108,7 @@ def cmd_create_user(args: argparse.Namespace) -> None:
     db = Database(settings.resolved_database_url)
     try:
         with db.transaction() as session:
+            audit.act_as(session, user_id=None, organisation_id=None, channel=Channel.cli)
             user = create_user(
                 session=session,
                 username=args.username,

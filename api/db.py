@@ -23,6 +23,10 @@ from sqlalchemy.orm import Session as SASession
 from sqlmodel import Session
 
 from api.models import RevisionCounter, Submission
+from api.services import audit
+
+# Tables whose rows are never changed nor removed once written: database triggers refuse it.
+APPEND_ONLY = ("audit_event", "observation_history")
 
 _PENDING = "backbone.pending_submissions"
 
@@ -93,6 +97,7 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
 def track_submission(session: Session, submission: Submission) -> None:
     """Have ``submission`` numbered with the next revision when ``session`` commits."""
     session.info.setdefault(_PENDING, []).append(submission)
+    audit.note_submission(session, submission)
 
 
 @event.listens_for(SASession, "before_commit")
@@ -219,6 +224,45 @@ def _copy_from_duckdb(
 def _sqlite_max_variables() -> int:
     # SQLite allows 32766 bound parameters per statement since 3.32, 999 before.
     return 32766 if sqlite3.sqlite_version_info >= (3, 32) else 999
+
+
+def guard_append_only(connection: Connection, tables: Sequence[str] = APPEND_ONLY) -> None:
+    """Create the triggers that refuse UPDATE and DELETE (and TRUNCATE) on the append-only tables."""
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql(
+            "CREATE OR REPLACE FUNCTION backbone_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ "
+            "BEGIN RAISE EXCEPTION USING ERRCODE = 'restrict_violation', "
+            "MESSAGE = TG_TABLE_NAME || ' is append-only: ' || TG_OP || ' refused'; END $$"
+        )
+        for table in tables:
+            connection.exec_driver_sql(
+                f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
+                "FOR EACH ROW EXECUTE FUNCTION backbone_append_only()"
+            )
+            connection.exec_driver_sql(
+                f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
+                "FOR EACH STATEMENT EXECUTE FUNCTION backbone_append_only()"
+            )
+        return
+    for table in tables:
+        for operation in ("UPDATE", "DELETE"):
+            connection.exec_driver_sql(
+                f"CREATE TRIGGER {table}_no_{operation.lower()} BEFORE {operation} ON {table} "
+                f"BEGIN SELECT RAISE(ABORT, '{table} is append-only: {operation} refused'); END"
+            )
+
+
+def unguard_append_only(connection: Connection, tables: Sequence[str] = APPEND_ONLY) -> None:
+    """Drop those triggers (the migration's downgrade, and benchmarks emptying a scratch database)."""
+    if connection.dialect.name == "postgresql":
+        for table in tables:
+            connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}")
+            connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {table}_no_truncate ON {table}")
+        connection.exec_driver_sql("DROP FUNCTION IF EXISTS backbone_append_only()")
+        return
+    for table in tables:
+        for operation in ("update", "delete"):
+            connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {table}_no_{operation}")
 
 
 @contextlib.contextmanager

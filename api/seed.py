@@ -41,6 +41,7 @@ from api.models.common import LANGUAGES, Channel
 from api.models.observation import WriteSummary
 from api.readmodel import ReadModel
 from api.security import hash_password
+from api.services import audit
 from api.services.common import record_change
 from indicators import periods
 
@@ -254,6 +255,8 @@ def load_metadata(session: Session, directory: Path, *, demo_users: bool) -> tup
             ],
         )
     record_change(session, None, f"seed data loaded from {directory.name}", channel=Channel.seed)
+    counts = {"organisations": len(organisations), "areas": len(areas), "indicators": len(indicators)}
+    audit.record(session, entity="seed", entity_key=directory.name, action="load", after=counts | {"users": len(users)})
     return len(organisations), len(areas), len(indicators), len(users)
 
 

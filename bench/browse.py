@@ -86,6 +86,13 @@ PAGES = (
     ),
     Page("completeness", "/dashboard/completeness", "admin", ("#completeness-table td",), ("/api/v1/completeness",)),
     Page("account", "/dashboard/account", "witten", ("#account-tokens em",), ("/api/v1/auth/tokens",)),
+    Page(
+        "audit",
+        "/dashboard/audit?observation=1",
+        "admin",
+        ("#audit-table td", "#audit-history-table td"),
+        ("/api/v1/audit",),
+    ),
 )
 
 

@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import httpx  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 
-from api.db import Database  # noqa: E402
+from api.db import Database, guard_append_only, unguard_append_only  # noqa: E402
 from api.migrate import upgrade  # noqa: E402
 from bench.world import PASSWORD, build_world, rows_per_district, write_file  # noqa: E402
 from tests.server import running_server  # noqa: E402
@@ -58,8 +58,11 @@ def stored(database_url: str) -> int:
 def empty(database_url: str) -> None:
     db = Database(database_url)
     with db.engine.begin() as con:
+        # A scratch database: lift the append-only guard for the history, and put it back.
+        unguard_append_only(con)
         con.execute(text("DELETE FROM observation_history"))
         con.execute(text("DELETE FROM observation"))
+        guard_append_only(con)
     db.dispose()
 
 

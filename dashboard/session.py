@@ -37,6 +37,7 @@ RESTRICTED = {
     "stories": {Role.member, Role.admin},
     "completeness": {Role.admin},
     "account": set(Role),
+    "audit": {Role.admin},
 }
 
 

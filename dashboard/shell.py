@@ -25,6 +25,7 @@ NAVIGATION = (
     ("/upload", N_("Upload"), "upload"),
     ("/stories", N_("Stories"), "stories"),
     ("/completeness", N_("Completeness"), "completeness"),
+    ("/audit", N_("Audit"), "audit"),
 )
 
 

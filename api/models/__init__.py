@@ -6,6 +6,7 @@ from api.models.activity import Activity, ActivityArea, ActivityIndicator
 from api.models.agenda import Agenda, Signatory
 from api.models.area import Area
 from api.models.assignment import Assignment
+from api.models.audit import AuditEvent
 from api.models.boundary import AreaBoundary
 from api.models.dimension import Dimension, DimensionValue
 from api.models.goal import Goal
@@ -28,6 +29,7 @@ __all__ = [
     "Area",
     "AreaBoundary",
     "Assignment",
+    "AuditEvent",
     "Dimension",
     "DimensionValue",
     "Goal",

@@ -7,6 +7,7 @@ from api.routes import (
     agenda,
     areas,
     assignments,
+    audit,
     auth,
     completeness,
     dimensions,
@@ -45,5 +46,6 @@ for module in (
     completeness,
     statuses,
     submissions,
+    audit,
 ):
     api_router.include_router(module.router)

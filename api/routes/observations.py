@@ -1,11 +1,13 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 
-from api.deps import BackboneDep, OptionalUser, PageDep, ReadModelDep, ReporterUser, SessionDep
+from api.deps import BackboneDep, CurrentUser, OptionalUser, PageDep, ReadModelDep, ReporterUser, SessionDep
 from api.errors import Invalid, error_responses
+from api.models.audit import ObservationHistoryPublic
 from api.models.common import Page
 from api.models.observation import ObservationBatch, ObservationPublic, WriteSummary
+from api.services import audit_log
 from api.services import observations as service
 
 router = APIRouter(prefix="/observations", tags=["observations"])
@@ -61,3 +63,14 @@ def put_observations(
         max_errors=backbone.settings.max_error_count,
         dry_run=dry_run,
     )
+
+
+@router.get("/{observation_id}/history", responses=error_responses(401, 403, 404, 422))
+def observation_history(
+    observation_id: Annotated[int, Path(ge=1, le=2**62)], session: SessionDep, principal: CurrentUser
+) -> ObservationHistoryPublic:
+    """Every version of a value, oldest first with who, when, how and which submission; the current one last.
+
+    Backbone staff see any value's history, members their own organisation's; others get 403.
+    """
+    return audit_log.observation_history(session=session, principal=principal, observation_id=observation_id)

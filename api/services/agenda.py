@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session, delete, select
+from sqlmodel import Session, select
 
 from api.errors import Invalid, NotFound
 from api.models import Agenda, Goal, Organisation, Signatory
@@ -39,9 +39,18 @@ def get_agenda(*, session: Session) -> AgendaPublic:
 
 def _set_signatories(session: Session, agenda: Agenda, signatories: list[SignatoryIn]) -> None:
     ids = ids_by_code(session, Organisation, [s.organisation for s in signatories], "organisation")
-    session.exec(delete(Signatory).where(Signatory.agenda_id == agenda.id))
-    for item in {s.organisation: s for s in signatories}.values():
-        session.add(Signatory(agenda_id=agenda.id, organisation_id=ids[item.organisation], signed_on=item.signed_on))
+    wanted = {ids[s.organisation]: s.signed_on for s in signatories}
+    # Row by row, not one bulk delete: the audit sees who stopped signing, who signed and when.
+    existing = {
+        row.organisation_id: row for row in session.exec(select(Signatory).where(Signatory.agenda_id == agenda.id))
+    }
+    for organisation_id, row in existing.items():
+        if organisation_id not in wanted:
+            session.delete(row)
+    for organisation_id, signed_on in wanted.items():
+        row = existing.get(organisation_id) or Signatory(agenda_id=agenda.id, organisation_id=organisation_id)
+        row.signed_on = signed_on
+        session.add(row)
 
 
 def put_agenda(*, session: Session, actor: Principal, data: AgendaPut) -> AgendaPublic:

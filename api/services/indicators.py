@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from sqlmodel import Session, delete, select
+from sqlmodel import Session, select
 
 from api.errors import Conflict, Invalid, NotFound
 from api.models import Dimension, DimensionValue, Goal, Indicator, IndicatorDimension, Organisation
@@ -76,9 +76,14 @@ def get_indicator(*, session: Session, code: str, published_only: bool = False) 
 
 def _set_dimensions(session: Session, indicator: Indicator, codes: list[str]) -> None:
     ids = ids_by_code(session, Dimension, codes, "dimension")
-    session.exec(delete(IndicatorDimension).where(IndicatorDimension.indicator_id == indicator.id))
-    for code in dict.fromkeys(codes):
-        session.add(IndicatorDimension(indicator_id=indicator.id, dimension_id=ids[code]))
+    wanted = {ids[code] for code in codes}
+    # Row by row, not one bulk delete: the audit sees which dimensions were removed and added.
+    existing = session.exec(select(IndicatorDimension).where(IndicatorDimension.indicator_id == indicator.id)).all()
+    for row in existing:
+        if row.dimension_id not in wanted:
+            session.delete(row)
+    for dimension_id in wanted - {row.dimension_id for row in existing}:
+        session.add(IndicatorDimension(indicator_id=indicator.id, dimension_id=dimension_id))
 
 
 def _derivation_source(session: Session, data: IndicatorCreate) -> int | None:

@@ -13,7 +13,7 @@ def test_member_logs_in_sees_name_and_role_and_logs_out(browsing):
     assert "kidsfirst" in page.inner_text("#shell-role") or page.inner_text("#shell-user")
     assert "Member" in page.inner_text("#shell-role")
     assert page.locator("#nav-entry").is_visible() and page.locator("#nav-upload").is_visible()
-    assert page.locator("#nav-completeness").count() == 0
+    assert page.locator("#nav-completeness").count() == 0 and page.locator("#nav-audit").count() == 0
     cookie = next(c for c in browsing.context.cookies() if c["name"] == "bb_session")
     assert cookie["httpOnly"] and cookie["sameSite"] == "Lax"
     page.click("#shell-logout")
@@ -33,7 +33,7 @@ def test_wrong_password_is_refused_with_a_message(browsing):
 
 
 def test_anonymous_visitors_cannot_reach_the_entry_pages(browsing):
-    for path in ("/dashboard/entry", "/dashboard/upload", "/dashboard/completeness"):
+    for path in ("/dashboard/entry", "/dashboard/upload", "/dashboard/completeness", "/dashboard/audit"):
         browsing.open(path, "#login-username")
         assert re.search(r"/dashboard/login\?next=", browsing.page.url)
     browsing.open("/dashboard/")

@@ -1,0 +1,69 @@
+"""The audit page: staff see the changes newest first, filtered and paged, and the versions of a value."""
+
+from __future__ import annotations
+
+from dashboard.pages.audit import describe
+from tests.conftest import login
+from tests.dashboard.callbacks import by_id, call, components, log_in
+from tests.dashboard.test_callback_errors import page
+
+FILTERS = ("audit-entity", "audit-user", "audit-since", "audit-until")
+
+
+def events(client, entity=None, user=None, since=None, until=None, page_current=0) -> dict:  # noqa: ANN001
+    inputs = [(name, "value", v) for name, v in zip(FILTERS, (entity, user, since, until), strict=True)]
+    return call(client, [*inputs, ("audit-table", "page_current", page_current)], changed=4)
+
+
+def test_changes_read_as_before_and_after():
+    assert describe({"title": {"en": "Old", "nl": None}}, {"title": {"en": "New", "nl": "Nieuw"}}) == (
+        "title: en: Old → en: New, nl: Nieuw"
+    )
+    assert describe(None, {"code": "g9", "note": None, "position": 2}) == "code = g9; position = 2"
+    assert describe({"code": "g9"}, None) == "code = g9"
+
+
+def test_staff_see_metadata_changes_with_who_and_how(demo_client):
+    admin = login(demo_client, "admin")
+    goal = demo_client.get("/api/v1/goals", headers=admin).json()["items"][0]["code"]
+    changed = demo_client.patch(f"/api/v1/goals/{goal}", json={"title": {"en": "Renamed goal"}}, headers=admin)
+    assert changed.status_code == 200
+    log_in(demo_client, "admin")
+    layout = page(demo_client, "/dashboard/audit")["_pages_content.children"]
+    assert by_id(layout, "audit-table")
+    assert "goal" in [o["value"] for o in by_id(layout, "audit-entity")["props"]["options"]]
+
+    answer = events(demo_client, entity="goal")
+    (row,) = answer["audit-table.data"]
+    assert (row["user"], row["channel"], row["action"], row["key"]) == ("admin", "api", "update", goal)
+    assert "→ en: Renamed goal" in row["changes"]
+    assert answer["audit-count.children"] == "Changes: 1"
+    assert events(demo_client, user="nobody")["audit-table.data"] == []
+    assert events(demo_client, entity="goal", since="2999-01-01")["audit-table.data"] == []
+    everything = events(demo_client)
+    entities = [r["entity"] for r in everything["audit-table.data"]]
+    assert [e for e in entities if e != "token"][0] == "goal"  # newest first (logging in makes tokens)
+    assert "seed" in entities
+
+
+def test_staff_see_the_versions_of_a_value(demo_client):
+    admin = login(demo_client, "admin")
+    observation = demo_client.get("/api/v1/observations", params={"limit": 1}, headers=admin).json()["items"][0]
+    log_in(demo_client, "admin")
+    answer = call(demo_client, [("audit-observation", "value", observation["id"])])
+    history = answer["audit-history.children"]
+    table = by_id(history, "audit-history-table")
+    assert table["props"]["data"][-1]["current"] == "current"
+    assert observation["indicator"] in by_id(history, "audit-history-title")["props"]["children"]
+    missing = call(demo_client, [("audit-observation", "value", 99_999_999)])["audit-history.children"]
+    assert "No observation" in missing["props"]["children"]
+
+
+def test_members_neither_see_the_page_nor_get_its_data(demo_client):
+    log_in(demo_client, "kidsfirst")
+    layout = page(demo_client, "/dashboard/audit")["_pages_content.children"]
+    assert not [c for c in components(layout) if c["props"].get("id") == "audit-table"]
+    assert events(demo_client)["audit-table.data"] == []
+    assert call(demo_client, [("audit-observation", "value", 1)])["audit-history.children"] is None
+    shell = demo_client.get("/dashboard/").text
+    assert "nav-audit" not in shell
