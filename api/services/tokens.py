@@ -11,6 +11,7 @@ from api.models import ApiToken, User
 from api.models.common import utcnow
 from api.models.user import TokenCreate, TokenCreated, TokenPublic
 from api.security import hash_password, password_problems, verify_password
+from api.services import audit
 from api.services.auth import Principal, issue_token
 
 # The names of the tokens that logging in makes (the dashboard shows them in words).
@@ -66,6 +67,7 @@ def change_password(*, session: Session, principal: Principal, current: str, new
         raise Forbidden("The current password is wrong", code="wrong_password")
     if problems := password_problems(new, username=user.username):
         raise Invalid("The new password is not acceptable: " + "; ".join(problems), code="weak_password")
+    audit.act_as(session, user_id=user.id, organisation_id=principal.organisation_id, channel=None)
     user.password_hash = hash_password(new)
     session.add(user)
     others = session.exec(

@@ -81,6 +81,7 @@ class Case:
     foreign: Make | None
     allowed: set[tuple[str, str]] = field(default_factory=lambda: {("admin", "own"), ("admin", "foreign")})
     prepare: Callable[[World], None] | None = None
+    refused: int = 403  # what a logged-in caller gets when refused (401 for anonymous callers)
 
 
 def body(path: str, method_body: dict | None = None, **extra: object) -> Make:
@@ -167,6 +168,20 @@ def logout(w: World) -> Request:
     return {"path": "/api/v1/auth/token", "fresh_token": True}
 
 
+def token_of(username: str) -> Make:
+    """Revoking a token of ``username`` (a fresh one, made by logging in)."""
+
+    def make(w: World) -> Request:
+        login(w.client, username, PASSWORD)
+        tokens = w.client.get("/api/v1/auth/tokens", headers=login(w.client, username, PASSWORD)).json()
+        return {"path": f"/api/v1/auth/tokens/{tokens[0]['id']}"}
+
+    return make
+
+
+ANY_USER = {("viewer", "own"), ("member", "own"), ("admin", "own")}
+
+
 MINE = {("member", "own"), ("admin", "own"), ("admin", "foreign")}
 
 CASES: dict[tuple[str, str], Case] = {
@@ -193,8 +208,17 @@ CASES: dict[tuple[str, str], Case] = {
         body("/api/v1/assignments", {"organisation": "CITY-B", "indicator": "hidden", "area": "NL"}),
     ),
     ("DELETE", "/api/v1/assignments/{assignment_id}"): Case(assignment_of("CITY-A"), assignment_of("CITY-B")),
-    ("DELETE", "/api/v1/auth/token"): Case(
-        logout, None, allowed={("viewer", "own"), ("member", "own"), ("admin", "own")}
+    ("DELETE", "/api/v1/auth/token"): Case(logout, None, allowed=ANY_USER),
+    # Tokens and passwords are the caller's own: no request names anyone else's, except a
+    # token id, and another user's token is not found (404), so that its existence is not revealed.
+    ("POST", "/api/v1/auth/tokens"): Case(body("/api/v1/auth/tokens", {"name": "nightly"}), None, allowed=ANY_USER),
+    ("DELETE", "/api/v1/auth/tokens/{token_id}"): Case(
+        token_of("viewer"), token_of("bob"), allowed={("viewer", "own")}, refused=404
+    ),
+    ("POST", "/api/v1/auth/password"): Case(
+        body("/api/v1/auth/password", {"current_password": PASSWORD, "new_password": "a long and quiet river"}),
+        None,
+        allowed=ANY_USER,
     ),
     ("POST", "/api/v1/dimensions"): Case(
         body(
@@ -338,7 +362,7 @@ def test_refused_writes_get_401_or_403_and_change_nothing(world, as_user, db, ro
                 assert response.status_code < 300, (role, variant, response.text)
                 assert_kept(before, dump(db), username)
                 continue
-            expected = 401 if username is None else 403
+            expected = 401 if username is None else case.refused
             assert response.status_code == expected, (role, variant, response.text)
             assert response.json()["status"] == expected
             assert dump(db) == before, (role, variant, "a refused write changed the database")
