@@ -67,6 +67,7 @@ def _import(principal: Principal, spooled: SpooledFile, organisation_id: int, *,
             organisation_id=organisation_id,
             user_id=principal.user_id,
             dry_run=dry_run,
+            staff=principal.is_admin,
         )
 
 

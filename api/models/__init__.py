@@ -3,6 +3,7 @@
 from sqlmodel import SQLModel
 
 from api.models.agenda import Agenda, Signatory
+from api.models.approval import PeriodLock, PeriodReport, PeriodReview
 from api.models.area import Area
 from api.models.assignment import Assignment
 from api.models.boundary import AreaBoundary
@@ -33,6 +34,9 @@ __all__ = [
     "Observation",
     "ObservationHistory",
     "Organisation",
+    "PeriodLock",
+    "PeriodReport",
+    "PeriodReview",
     "RevisionCounter",
     "Signatory",
     "Submission",
