@@ -8,10 +8,13 @@ for the organisation (api/ingest/locks.py); a submitted one is locked for its me
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from api.errors import Conflict, Forbidden, Invalid
+from api.ingest.locks import locks_in_force
 from api.models import Assignment, Indicator, Organisation, PeriodReport, PeriodReview, RevisionCounter, User
 from api.models.approval import ReportPublic, ReportStatus, ReviewAction, ReviewPublic
 from api.models.common import utcnow
@@ -158,6 +161,8 @@ def review_report(
 ) -> ReportPublic:
     """Approve a submitted report (it locks), or return a submitted or approved one with a comment (it opens)."""
     period = canonical_period(period)
+    if not approve and not (comment or "").strip():
+        raise Invalid("Say what to correct: returning a report needs a comment", code="comment_required")
     org = get_by_code(session, Organisation, organisation, "organisation")
     hold_write_lock(session)
     report = _report(session, org.id, period)
@@ -214,13 +219,30 @@ def list_reports(
     return [_public(session, report, org, report.period) for report, org in rows]
 
 
-def statuses(*, session: Session, organisation_id: int, periods_: list[str]) -> dict[str, ReportStatus]:
-    """The report status of each of these periods for an organisation (draft where nothing was submitted)."""
-    found = dict(
-        session.exec(
-            select(PeriodReport.period, PeriodReport.status)
+@dataclass(frozen=True)
+class PeriodState:
+    period: str
+    status: ReportStatus
+    locked: str | None  # why writes to it are refused for this writer now; None: open
+    comment: str | None = None  # the staff's comment on returning or approving it
+
+
+def period_states(*, session: Session, organisation_id: int, periods_: list[str], staff: bool) -> list[PeriodState]:
+    """Each period's report status for an organisation, and whether (and why) it is locked for the writer."""
+    locks = locks_in_force(session, now=utcnow(), staff=staff)
+    found = {
+        report.period: report
+        for report in session.exec(
+            select(PeriodReport)
             .where(PeriodReport.organisation_id == organisation_id)
             .where(PeriodReport.period.in_(periods_))  # type: ignore[attr-defined]
         ).all()
-    )
-    return {p: ReportStatus(found.get(p, ReportStatus.draft)) for p in periods_}
+    }
+    states = []
+    for period in periods_:
+        applying = [lock for lock in locks if lock.period == period and lock.organisation_id in (None, organisation_id)]
+        reason = min(applying, key=lambda lock: lock.priority).message if applying else None
+        report = found.get(period)
+        status = ReportStatus(report.status) if report else ReportStatus.draft
+        states.append(PeriodState(period, status, reason, report.comment if report else None))
+    return states
