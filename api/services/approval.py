@@ -23,6 +23,8 @@ from api.services.common import get_by_code
 from api.services.reviews import record_review
 from indicators import periods
 
+MAX_REASON = 400
+
 
 def canonical_period(text: str) -> str:
     """The canonical spelling of a period of any type (``2023-24`` is the school year ``2023/24``); else 422."""
@@ -46,9 +48,12 @@ def override_reason(*, staff: bool, override: bool, reason: str | None) -> str |
         return None
     if not staff:
         raise Forbidden("Only backbone staff may override a locked period", code="override_not_allowed")
-    if not (reason or "").strip():
+    reason = (reason or "").strip()
+    if not reason:
         raise Invalid("An override needs a reason: send reason=...", code="override_reason_required")
-    return (reason or "").strip()
+    if len(reason) > MAX_REASON:
+        raise Invalid(f"The reason is longer than {MAX_REASON} characters", code="override_reason_too_long")
+    return reason
 
 
 def period_types(period: str) -> list[str]:
