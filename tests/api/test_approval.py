@@ -75,6 +75,9 @@ def test_submit_return_resubmit_approve(world, as_user):
     one = world.get("/api/v1/reports/CITY-A/2024", headers=alice)
     assert one.status_code == 200 and one.json()["status"] == "approved"
     assert world.get("/api/v1/reports/CITY-A/2024", headers=as_user("bob")).status_code == 403
+    completeness = world.get("/api/v1/completeness", headers=admin).json()
+    review_of = {(r["organisation"], r["period"]): r["report_status"] for r in completeness}
+    assert review_of[("CITY-A", "2024")] == "approved" and review_of[("CITY-B", "2024")] == "draft"
 
 
 def test_invalid_transitions_get_409(world, as_user):
