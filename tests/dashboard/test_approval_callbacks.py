@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from tests.conftest import login
 from tests.dashboard.callbacks import call, log_in
-from tests.dashboard.test_entry_upload_callbacks import entry_table, observations, save, text
+from tests.dashboard.test_entry_upload_callbacks import GOOD, drop, entry_table, observations, save, text
 
 
 def submit_report(client, period: str, scope: dict, data: list[dict]) -> dict:  # noqa: ANN001
@@ -87,3 +88,19 @@ def test_staff_approve_return_lock_and_unlock_on_the_completeness_page(demo_clie
     log_in(demo_client, "kidsfirst")  # a member calling the staff's callback directly is refused
     refused = call(demo_client, inputs, [*review_state, ("completeness-comment", "value", "x")], changed=1)
     assert "log in again" in text(refused["completeness-review-result.children"])
+
+
+def test_an_upload_into_a_locked_period_lists_its_rows_and_is_not_held(demo_client, tmp_path):
+    log_in(demo_client, "kidsfirst")
+    held = drop(demo_client, GOOD)["upload-token.data"]
+    made = demo_client.post("/api/v1/locks", json={"period": "2026"}, headers=login(demo_client, "admin"))
+    assert made.status_code == 201
+    confirmed = call(demo_client, [("upload-confirm", "n_clicks", 1)], [("upload-token", "data", held)])
+    assert "locked period" in text(confirmed["upload-result.children"])
+    assert confirmed["upload-token.data"] is None  # not held for another try: it would be refused again
+    found = drop(demo_client, GOOD)
+    assert found["upload-token.data"] is None and "locked period" in text(found["upload-preview.children"])
+    table = found["upload-preview.children"]["props"]["children"][1]["props"]
+    assert [(r["row"], r["code"]) for r in table["data"]] == [(2, "period_locked")]
+    assert observations(demo_client, area="GM0014", period="2026") == []
+    assert not any(p.name.startswith(("held-", "claimed-")) for p in (tmp_path / "uploads").iterdir())
