@@ -36,6 +36,13 @@ def states(principal: Principal, scope: dict, data: list[dict]) -> list[PeriodSt
         )
 
 
+def mark(data: list[dict], found: list[PeriodState]) -> None:
+    """Flag the rows of locked periods (``locked``: yes), which the table shows greyed."""
+    locked = {state.period for state in found if state.locked}
+    for row in data:
+        row["locked"] = "yes" if row["period"] in locked else "no"
+
+
 def read_only(found: list[PeriodState]) -> bool:
     """Every period shown is locked: nothing in the table may be typed."""
     return bool(found) and all(state.locked for state in found)

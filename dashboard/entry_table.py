@@ -64,6 +64,7 @@ def styles(problems: Iterable[CellProblem] = ()) -> list[dict]:
         {"if": {"column_editable": False}, "backgroundColor": "#f3f4f6"},
         {"if": {"filter_query": '{rate} = "no"', "column_id": "numerator"}, "backgroundColor": "#e9ebef"},
         {"if": {"filter_query": '{rate} = "no"', "column_id": "denominator"}, "backgroundColor": "#e9ebef"},
+        {"if": {"filter_query": '{locked} = "yes"'}, "backgroundColor": "#f3f4f6", "color": "#6b7280"},
     ]
     seen = set()
     for problem in problems:

@@ -30,6 +30,7 @@ def layout(year: str | None = None, period: str | None = None, organisation: str
     scope = scope_of(principal, organisation, period or year)
     data, empty = load(scope)
     found = entry_reports.states(principal, scope, data)
+    entry_reports.mark(data, found)
     options = entry_reports.submittable(principal, found)
     this_year = dt.date.today().year
     years = [{"label": str(y), "value": str(y)} for y in range(this_year, this_year - YEARS_BACK, -1)]
@@ -137,6 +138,7 @@ def _reports(principal: Principal | None, scope: dict, data: list[dict]) -> tupl
     if principal is None:
         return None, [], None, HIDDEN, columns(True)
     found = entry_reports.states(principal, scope, data)
+    entry_reports.mark(data, found)
     options = entry_reports.submittable(principal, found)
     return (
         entry_reports.panel(found),
@@ -196,6 +198,7 @@ def register(app: Dash) -> None:
 
     @app.callback(
         Output("entry-report-result", "children"),
+        Output("entry-table", "data", allow_duplicate=True),
         *[Output(o.component_id, o.component_property, allow_duplicate=True) for o in REPORT_OUTPUTS],
         Input("entry-report-submit", "n_clicks"),
         State("entry-report-period", "value"),
@@ -207,12 +210,13 @@ def register(app: Dash) -> None:
         """Submit the member's report for the chosen period to backbone staff; its values lock until returned."""
         principal = _allowed()
         if principal is None or principal.is_admin or not period:
-            return _refused(), *[no_update] * len(REPORT_OUTPUTS)
+            return _refused(), *[no_update] * (1 + len(REPORT_OUTPUTS))
         scope = trusted(principal, scope)
         try:
             await run_in_threadpool(entry_reports.submit_for_approval, principal, period)
         except BackboneError as exc:
-            return notice(_("Not submitted: {reason}", reason=exc.message), "error"), *[no_update] * len(REPORT_OUTPUTS)
+            failed = notice(_("Not submitted: {reason}", reason=exc.message), "error")
+            return failed, *[no_update] * (1 + len(REPORT_OUTPUTS))
         done = notice(
             _(
                 "Submitted {period} for approval. Its values are locked until backbone staff approve or return it.",
@@ -221,7 +225,9 @@ def register(app: Dash) -> None:
             "success",
             id="entry-report-outcome",
         )
-        return done, *_reports(principal, scope, data or [])
+        data = data or []
+        reports = _reports(principal, scope, data)  # flags the rows of locked periods in ``data``
+        return done, data, *reports
 
     @app.callback(
         Output("entry-table", "style_data_conditional"),

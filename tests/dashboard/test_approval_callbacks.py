@@ -29,6 +29,8 @@ def test_a_member_submits_and_the_period_becomes_read_only(demo_client):
     assert "Submitted" in text(done["entry-report-result.children"])
     assert "submitted, waiting for approval" in text(done["entry-reports.children"])
     assert periods[0] not in [o["value"] for o in done["entry-report-period.options"]]
+    flags = {(row["period"], row["locked"]) for row in done["entry-table.data"]}
+    assert flags == {(p, "yes" if p == periods[0] else "no") for p in periods}  # locked rows are greyed
 
     row = next(r for r in data if r["period"] == periods[0])
     row["value"] = "50"
