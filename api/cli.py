@@ -177,12 +177,14 @@ def cmd_import(args: argparse.Namespace) -> None:
     spooled = None
     try:
         organisation_id = user_id = None
+        staff = True  # the server's operator, unless importing as a member
         if args.as_user:
             with db.session() as session:
                 user = session.exec(select(User).where(User.username == args.as_user.strip().lower())).first()
             if user is None or not user.is_active or user.role == Role.viewer:
                 raise SystemExit(f"No active member or admin '{args.as_user}' to import as")
             organisation_id, user_id = user.organisation_id, user.id
+            staff = user.role == Role.admin
         spooled = spool_local_file(
             source,
             settings.upload_dir,
@@ -201,6 +203,9 @@ def cmd_import(args: argparse.Namespace) -> None:
                 channel=Channel.cli,
                 dry_run=args.dry_run,
                 progress=progress,
+                staff=staff,
+                override=args.override,
+                reason=args.reason,
             )
         progress.close()
         print(summary.model_dump_json(indent=2))
@@ -254,6 +259,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     importer.add_argument("file", help="the CSV or XLSX file")
     importer.add_argument("--dry-run", action="store_true", help="check and count only; write nothing")
+    importer.add_argument(
+        "--override",
+        action="store_true",
+        help="write into locked periods too (not with --as a member); needs --reason, recorded in the submission",
+    )
+    importer.add_argument("--reason", default=None, help="why locked periods are overridden")
     importer.add_argument(
         "--as",
         dest="as_user",

@@ -93,6 +93,9 @@ def submit(principal: Principal, scope: dict, items: list[ObservationIn], *, dry
 
 def failure(exc: Exception, keys: list[str]) -> tuple[str, list[CellProblem], list[ErrorItem]]:
     """A failed check or save as a message for the person and problems for the cells; never a traceback."""
+    if isinstance(exc, Conflict) and exc.code == "period_locked":
+        cells, general = locate(exc.errors, keys)
+        return _("Nothing was saved: {reason}", reason=exc.message), cells, general
     if isinstance(exc, (Invalid, Forbidden)) and any(e.field for e in exc.errors):
         cells, general = locate(exc.errors, keys)
         return _("Nothing was saved: correct the marked cells."), cells, general

@@ -64,6 +64,7 @@ def styles(problems: Iterable[CellProblem] = ()) -> list[dict]:
         {"if": {"column_editable": False}, "backgroundColor": "#f3f4f6"},
         {"if": {"filter_query": '{rate} = "no"', "column_id": "numerator"}, "backgroundColor": "#e9ebef"},
         {"if": {"filter_query": '{rate} = "no"', "column_id": "denominator"}, "backgroundColor": "#e9ebef"},
+        {"if": {"filter_query": '{locked} = "yes"'}, "backgroundColor": "#f3f4f6", "color": "#6b7280"},
     ]
     seen = set()
     for problem in problems:
@@ -74,8 +75,9 @@ def styles(problems: Iterable[CellProblem] = ()) -> list[dict]:
     return marks
 
 
-def table(data: list[dict[str, str]]) -> dash_table.DataTable:
-    columns = [
+def columns(read_only: bool = False) -> list[dict]:
+    """The table's columns; none editable when every period shown is locked."""
+    spec = [
         ("indicator_name", _("Indicator"), False),
         ("area_name", _("Area"), False),
         ("period", _("Period"), False),
@@ -87,6 +89,18 @@ def table(data: list[dict[str, str]]) -> dash_table.DataTable:
         ("status", _("Status"), True),
         ("note", _("Note"), True),
     ]
+    return [
+        {
+            "id": key,
+            "name": name,
+            "editable": editable and not read_only,
+            **({"presentation": "dropdown"} if key == "status" else {}),
+        }
+        for key, name, editable in spec
+    ]
+
+
+def table(data: list[dict[str, str]], read_only: bool = False) -> dash_table.DataTable:
     statuses = [
         (FINAL, _("final")),
         ("provisional", _("provisional")),
@@ -95,10 +109,7 @@ def table(data: list[dict[str, str]]) -> dash_table.DataTable:
     ]
     return dash_table.DataTable(
         id="entry-table",
-        columns=[
-            {"id": key, "name": name, "editable": editable, **({"presentation": "dropdown"} if key == "status" else {})}
-            for key, name, editable in columns
-        ],
+        columns=columns(read_only),
         data=data,
         dropdown={"status": {"options": [{"label": label, "value": v} for v, label in statuses], "clearable": False}},
         page_action="native",

@@ -28,6 +28,7 @@ PROBLEMS = {
     "unknown_dimension_value": N_("Unknown breakdown value."),
     "dimension_not_allowed": N_("This indicator has no breakdown by this dimension."),
     "invalid_period": N_("Not a valid period for this indicator."),
+    "period_locked": N_("This period is locked (approved, submitted or closed by backbone staff)."),
     "duplicate_key": N_("The same indicator, area, period and breakdown appear more than once."),
     "required": N_("This field is empty."),
     "derived_indicator": N_("Backbone computes this indicator: report the figures it is computed from instead."),

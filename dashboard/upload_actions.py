@@ -67,6 +67,7 @@ def _import(principal: Principal, spooled: SpooledFile, organisation_id: int, *,
             organisation_id=organisation_id,
             user_id=principal.user_id,
             dry_run=dry_run,
+            staff=principal.is_admin,
         )
 
 
@@ -95,7 +96,10 @@ def confirm(principal: Principal, token: str) -> WriteSummary:
     spooled, organisation_id = upload_service.claim(settings=backbone.settings, token=token, user_id=principal.user_id)
     try:
         summary = _import(principal, spooled, organisation_id, dry_run=False)
-    except (Conflict, DBAPIError):
+    except (Conflict, DBAPIError) as exc:
+        if not busy(exc):
+            upload_service.release(settings=backbone.settings, token=token)
+            raise
         upload_service.unclaim(settings=backbone.settings, token=token)  # busy: the same file may be confirmed again
         raise
     except BaseException:
@@ -103,6 +107,11 @@ def confirm(principal: Principal, token: str) -> WriteSummary:
         raise
     upload_service.release(settings=backbone.settings, token=token)
     return summary
+
+
+def busy(exc: Exception) -> bool:
+    """A write that may simply be sent again (the database was busy), unlike a period that is locked."""
+    return isinstance(exc, DBAPIError) or (isinstance(exc, Conflict) and exc.code != "period_locked")
 
 
 def template_file(organisation_id: int, organisation: str, year: int, kind: str) -> tuple[bytes, str]:
@@ -141,6 +150,8 @@ def problems(exc: BackboneError) -> html.Div:
     language = context.language()
     if isinstance(exc, Forbidden):
         headline = _("Some rows lie outside your organisation's assignments; nothing was written.")
+    elif exc.code == "period_locked":
+        headline = _("Some rows lie in a locked period; nothing was written.")
     else:
         headline = _("Problems found: {count}. Nothing was written.", count=i18n.number(exc.error_count, language, 0))
     more = exc.error_count - len(errors)
@@ -177,7 +188,7 @@ def failure(exc: Exception) -> html.Div:
     """A failed check or import as something a person can act on; never a traceback."""
     if isinstance(exc, TooLarge):
         return notice(_("The file is too large: {reason}", reason=exc.message), "error", id="upload-rejected")
-    if isinstance(exc, (Invalid, Forbidden)) and exc.errors:
+    if isinstance(exc, (Invalid, Forbidden)) and exc.errors or (isinstance(exc, Conflict) and not busy(exc)):
         return problems(exc)
     if isinstance(exc, NotFound):
         return notice(_("This upload is no longer available: drop the file again."), "error", id="upload-rejected")

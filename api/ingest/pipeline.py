@@ -9,11 +9,14 @@ import duckdb
 import pyarrow as pa
 from sqlmodel import Session
 
-from api.errors import ErrorItem, Forbidden, ImportRejected
-from api.ingest.validate import Locate, Problem, check
+from api.errors import Conflict, ErrorItem, Forbidden, ImportRejected
+from api.ingest.locks import locks_in_force
+from api.ingest.validate import Checked, Locate, Problem, check
 from api.ingest.write import Origin, Progress, write_checked
+from api.models.common import utcnow
 from api.models.observation import WriteSummary
 from api.readmodel import ReadModel
+from api.services.reviews import record_override
 
 STAGED_COLUMNS = ("indicator", "area", "period", "value", "numerator", "denominator", "status", "note")
 
@@ -43,18 +46,26 @@ def stage_rows(cur: duckdb.DuckDBPyConnection, rows: list[dict[str, str | None]]
     cur.unregister("staged_input")
 
 
-def _reject(staged: Staged, problems: list[Problem], count: int, forbidden: bool, max_errors: int) -> None:
+def _reject(staged: Staged, problems: list[Problem], count: int, checked: Checked, max_errors: int) -> None:
     items = [
         ErrorItem(code=p.code, message=p.message, **staged.locate(p.row, p.column))
         for p in sorted(problems, key=lambda p: p.row)[:max_errors]
     ]
     noun = "error" if count == 1 else "errors"
-    if forbidden:
+    if checked.forbidden:
         raise Forbidden(
             f"Some rows lie outside your organisation's assignments ({count} {noun} in all); nothing was written",
             errors=items,
             error_count=count,
             code="not_assigned",
+        )
+    if checked.locked:
+        why = "; ".join(checked.lock_messages[:3]) + ("; ..." if len(checked.lock_messages) > 3 else "")
+        raise Conflict(
+            f"Some rows lie in a locked period ({count} {noun} in all): {why}. Nothing was written",
+            errors=items,
+            error_count=count,
+            code="period_locked",
         )
     raise ImportRejected(f"{count} {noun} found; nothing was written", errors=items, error_count=count)
 
@@ -73,7 +84,10 @@ def ingest(
 
     Without ``origin.organisation_id`` each row is written for the organisation assigned
     to it, one submission per organisation, all in the caller's one transaction.
+    Rows in a locked period are refused (409) unless ``origin.override_reason`` is given
+    (backbone staff only; the caller checks that), which the submissions then record.
     """
+    locks = locks_in_force(session, now=utcnow(), staff=origin.staff)
     cur = read_model.cursor()
     try:
         staged = stage(cur)
@@ -87,10 +101,12 @@ def ingest(
             decimal_comma=staged.decimal_comma,
             max_problems=max_errors,
             skip_blank=staged.skip_blank,
+            locks=locks,
+            enforce_locks=origin.override_reason is None,
         )
         count = len(staged.problems) + checked.problem_count
         if count:
-            _reject(staged, staged.problems + checked.problems, count, checked.forbidden, max_errors)
+            _reject(staged, staged.problems + checked.problems, count, checked, max_errors)
         if progress:
             progress("writing", 0, None)
         counts, submissions = write_checked(
@@ -98,6 +114,14 @@ def ingest(
         )
     finally:
         cur.close()
+    # Now that the writer holds the write lock (which approving and locking take too), the locks
+    # read before checking must still be the ones in force; if one came meanwhile, start over.
+    if not dry_run and locks_in_force(session, now=utcnow(), staff=origin.staff) != locks:
+        raise Conflict("A period was locked while this was being checked; nothing was written. Send it again")
+    for submission in submissions:
+        overridden = [period for org, period in checked.overridden if org == submission.organisation_id]
+        if overridden:
+            record_override(session, submission=submission, periods=overridden, reason=origin.override_reason or "")
     return WriteSummary(
         rows=counts.rows,
         inserted=counts.inserted,

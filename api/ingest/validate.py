@@ -10,7 +10,7 @@ is the table ``clean`` with ids, canonical periods and breakdown keys.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 import duckdb
@@ -42,6 +42,9 @@ class Checked:
     problems: list[Problem]  # capped
     problem_count: int
     forbidden: bool  # some rows lie outside the caller's assignments
+    locked: bool = False  # some rows lie in a locked period (and the locks were enforced)
+    lock_messages: list[str] = field(default_factory=list)  # why, one per lock that applies
+    overridden: list[tuple[int, str]] = field(default_factory=list)  # (organisation, period) written despite a lock
 
 
 def _q(name: str) -> str:
@@ -100,12 +103,16 @@ def check(
     decimal_comma: bool,
     max_problems: int,
     skip_blank: bool = False,
+    locks: Sequence[tuple[int | None, str, int, str]] = (),
+    enforce_locks: bool = True,
 ) -> Checked:
     """Validate the staged rows; leave the table ``clean`` for the writer.
 
     With ``organisation_id`` every row must lie within that organisation's assignments;
     without (backbone staff loading a file for everyone), each row goes to the
     organisation assigned to its indicator and area, and must have one.
+    ``locks`` are the (organisation or None for all, period, priority, message) pairs closed to
+    writes; their rows are errors unless ``enforce_locks`` is off (an admin's explicit override).
     """
     _rules(cur)
     _periods(cur, staged)
@@ -198,23 +205,28 @@ def check(
         GROUP BY ALL HAVING count(*) > 1
     """)
 
+    reporter = "assigned_to" if organisation_id is None else str(int(organisation_id))
+    locked_rows = _locked_rows(cur, locks, reporter)
     rules = _rules_for(dims, organisation_id)
+    if enforce_locks:
+        rules.insert(_BEFORE_DIMENSIONS, LOCK_RULE)
     # One pass to see whether anything is wrong; the per-rule queries run only if so.
     any_problem = " OR ".join(f"({rule.when})" for rule in rules if rule.source == "checked")
-    count, unassigned, listed = 0, False, []
+    count, unassigned, locked, listed = 0, False, False, []
     if (
         cur.execute("SELECT count(*) FROM duplicate").fetchall()[0][0]
         or cur.execute(f"SELECT count(*) FROM checked WHERE {any_problem}").fetchall()[0][0]
+        or (enforce_locks and locked_rows)
     ):
         cur.execute(f"CREATE OR REPLACE TEMP TABLE problem AS {_problem_queries(rules)}")
-        ((count, unassigned),) = cur.execute(
-            "SELECT count(*), coalesce(bool_or(code = 'not_assigned'), false) FROM problem"
+        ((count, unassigned, locked),) = cur.execute(
+            "SELECT count(*), coalesce(bool_or(code = 'not_assigned'), false), "
+            "coalesce(bool_or(code = 'period_locked'), false) FROM problem"
         ).fetchall()
         listed = cur.execute(
             "SELECT _row, col, code, message FROM problem ORDER BY _row, ord, code LIMIT ?", [max_problems]
         ).fetchall()
     rows = cur.execute("SELECT count(*) FROM checked").fetchall()[0][0]
-    reporter = "assigned_to" if organisation_id is None else str(int(organisation_id))
     cur.execute(f"""
         CREATE OR REPLACE TEMP TABLE clean AS
         SELECT {reporter} AS organisation_id, indicator_id, area_id, period, breakdown, value, numerator,
@@ -227,7 +239,38 @@ def check(
         problems=[Problem(r, c, code, m) for r, c, code, m in listed],
         problem_count=count,
         forbidden=bool(unassigned) and organisation_id is not None,
+        locked=bool(locked),
+        lock_messages=[m for (m,) in cur.execute("SELECT DISTINCT lock_message FROM locked_row ORDER BY 1").fetchall()]
+        if locked
+        else [],
+        overridden=[]
+        if enforce_locks
+        else [
+            (o, p)
+            for o, p in cur.execute("SELECT DISTINCT locked_org, locked_period FROM locked_row ORDER BY ALL").fetchall()
+        ],
     )
+
+
+def _locked_rows(
+    cur: duckdb.DuckDBPyConnection, locks: Sequence[tuple[int | None, str, int, str]], reporter: str
+) -> int:
+    """The table ``locked_row``: each checked row in a closed period, with the lock that explains it."""
+    cur.execute(
+        "CREATE OR REPLACE TEMP TABLE lock_rule (organisation_id BIGINT, period VARCHAR, priority INT, message VARCHAR)"
+    )
+    if locks:
+        cur.executemany("INSERT INTO lock_rule VALUES (?, ?, ?, ?)", [tuple(lock) for lock in locks])
+    cur.execute(f"""
+        CREATE OR REPLACE TEMP TABLE locked_row AS
+        SELECT c._row, {reporter} AS locked_org, c.period AS locked_period,
+               arg_min(l.message, l.priority) AS lock_message
+        FROM checked c JOIN lock_rule l ON l.period = c.period
+             AND (l.organisation_id IS NULL OR l.organisation_id = {reporter})
+        WHERE {reporter} IS NOT NULL
+        GROUP BY ALL
+    """)
+    return cur.execute("SELECT count(*) FROM locked_row").fetchall()[0][0]
 
 
 class Rule(NamedTuple):
@@ -239,8 +282,6 @@ class Rule(NamedTuple):
 
 
 # Errors sort by row, then in this order: the order a reporter reads a row in.
-# Locked periods (approval, a later issue) become one more rule here, over a copy
-# of the locked (organisation, period) pairs in the read model.
 # fmt: off
 RULES = [
     Rule("indicator", "duplicate_key", "_row <> first_row",
@@ -304,6 +345,8 @@ RULES = [
 ]
 # fmt: on
 _BEFORE_DIMENSIONS = 8  # rules of indicator, area and period
+# A row in a closed period (approved report, admin lock, passed deadline): see api/ingest/locks.py.
+LOCK_RULE = Rule("period", "period_locked", "true", "lock_message", "checked JOIN locked_row USING (_row)")
 
 
 def _dimension_rules(dimension: str) -> list[Rule]:

@@ -4,6 +4,7 @@ from sqlmodel import SQLModel
 
 from api.models.activity import Activity, ActivityArea, ActivityIndicator
 from api.models.agenda import Agenda, Signatory
+from api.models.approval import PeriodLock, PeriodReport, PeriodReview
 from api.models.area import Area
 from api.models.assignment import Assignment
 from api.models.audit import AuditEvent
@@ -39,6 +40,9 @@ __all__ = [
     "Observation",
     "ObservationHistory",
     "Organisation",
+    "PeriodLock",
+    "PeriodReport",
+    "PeriodReview",
     "RevisionCounter",
     "Signatory",
     "Submission",

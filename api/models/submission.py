@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from pydantic import BaseModel
-from sqlalchemy import String
+from sqlalchemy import String, false
 from sqlmodel import Field, SQLModel
 
 from api.models.common import Channel, SubmissionKind, UTCDateTime, utcnow
@@ -26,6 +26,8 @@ class Submission(SQLModel, table=True):
     inserted: int = 0
     updated: int = 0
     unchanged: int = 0
+    # An admin wrote into a locked period on purpose; the reason is in the summary and in period_review.
+    override: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
 
 
 class RevisionCounter(SQLModel, table=True):
@@ -50,3 +52,4 @@ class SubmissionPublic(BaseModel):
     inserted: int
     updated: int
     unchanged: int
+    override: bool = False

@@ -8,6 +8,7 @@ from api.deps import BackboneDep, ReadModelDep, ReporterUser, SessionDep
 from api.errors import error_responses
 from api.ingest.upload import FIELD, receive_upload
 from api.models.observation import WriteSummary
+from api.routes.observations import Override, Reason
 from api.services import imports as service
 
 router = APIRouter(prefix="/imports", tags=["imports"])
@@ -38,8 +39,13 @@ async def import_file(
     principal: ReporterUser,
     backbone: BackboneDep,
     dry_run: Annotated[bool, Query(description="check and count only; write nothing")] = False,
+    override: Override = False,
+    reason: Reason = None,
 ) -> WriteSummary:
-    """Import a CSV or XLSX file of observations for the caller's organisation: all rows, or none with every error."""
+    """Import a CSV or XLSX file of observations for the caller's organisation: all rows, or none with every error.
+
+    Rows in a locked period are refused with 409 unless backbone staff send ``override=true`` and a ``reason``.
+    """
     spooled = await receive_upload(request, backbone.settings)
     try:
         return await run_in_threadpool(
@@ -51,6 +57,9 @@ async def import_file(
                 organisation_id=principal.organisation_id,
                 user_id=principal.user_id,
                 dry_run=dry_run,
+                staff=principal.is_admin,
+                override=override,
+                reason=reason,
             )
         )
     finally:

@@ -13,6 +13,8 @@ from api.services import observations as service
 router = APIRouter(prefix="/observations", tags=["observations"])
 
 Code = Annotated[str | None, Query(max_length=60)]
+Override = Annotated[bool, Query(description="admin only: write into locked periods too (needs reason)")]
+Reason = Annotated[str | None, Query(max_length=400, description="why locked periods are overridden")]
 
 
 @router.get("", responses=error_responses(401, 422))
@@ -48,8 +50,14 @@ def put_observations(
     principal: ReporterUser,
     backbone: BackboneDep,
     dry_run: bool = False,
+    override: Override = False,
+    reason: Reason = None,
 ) -> WriteSummary:
-    """Write a batch of values for the caller's organisation: all of them, or none with every error listed."""
+    """Write a batch of values for the caller's organisation: all of them, or none with every error listed.
+
+    Values in a locked period are refused with 409; backbone staff may write them with ``override=true``
+    and a ``reason``, which the submission records.
+    """
     if len(batch.observations) > backbone.settings.max_batch_rows:
         raise Invalid(
             f"At most {backbone.settings.max_batch_rows} values per batch; upload a CSV file for more",
@@ -62,6 +70,8 @@ def put_observations(
         batch=batch,
         max_errors=backbone.settings.max_error_count,
         dry_run=dry_run,
+        override=override,
+        reason=reason,
     )
 
 

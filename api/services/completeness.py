@@ -6,8 +6,11 @@ import datetime as dt
 from collections import defaultdict
 
 from pydantic import BaseModel, Field
+from sqlmodel import Session, select
 
 from api.errors import NotFound
+from api.models import PeriodReport
+from api.models.approval import ReportStatus
 from api.readmodel import ReadModel
 from api.services import cells
 from indicators import periods
@@ -23,6 +26,9 @@ class CompletenessRow(BaseModel):
     share: float = Field(description="reported / expected")
     deadline: dt.date = Field(description="the period's end plus the reporting time allowed")
     overdue: bool = Field(description="past the deadline and not complete")
+    report_status: ReportStatus = Field(
+        default=ReportStatus.draft, description="the organisation's report for the period: submitted, approved ..."
+    )
 
 
 def completeness(
@@ -32,8 +38,12 @@ def completeness(
     deadline_days: int,
     years: int = 3,
     organisation: str | None = None,
+    session: Session | None = None,
 ) -> list[CompletenessRow]:
-    """Every ended period of the last ``years`` years, for every organisation with assignments."""
+    """Every ended period of the last ``years`` years, for every organisation with assignments.
+
+    With ``session`` each row also gets its report's review status.
+    """
     cur = read_model.cursor()
     try:
         organisations = {
@@ -68,6 +78,14 @@ def completeness(
             tally = counts[(org_id, period, kind)]
             tally[0] += 1
             tally[1] += (indicator_id, area_id, period) in reported
+    reviewed: dict[tuple[int, str], str] = {}
+    if session is not None:
+        reviewed = {
+            (org_id, period): status
+            for org_id, period, status in session.exec(
+                select(PeriodReport.organisation_id, PeriodReport.period, PeriodReport.status)
+            ).all()
+        }
     rows = []
     for (org_id, period, kind), (expected, done) in counts.items():
         deadline = periods.end_date(period, kind) + dt.timedelta(days=deadline_days)
@@ -83,6 +101,7 @@ def completeness(
                 share=done / expected,
                 deadline=deadline,
                 overdue=done < expected and today > deadline,
+                report_status=ReportStatus(reviewed.get((org_id, period), ReportStatus.draft)),
             )
         )
     return sorted(rows, key=lambda r: (r.organisation_name, periods.position(r.period, r.period_type)))

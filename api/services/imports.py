@@ -18,6 +18,7 @@ from api.ingest.write import Origin, Progress
 from api.models.common import Channel
 from api.models.observation import WriteSummary, parse_breakdown
 from api.readmodel import ReadModel
+from api.services import approval
 from indicators import periods
 
 
@@ -32,14 +33,23 @@ def import_file(
     channel: Channel | None = None,
     dry_run: bool = False,
     progress: Progress | None = None,
+    staff: bool = False,
+    override: bool = False,
+    reason: str | None = None,
 ) -> WriteSummary:
-    """Import a spooled CSV or XLSX file: every row checked, then all rows written or none."""
+    """Import a spooled CSV or XLSX file: every row checked, then all rows written or none.
+
+    ``staff``: backbone staff or the server's operator, who alone may ``override`` locked periods (with a reason).
+    """
+    why = approval.override_reason(staff=staff, override=override, reason=reason)
     origin = Origin(
         organisation_id=organisation_id,
         user_id=user_id,
         channel=channel or (Channel.xlsx if spooled.is_xlsx else Channel.csv),
         file_name=spooled.name,
         file_checksum=spooled.checksum,
+        staff=staff,
+        override_reason=why,
     )
     return ingest(
         session=session,

@@ -12,7 +12,7 @@ from api.ingest.write import Origin
 from api.models.common import Channel, Page
 from api.models.observation import ObservationBatch, ObservationPublic, WriteSummary, parse_breakdown
 from api.readmodel import ReadModel
-from api.services import cells
+from api.services import approval, cells
 from api.services.auth import Principal
 
 
@@ -173,12 +173,16 @@ def submit_batch(
     dry_run: bool = False,
     channel: Channel = Channel.api,
     on_behalf_of: int | None = None,
+    override: bool = False,
+    reason: str | None = None,
 ) -> WriteSummary:
     """Write a member's batch for its own organisation: all values or none (``channel``: api, or form).
 
     ``on_behalf_of`` (backbone staff only) writes for that organisation's assignments instead;
     the submission is that organisation's and records the staff member as its user.
+    ``override`` with a ``reason`` (staff only) writes into locked periods too, and is recorded.
     """
+    why = approval.override_reason(staff=principal.is_admin, override=override, reason=reason)
     if on_behalf_of is not None and not principal.is_admin:
         raise Forbidden("Only backbone staff may report for another organisation", code="not_admin")
 
@@ -189,7 +193,13 @@ def submit_batch(
         return Staged(dimensions=dims, locate=_locate_json, problems=problems)
 
     organisation_id = principal.organisation_id if on_behalf_of is None else on_behalf_of
-    origin = Origin(organisation_id=organisation_id, user_id=principal.user_id, channel=channel)
+    origin = Origin(
+        organisation_id=organisation_id,
+        user_id=principal.user_id,
+        channel=channel,
+        staff=principal.is_admin,
+        override_reason=why,
+    )
     return ingest(
         session=session, read_model=read_model, stage=stage, origin=origin, max_errors=max_errors, dry_run=dry_run
     )

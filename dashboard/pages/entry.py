@@ -8,15 +8,15 @@ import dash
 from dash import Dash, Input, Output, State, dcc, html, no_update
 from starlette.concurrency import run_in_threadpool
 
-from api.errors import ErrorItem
+from api.errors import BackboneError, ErrorItem
 from api.services import entry as entry_service
 from api.services.auth import Principal
-from dashboard import context
+from dashboard import context, entry_reports
 from dashboard.components import guard, notice
 from dashboard.context import _
 from dashboard.entry_actions import confirmation, failure, load, problem_list, scope_of, submit, trusted
 from dashboard.entry_form import batch_of, changed_rows
-from dashboard.entry_table import original_of, styles, table
+from dashboard.entry_table import columns, original_of, styles, table
 from dashboard.session import may_open
 
 YEARS_BACK = 10
@@ -29,6 +29,9 @@ def layout(year: str | None = None, period: str | None = None, organisation: str
     principal = context.user()
     scope = scope_of(principal, organisation, period or year)
     data, empty = load(scope)
+    found = entry_reports.states(principal, scope, data)
+    entry_reports.mark(data, found)
+    options = entry_reports.submittable(principal, found)
     this_year = dt.date.today().year
     years = [{"label": str(y), "value": str(y)} for y in range(this_year, this_year - YEARS_BACK, -1)]
     chosen = scope["period"] or str(scope["year"])
@@ -85,7 +88,29 @@ def layout(year: str | None = None, period: str | None = None, organisation: str
                 className="entry-help",
             ),
             html.Div(empty, id="entry-notice"),
-            html.Div(table(data), id="entry-table-box", style=HIDDEN if empty else None),
+            html.Div(
+                entry_reports.panel(found),
+                id="entry-reports",
+                className="entry-reports",
+            ),
+            html.Div(
+                [
+                    dcc.Dropdown(
+                        id="entry-report-period",
+                        options=options,
+                        value=options[0]["value"] if options else None,
+                        clearable=False,
+                    ),
+                    html.Button(_("Submit for approval"), id="entry-report-submit", className="button", n_clicks=0),
+                ],
+                id="entry-report-actions",
+                className="filters",
+                style=None if options else HIDDEN,
+            ),
+            html.Div(id="entry-report-result"),
+            html.Div(
+                table(data, entry_reports.read_only(found)), id="entry-table-box", style=HIDDEN if empty else None
+            ),
             html.Div(id="entry-pending", className="entry-pending", role="status"),
             html.Div(id="entry-problems", className="entry-problems"),
             html.Div(
@@ -96,6 +121,31 @@ def layout(year: str | None = None, period: str | None = None, organisation: str
             dcc.Store(id="entry-original", data=original_of(data)),
         ],
         className="page entry-page",
+    )
+
+
+REPORT_OUTPUTS = [
+    Output("entry-reports", "children"),
+    Output("entry-report-period", "options"),
+    Output("entry-report-period", "value"),
+    Output("entry-report-actions", "style"),
+    Output("entry-table", "columns"),
+]
+
+
+def _reports(principal: Principal | None, scope: dict, data: list[dict]) -> tuple:
+    """The report panel, the periods to submit and the table's columns (read only when locked), for REPORT_OUTPUTS."""
+    if principal is None:
+        return None, [], None, HIDDEN, columns(True)
+    found = entry_reports.states(principal, scope, data)
+    entry_reports.mark(data, found)
+    options = entry_reports.submittable(principal, found)
+    return (
+        entry_reports.panel(found),
+        options,
+        options[0]["value"] if options else None,
+        None if options else HIDDEN,
+        columns(entry_reports.read_only(found)),
     )
 
 
@@ -132,6 +182,7 @@ def register(app: Dash) -> None:
         Output("entry-notice", "children"),
         Output("entry-table-box", "style"),
         Output("entry-result", "children"),
+        *REPORT_OUTPUTS,
         Input("entry-year", "value"),
         Input("entry-organisation", "value"),
         prevent_initial_call=True,
@@ -140,10 +191,43 @@ def register(app: Dash) -> None:
         """Another year or organisation: load its rows (what was typed and not saved is dropped)."""
         principal = _allowed()
         if principal is None:
-            return [], {}, {}, _refused(), HIDDEN, None
+            return [], {}, {}, _refused(), HIDDEN, None, *_reports(None, {}, [])
         scope = scope_of(principal, organisation, chosen)
         data, empty = load(scope)
-        return data, original_of(data), scope, empty, HIDDEN if empty else None, None
+        return data, original_of(data), scope, empty, HIDDEN if empty else None, None, *_reports(principal, scope, data)
+
+    @app.callback(
+        Output("entry-report-result", "children"),
+        Output("entry-table", "data", allow_duplicate=True),
+        *[Output(o.component_id, o.component_property, allow_duplicate=True) for o in REPORT_OUTPUTS],
+        Input("entry-report-submit", "n_clicks"),
+        State("entry-report-period", "value"),
+        State("entry-scope", "data"),
+        State("entry-table", "data"),
+        prevent_initial_call=True,
+    )
+    async def submit_report(_clicks: int, period: str | None, scope: dict | None, data: list[dict] | None):  # noqa: ANN202
+        """Submit the member's report for the chosen period to backbone staff; its values lock until returned."""
+        principal = _allowed()
+        if principal is None or principal.is_admin or not period:
+            return _refused(), *[no_update] * (1 + len(REPORT_OUTPUTS))
+        scope = trusted(principal, scope)
+        try:
+            await run_in_threadpool(entry_reports.submit_for_approval, principal, period)
+        except BackboneError as exc:
+            failed = notice(_("Not submitted: {reason}", reason=exc.message), "error")
+            return failed, *[no_update] * (1 + len(REPORT_OUTPUTS))
+        done = notice(
+            _(
+                "Submitted {period} for approval. Its values are locked until backbone staff approve or return it.",
+                period=period,
+            ),
+            "success",
+            id="entry-report-outcome",
+        )
+        data = data or []
+        reports = _reports(principal, scope, data)  # flags the rows of locked periods in ``data``
+        return done, data, *reports
 
     @app.callback(
         Output("entry-table", "style_data_conditional"),

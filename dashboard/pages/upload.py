@@ -19,6 +19,7 @@ from dashboard.context import _
 from dashboard.session import may_open
 from dashboard.upload_actions import (
     browser_limit,
+    busy,
     confirm,
     counts,
     decode,
@@ -232,7 +233,9 @@ def register(app: Dash) -> None:
         try:
             summary = await run_in_threadpool(confirm, principal, token)
         except (Conflict, DBAPIError) as exc:
-            return failure(exc), no_update, no_update, no_update  # still held: confirm again
+            if busy(exc):
+                return failure(exc), no_update, no_update, no_update  # still held: confirm again
+            return failure(exc), HIDDEN, None, no_update
         except Exception as exc:  # noqa: BLE001  (shown to the person, never raised to the browser)
             return failure(exc), HIDDEN, None, no_update
         if summary.submission is None:

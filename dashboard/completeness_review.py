@@ -1,0 +1,111 @@
+"""The completeness page's review tools for backbone staff: approve or return a report, lock and unlock a period."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from dash import dcc, html
+
+from api.models.approval import LockCreate, LockPublic, ReportPublic
+from api.services import approval as approval_service
+from api.services import locks as lock_service
+from api.services.auth import Principal
+from dashboard import context
+from dashboard.context import _
+
+
+def review(principal: Principal, organisation: str, period: str, *, approve: bool, comment: str | None) -> ReportPublic:
+    """Approve or return one report, in one transaction."""
+    with context.backbone().db.transaction() as session:
+        return approval_service.review_report(
+            session=session,
+            principal=principal,
+            organisation=organisation,
+            period=period,
+            approve=approve,
+            comment=comment,
+        )
+
+
+def lock(principal: Principal, period: str, organisation: str | None, day: str | None) -> LockPublic:
+    """Lock a period at once, or from the start of ``day`` (UTC) on."""
+    lock_after = dt.datetime.combine(dt.date.fromisoformat(day), dt.time(), dt.UTC) if day else None
+    request = LockCreate(period=period, organisation=organisation or None, lock_after=lock_after)
+    with context.backbone().db.transaction() as session:
+        return lock_service.create_lock(session=session, principal=principal, lock=request)
+
+
+def unlock(principal: Principal, lock_id: int) -> LockPublic:
+    with context.backbone().db.transaction() as session:
+        return lock_service.unlock(session=session, principal=principal, lock_id=lock_id)
+
+
+def open_locks() -> list[dict]:
+    """The locks not yet ended, as dropdown options."""
+    with context.backbone().db.session() as session:
+        locks = [x for x in lock_service.list_locks(session=session) if x.unlocked_at is None]
+    options = []
+    for x in locks:
+        whom = x.organisation or _("everyone")
+        when = _("from {moment}", moment=f"{x.lock_after:%Y-%m-%d %H:%M} UTC") if x.lock_after else _("at once")
+        options.append({"label": f"#{x.id} · {x.period} · {whom} · {when}", "value": x.id})
+    return options
+
+
+def tools(organisations: list[tuple[str, str]]) -> html.Div:
+    """The forms below the table: review the selected row; lock a period; unlock."""
+    return html.Div(
+        [
+            html.H2(_("Review the selected report")),
+            html.P(_("Select a row in the table, then approve its report or return it with a comment.")),
+            dcc.Textarea(
+                id="completeness-comment", placeholder=_("Comment (required to return)"), style={"width": "100%"}
+            ),
+            html.Div(
+                [
+                    html.Button(_("Approve"), id="completeness-approve", className="button", n_clicks=0),
+                    html.Button(_("Return for correction"), id="completeness-return", className="button", n_clicks=0),
+                ],
+                className="filters",
+            ),
+            html.Div(id="completeness-review-result"),
+            html.H2(_("Lock a period")),
+            html.P(
+                _(
+                    "A locked period cannot be changed through the form, an upload or the API. Without a deadline it "
+                    "locks at once; with one, it locks by itself when that day begins (UTC)."
+                )
+            ),
+            html.Div(
+                [
+                    html.Label(
+                        [_("Period"), dcc.Input(id="completeness-lock-period", placeholder="2024, 2024/25, 2024-Q1")]
+                    ),
+                    html.Label(
+                        [
+                            _("Organisation"),
+                            dcc.Dropdown(
+                                id="completeness-lock-organisation",
+                                options=[{"label": name, "value": code} for code, name in organisations],
+                                placeholder=_("Every organisation"),
+                            ),
+                        ]
+                    ),
+                    html.Label([_("Deadline"), dcc.DatePickerSingle(id="completeness-lock-date", clearable=True)]),
+                    html.Button(_("Lock"), id="completeness-lock", className="button", n_clicks=0),
+                ],
+                className="filters",
+            ),
+            html.Div(id="completeness-lock-result"),
+            html.H2(_("Unlock a period")),
+            html.Div(
+                [
+                    dcc.Dropdown(id="completeness-unlock-id", options=open_locks(), placeholder=_("Choose a lock")),
+                    html.Button(_("Unlock"), id="completeness-unlock", className="button", n_clicks=0),
+                ],
+                className="filters",
+            ),
+            html.Div(id="completeness-unlock-result"),
+        ],
+        className="completeness-review",
+    )

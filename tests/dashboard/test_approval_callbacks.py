@@ -1,0 +1,108 @@
+"""The entry page's reports (status, submitting, locked periods read only) and the completeness page's review tools."""
+
+from __future__ import annotations
+
+from tests.conftest import login
+from tests.dashboard.callbacks import call, log_in
+from tests.dashboard.test_entry_upload_callbacks import GOOD, drop, entry_table, observations, save, text
+
+
+def submit_report(client, period: str, scope: dict, data: list[dict]) -> dict:  # noqa: ANN001
+    state = [("entry-report-period", "value", period), ("entry-scope", "data", scope), ("entry-table", "data", data)]
+    return call(client, [("entry-report-submit", "n_clicks", 1)], state)
+
+
+def choose(client, year: str, organisation: str | None = None) -> dict:  # noqa: ANN001
+    return call(client, [("entry-year", "value", year), ("entry-organisation", "value", organisation)])
+
+
+def test_a_member_submits_and_the_period_becomes_read_only(demo_client):
+    log_in(demo_client, "kidsfirst")
+    found = choose(demo_client, "2026")
+    data, original, scope = found["entry-table.data"], found["entry-original.data"], found["entry-scope.data"]
+    periods = sorted({row["period"] for row in data})
+    assert [o["value"] for o in found["entry-report-period.options"]] == periods
+    assert "not submitted" in text(found["entry-reports.children"])
+    assert any(column["editable"] for column in found["entry-table.columns"])
+
+    done = submit_report(demo_client, periods[0], scope, data)
+    assert "Submitted" in text(done["entry-report-result.children"])
+    assert "submitted, waiting for approval" in text(done["entry-reports.children"])
+    assert periods[0] not in [o["value"] for o in done["entry-report-period.options"]]
+    flags = {(row["period"], row["locked"]) for row in done["entry-table.data"]}
+    assert flags == {(p, "yes" if p == periods[0] else "no") for p in periods}  # locked rows are greyed
+
+    row = next(r for r in data if r["period"] == periods[0])
+    row["value"] = "50"
+    refused = save(demo_client, data, original, scope)
+    assert "Nothing was saved" in text(refused["entry-result.children"])
+    assert "locked" in text(refused["entry-problems.children"])
+    assert observations(demo_client, indicator=row["indicator"], area=row["area"], period=periods[0]) == []
+    if len(periods) == 1:
+        again = choose(demo_client, "2026")
+        assert not any(column["editable"] for column in again["entry-table.columns"])
+        assert "locked" in text(again["entry-reports.children"])
+
+
+def test_staff_approve_return_lock_and_unlock_on_the_completeness_page(demo_client):
+    log_in(demo_client, "kidsfirst")
+    data, _original, scope = entry_table(demo_client, "2026")
+    period = sorted({row["period"] for row in data})[0]
+    submit_report(demo_client, period, scope, data)
+
+    log_in(demo_client, "admin")
+    table = [{"organisation": "KIDSFIRST", "organisation_name": "Kids First", "period": period, "review": ""}]
+    review_state = [("completeness-table", "selected_rows", [0]), ("completeness-table", "data", table)]
+    inputs = [("completeness-approve", "n_clicks", 0), ("completeness-return", "n_clicks", 1)]
+    no_comment = call(demo_client, inputs, [*review_state, ("completeness-comment", "value", "")], changed=1)
+    assert "Not done" in text(no_comment["completeness-review-result.children"])
+    returned = call(demo_client, inputs, [*review_state, ("completeness-comment", "value", "Check it")], changed=1)
+    assert "Returned" in text(returned["completeness-review-result.children"])
+    assert returned["completeness-table.data"][0]["review"] == "returned for correction"
+
+    locked = call(
+        demo_client,
+        [("completeness-lock", "n_clicks", 1)],
+        [
+            ("completeness-lock-period", "value", period),
+            ("completeness-lock-organisation", "value", None),
+            ("completeness-lock-date", "date", None),
+        ],
+    )
+    assert "Locked" in text(locked["completeness-lock-result.children"])
+    (option,) = locked["completeness-unlock-id.options"]
+    bad = call(
+        demo_client,
+        [("completeness-lock", "n_clicks", 2)],
+        [
+            ("completeness-lock-period", "value", "2024-13"),
+            ("completeness-lock-organisation", "value", None),
+            ("completeness-lock-date", "date", None),
+        ],
+    )
+    assert "Not done" in text(bad["completeness-lock-result.children"])
+    ended = call(
+        demo_client, [("completeness-unlock", "n_clicks", 1)], [("completeness-unlock-id", "value", option["value"])]
+    )
+    assert "Unlocked" in text(ended["completeness-unlock-result.children"])
+    assert ended["completeness-unlock-id.options"] == []
+
+    log_in(demo_client, "kidsfirst")  # a member calling the staff's callback directly is refused
+    refused = call(demo_client, inputs, [*review_state, ("completeness-comment", "value", "x")], changed=1)
+    assert "log in again" in text(refused["completeness-review-result.children"])
+
+
+def test_an_upload_into_a_locked_period_lists_its_rows_and_is_not_held(demo_client, tmp_path):
+    log_in(demo_client, "kidsfirst")
+    held = drop(demo_client, GOOD)["upload-token.data"]
+    made = demo_client.post("/api/v1/locks", json={"period": "2026"}, headers=login(demo_client, "admin"))
+    assert made.status_code == 201
+    confirmed = call(demo_client, [("upload-confirm", "n_clicks", 1)], [("upload-token", "data", held)])
+    assert "locked period" in text(confirmed["upload-result.children"])
+    assert confirmed["upload-token.data"] is None  # not held for another try: it would be refused again
+    found = drop(demo_client, GOOD)
+    assert found["upload-token.data"] is None and "locked period" in text(found["upload-preview.children"])
+    table = found["upload-preview.children"]["props"]["children"][1]["props"]
+    assert [(r["row"], r["code"]) for r in table["data"]] == [(2, "period_locked")]
+    assert observations(demo_client, area="GM0014", period="2026") == []
+    assert not any(p.name.startswith(("held-", "claimed-")) for p in (tmp_path / "uploads").iterdir())
