@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from api.models import PeriodReview, Submission
+from api.models import PeriodReview, Submission, User
 from api.models.approval import ReviewAction
+from api.services import audit
 
 MAX_SUMMARY = 500
 
@@ -25,7 +26,10 @@ def record_review(
     lock_id: int | None = None,
     submission_id: int | None = None,
 ) -> PeriodReview:
-    """Add one entry to a period's history."""
+    """Add one entry to a period's history; the audit names its user as who made this change."""
+    if user_id is not None and submission_id is None:
+        user = session.get(User, user_id)
+        audit.act_as(session, user_id=user_id, organisation_id=user.organisation_id if user else None, channel=None)
     review = PeriodReview(
         organisation_id=organisation_id,
         period=period,

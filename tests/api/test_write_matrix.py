@@ -1,5 +1,8 @@
 """Roles × every write endpoint × own and foreign data: refused writes get 401/403 and change nothing.
 
+(A few refusals say more precisely why: another user's token is not found, 404; staff have no
+report of their own to submit, 422. Those are listed per case.)
+
 The write routes are read from the app itself, so a new endpoint without a case here fails
 ``test_every_write_route_has_a_case``. "Own" data is the member's organisation's (CITY-A, area
 A1), "foreign" data another's (CITY-B, area B1); the member is alice of CITY-A.
@@ -82,6 +85,7 @@ class Case:
     allowed: set[tuple[str, str]] = field(default_factory=lambda: {("admin", "own"), ("admin", "foreign")})
     prepare: Callable[[World], None] | None = None
     refused: int = 403  # what a logged-in caller gets when refused (401 for anonymous callers)
+    other: dict[tuple[str, str], int] = field(default_factory=dict)  # other refusals: (role, variant) -> status
 
 
 def body(path: str, method_body: dict | None = None, **extra: object) -> Make:
@@ -182,6 +186,28 @@ def token_of(username: str) -> Make:
 ANY_USER = {("viewer", "own"), ("member", "own"), ("admin", "own")}
 
 
+def submit_reports(w: World) -> None:
+    """The 2024 reports of CITY-A (alice) and CITY-B (bob), submitted for approval."""
+    for username in ("alice", "bob"):
+        response = w.client.post("/api/v1/reports/2024/submit", headers=login(w.client, username, PASSWORD))
+        assert response.status_code == 200, response.text
+
+
+def lock_of(organisation: str) -> Make:
+    """Ending an admin's lock of 2024 for ``organisation`` (made once)."""
+
+    def make(w: World) -> Request:
+        key = f"lock:{organisation}"
+        if key not in w.targets:
+            body = {"period": "2024", "organisation": organisation}
+            made = w.client.post("/api/v1/locks", json=body, headers=w.headers("admin"))
+            assert made.status_code == 201, made.text
+            w.targets[key] = made.json()["id"]
+        return {"path": f"/api/v1/locks/{w.targets[key]}"}
+
+    return make
+
+
 MINE = {("member", "own"), ("admin", "own"), ("admin", "foreign")}
 
 CASES: dict[tuple[str, str], Case] = {
@@ -262,6 +288,27 @@ CASES: dict[tuple[str, str], Case] = {
         for kind in ITEMS
         for method in ("PATCH", "DELETE")
     },
+    # A member submits their own organisation's report (the token's organisation; no request names
+    # another); staff approve, return and lock anyone's.
+    ("POST", "/api/v1/reports/{period:path}/submit"): Case(
+        body("/api/v1/reports/2024/submit"),
+        None,
+        allowed={("member", "own")},
+        other={("admin", "own"): 422},  # staff's own organisation reports nothing
+    ),
+    ("POST", "/api/v1/reports/{organisation}/{period:path}/approve"): Case(
+        body("/api/v1/reports/CITY-A/2024/approve"), body("/api/v1/reports/CITY-B/2024/approve"), prepare=submit_reports
+    ),
+    ("POST", "/api/v1/reports/{organisation}/{period:path}/return"): Case(
+        body("/api/v1/reports/CITY-A/2024/return", {"comment": "Check the count"}),
+        body("/api/v1/reports/CITY-B/2024/return", {"comment": "Check the count"}),
+        prepare=submit_reports,
+    ),
+    ("POST", "/api/v1/locks"): Case(
+        body("/api/v1/locks", {"period": "2024", "organisation": "CITY-A"}),
+        body("/api/v1/locks", {"period": "2024", "organisation": "CITY-B"}),
+    ),
+    ("DELETE", "/api/v1/locks/{lock_id}"): Case(lock_of("CITY-A"), lock_of("CITY-B")),
     ("POST", "/api/v1/organisations"): Case(
         body("/api/v1/organisations", {"code": "ORG-A", "name": "A", "type": "foundation"}),
         body("/api/v1/organisations", {"code": "ORG-B", "name": "B", "type": "foundation"}),
@@ -362,7 +409,7 @@ def test_refused_writes_get_401_or_403_and_change_nothing(world, as_user, db, ro
                 assert response.status_code < 300, (role, variant, response.text)
                 assert_kept(before, dump(db), username)
                 continue
-            expected = 401 if username is None else case.refused
+            expected = case.other.get((role, variant), 401 if username is None else case.refused)
             assert response.status_code == expected, (role, variant, response.text)
             assert response.json()["status"] == expected
             assert dump(db) == before, (role, variant, "a refused write changed the database")
