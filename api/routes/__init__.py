@@ -10,6 +10,7 @@ from api.routes import (
     completeness,
     dimensions,
     equity,
+    exports,
     goals,
     health,
     imports,
@@ -43,5 +44,6 @@ for module in (
     completeness,
     statuses,
     submissions,
+    exports,
 ):
     api_router.include_router(module.router)
