@@ -1,6 +1,9 @@
+import contextlib
 import os
 import tempfile
+import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
@@ -13,6 +16,7 @@ from api.services import exports as service
 from api.services.export_formats import MEDIA_TYPES, Format
 
 router = APIRouter(prefix="/exports", tags=["exports"])
+STALE_SECONDS = 24 * 3600
 
 _FILES = {
     200: {"description": "the file, as an attachment", "content": {t: {} for t in MEDIA_TYPES.values()}},
@@ -28,15 +32,21 @@ def _file(backbone: BackboneDep, write: Callable[..., service.ExportFile]) -> Fi
     """Write the export to a file in the data directory, send it, then remove it (large exports never sit in memory)."""
     directory = backbone.settings.data_dir / "exports"
     directory.mkdir(parents=True, exist_ok=True)
+    # A download the client broke off may leave its file behind: files of a day ago are gone for good.
+    for stale in directory.glob("*.export"):
+        with contextlib.suppress(FileNotFoundError):  # another request's sweep was quicker
+            if stale.stat().st_mtime < time.time() - STALE_SECONDS:
+                stale.unlink()
     handle, name = tempfile.mkstemp(dir=directory, suffix=".export")
+    remove = Path(name).unlink
     try:
         with os.fdopen(handle, "wb") as out:
             made = write(out)
     except BaseException:
-        os.unlink(name)
+        remove(missing_ok=True)
         raise
     return FileResponse(
-        name, media_type=made.media_type, filename=made.filename, background=BackgroundTask(os.unlink, name)
+        name, media_type=made.media_type, filename=made.filename, background=BackgroundTask(remove, missing_ok=True)
     )
 
 

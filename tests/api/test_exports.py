@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 
 import pyarrow.parquet as pq
 import pytest
@@ -205,3 +206,15 @@ def test_progress_rows_follow_the_progress_endpoint_and_hide_small_counts(world,
         staff_file = export(world, fmt, as_user("admin"), kind="progress", area="A1")
         staff = {r["indicator"]: r for r in rows_of(staff_file, fmt)}
         assert float(staff["count"]["latest_value"]) == 3
+
+
+def test_the_file_is_removed_once_sent_and_so_are_files_left_behind(world, settings):
+    folder = settings.data_dir / "exports"
+    folder.mkdir(parents=True, exist_ok=True)
+    (left := folder / "broken-off.export").write_bytes(b"old")
+    os.utime(left, (0, 0))
+    (recent := folder / "being-sent.export").write_bytes(b"new")
+    for fmt in FORMATS:
+        export(world, fmt)
+        export(world, fmt, kind="progress")
+    assert sorted(p.name for p in folder.iterdir()) == [recent.name]

@@ -117,7 +117,6 @@ def test_csv_holds_the_charts_data_with_suppressed_values_flagged_and_png_is_an_
     assert Path(image.value.path()).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
-
 def test_every_reported_value_downloads_as_a_workbook_with_small_cells_withheld(browsing):
     from openpyxl import load_workbook
 
@@ -132,6 +131,7 @@ def test_every_reported_value_downloads_as_a_workbook_with_small_cells_withheld(
     hidden = [r for r in table if r["suppressed"]]
     assert hidden and all(r["value"] == "x" and r["denominator"] is None for r in hidden)
     assert all(isinstance(r["value"], int | float) for r in table if not r["suppressed"])
+
 
 def test_unpublished_indicators_are_not_found_for_the_public_but_shown_to_the_steering_group(browsing):
     page = browsing.open("/dashboard/indicator", "#indicators-index")
