@@ -218,3 +218,13 @@ def test_the_file_is_removed_once_sent_and_so_are_files_left_behind(world, setti
         export(world, fmt)
         export(world, fmt, kind="progress")
     assert sorted(p.name for p in folder.iterdir()) == [recent.name]
+
+
+def test_more_rows_than_a_sheet_holds_is_refused_for_xlsx_only(world, as_user, monkeypatch):
+    put(world, as_user("alice"), value("rate", "A1", "2024", value=60.0), value("rate", "A1", "2023", value=59.0))
+    monkeypatch.setattr("api.services.exports.XLSX_MAX_ROWS", 1)
+    response = world.get("/api/v1/exports/observations.xlsx")
+    assert response.status_code == 422 and response.json()["code"] == "too_many_rows"
+    assert_error_shape(response)
+    assert len(rows_of(export(world, "csv"), "csv")) == 2
+    assert len(rows_of(export(world, "xlsx", indicator="rate", period="2024"), "xlsx")) == 1
