@@ -151,7 +151,8 @@ def check(
                 nullif(trim(numerator), '') AS numerator_raw,
                 nullif(trim(denominator), '') AS denominator_raw,
                 nullif(trim(status), '') AS status_raw,
-                nullif(trim(note), '') AS note
+                -- the leading ' an export puts before = + - @ (against formula injection) is not part of the note
+                nullif(trim(regexp_replace(note, '^''([=+@\t\r-])', '\\1')), '') AS note
                 {dim_select}
             FROM {staged} {blank_filter}
         ),

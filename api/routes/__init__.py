@@ -12,6 +12,7 @@ from api.routes import (
     completeness,
     dimensions,
     equity,
+    exports,
     goals,
     health,
     imports,
@@ -51,5 +52,6 @@ for module in (
     statuses,
     submissions,
     audit,
+    exports,
 ):
     api_router.include_router(module.router)

@@ -43,6 +43,55 @@ def _code_filter(cur: duckdb.DuckDBPyConnection, table: str, code: str | None, f
     return f" AND o.{field} = ?", [rows[0][0]]
 
 
+def observation_filter(
+    cur: duckdb.DuckDBPyConnection,
+    principal: Principal | None,
+    indicator: str | None = None,
+    area: str | None = None,
+    period: str | None = None,
+    breakdown: str | None = None,
+) -> tuple[str, list[object]]:
+    """The FROM and WHERE of the observations a caller may list (the public: published indicators only)."""
+    where, params = " WHERE true", []
+    for sql, args in (
+        _code_filter(cur, "indicator", indicator, "indicator_id"),
+        _code_filter(cur, "area", area, "area_id"),
+        ((" AND o.period = ?", [period.strip()]) if period else ("", [])),
+        breakdown_filter(breakdown),
+    ):
+        where += sql
+        params += args
+    if principal is None:
+        where += " AND i.published"
+    base = (
+        "FROM observation o JOIN indicator i ON i.id = o.indicator_id JOIN area a ON a.id = o.area_id "
+        f"JOIN organisation org ON org.id = o.organisation_id {where}"
+    )
+    return base, params
+
+
+class Visibility:
+    """Which observations a caller gets only as suppressed: small cells, and the cells that would give them away."""
+
+    def __init__(self, read_model: ReadModel, cur: duckdb.DuckDBPyConnection, principal: Principal | None) -> None:
+        self.read_model, self.cur, self.principal = read_model, cur, principal
+        self.infos = cells.indicators(cur)
+        self._hidden: dict[tuple[int, str], frozenset[tuple[int, str]]] = {}
+
+    def prepare(self, indicator_id: int, period: str) -> None:
+        """Work out one indicator's and period's hidden cells now (uses the cursor)."""
+        if (indicator_id, period) not in self._hidden:
+            self._hidden[(indicator_id, period)] = cells.hidden_cells(
+                self.read_model, self.cur, self.infos[indicator_id], period, cells.reader_of(self.principal)
+            )
+
+    def hides(self, indicator_id: int, period: str, area_id: int, key: str, organisation_id: int) -> bool:
+        if cells.may_see_raw(self.principal, organisation_id):
+            return False
+        self.prepare(indicator_id, period)
+        return (area_id, key) in self._hidden[(indicator_id, period)]
+
+
 def list_observations(
     *,
     read_model: ReadModel,
@@ -57,21 +106,7 @@ def list_observations(
     """Current observations, filtered; small cells hidden (secondary suppression too) from those not allowed."""
     cur = read_model.cursor()
     try:
-        where, params = " WHERE true", []
-        for sql, args in (
-            _code_filter(cur, "indicator", indicator, "indicator_id"),
-            _code_filter(cur, "area", area, "area_id"),
-            ((" AND o.period = ?", [period.strip()]) if period else ("", [])),
-            breakdown_filter(breakdown),
-        ):
-            where += sql
-            params += args
-        if principal is None:
-            where += " AND i.published"
-        base = (
-            "FROM observation o JOIN indicator i ON i.id = o.indicator_id JOIN area a ON a.id = o.area_id "
-            f"JOIN organisation org ON org.id = o.organisation_id {where}"
-        )
+        base, params = observation_filter(cur, principal, indicator, area, period, breakdown)
         total = cur.execute(f"SELECT count(*) {base}", params).fetchall()[0][0]
         rows = cur.execute(
             f"""SELECT o.id, i.code, a.code, o.period, o.breakdown, o.value, o.numerator, o.denominator,
@@ -80,36 +115,13 @@ def list_observations(
                 {base} ORDER BY i.code, a.code, o.period, o.breakdown LIMIT ? OFFSET ?""",
             [*params, limit, offset],
         ).fetchall()
-        infos = cells.indicators(cur)
-        hidden: dict[tuple[int, str], frozenset[tuple[int, str]]] = {}
-        for row in rows:
-            if not cells.may_see_raw(principal, row[14]) and (row[15], row[3]) not in hidden:
-                hidden[(row[15], row[3])] = cells.hidden_cells(
-                    read_model, cur, infos[row[15]], row[3], cells.reader_of(principal)
-                )
+        visibility = Visibility(read_model, cur, principal)
+        hidden = {row[0]: visibility.hides(row[15], row[3], row[16], row[4], row[14]) for row in rows}
     finally:
         cur.close()
     items = []
-    for (
-        oid,
-        ind,
-        area_code,
-        per,
-        key,
-        value,
-        num,
-        den,
-        prov,
-        est,
-        supp,
-        note,
-        org,
-        sub,
-        org_id,
-        ind_id,
-        area_id,
-    ) in rows:
-        hide = (area_id, key) in hidden.get((ind_id, per), ()) and not cells.may_see_raw(principal, org_id)
+    for oid, ind, area_code, per, key, value, num, den, prov, est, supp, note, org, sub, *_ in rows:
+        hide = hidden[oid]
         items.append(
             ObservationPublic(
                 id=oid,

@@ -2,44 +2,30 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterator, Sequence
 
 from api.services.equity import Equity
+from api.services.export_formats import Column, safe_text, write_csv
 from api.services.series import Series
 
+__all__ = ["chart_csv", "chart_rows", "safe_text"]
+
 COLUMNS = (
-    "indicator",
-    "area",
-    "area_name",
-    "breakdown",
-    "period",
-    "kind",
-    "value",
-    "suppressed",
-    "trajectory",
-    "status",
-    "provisional",
-    "estimated",
-    "complete",
+    Column("indicator"),
+    Column("area"),
+    Column("area_name"),
+    Column("breakdown"),
+    Column("period"),
+    Column("kind"),
+    Column("value", "number"),
+    Column("suppressed", "boolean"),
+    Column("trajectory", "number"),
+    Column("status"),
+    Column("provisional", "boolean"),
+    Column("estimated", "boolean"),
+    Column("complete", "boolean"),
 )
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_text(text: str) -> str:
-    """A text cell a spreadsheet will not run as a formula (a leading ' keeps it text)."""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
-def _cell(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return f"{value:.10g}"
-    return safe_text(str(value))
 
 
 def chart_rows(many: Sequence[Series], equity: Equity | None = None) -> Iterator[dict[str, object]]:
@@ -93,10 +79,8 @@ def chart_rows(many: Sequence[Series], equity: Equity | None = None) -> Iterator
 
 
 def chart_csv(many: Sequence[Series], equity: Equity | None = None) -> str:
-    """The rows of ``chart_rows`` as CSV text (comma, decimal point, UTF-8 with a BOM so spreadsheets read accents)."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    for row in chart_rows(many, equity):
-        writer.writerow([_cell(row.get(column)) for column in COLUMNS])
-    return "\ufeff" + out.getvalue()
+    """The rows of ``chart_rows`` as CSV text, written as every export is (UTF-8 with a BOM, formulas neutralised)."""
+    out = io.BytesIO()
+    rows = ([row.get(column.name) for column in COLUMNS] for row in chart_rows(many, equity))
+    write_csv(out, COLUMNS, rows)
+    return out.getvalue().decode("utf-8")

@@ -10,6 +10,7 @@ from dash import dcc, html
 from api.services.area_values import AreaValues
 from api.services.equity import Equity
 from api.services.series import Series
+from dashboard import downloads
 from dashboard.components import GRAPH_CONFIG, level_label
 from dashboard.context import _
 from dashboard.figures.compare import compare_figure
@@ -109,6 +110,7 @@ def series_section(meta: Meta, area: str | None, many: list[Series], language: s
                 ],
                 className="indicator-downloads",
             ),
+            downloads.buttons("indicator", _("Every reported value of this indicator:")),
         ],
         className="indicator-section",
     )

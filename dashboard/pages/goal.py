@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import dash
-from dash import Dash, Input, Output, State, ctx, dcc, html
+from dash import Dash, Input, Output, State, ctx, dcc, html, no_update
 
 from api.errors import NotFound
 from api.services import goals as goal_service
 from api.services import league as league_service
 from api.services import progress as progress_service
-from dashboard import activities_view, context, multiples
+from dashboard import activities_view, context, downloads, multiples
 from dashboard.components import link
 from dashboard.context import _
 from dashboard.league import league_view
@@ -112,6 +112,7 @@ def layout(
                 className="filters",
             ),
             dcc.Loading(html.Div(area_content(goal.code, area), id="goal-area-content"), delay_show=300),
+            downloads.buttons("goal", _("Progress of this goal in this area:")),
             html.H2(_("Municipalities compared")),
             html.P(
                 _("Totals follow the indicator's rule: counts are added up, rates are recomputed from their counts."),
@@ -183,6 +184,19 @@ def register(app: Dash) -> None:
     )
     def choose_area(area: str, page: dict) -> list:
         return area_content(page["goal"], area)
+
+    @app.callback(
+        Output("goal-export", "data"),
+        *(Input(f"goal-export-{fmt}", "n_clicks") for fmt in downloads.FORMATS),
+        State("goal-code", "data"),
+        State("goal-area", "value"),
+        prevent_initial_call=True,
+    )
+    def download_progress(*args):  # noqa: ANN002, ANN202
+        fmt, page, area = downloads.chosen(ctx.triggered_id), args[-2], args[-1]
+        if fmt is None or not isinstance(page, dict) or not isinstance(page.get("goal"), str):
+            return no_update
+        return downloads.progress(fmt, page["goal"], area if isinstance(area, str) else None)
 
     @app.callback(
         Output("goal-league", "children"),

@@ -8,9 +8,9 @@ indicator the user may not see (unpublished, for the public) is simply not found
 from __future__ import annotations
 
 import dash
-from dash import ClientsideFunction, Dash, Input, Output, State, dcc, html, no_update
+from dash import ClientsideFunction, Dash, Input, Output, State, ctx, dcc, html, no_update
 
-from dashboard import activities_view, context
+from dashboard import activities_view, context, downloads
 from dashboard.components import link
 from dashboard.context import _
 from dashboard.figures.tiles import clicked_area
@@ -198,6 +198,18 @@ def register(app: Dash) -> None:
         many = data.series(code, [area, *(compare if isinstance(compare, list) else [])])
         equity = data.equity(code, area, dimension, group, reference) if dimension else None
         return dcc.send_string(export.chart_csv(many, equity), f"{code}-{area}.csv", type="text/csv")
+
+    @app.callback(
+        Output("indicator-export", "data"),
+        *(Input(f"indicator-export-{fmt}", "n_clicks") for fmt in downloads.FORMATS),
+        State("indicator-code", "data"),
+        prevent_initial_call=True,
+    )
+    def download_values(*args):  # noqa: ANN002, ANN202
+        fmt, code = downloads.chosen(ctx.triggered_id), args[-1]
+        if fmt is None or data.meta(code) is None:
+            return no_update
+        return downloads.observations(fmt, code)
 
     app.clientside_callback(
         ClientsideFunction(namespace="indicator", function_name="downloadPng"),

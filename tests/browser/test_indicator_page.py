@@ -117,6 +117,22 @@ def test_csv_holds_the_charts_data_with_suppressed_values_flagged_and_png_is_an_
     assert Path(image.value.path()).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
+def test_every_reported_value_downloads_as_a_workbook_with_small_cells_withheld(browsing):
+    from openpyxl import load_workbook
+
+    page = browsing.open("/dashboard/indicator/first-generation-students?area=05954036", "#indicator-series .trace")
+    with page.expect_download() as download:
+        page.click("#indicator-export-xlsx")
+    assert download.value.suggested_filename == "backbone-observations-first-generation-students.xlsx"
+    workbook = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()))
+    header, *rows = workbook.active.iter_rows(values_only=True)
+    table = [dict(zip(header, row, strict=True)) for row in rows]
+    assert {r["indicator"] for r in table} == {"first-generation-students"}
+    hidden = [r for r in table if r["suppressed"]]
+    assert hidden and all(r["value"] == "x" and r["denominator"] is None for r in hidden)
+    assert all(isinstance(r["value"], int | float) for r in table if not r["suppressed"])
+
+
 def test_unpublished_indicators_are_not_found_for_the_public_but_shown_to_the_steering_group(browsing):
     page = browsing.open("/dashboard/indicator", "#indicators-index")
     assert page.locator("#indicators-reading-standard").count() == 1

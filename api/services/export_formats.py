@@ -1,0 +1,159 @@
+"""Writing a table of typed columns as CSV, XLSX or Parquet, streaming, safe to open in a spreadsheet.
+
+Text cells that a spreadsheet would run as a formula get a leading apostrophe
+(``safe_text``, OWASP's advice against CSV injection); numbers stay numbers: bare
+in CSV, numeric cells in XLSX, DOUBLE and BIGINT columns in Parquet. Parquet is
+read by programs, not spreadsheets, so its texts are left as they are.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from enum import Enum
+from itertools import islice
+from typing import Any, BinaryIO, Literal
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+Format = Literal["csv", "xlsx", "parquet"]
+MEDIA_TYPES: dict[str, str] = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "parquet": "application/vnd.apache.parquet",
+}
+XLSX_MAX_ROWS = 1_048_575  # a sheet's rows, less the header
+_BATCH = 20_000
+
+
+def safe_text(text: str) -> str:
+    """A text cell a spreadsheet will not run as a formula: a leading ' when it starts with = + - @ tab or CR."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+class _Withheld(Enum):
+    WITHHELD = "x"
+
+
+# A value not given out (suppressed): 'x' in CSV and XLSX, the import's marker; null in Parquet.
+WITHHELD = _Withheld.WITHHELD
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: Literal["text", "number", "integer", "boolean"] = "text"
+
+
+def _number_text(value: float | int, decimal_comma: bool) -> str:
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        text = str(int(value))
+    else:
+        text = repr(value)
+    return text.replace(".", ",") if decimal_comma else text
+
+
+def _csv_formatter(kind: str, decimal_comma: bool) -> Callable[[Any], str]:
+    """How one column's cells are written: one function per column, as a million rows call it for every cell."""
+
+    def text(value: Any) -> str:
+        if value is None:
+            return ""
+        return WITHHELD.value if value is WITHHELD else safe_text(str(value))
+
+    def number(value: Any) -> str:
+        if value is None:
+            return ""
+        if value is WITHHELD:
+            return WITHHELD.value
+        return _number_text(value, decimal_comma) if isinstance(value, int | float) else text(value)
+
+    def boolean(value: Any) -> str:
+        return "" if value is None else ("true" if value else "false")
+
+    return {"text": text, "boolean": boolean}.get(kind, number)
+
+
+def write_csv(out: BinaryIO, columns: Sequence[Column], rows: Iterable[Sequence[Any]], delimiter: str = ",") -> int:
+    """UTF-8 with a BOM (so Excel reads accents), CRLF; with ``;`` the numbers get a decimal comma (NL/DE Excel)."""
+    text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="")
+    writer = csv.writer(text, delimiter=delimiter, lineterminator="\r\n")
+    writer.writerow([safe_text(c.name) for c in columns])
+    formats = [_csv_formatter(c.kind, delimiter == ";") for c in columns]
+    count = 0
+    for row in rows:
+        writer.writerow([f(value) for f, value in zip(formats, row, strict=True)])
+        count += 1
+    text.flush()
+    text.detach()
+    return count
+
+
+def _xlsx_cell(value: Any) -> Any:
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    if value is WITHHELD:
+        return WITHHELD.value
+    if isinstance(value, str):
+        # Control characters cannot be stored in a sheet; safe_text keeps '=' from starting a formula.
+        return safe_text(ILLEGAL_CHARACTERS_RE.sub("", value))
+    return value
+
+
+def write_xlsx(out: BinaryIO, columns: Sequence[Column], rows: Iterable[Sequence[Any]], sheet: str = "data") -> int:
+    """One sheet, header in bold, numbers as numeric cells and texts as strings (never formulas)."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    workbook = Workbook(write_only=True)
+    ws = workbook.create_sheet(sheet)
+    bold = Font(bold=True)
+    header = []
+    for column in columns:
+        cell = WriteOnlyCell(ws, value=safe_text(column.name))
+        cell.font = bold
+        header.append(cell)
+    ws.append(header)
+    count = 0
+    for row in rows:
+        ws.append([_xlsx_cell(value) for value in row])
+        count += 1
+    workbook.save(out)
+    return count
+
+
+_ARROW_TYPES = {"text": "string", "number": "float64", "integer": "int64", "boolean": "bool_"}
+
+
+def write_parquet(out: BinaryIO, columns: Sequence[Column], rows: Iterable[Sequence[Any]]) -> int:
+    """Typed columns (DOUBLE, BIGINT, BOOLEAN, VARCHAR), written in row groups as the rows come."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    schema = pa.schema([(c.name, getattr(pa, _ARROW_TYPES[c.kind])()) for c in columns])
+    count = 0
+    with pq.ParquetWriter(out, schema, compression="zstd") as writer:
+        iterator = iter(rows)
+        while batch := list(islice(iterator, _BATCH)):
+            arrays = [
+                pa.array([None if v is WITHHELD else v for v in values], type=field.type)
+                for values, field in zip(zip(*batch, strict=True), schema, strict=True)
+            ]
+            writer.write_batch(pa.record_batch(arrays, schema=schema))
+            count += len(batch)
+        if count == 0:
+            writer.write_table(schema.empty_table())
+    return count
+
+
+def write(
+    fmt: Format, out: BinaryIO, columns: Sequence[Column], rows: Iterable[Sequence[Any]], delimiter: str = ","
+) -> int:
+    """The rows in the chosen format into ``out``; the number of rows written."""
+    if fmt == "csv":
+        return write_csv(out, columns, rows, delimiter)
+    if fmt == "xlsx":
+        return write_xlsx(out, columns, rows)
+    return write_parquet(out, columns, rows)
