@@ -118,3 +118,11 @@ def test_an_override_by_staff_passes_a_lock_and_is_in_the_history(world, as_user
     ]
     assert report["history"][0]["lock"] == made["id"]
     assert world.get(f"/api/v1/submissions/{summary.submission}", headers=alice).json()["override"] is True
+    # ... and in the audit, with who did it, through which submission, and why.
+    events = world.get("/api/v1/audit", params={"entity": "period_review"}, headers=admin).json()["items"]
+    (override,) = [e for e in events if e["after"]["action"] == "override"]
+    assert (override["user"], override["submission"], override["after"]["comment"]) == (
+        "admin",
+        summary.submission,
+        "figures from the annual report",
+    )
