@@ -12,6 +12,7 @@ from starlette.background import BackgroundTask
 
 from api.deps import BackboneDep, OptionalUser, ReadModelDep
 from api.errors import error_responses
+from api.routes.observations import BreakdownQuery, Code, PeriodQuery
 from api.services import exports as service
 from api.services.export_formats import MEDIA_TYPES, Format
 
@@ -22,7 +23,6 @@ _FILES = {
     200: {"description": "the file, as an attachment", "content": {t: {} for t in MEDIA_TYPES.values()}},
     **error_responses(401, 404, 422),
 }
-Code = Annotated[str | None, Query(max_length=60)]
 Delimiter = Annotated[
     Literal[",", ";"], Query(description="CSV only: ';' also writes decimal commas, as Dutch and German Excel expect")
 ]
@@ -58,10 +58,8 @@ def export_observations(
     backbone: BackboneDep,
     indicator: Code = None,
     area: Code = None,
-    period: Annotated[str | None, Query(max_length=16, examples=["2023", "2023/24"])] = None,
-    breakdown: Annotated[
-        str | None, Query(max_length=200, description="'total', a dimension ('ses') or values ('ses:low')")
-    ] = None,
+    period: PeriodQuery = None,
+    breakdown: BreakdownQuery = None,
     columns: Annotated[
         service.Columns, Query(description="'import': only the columns POST /imports reads, to edit and re-import")
     ] = "all",

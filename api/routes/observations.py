@@ -12,7 +12,12 @@ from api.services import observations as service
 
 router = APIRouter(prefix="/observations", tags=["observations"])
 
+# The filters of the observations, shared with their exports (routes/exports.py).
 Code = Annotated[str | None, Query(max_length=60)]
+PeriodQuery = Annotated[str | None, Query(max_length=16, examples=["2023", "2023/24"])]
+BreakdownQuery = Annotated[
+    str | None, Query(max_length=200, description="'total', a dimension ('ses') or values ('ses:low')")
+]
 Override = Annotated[bool, Query(description="admin only: write into locked periods too (needs reason)")]
 Reason = Annotated[str | None, Query(max_length=400, description="why locked periods are overridden")]
 
@@ -24,10 +29,8 @@ def list_observations(
     page: PageDep,
     indicator: Code = None,
     area: Code = None,
-    period: Annotated[str | None, Query(max_length=16, examples=["2023", "2023/24"])] = None,
-    breakdown: Annotated[
-        str | None, Query(max_length=200, description="'total', a dimension ('ses') or values ('ses:low')")
-    ] = None,
+    period: PeriodQuery = None,
+    breakdown: BreakdownQuery = None,
 ) -> Page[ObservationPublic]:
     """Current values; small counts are suppressed unless the caller reported them or is admin."""
     return service.list_observations(
