@@ -2,7 +2,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from api.deps import AdminUser, CurrentUser, PageDep, SessionDep
+from api.deps import AdminUser, CurrentUser, PageDep, RowId, SessionDep
 from api.errors import error_responses
 from api.models.assignment import AssignmentCreate, AssignmentPublic
 from api.models.common import Page
@@ -40,7 +40,7 @@ def create_assignment(data: AssignmentCreate, session: SessionDep, admin: AdminU
 
 
 @router.delete("/{assignment_id}", status_code=204, responses=error_responses(401, 403, 404))
-def delete_assignment(assignment_id: int, session: SessionDep, admin: AdminUser) -> Response:
+def delete_assignment(assignment_id: RowId, session: SessionDep, admin: AdminUser) -> Response:
     """Remove an assignment (admin); values already reported stay."""
     service.delete_assignment(session=session, actor=admin, assignment_id=assignment_id)
     return Response(status_code=204)

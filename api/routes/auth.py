@@ -1,10 +1,10 @@
 from datetime import timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.security import OAuth2PasswordRequestForm
 
-from api.deps import BackboneDep, CurrentUser, SessionDep
+from api.deps import BackboneDep, CurrentUser, RowId, SessionDep
 from api.errors import Forbidden, Unauthorized, error_responses
 from api.models.user import PasswordChange, TokenCreate, TokenCreated, TokenPublic, TokenResponse, UserPublic
 from api.ratelimit import client_address
@@ -66,9 +66,7 @@ def create_token(
 
 
 @router.delete("/tokens/{token_id}", status_code=204, responses=error_responses(401, 404, 422))
-def revoke_token(
-    token_id: Annotated[int, Path(ge=1, le=2**31 - 1)], principal: CurrentUser, session: SessionDep
-) -> Response:
+def revoke_token(token_id: RowId, principal: CurrentUser, session: SessionDep) -> Response:
     """Revoke one of the caller's tokens; it stops working at once (another user's token: 404)."""
     tokens.revoke_own_token(session=session, principal=principal, token_id=token_id)
     return Response(status_code=204)

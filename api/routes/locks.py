@@ -2,7 +2,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from api.deps import AdminUser, CurrentUser, SessionDep
+from api.deps import AdminUser, CurrentUser, RowId, SessionDep
 from api.errors import error_responses
 from api.models.approval import LockCreate, LockPublic
 from api.services import locks as service
@@ -29,6 +29,6 @@ def create_lock(lock: LockCreate, session: SessionDep, admin: AdminUser) -> Lock
 
 
 @router.delete("/{lock_id}", responses=error_responses(401, 403, 404, 409, 422))
-def unlock(lock_id: int, session: SessionDep, admin: AdminUser) -> LockPublic:
+def unlock(lock_id: RowId, session: SessionDep, admin: AdminUser) -> LockPublic:
     """Unlock: the lock ends now and stays listed with who ended it (admin)."""
     return service.unlock(session=session, principal=admin, lock_id=lock_id)

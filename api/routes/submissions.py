@@ -1,6 +1,6 @@
 from fastapi import APIRouter
 
-from api.deps import CurrentUser, PageDep, SessionDep
+from api.deps import CurrentUser, PageDep, RowId, SessionDep
 from api.errors import error_responses
 from api.models.common import Page
 from api.models.submission import SubmissionPublic
@@ -16,6 +16,6 @@ def list_submissions(session: SessionDep, principal: CurrentUser, page: PageDep)
 
 
 @router.get("/{submission_id}", responses=error_responses(401, 404))
-def get_submission(submission_id: int, session: SessionDep, principal: CurrentUser) -> SubmissionPublic:
+def get_submission(submission_id: RowId, session: SessionDep, principal: CurrentUser) -> SubmissionPublic:
     """One batch of changes."""
     return service.get_submission(session=session, principal=principal, submission_id=submission_id)

@@ -2,7 +2,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from api.deps import AdminUser, PageDep, SessionDep
+from api.deps import AdminUser, PageDep, RowId, SessionDep
 from api.errors import error_responses
 from api.models.common import Page
 from api.models.target import TargetCreate, TargetPublic, TargetUpdate
@@ -29,13 +29,13 @@ def create_target(data: TargetCreate, session: SessionDep, admin: AdminUser) -> 
 
 
 @router.patch("/{target_id}", responses=error_responses(401, 403, 404, 409, 422))
-def update_target(target_id: int, data: TargetUpdate, session: SessionDep, admin: AdminUser) -> TargetPublic:
+def update_target(target_id: RowId, data: TargetUpdate, session: SessionDep, admin: AdminUser) -> TargetPublic:
     """Change a baseline or target (admin)."""
     return service.update_target(session=session, actor=admin, target_id=target_id, data=data)
 
 
 @router.delete("/{target_id}", status_code=204, responses=error_responses(401, 403, 404))
-def delete_target(target_id: int, session: SessionDep, admin: AdminUser) -> Response:
+def delete_target(target_id: RowId, session: SessionDep, admin: AdminUser) -> Response:
     """Remove a target (admin)."""
     service.delete_target(session=session, actor=admin, target_id=target_id)
     return Response(status_code=204)

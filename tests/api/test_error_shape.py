@@ -79,3 +79,23 @@ def test_validation_errors_name_the_field(world, as_user):
     body = response.json()
     assert body["code"] == "invalid_request"
     assert [e["field"] for e in body["errors"]] == ["body.title"]
+
+
+ROW_PATHS = [
+    ("PATCH", "/api/v1/targets/{}"),
+    ("DELETE", "/api/v1/targets/{}"),
+    ("DELETE", "/api/v1/assignments/{}"),
+    ("GET", "/api/v1/submissions/{}"),
+    ("DELETE", "/api/v1/locks/{}"),
+    ("DELETE", "/api/v1/auth/tokens/{}"),
+    ("GET", "/api/v1/observations/{}/history"),
+    ("PATCH", "/api/v1/narratives/{}"),
+    ("DELETE", "/api/v1/activities/{}"),
+]
+
+
+@pytest.mark.parametrize(("method", "path"), ROW_PATHS)
+def test_an_id_larger_than_any_row_is_refused_with_422_not_a_server_error(world, as_user, method, path):
+    response = world.request(method, path.format(2**64), headers=as_user("admin"), json={})
+    assert response.status_code == 422, response.text
+    assert_error_shape(response)
