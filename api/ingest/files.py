@@ -96,7 +96,10 @@ def _header(path: Path) -> tuple[list[str], str]:
         raise _reject("The file is empty", "empty_file", row=None)
     first_line = head.splitlines()[0] if head.splitlines() else ""
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    names = next(csv.reader(io.StringIO(head), delimiter=delimiter))
+    try:
+        names = next(csv.reader(io.StringIO(head), delimiter=delimiter))
+    except csv.Error as exc:  # e.g. a lone carriage return inside the first line
+        raise _reject(f"The header line cannot be read as CSV: {exc}", "unreadable_file") from exc
     return names, delimiter
 
 
@@ -147,6 +150,13 @@ _REJECTS = {
 }
 
 
+def _width(csv_line: str, delimiter: str) -> int:
+    try:
+        return len(next(csv.reader(io.StringIO(csv_line.strip("\r\n")), delimiter=delimiter), []))
+    except csv.Error:  # a lone carriage return inside the line: count the delimiters instead
+        return csv_line.count(delimiter) + 1
+
+
 def _structural_problems(cur: duckdb.DuckDBPyConnection, width: int, delimiter: str) -> list[Problem]:
     """One problem per row that DuckDB set aside, in the row numbers a spreadsheet shows."""
     problems = []
@@ -156,7 +166,7 @@ def _structural_problems(cur: duckdb.DuckDBPyConnection, width: int, delimiter: 
     ).fetchall():
         code = _REJECTS.get(kind, "malformed_row")
         if code in ("too_many_columns", "missing_columns"):
-            found = len(next(csv.reader(io.StringIO(csv_line.strip("\r\n")), delimiter=delimiter), []))
+            found = _width(csv_line, delimiter)
             message = f"the row has {found} values where the header has {width} columns"
         elif code == "unquoted_value":
             message = "a quoted value is not closed, or a quote stands inside an unquoted value"

@@ -102,6 +102,7 @@ def test_all_errors_come_at_once_and_the_list_is_capped_with_the_total(world, al
         (b"indicator,area,period,value,value\nrate,A1,2024,5,5\n", "duplicate_column"),
         (b'indicator,area,period,value\n"rate,A1,2024,5\n', "unquoted_value"),
         (b"PK\x03\x04 not really a workbook", "unreadable_file"),
+        (b"\r\x00\r\n", "unreadable_file"),  # found by schemathesis: a lone CR in the header line
     ],
 )
 def test_files_that_are_not_observations_are_rejected_clearly(world, alice, db, content, code):
