@@ -67,8 +67,11 @@ class SecurityHeaders:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
                 if "content-security-policy" not in headers:
-                    # Asked now, not at start-up: Dash adds its pages' inline scripts on its first request.
-                    headers["Content-Security-Policy"] = policy(self.script_hashes())
+                    # Only an HTML page runs inline scripts: the API's JSON and Dash's callback answers get
+                    # the base policy without hashing anything. Asked per page, not at start-up: Dash adds
+                    # its pages' inline scripts on its first request.
+                    html = headers.get("content-type", "").startswith("text/html")
+                    headers["Content-Security-Policy"] = policy(self.script_hashes() if html else ())
                 headers.setdefault("X-Content-Type-Options", "nosniff")
                 headers.setdefault("X-Frame-Options", "DENY")
                 headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
