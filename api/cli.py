@@ -95,8 +95,8 @@ def cmd_create_user(args: argparse.Namespace) -> None:
     from api.db import Database
     from api.errors import BackboneError
     from api.models.common import Channel, Role
-    from api.services import audit
-    from api.services.auth import create_user
+    from api.services.accounts.auth import create_user
+    from api.services.audit import trail
 
     settings = _settings(data_dir=args.data_dir)
     if args.password_stdin:
@@ -108,7 +108,7 @@ def cmd_create_user(args: argparse.Namespace) -> None:
     db = Database(settings.resolved_database_url)
     try:
         with db.transaction() as session:
-            audit.act_as(session, user_id=None, organisation_id=None, channel=Channel.cli)
+            trail.act_as(session, user_id=None, organisation_id=None, channel=Channel.cli)
             user = create_user(
                 session=session,
                 username=args.username,
@@ -166,7 +166,7 @@ def cmd_import(args: argparse.Namespace) -> None:
     from api.models import User
     from api.models.common import Channel, Role
     from api.readmodel import ReadModel
-    from api.services.imports import import_file
+    from api.services.imports.batches import import_file
 
     settings = _settings(data_dir=args.data_dir)
     source = Path(args.file)

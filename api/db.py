@@ -23,12 +23,11 @@ from sqlalchemy.orm import Session as SASession
 from sqlmodel import Session
 
 from api.models import RevisionCounter, Submission
-from api.services import audit
 
 # Tables whose rows are never changed nor removed once written: database triggers refuse it.
 APPEND_ONLY = ("audit_event", "observation_history")
 
-_PENDING = "backbone.pending_submissions"
+_TRACKED = "backbone.submissions"
 
 
 class Database:
@@ -96,8 +95,12 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
 
 def track_submission(session: Session, submission: Submission) -> None:
     """Have ``submission`` numbered with the next revision when ``session`` commits."""
-    session.info.setdefault(_PENDING, []).append(submission)
-    audit.note_submission(session, submission)
+    session.info.setdefault(_TRACKED, []).append(submission)
+
+
+def tracked_submissions(session: SASession) -> list[Submission]:
+    """The submissions this transaction makes, in the order they were tracked (until it commits or rolls back)."""
+    return list(session.info.get(_TRACKED, ()))
 
 
 @event.listens_for(SASession, "before_commit")
@@ -105,7 +108,7 @@ def _number_submissions(session: SASession) -> None:
     # The counter row stays locked until commit, so the next writer gets the next
     # number only after this one is visible: revisions are in commit order, and a
     # reader that has seen revision N has seen every revision below N.
-    pending = session.info.pop(_PENDING, None)
+    pending = [s for s in session.info.get(_TRACKED, ()) if s.revision is None]
     if not pending:
         return
     session.flush()
@@ -119,9 +122,10 @@ def _number_submissions(session: SASession) -> None:
     session.flush()
 
 
+@event.listens_for(SASession, "after_commit")
 @event.listens_for(SASession, "after_rollback")
 def _forget_submissions(session: SASession) -> None:
-    session.info.pop(_PENDING, None)
+    session.info.pop(_TRACKED, None)
 
 
 def insert_from_duckdb(

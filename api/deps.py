@@ -17,7 +17,7 @@ from api.models.common import Role
 from api.openapi import OPTIONAL_TOKEN
 from api.ratelimit import LoginThrottle
 from api.readmodel import ReadModel
-from api.services import auth
+from api.services.accounts import auth
 
 
 @dataclass

@@ -16,7 +16,6 @@ from sqlmodel import Session
 
 from api.db import Database
 from api.ingest.files import stage_file
-from api.ingest.pipeline import ingest
 from api.ingest.spool import spool_local_file
 from api.ingest.write import Origin
 from api.models import (
@@ -41,8 +40,9 @@ from api.models.common import LANGUAGES, Channel
 from api.models.observation import WriteSummary
 from api.readmodel import ReadModel
 from api.security import hash_password
-from api.services import audit
+from api.services.audit import trail
 from api.services.common import record_change
+from api.services.imports.batches import write_batch
 from indicators import periods
 
 SEED_DIR = Path(__file__).resolve().parent.parent / "seed_data"
@@ -256,7 +256,7 @@ def load_metadata(session: Session, directory: Path, *, demo_users: bool) -> tup
         )
     record_change(session, None, f"seed data loaded from {directory.name}", channel=Channel.seed)
     counts = {"organisations": len(organisations), "areas": len(areas), "indicators": len(indicators)}
-    audit.record(session, entity="seed", entity_key=directory.name, action="load", after=counts | {"users": len(users)})
+    trail.record(session, entity="seed", entity_key=directory.name, action="load", after=counts | {"users": len(users)})
     return len(organisations), len(areas), len(indicators), len(users)
 
 
@@ -295,7 +295,7 @@ def load_observations(db: Database, read_model: ReadModel, path: Path, upload_di
     spooled = spool_local_file(path, upload_dir, max_bytes=1 << 31, max_line_bytes=1 << 16)
     try:
         with db.transaction() as session:
-            return ingest(
+            return write_batch(
                 session=session,
                 read_model=read_model,
                 stage=lambda cur: stage_file(cur, spooled, max_rows=10_000_000, max_line_bytes=1 << 16),

@@ -25,7 +25,7 @@ from api.db import Database  # noqa: E402
 from api.ingest.spool import spool_local_file  # noqa: E402
 from api.migrate import upgrade  # noqa: E402
 from api.readmodel import ReadModel  # noqa: E402
-from api.services.imports import import_file  # noqa: E402
+from api.services.imports.batches import import_file  # noqa: E402
 from bench.world import build_world, rows_per_district, write_file  # noqa: E402
 
 

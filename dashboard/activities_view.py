@@ -6,7 +6,7 @@ from dash import html
 
 from api.errors import NotFound
 from api.models.activity import ActivityPublic, ActivityStatus
-from api.services import activities as activity_service
+from api.services.stories import activities as activity_service
 from dashboard import context, i18n
 from dashboard.components import link, may_open
 from dashboard.context import N_, _

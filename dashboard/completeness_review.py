@@ -7,9 +7,9 @@ import datetime as dt
 from dash import dcc, html
 
 from api.models.approval import LockCreate, LockPublic, ReportPublic
-from api.services import approval as approval_service
-from api.services import locks as lock_service
-from api.services.auth import Principal
+from api.services.accounts.auth import Principal
+from api.services.periods import locks as lock_service
+from api.services.periods import reports as approval_service
 from dashboard import context
 from dashboard.context import _
 

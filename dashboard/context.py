@@ -12,7 +12,7 @@ from dash.backends._fastapi import get_current_request
 from fastapi import Request
 
 from api.errors import Unauthorized
-from api.services import auth
+from api.services.accounts import auth
 from dashboard import i18n
 from dashboard.i18n import N_  # noqa: F401  (pages import both markers from here)
 

@@ -12,8 +12,8 @@ from typing import Any
 
 from dash import dcc, html
 
-from api.services import exports
-from api.services.export_formats import Format
+from api.services.exports import files as exports
+from api.services.exports.formats import Format
 from dashboard import context
 
 FORMATS: dict[str, str] = {"csv": "CSV", "xlsx": "XLSX", "parquet": "Parquet"}

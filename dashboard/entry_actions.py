@@ -11,9 +11,9 @@ from sqlalchemy.exc import DBAPIError
 from api.errors import BackboneError, Conflict, ErrorItem, Forbidden, Invalid
 from api.models.common import Channel
 from api.models.observation import ObservationBatch, ObservationIn, WriteSummary
-from api.services import entry as entry_service
-from api.services import observations as observation_service
-from api.services.auth import Principal
+from api.services.accounts.auth import Principal
+from api.services.imports import batches
+from api.services.imports import entry as entry_service
 from dashboard import context, i18n
 from dashboard.components import notice
 from dashboard.context import _
@@ -79,7 +79,7 @@ def submit(principal: Principal, scope: dict, items: list[ObservationIn], *, dry
     """Check (dry run) or save the batch in one transaction, for the user's organisation (staff: the chosen one)."""
     backbone = context.backbone()
     with backbone.db.transaction(write=not dry_run) as session:
-        return observation_service.submit_batch(
+        return batches.submit_batch(
             session=session,
             read_model=backbone.read_model,
             principal=principal,

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pydantic import ValidationError
 
 from api.errors import ErrorItem
-from api.ingest.validate import ESTIMATED, MAX_NOTE, PROVISIONAL, SUPPRESSION_MARKERS
+from api.models.observation import ESTIMATED, MAX_NOTE, PROVISIONAL, SUPPRESSION_MARKERS
 from api.models.observation import ObservationIn, parse_breakdown
 
 EDITABLE = ("value", "numerator", "denominator", "status", "note")

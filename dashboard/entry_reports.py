@@ -5,9 +5,9 @@ from __future__ import annotations
 from dash import html
 
 from api.models.approval import ReportPublic, ReportStatus
-from api.services import approval as approval_service
-from api.services.approval import PeriodState
-from api.services.auth import Principal
+from api.services.accounts.auth import Principal
+from api.services.periods import reports as approval_service
+from api.services.periods.reports import PeriodState
 from dashboard import context
 from dashboard.components import notice
 from dashboard.context import N_, _

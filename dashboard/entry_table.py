@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from dash import dash_table
 
-from api.services.entry import EntryRow
+from api.services.imports.entry import EntryRow
 from dashboard import i18n
 from dashboard.context import _
 from dashboard.entry_form import EDITABLE, FINAL, CellProblem, show_number

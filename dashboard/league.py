@@ -5,7 +5,7 @@ from __future__ import annotations
 from dash import dash_table, html
 from dash.dash_table.Format import Format, Scheme, Sign
 
-from api.services.league import League, LeagueTotal
+from api.services.analytics.league import League, LeagueTotal
 from dashboard import context, i18n
 from dashboard.components import STATUS_COLOURS, SUPPRESSED_COLOUR, href, level_label, status_label
 from dashboard.context import _

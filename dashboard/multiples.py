@@ -7,9 +7,9 @@ from dash import html
 from api.errors import NotFound
 from api.models.area import AreaPublic
 from api.models.common import AreaLevel
-from api.services import areas as area_service
-from api.services import series as series_service
-from api.services.progress import GoalAreaProgress, IndicatorProgress, StatusCounts
+from api.services.analytics import series as series_service
+from api.services.analytics.progress import GoalAreaProgress, IndicatorProgress, StatusCounts
+from api.services.metadata import areas as area_service
 from dashboard import context, i18n
 from dashboard.components import level_label, link, status_label
 from dashboard.context import _

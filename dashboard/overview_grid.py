@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from dash import dcc, html
 
-from api.services.progress import GoalAreaProgress, GoalRef
+from api.services.analytics.progress import GoalAreaProgress, GoalRef
 from dashboard import i18n
 from dashboard.components import href
 from dashboard.context import _

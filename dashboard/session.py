@@ -23,8 +23,8 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from api.errors import TooManyRequests
 from api.models.common import Role
 from api.ratelimit import client_address
-from api.services import auth
-from api.services.tokens import DASHBOARD_LOGIN
+from api.services.accounts import auth
+from api.services.accounts.tokens import DASHBOARD_LOGIN
 from dashboard import i18n
 from dashboard.context import CSRF_COOKIE, LANGUAGE_COOKIE, SESSION_COOKIE, user_of
 

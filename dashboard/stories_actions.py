@@ -14,10 +14,10 @@ from pydantic import ValidationError
 from api.errors import BackboneError, Invalid
 from api.models.activity import ActivityCreate, ActivityPublic, ActivityUpdate
 from api.models.narrative import NarrativeCreate, NarrativePublic, NarrativeUpdate
-from api.services import activities as activity_service
-from api.services import narratives as narrative_service
-from api.services import ownership
-from api.services.auth import Principal
+from api.services.accounts.auth import Principal
+from api.services.stories import activities as activity_service
+from api.services.stories import narratives as narrative_service
+from api.services.stories import ownership
 from dashboard import context
 from dashboard.context import _
 

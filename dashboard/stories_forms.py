@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dash import dcc, html
 
-from api.services.auth import Principal
-from api.services.ownership import Choices
+from api.services.accounts.auth import Principal
+from api.services.stories.ownership import Choices
 from dashboard import stories_actions
 from dashboard.activities_view import STATUSES
 from dashboard.context import _

@@ -12,10 +12,10 @@ from sqlalchemy.exc import DBAPIError
 from api.errors import BackboneError, Conflict, ErrorItem, Forbidden, Invalid, NotFound, TooLarge
 from api.ingest.spool import SpooledFile
 from api.models.observation import WriteSummary
-from api.services import entry as entry_service
-from api.services import imports as import_service
-from api.services import uploads as upload_service
-from api.services.auth import Principal
+from api.services.accounts.auth import Principal
+from api.services.imports import batches, template
+from api.services.imports import entry as entry_service
+from api.services.imports import uploads as upload_service
 from dashboard import context, i18n
 from dashboard.components import notice
 from dashboard.context import _
@@ -59,7 +59,7 @@ def _import(principal: Principal, spooled: SpooledFile, organisation_id: int, *,
     """The spooled file through the import pipeline for the organisation (a dry run writes nothing)."""
     backbone = context.backbone()
     with backbone.db.transaction(write=not dry_run) as session:
-        return import_service.import_file(
+        return batches.import_file(
             session=session,
             read_model=backbone.read_model,
             settings=backbone.settings,
@@ -116,13 +116,11 @@ def busy(exc: Exception) -> bool:
 
 def template_file(organisation_id: int, organisation: str, year: int, kind: str) -> tuple[bytes, str]:
     """The organisation's template for a year as CSV (``,``; or ``;`` with decimal commas) or XLSX, and its name."""
-    table = import_service.template(
-        read_model=context.backbone().read_model, organisation_id=organisation_id, year=year
-    )
+    table = template.template(read_model=context.backbone().read_model, organisation_id=organisation_id, year=year)
     name = f"backbone-{organisation}-{year}"
     if kind == "xlsx":
-        return import_service.template_xlsx(table), name + ".xlsx"
-    return import_service.template_csv(table, ";" if kind == "csv-semicolon" else ","), name + ".csv"
+        return template.template_xlsx(table), name + ".xlsx"
+    return template.template_csv(table, ";" if kind == "csv-semicolon" else ","), name + ".csv"
 
 
 def counts(summary: WriteSummary, *, done: bool) -> html.Table:

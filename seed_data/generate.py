@@ -41,19 +41,19 @@ SEED = 20261123
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 FIRST_YEAR = 2015
-LAST_YEAR = 2025          # most recent period: 2025 resp. 2025/26
+LAST_YEAR = 2025  # most recent period: 2025 resp. 2025/26
 MILESTONE_YEAR = 2025
 TARGET_YEAR = 2030
 NOTE = "synthetic demo value"
 PROVISIONAL = "provisional"
 SUPPRESSED = "<5"
-N_SUPPRESSED = 5           # rows with a "<5" marker from the source
-N_RANDOM_GAPS = 8          # extra missing (indicator, area, period) cells
+N_SUPPRESSED = 5  # rows with a "<5" marker from the source
+N_RANDOM_GAPS = 8  # extra missing (indicator, area, period) cells
 WITTEN = "05954036"
 HATTINGEN = "05954016"
-N_GAPS_WITTEN = 6          # indicators without the most recent period
+N_GAPS_WITTEN = 6  # indicators without the most recent period
 N_GAPS_HATTINGEN = 5
-SMALL_TOWN = 35_000        # population below which "<5" markers may occur
+SMALL_TOWN = 35_000  # population below which "<5" markers may occur
 
 # ---------------------------------------------------------------------------
 # Areas: approximate population (rounded, real order of magnitude) and an
@@ -61,27 +61,27 @@ SMALL_TOWN = 35_000        # population below which "<5" markers may occur
 # ---------------------------------------------------------------------------
 AREA_PROFILE = {
     # code: (population, deprivation, student_factor)
-    "GM0014": (240_000, 0.2, 2.2),     # Groningen: large student city
-    "05954004": (9_000, -0.7, 0.8),    # Breckerfeld
-    "05954008": (30_000, -0.1, 0.8),   # Ennepetal
-    "05954012": (31_000, 0.0, 0.8),    # Gevelsberg
-    "05954016": (54_000, -0.3, 0.9),   # Hattingen
-    "05954020": (22_500, -0.6, 1.1),   # Herdecke
-    "05954024": (28_500, 0.1, 0.8),    # Schwelm
-    "05954028": (24_500, -0.7, 0.8),   # Sprockhövel
-    "05954032": (27_500, -0.4, 0.9),   # Wetter (Ruhr)
-    "05954036": (96_000, 0.0, 1.3),    # Witten
-    "05112000": (500_000, 0.8, 1.1),   # Duisburg
-    "05113000": (580_000, 0.5, 1.2),   # Essen
-    "05117000": (170_000, 0.1, 1.0),   # Mülheim an der Ruhr
-    "05119000": (210_000, 0.5, 0.9),   # Oberhausen
-    "05512000": (117_000, 0.2, 0.9),   # Bottrop
-    "05513000": (262_000, 1.0, 0.9),   # Gelsenkirchen
-    "05911000": (365_000, 0.4, 1.5),   # Bochum
-    "05913000": (590_000, 0.6, 1.3),   # Dortmund
-    "05914000": (189_000, 0.7, 1.0),   # Hagen
-    "05915000": (180_000, 0.5, 0.9),   # Hamm
-    "05916000": (157_000, 0.8, 1.0),   # Herne
+    "GM0014": (240_000, 0.2, 2.2),  # Groningen: large student city
+    "05954004": (9_000, -0.7, 0.8),  # Breckerfeld
+    "05954008": (30_000, -0.1, 0.8),  # Ennepetal
+    "05954012": (31_000, 0.0, 0.8),  # Gevelsberg
+    "05954016": (54_000, -0.3, 0.9),  # Hattingen
+    "05954020": (22_500, -0.6, 1.1),  # Herdecke
+    "05954024": (28_500, 0.1, 0.8),  # Schwelm
+    "05954028": (24_500, -0.7, 0.8),  # Sprockhövel
+    "05954032": (27_500, -0.4, 0.9),  # Wetter (Ruhr)
+    "05954036": (96_000, 0.0, 1.3),  # Witten
+    "05112000": (500_000, 0.8, 1.1),  # Duisburg
+    "05113000": (580_000, 0.5, 1.2),  # Essen
+    "05117000": (170_000, 0.1, 1.0),  # Mülheim an der Ruhr
+    "05119000": (210_000, 0.5, 0.9),  # Oberhausen
+    "05512000": (117_000, 0.2, 0.9),  # Bottrop
+    "05513000": (262_000, 1.0, 0.9),  # Gelsenkirchen
+    "05911000": (365_000, 0.4, 1.5),  # Bochum
+    "05913000": (590_000, 0.6, 1.3),  # Dortmund
+    "05914000": (189_000, 0.7, 1.0),  # Hagen
+    "05915000": (180_000, 0.5, 0.9),  # Hamm
+    "05916000": (157_000, 0.8, 1.0),  # Herne
 }
 
 # Which organisation reports for which Ruhr municipality.
@@ -127,36 +127,120 @@ SES_GAP_WEIGHT = {"low": 1.3, "middle": 1.0, "high": 0.6, "total": 1.0}
 GENDER_SHARE = {"girl": 0.55, "boy": 0.44, "other": 0.01}
 
 MODEL = {
-    "ece-participation": dict(model="pct", frac=0.030, base={"low": 80.0, "middle": 90.0, "high": 94.5},
-                              dep=-4.0, nl=-2.0, slope=0.45, bias=1.2, ambition=0.40, cap=99.0),
-    "ece-reach-indicated": dict(model="pct", frac=0.0045, base={"total": 72.0},
-                                dep=-5.0, nl=8.0, slope=0.80, bias=1.5, ambition=0.45, cap=99.0),
-    "language-support-need": dict(model="pct", frac=0.0090, base={"low": 42.0, "middle": 20.0, "high": 9.0},
-                                  dep=8.0, nl=-4.0, slope=0.35, bias=0.6, ambition=0.25),
-    "ece-spending-per-child": dict(model="euro", frac=0.056, base={"total": 2300.0},
-                                   dep=250.0, nl=600.0, slope=0.030, bias=1.3, ambition=0.50),
+    "ece-participation": dict(
+        model="pct",
+        frac=0.030,
+        base={"low": 80.0, "middle": 90.0, "high": 94.5},
+        dep=-4.0,
+        nl=-2.0,
+        slope=0.45,
+        bias=1.2,
+        ambition=0.40,
+        cap=99.0,
+    ),
+    "ece-reach-indicated": dict(
+        model="pct", frac=0.0045, base={"total": 72.0}, dep=-5.0, nl=8.0, slope=0.80, bias=1.5, ambition=0.45, cap=99.0
+    ),
+    "language-support-need": dict(
+        model="pct",
+        frac=0.0090,
+        base={"low": 42.0, "middle": 20.0, "high": 9.0},
+        dep=8.0,
+        nl=-4.0,
+        slope=0.35,
+        bias=0.6,
+        ambition=0.25,
+    ),
+    "ece-spending-per-child": dict(
+        model="euro", frac=0.056, base={"total": 2300.0}, dep=250.0, nl=600.0, slope=0.030, bias=1.3, ambition=0.50
+    ),
     "segregation-dissimilarity": dict(model="derived", dep=0.12, nl=0.10, slope=0.004, bias=0.7, ambition=0.20),
     "primary-pupils": dict(model="schools", pupils_per_school=(120, 520), residents_per_school=7_000),
-    "pupils-concentrated-schools": dict(model="pct", frac=0.036, base={"low": 38.0, "middle": 13.0, "high": 5.0},
-                                        dep=14.0, nl=0.0, slope=0.30, bias=0.6, ambition=0.30),
-    "reading-standard": dict(model="pct", frac=0.0090, base={"low": 55.0, "middle": 72.0, "high": 86.0},
-                             dep=-3.0, nl=3.0, slope=0.40, bias=1.0, ambition=0.30),
-    "math-standard": dict(model="pct", frac=0.0090, base={"low": 48.0, "middle": 66.0, "high": 82.0},
-                          dep=-3.0, nl=2.0, slope=0.35, bias=1.1, ambition=0.25),
-    "academic-track-advice": dict(model="pct", frac=0.0090, base={"low": 22.0, "middle": 40.0, "high": 66.0},
-                                  dep=-4.0, nl=2.0, slope=0.50, bias=1.6, ambition=0.15),
-    "higher-education-entry": dict(model="pct", frac=0.0040, base={"low": 60.0, "middle": 71.0, "high": 83.0},
-                                   dep=-2.0, nl=3.0, slope=0.55, bias=1.3, ambition=0.25,
-                                   shares={"low": 0.6, "middle": 1.0, "high": 1.3}),
-    "first-generation-students": dict(model="count", frac=0.0045, base=GENDER_SHARE,
-                                      dep=0.0, nl=0.0, slope=0.020, bias=1.3, ambition=0.30),
-    "early-school-leavers": dict(model="pct", frac=0.075, base={"low": 17.0, "middle": 8.0, "high": 3.5},
-                                 dep=3.0, nl=-4.0, slope=0.25, bias=1.1, ambition=0.35),
-    "leavers-without-qualification": dict(model="count", frac=0.0095,
-                                          base={"low": 0.12, "middle": 0.05, "high": 0.015},
-                                          dep=0.5, nl=-0.3, slope=0.025, bias=1.1, ambition=0.35),
-    "neet-rate": dict(model="pct", frac=0.105, base={"total": 75.0},
-                      dep=20.0, nl=-30.0, slope=1.20, bias=1.2, ambition=0.25, cap=990.0),
+    "pupils-concentrated-schools": dict(
+        model="pct",
+        frac=0.036,
+        base={"low": 38.0, "middle": 13.0, "high": 5.0},
+        dep=14.0,
+        nl=0.0,
+        slope=0.30,
+        bias=0.6,
+        ambition=0.30,
+    ),
+    "reading-standard": dict(
+        model="pct",
+        frac=0.0090,
+        base={"low": 55.0, "middle": 72.0, "high": 86.0},
+        dep=-3.0,
+        nl=3.0,
+        slope=0.40,
+        bias=1.0,
+        ambition=0.30,
+    ),
+    "math-standard": dict(
+        model="pct",
+        frac=0.0090,
+        base={"low": 48.0, "middle": 66.0, "high": 82.0},
+        dep=-3.0,
+        nl=2.0,
+        slope=0.35,
+        bias=1.1,
+        ambition=0.25,
+    ),
+    "academic-track-advice": dict(
+        model="pct",
+        frac=0.0090,
+        base={"low": 22.0, "middle": 40.0, "high": 66.0},
+        dep=-4.0,
+        nl=2.0,
+        slope=0.50,
+        bias=1.6,
+        ambition=0.15,
+    ),
+    "higher-education-entry": dict(
+        model="pct",
+        frac=0.0040,
+        base={"low": 60.0, "middle": 71.0, "high": 83.0},
+        dep=-2.0,
+        nl=3.0,
+        slope=0.55,
+        bias=1.3,
+        ambition=0.25,
+        shares={"low": 0.6, "middle": 1.0, "high": 1.3},
+    ),
+    "first-generation-students": dict(
+        model="count", frac=0.0045, base=GENDER_SHARE, dep=0.0, nl=0.0, slope=0.020, bias=1.3, ambition=0.30
+    ),
+    "early-school-leavers": dict(
+        model="pct",
+        frac=0.075,
+        base={"low": 17.0, "middle": 8.0, "high": 3.5},
+        dep=3.0,
+        nl=-4.0,
+        slope=0.25,
+        bias=1.1,
+        ambition=0.35,
+    ),
+    "leavers-without-qualification": dict(
+        model="count",
+        frac=0.0095,
+        base={"low": 0.12, "middle": 0.05, "high": 0.015},
+        dep=0.5,
+        nl=-0.3,
+        slope=0.025,
+        bias=1.1,
+        ambition=0.35,
+    ),
+    "neet-rate": dict(
+        model="pct",
+        frac=0.105,
+        base={"total": 75.0},
+        dep=20.0,
+        nl=-30.0,
+        slope=1.20,
+        bias=1.2,
+        ambition=0.25,
+        cap=990.0,
+    ),
 }
 
 SCALE = {"percent": 100, "rate_per_1000": 1000, "euro": 1}
@@ -295,8 +379,8 @@ def generate_series(rng, ind, area, nl, dim_values, years):
         f = -0.8  # segregation in Groningen was rising (reason for the akkoord)
     groups = [v for d, v in breakdowns(ind, dim_values) if d is not None]
     dim = ind["dimensions"].split()[0] if ind["dimensions"] else None
-    demog = rng.gauss(0.0, 0.006)            # yearly cohort growth
-    area_shift = rng.gauss(0.0, 1.0)         # idiosyncratic level, scaled below
+    demog = rng.gauss(0.0, 0.006)  # yearly cohort growth
+    area_shift = rng.gauss(0.0, 1.0)  # idiosyncratic level, scaled below
     shares = ses_shares(rng, dep) if dim == "ses" else None
     if shares and "shares" in m:
         shares = {g: shares[g] * m["shares"][g] for g in shares}
@@ -316,10 +400,14 @@ def generate_series(rng, ind, area, nl, dim_values, years):
             for g in keys:
                 share = shares[g] * (1 + rng.gauss(0, 0.02)) if shares else 1.0
                 den = max(1, int(round(cohort * share)))
-                level = (m["base"][g] + m["dep"] * dep + nl_shift
-                         + area_shift * (1.5 if scale == 100 else 6.0)
-                         + sign * m["slope"] * f * SES_GAP_WEIGHT.get(g, 1.0) * t
-                         + year_noise)
+                level = (
+                    m["base"][g]
+                    + m["dep"] * dep
+                    + nl_shift
+                    + area_shift * (1.5 if scale == 100 else 6.0)
+                    + sign * m["slope"] * f * SES_GAP_WEIGHT.get(g, 1.0) * t
+                    + year_noise
+                )
                 level = min(max(level, 0.3), cap)
                 num = binomial_like(rng, den, level / scale)
                 rows.append((g, num, den))
@@ -331,14 +419,29 @@ def generate_series(rng, ind, area, nl, dim_values, years):
             ]
         elif m["model"] == "euro":
             children = max(1, int(round(pop * m["frac"] * (1 + demog * t) * (1 + rng.gauss(0, 0.01)))))
-            per_child = ((m["base"]["total"] + m["dep"] * dep + nl_shift + area_shift * 150.0)
-                         * (1 + m["slope"] * f * t) * (1 + rng.gauss(0, 0.02)))
+            per_child = (
+                (m["base"]["total"] + m["dep"] * dep + nl_shift + area_shift * 150.0)
+                * (1 + m["slope"] * f * t)
+                * (1 + rng.gauss(0, 0.02))
+            )
             euros = int(round(children * max(per_child, 500.0)))
-            out[year] = [{"group": "total", "value": ratio_value(euros, children, unit),
-                          "numerator": str(euros), "denominator": str(children)}]
+            out[year] = [
+                {
+                    "group": "total",
+                    "value": ratio_value(euros, children, unit),
+                    "numerator": str(euros),
+                    "denominator": str(children),
+                }
+            ]
         elif m["model"] == "index":
-            level = (m["base"]["total"] + m["dep"] * dep + nl_shift + area_shift * 0.03
-                     + sign * m["slope"] * f * t + rng.gauss(0, 0.012))
+            level = (
+                m["base"]["total"]
+                + m["dep"] * dep
+                + nl_shift
+                + area_shift * 0.03
+                + sign * m["slope"] * f * t
+                + rng.gauss(0, 0.012)
+            )
             # fewer schools in small towns -> noisier index
             if pop < SMALL_TOWN:
                 level += rng.gauss(0, 0.02) - 0.05
@@ -384,8 +487,9 @@ def generate_schools(rng, area, nl, years):
     low_share = min(max(0.25 + 0.10 * dep, 0.12), 0.45)
     f = -0.8 if area == GRONINGEN else trend_factor(rng, seg["bias"])  # Groningen: segregation was rising
     spread0 = 0.16 + 0.05 * dep + (0.04 if nl else 0.0) + rng.gauss(0, 0.02)
-    schools = [(school_code(area, n), rng.gauss(0, 1), rng.randint(*m["pupils_per_school"]))
-               for n in range(1, count + 1)]
+    schools = [
+        (school_code(area, n), rng.gauss(0, 1), rng.randint(*m["pupils_per_school"])) for n in range(1, count + 1)
+    ]
     series = {}
     for t, year in enumerate(years):
         spread = max(0.04, spread0 - seg["slope"] * 1.5 * f * t)
@@ -432,10 +536,15 @@ def main():
     schools, pupils = {}, {}
     for area in municipalities:
         schools[area], pupils[area] = generate_schools(rng, area, countries[area] == "NL", years)
-    write_csv("schools.csv", ["code", "name", "level", "parent"], [
-        (code, f"{'Basisschool' if area == GRONINGEN else 'Grundschule'} {code[-2:]} (synthetic)", "school", area)
-        for area in municipalities for code in schools[area]
-    ])
+    write_csv(
+        "schools.csv",
+        ["code", "name", "level", "parent"],
+        [
+            (code, f"{'Basisschool' if area == GRONINGEN else 'Grundschule'} {code[-2:]} (synthetic)", "school", area)
+            for area in municipalities
+            for code in schools[area]
+        ],
+    )
 
     # assignments -----------------------------------------------------------
     assignments = []
@@ -456,8 +565,7 @@ def main():
     series = {}
     for ind in reported:
         for area in municipalities:
-            series[(ind["code"], area)] = generate_series(
-                rng, ind, area, countries[area] == "NL", dim_values, years)
+            series[(ind["code"], area)] = generate_series(rng, ind, area, countries[area] == "NL", dim_values, years)
 
     # gaps: (indicator, area, year) cells that are left out ----------------------
     codes = [ind["code"] for ind in reported]
@@ -482,12 +590,20 @@ def main():
                     continue
                 for (d, v), row in zip(dims, s[year], strict=True):
                     assert row["group"] == (v or "total")
-                    obs.append([
-                        ind["code"], area, period_label(year, ind["period_type"]),
-                        row["value"], row["numerator"], row["denominator"],
-                        PROVISIONAL if year == LAST_YEAR else "", NOTE,
-                        v if d == "ses" else "", v if d == "gender" else "",
-                    ])
+                    obs.append(
+                        [
+                            ind["code"],
+                            area,
+                            period_label(year, ind["period_type"]),
+                            row["value"],
+                            row["numerator"],
+                            row["denominator"],
+                            PROVISIONAL if year == LAST_YEAR else "",
+                            NOTE,
+                            v if d == "ses" else "",
+                            v if d == "gender" else "",
+                        ]
+                    )
 
     for area in municipalities:
         for year in years:
@@ -500,18 +616,22 @@ def main():
 
     # "<5" markers from the source: count indicators, breakdown rows, small towns
     candidates = [
-        i for i, r in enumerate(obs)
+        i
+        for i, r in enumerate(obs)
         if ind_by_code[r[0]]["unit"] == "count"
         and r[1] in AREA_PROFILE
         and (r[8] or r[9])
         and AREA_PROFILE[r[1]][0] < SMALL_TOWN
-        and r[3].isdigit() and 1 <= int(r[3]) <= 4
+        and r[3].isdigit()
+        and 1 <= int(r[3]) <= 4
     ]
     for i in sorted(rng.sample(candidates, N_SUPPRESSED)):
         obs[i][3] = SUPPRESSED
-    write_csv("observations.csv",
-              ["indicator", "area", "period", "value", "numerator", "denominator",
-               "status", "note", "ses", "gender"], obs)
+    write_csv(
+        "observations.csv",
+        ["indicator", "area", "period", "value", "numerator", "denominator", "status", "note", "ses", "gender"],
+        obs,
+    )
 
     # targets -------------------------------------------------------------------
     targets = []
@@ -520,7 +640,7 @@ def main():
         base_p = period_label(FIRST_YEAR, ptype)
         mile_p = period_label(MILESTONE_YEAR, ptype)
         targ_p = period_label(TARGET_YEAR, ptype)
-        with_milestone = pos % 2 == 0       # every other indicator: 7 of 14
+        with_milestone = pos % 2 == 0  # every other indicator: 7 of 14
         area_rows, baselines, finals = [], [], []
         for area in municipalities:
             if ind["code"] == "segregation-dissimilarity":
@@ -537,13 +657,22 @@ def main():
                 mile = fmt_decimal(float(baseline) + (float(final) - float(baseline)) * frac, unit)
                 area_rows.append([ind["code"], area, base_p, baseline, mile_p, mile])
             area_rows.append([ind["code"], area, base_p, baseline, targ_p, final])
-        targets.append([ind["code"], "", base_p,
-                        fmt_decimal(statistics.median(baselines), unit),
-                        targ_p, fmt_decimal(statistics.median(finals), unit)])
+        targets.append(
+            [
+                ind["code"],
+                "",
+                base_p,
+                fmt_decimal(statistics.median(baselines), unit),
+                targ_p,
+                fmt_decimal(statistics.median(finals), unit),
+            ]
+        )
         targets.extend(area_rows)
-    write_csv("targets.csv",
-              ["indicator", "area", "baseline_period", "baseline_value", "target_period", "target_value"],
-              targets)
+    write_csv(
+        "targets.csv",
+        ["indicator", "area", "baseline_period", "baseline_value", "target_period", "target_value"],
+        targets,
+    )
 
     print(f"schools.csv: {sum(len(v) for v in schools.values())} rows")
     print(f"assignments.csv: {len(assignments)} rows")

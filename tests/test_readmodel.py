@@ -12,9 +12,9 @@ from api.models import Indicator, Observation, User
 from api.models.common import Role
 from api.models.observation import ObservationBatch
 from api.readmodel import ReadModel
-from api.services.auth import Principal
+from api.services.accounts.auth import Principal
 from api.services.common import record_change
-from api.services.observations import submit_batch
+from api.services.imports.batches import submit_batch
 from tests.factories import small_world
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import duckdb
@@ -10,13 +10,11 @@ import pyarrow as pa
 from sqlmodel import Session
 
 from api.errors import Conflict, ErrorItem, Forbidden, ImportRejected
-from api.ingest.locks import locks_in_force
-from api.ingest.validate import Checked, Locate, Problem, check
+from api.ingest.validate import Checked, Locate, LockRule, Problem, check
 from api.ingest.write import Origin, Progress, write_checked
-from api.models.common import utcnow
+from api.models import Submission
 from api.models.observation import WriteSummary
 from api.readmodel import ReadModel
-from api.services.reviews import record_override
 
 STAGED_COLUMNS = ("indicator", "area", "period", "value", "numerator", "denominator", "status", "note")
 
@@ -30,6 +28,15 @@ class Staged:
     decimal_comma: bool = False
     problems: list[Problem] = field(default_factory=list)  # found while staging
     skip_blank: bool = False  # files: rows without any value are left out, not errors
+
+
+@dataclass
+class Ingested:
+    """What the pipeline decided: the counts, the submissions it made, and which wrote into locked periods."""
+
+    summary: WriteSummary
+    submissions: list[Submission]
+    overridden: dict[int, list[str]]  # submission id -> the locked periods it wrote into on purpose
 
 
 def stage_rows(cur: duckdb.DuckDBPyConnection, rows: list[dict[str, str | None]], dimensions: list[str]) -> None:
@@ -77,17 +84,19 @@ def ingest(
     stage: Callable[[duckdb.DuckDBPyConnection], Staged],
     origin: Origin,
     max_errors: int,
+    locks: Callable[[], Sequence[LockRule]] = tuple,
     dry_run: bool = False,
     progress: Progress | None = None,
-) -> WriteSummary:
+) -> Ingested:
     """Validate a batch against the reference data and write it; raise with every error found.
 
     Without ``origin.organisation_id`` each row is written for the organisation assigned
     to it, one submission per organisation, all in the caller's one transaction.
-    Rows in a locked period are refused (409) unless ``origin.override_reason`` is given
-    (backbone staff only; the caller checks that), which the submissions then record.
+    ``locks`` reads the (organisation, period) pairs closed to writes now, in the writer's
+    transaction; rows in them are refused (409) unless ``origin.override_reason`` is given
+    (backbone staff only; the caller checks that and records the override).
     """
-    locks = locks_in_force(session, now=utcnow(), staff=origin.staff)
+    closed = list(locks())
     cur = read_model.cursor()
     try:
         staged = stage(cur)
@@ -101,7 +110,7 @@ def ingest(
             decimal_comma=staged.decimal_comma,
             max_problems=max_errors,
             skip_blank=staged.skip_blank,
-            locks=locks,
+            locks=closed,
             enforce_locks=origin.override_reason is None,
         )
         count = len(staged.problems) + checked.problem_count
@@ -116,13 +125,14 @@ def ingest(
         cur.close()
     # Now that the writer holds the write lock (which approving and locking take too), the locks
     # read before checking must still be the ones in force; if one came meanwhile, start over.
-    if not dry_run and locks_in_force(session, now=utcnow(), staff=origin.staff) != locks:
+    if not dry_run and list(locks()) != closed:
         raise Conflict("A period was locked while this was being checked; nothing was written. Send it again")
+    overridden: dict[int, list[str]] = {}
     for submission in submissions:
-        overridden = [period for org, period in checked.overridden if org == submission.organisation_id]
-        if overridden:
-            record_override(session, submission=submission, periods=overridden, reason=origin.override_reason or "")
-    return WriteSummary(
+        periods = [period for org, period in checked.overridden if org == submission.organisation_id]
+        if periods:
+            overridden[submission.id] = periods
+    summary = WriteSummary(
         rows=counts.rows,
         inserted=counts.inserted,
         updated=counts.updated,
@@ -131,3 +141,4 @@ def ingest(
         submission=submissions[-1].id if submissions else None,
         submissions=[s.id for s in submissions],
     )
+    return Ingested(summary=summary, submissions=submissions, overridden=overridden)

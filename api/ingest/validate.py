@@ -16,12 +16,12 @@ from typing import NamedTuple
 import duckdb
 
 from api.models.common import UNIT_RANGE, UNIT_SCALE
+from api.models.observation import ESTIMATED, MAX_NOTE, PROVISIONAL, SUPPRESSION_MARKERS
 from indicators import periods
 
-SUPPRESSION_MARKERS = ("x", ".", "-", "*")  # and '<' followed by a number, e.g. '<5'
-PROVISIONAL = ("p", "provisional", "voorlopig", "vorläufig", "vorlaeufig")
-ESTIMATED = ("e", "estimated", "geschat", "geschätzt", "geschaetzt")
-MAX_NOTE = 1000
+# A period closed to writes, as the lock rule checks it: (organisation, or None for every one; period;
+# priority, the lowest explaining a row when several apply; the message). Worked out by the caller.
+LockRule = tuple[int | None, str, int, str]
 
 # Where an error in (row, column) is, in the terms of the channel it came from.
 Locate = Callable[[int, str], dict[str, object]]
@@ -103,7 +103,7 @@ def check(
     decimal_comma: bool,
     max_problems: int,
     skip_blank: bool = False,
-    locks: Sequence[tuple[int | None, str, int, str]] = (),
+    locks: Sequence[LockRule] = (),
     enforce_locks: bool = True,
 ) -> Checked:
     """Validate the staged rows; leave the table ``clean`` for the writer.
@@ -253,9 +253,7 @@ def check(
     )
 
 
-def _locked_rows(
-    cur: duckdb.DuckDBPyConnection, locks: Sequence[tuple[int | None, str, int, str]], reporter: str
-) -> int:
+def _locked_rows(cur: duckdb.DuckDBPyConnection, locks: Sequence[LockRule], reporter: str) -> int:
     """The table ``locked_row``: each checked row in a closed period, with the lock that explains it."""
     cur.execute(
         "CREATE OR REPLACE TEMP TABLE lock_rule (organisation_id BIGINT, period VARCHAR, priority INT, message VARCHAR)"
@@ -346,7 +344,7 @@ RULES = [
 ]
 # fmt: on
 _BEFORE_DIMENSIONS = 8  # rules of indicator, area and period
-# A row in a closed period (approved report, admin lock, passed deadline): see api/ingest/locks.py.
+# A row in a closed period (approved report, admin lock, passed deadline): see api/services/periods/closed.py.
 LOCK_RULE = Rule("period", "period_locked", "true", "lock_message", "checked JOIN locked_row USING (_row)")
 
 

@@ -59,7 +59,6 @@ class Origin:
     channel: Channel
     file_name: str | None = None
     file_checksum: str | None = None
-    staff: bool = False  # backbone staff (or the server's operator) may still change a report waiting for review
     override_reason: str | None = None  # set: write into locked periods on purpose (staff only), recorded
 
 

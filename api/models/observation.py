@@ -8,6 +8,12 @@ from sqlmodel import Field, Index, SQLModel, UniqueConstraint
 
 TOTAL = ""  # the breakdown key of a total (no breakdown)
 
+# What a reporter may write in a value, status or note (every channel, and the entry form as it is typed).
+SUPPRESSION_MARKERS = ("x", ".", "-", "*")  # and '<' followed by a number, e.g. '<5'
+PROVISIONAL = ("p", "provisional", "voorlopig", "vorläufig", "vorlaeufig")
+ESTIMATED = ("e", "estimated", "geschat", "geschätzt", "geschaetzt")
+MAX_NOTE = 1000
+
 
 class ObservationFields(SQLModel):
     value: float | None = None
@@ -16,7 +22,7 @@ class ObservationFields(SQLModel):
     is_provisional: bool = False
     is_estimated: bool = False
     is_suppressed: bool = Field(default=False, description="suppressed at source; no value")
-    note: str | None = Field(default=None, max_length=1000)
+    note: str | None = Field(default=None, max_length=MAX_NOTE)
     organisation_id: int = Field(foreign_key="organisation.id")
     submission_id: int = Field(foreign_key="submission.id")
 

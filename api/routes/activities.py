@@ -6,7 +6,7 @@ from api.deps import OptionalUser, PageDep, ReporterUser, RowId, SessionDep
 from api.errors import error_responses
 from api.models.activity import ActivityCreate, ActivityPublic, ActivityStatus, ActivityUpdate
 from api.models.common import Page
-from api.services import activities as service
+from api.services.stories import activities as service
 
 router = APIRouter(prefix="/activities", tags=["activities"])
 

@@ -3,7 +3,7 @@ from fastapi import APIRouter
 from api.deps import AdminUser, SessionDep
 from api.errors import error_responses
 from api.models.agenda import AgendaPublic, AgendaPut, AgendaUpdate
-from api.services import agenda as service
+from api.services.metadata import agenda as service
 
 router = APIRouter(prefix="/agenda", tags=["agenda"])
 

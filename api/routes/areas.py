@@ -9,8 +9,8 @@ from api.errors import TooLarge, error_responses
 from api.models.area import AreaCreate, AreaPublic, AreaUpdate
 from api.models.boundary import BoundariesStored
 from api.models.common import AreaLevel, Page
-from api.services import areas as service
-from api.services import boundaries as boundaries_service
+from api.services.metadata import areas as service
+from api.services.metadata import boundaries as boundaries_service
 
 router = APIRouter(prefix="/areas", tags=["areas"])
 

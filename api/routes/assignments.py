@@ -6,7 +6,7 @@ from api.deps import AdminUser, CurrentUser, PageDep, RowId, SessionDep
 from api.errors import error_responses
 from api.models.assignment import AssignmentCreate, AssignmentPublic
 from api.models.common import Page
-from api.services import assignments as service
+from api.services.metadata import assignments as service
 
 router = APIRouter(prefix="/assignments", tags=["assignments"])
 

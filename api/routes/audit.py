@@ -7,7 +7,7 @@ from api.deps import AdminUser, PageDep, SessionDep
 from api.errors import error_responses
 from api.models.audit import AuditEventPublic
 from api.models.common import Page
-from api.services import audit_log as service
+from api.services.audit import log as service
 
 router = APIRouter(prefix="/audit", tags=["audit"])
 

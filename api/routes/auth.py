@@ -8,8 +8,8 @@ from api.deps import BackboneDep, CurrentUser, RowId, SessionDep
 from api.errors import Forbidden, Unauthorized, error_responses
 from api.models.user import PasswordChange, TokenCreate, TokenCreated, TokenPublic, TokenResponse, UserPublic
 from api.ratelimit import client_address
-from api.services import auth as service
-from api.services import tokens
+from api.services.accounts import auth as service
+from api.services.accounts import tokens
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 

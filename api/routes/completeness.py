@@ -5,7 +5,7 @@ from fastapi import APIRouter, Query
 
 from api.deps import AdminUser, BackboneDep, ReadModelDep, SessionDep
 from api.errors import error_responses
-from api.services import completeness as service
+from api.services.periods import completeness as service
 
 router = APIRouter(prefix="/completeness", tags=["completeness"])
 

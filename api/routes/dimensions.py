@@ -4,7 +4,7 @@ from api.deps import AdminUser, PageDep, SessionDep
 from api.errors import error_responses
 from api.models.common import Page
 from api.models.dimension import DimensionCreate, DimensionPublic, DimensionUpdate
-from api.services import dimensions as service
+from api.services.metadata import dimensions as service
 
 router = APIRouter(prefix="/dimensions", tags=["dimensions"])
 

@@ -4,7 +4,7 @@ from fastapi import APIRouter, Query
 
 from api.deps import OptionalUser, ReadModelDep
 from api.errors import error_responses
-from api.services import equity as service
+from api.services.analytics import equity as service
 
 router = APIRouter(prefix="/equity", tags=["equity"])
 

@@ -13,8 +13,8 @@ from starlette.background import BackgroundTask
 from api.deps import BackboneDep, OptionalUser, ReadModelDep
 from api.errors import error_responses
 from api.routes.observations import BreakdownQuery, Code, PeriodQuery
-from api.services import exports as service
-from api.services.export_formats import MEDIA_TYPES, Format
+from api.services.exports import files as service
+from api.services.exports.formats import MEDIA_TYPES, Format
 
 router = APIRouter(prefix="/exports", tags=["exports"])
 STALE_SECONDS = 24 * 3600

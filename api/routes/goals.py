@@ -4,7 +4,7 @@ from api.deps import AdminUser, PageDep, SessionDep
 from api.errors import error_responses
 from api.models.common import Page
 from api.models.goal import GoalCreate, GoalPublic, GoalUpdate
-from api.services import goals as service
+from api.services.metadata import goals as service
 
 router = APIRouter(prefix="/goals", tags=["goals"])
 

@@ -6,10 +6,10 @@ from starlette.concurrency import run_in_threadpool
 
 from api.deps import BackboneDep, ReadModelDep, ReporterUser, SessionDep
 from api.errors import error_responses
-from api.ingest.upload import FIELD, receive_upload
 from api.models.observation import WriteSummary
 from api.routes.observations import Override, Reason
-from api.services import imports as service
+from api.services.imports import batches, template
+from api.services.imports.receive import FIELD, receive_upload
 
 router = APIRouter(prefix="/imports", tags=["imports"])
 
@@ -46,10 +46,15 @@ async def import_file(
 
     Rows in a locked period are refused with 409 unless backbone staff send ``override=true`` and a ``reason``.
     """
-    spooled = await receive_upload(request, backbone.settings)
+    spooled = await receive_upload(
+        body=request.stream(),
+        content_type=request.headers.get("content-type", ""),
+        content_length=request.headers.get("content-length"),
+        settings=backbone.settings,
+    )
     try:
         return await run_in_threadpool(
-            lambda: service.import_file(
+            lambda: batches.import_file(
                 session=session,
                 read_model=read_model,
                 settings=backbone.settings,
@@ -89,9 +94,11 @@ def template_csv(
     delimiter: Annotated[Literal[",", ";"], Query(description="';' also writes decimal commas")] = ",",
 ) -> Response:
     """The caller's rows to report, with values already known, as CSV."""
-    table = service.template(read_model=read_model, organisation_id=principal.organisation_id, period=period, year=year)
+    table = template.template(
+        read_model=read_model, organisation_id=principal.organisation_id, period=period, year=year
+    )
     return Response(
-        service.template_csv(table, delimiter),
+        template.template_csv(table, delimiter),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": _filename(principal, period, year, "csv")},
     )
@@ -109,9 +116,11 @@ def template_xlsx(
     read_model: ReadModelDep, principal: ReporterUser, period: Period = None, year: Year = None
 ) -> Response:
     """The caller's rows to report, with values already known, as an XLSX workbook."""
-    table = service.template(read_model=read_model, organisation_id=principal.organisation_id, period=period, year=year)
+    table = template.template(
+        read_model=read_model, organisation_id=principal.organisation_id, period=period, year=year
+    )
     return Response(
-        service.template_xlsx(table),
+        template.template_xlsx(table),
         media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         headers={"Content-Disposition": _filename(principal, period, year, "xlsx")},
     )

@@ -6,9 +6,9 @@ from api.deps import AdminUser, OptionalUser, PageDep, ReadModelDep, SessionDep
 from api.errors import error_responses
 from api.models.common import Page
 from api.models.indicator import IndicatorCreate, IndicatorPublic, IndicatorUpdate
-from api.services import indicators as service
-from api.services import league as league_service
-from api.services import series as series_service
+from api.services.analytics import league as league_service
+from api.services.analytics import series as series_service
+from api.services.metadata import indicators as service
 
 router = APIRouter(prefix="/indicators", tags=["indicators"])
 

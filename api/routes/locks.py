@@ -5,7 +5,7 @@ from fastapi import APIRouter, Query
 from api.deps import AdminUser, CurrentUser, RowId, SessionDep
 from api.errors import error_responses
 from api.models.approval import LockCreate, LockPublic
-from api.services import locks as service
+from api.services.periods import locks as service
 
 router = APIRouter(prefix="/locks", tags=["locks"])
 

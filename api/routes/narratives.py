@@ -5,7 +5,7 @@ from fastapi import APIRouter, Query, Response
 from api.deps import OptionalUser, ReporterUser, RowId, SessionDep
 from api.errors import error_responses
 from api.models.narrative import NarrativeCreate, NarrativePublic, NarrativeUpdate
-from api.services import narratives as service
+from api.services.stories import narratives as service
 
 router = APIRouter(prefix="/narratives", tags=["narratives"])
 

@@ -7,8 +7,9 @@ from api.errors import Invalid, error_responses
 from api.models.audit import ObservationHistoryPublic
 from api.models.common import Page
 from api.models.observation import ObservationBatch, ObservationPublic, WriteSummary
-from api.services import audit_log
-from api.services import observations as service
+from api.services.analytics import observations
+from api.services.audit import log as audit_log
+from api.services.imports import batches
 
 router = APIRouter(prefix="/observations", tags=["observations"])
 
@@ -33,7 +34,7 @@ def list_observations(
     breakdown: BreakdownQuery = None,
 ) -> Page[ObservationPublic]:
     """Current values; small counts are suppressed unless the caller reported them or is admin."""
-    return service.list_observations(
+    return observations.list_observations(
         read_model=read_model,
         principal=principal,
         limit=page.limit,
@@ -66,7 +67,7 @@ def put_observations(
             f"At most {backbone.settings.max_batch_rows} values per batch; upload a CSV file for more",
             code="batch_too_large",
         )
-    return service.submit_batch(
+    return batches.submit_batch(
         session=session,
         read_model=read_model,
         principal=principal,

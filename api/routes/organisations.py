@@ -4,7 +4,7 @@ from api.deps import AdminUser, PageDep, SessionDep
 from api.errors import error_responses
 from api.models.common import Page
 from api.models.organisation import OrganisationCreate, OrganisationPublic, OrganisationUpdate
-from api.services import organisations as service
+from api.services.metadata import organisations as service
 
 router = APIRouter(prefix="/organisations", tags=["organisations"])
 

@@ -5,7 +5,7 @@ from fastapi import APIRouter, Query
 from api.deps import OptionalUser, PageDep, ReadModelDep
 from api.errors import error_responses
 from api.models.common import Page
-from api.services import progress as service
+from api.services.analytics import progress as service
 
 router = APIRouter(prefix="/progress", tags=["progress"])
 

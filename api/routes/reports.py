@@ -5,7 +5,7 @@ from fastapi import APIRouter, Body, Query
 from api.deps import AdminUser, CurrentUser, ReporterUser, SessionDep
 from api.errors import error_responses
 from api.models.approval import ApproveIn, ReportPublic, ReportStatus, ReturnIn
-from api.services import approval as service
+from api.services.periods import reports as service
 
 router = APIRouter(prefix="/reports", tags=["reports"])
 

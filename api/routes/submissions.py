@@ -4,7 +4,7 @@ from api.deps import CurrentUser, PageDep, RowId, SessionDep
 from api.errors import error_responses
 from api.models.common import Page
 from api.models.submission import SubmissionPublic
-from api.services import submissions as service
+from api.services.imports import submissions as service
 
 router = APIRouter(prefix="/submissions", tags=["submissions"])
 

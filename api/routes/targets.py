@@ -6,7 +6,7 @@ from api.deps import AdminUser, PageDep, RowId, SessionDep
 from api.errors import error_responses
 from api.models.common import Page
 from api.models.target import TargetCreate, TargetPublic, TargetUpdate
-from api.services import targets as service
+from api.services.metadata import targets as service
 
 router = APIRouter(prefix="/targets", tags=["targets"])
 

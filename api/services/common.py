@@ -13,7 +13,7 @@ from api.db import track_submission
 from api.errors import NotFound
 from api.models import Submission
 from api.models.common import Channel, SubmissionKind
-from api.services.auth import Principal
+from api.services.accounts.auth import Principal
 
 M = TypeVar("M", bound=SQLModel)
 

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from api.services.equity import Equity
+from api.services.analytics.equity import Equity
 from dashboard import i18n
 from dashboard.figures import STATUS_COLOURS
 from dashboard.figures.series import LABELS

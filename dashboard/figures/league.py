@@ -8,7 +8,7 @@ server (see ``svg``): the goal page then needs no charting code in the browser.
 
 from __future__ import annotations
 
-from api.services.league import League
+from api.services.analytics.league import League
 from dashboard import i18n
 from dashboard.figures import STATUS_COLOURS, SUPPRESSED_COLOUR
 from dashboard.figures.series import LABELS, TRAJECTORY_COLOUR

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from api.services.series import Series
+from api.services.analytics.series import Series
 from dashboard import i18n
 from dashboard.figures import STATUS_COLOURS, SUPPRESSED_COLOUR
 from dashboard.i18n import N_

@@ -9,7 +9,7 @@ The interactive chart is one click away, on the indicator page.
 
 from __future__ import annotations
 
-from api.services.series import Series
+from api.services.analytics.series import Series
 from dashboard import i18n
 from dashboard.figures import STATUS_COLOURS, SUPPRESSED_COLOUR
 from dashboard.figures.series import LABELS, TRAJECTORY_COLOUR, axis_periods

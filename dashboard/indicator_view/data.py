@@ -10,11 +10,13 @@ from api.models.dimension import DimensionPublic
 from api.models.goal import GoalPublic
 from api.models.indicator import IndicatorPublic
 from api.models.narrative import NarrativePublic
-from api.services import area_values, boundaries, dimensions, goals, narratives, organisations
-from api.services import equity as equity_service
-from api.services import indicators as indicator_service
-from api.services import series as series_service
-from api.services.area_values import AreaChoice, AreaValues
+from api.services.analytics import area_values
+from api.services.analytics import equity as equity_service
+from api.services.analytics import series as series_service
+from api.services.analytics.area_values import AreaChoice, AreaValues
+from api.services.metadata import boundaries, dimensions, goals, organisations
+from api.services.metadata import indicators as indicator_service
+from api.services.stories import narratives
 from dashboard import context
 
 MAX_COMPARED = 4

@@ -5,9 +5,9 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator, Sequence
 
-from api.services.equity import Equity
-from api.services.export_formats import Column, safe_text, write_csv
-from api.services.series import Series
+from api.services.analytics.equity import Equity
+from api.services.analytics.series import Series
+from api.services.exports.formats import Column, safe_text, write_csv
 
 __all__ = ["chart_csv", "chart_rows", "safe_text"]
 

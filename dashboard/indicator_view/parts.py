@@ -7,8 +7,8 @@ from collections.abc import Mapping
 from dash import html
 
 from api.models.narrative import NarrativePublic
-from api.services.equity import Equity
-from api.services.series import Series
+from api.services.analytics.equity import Equity
+from api.services.analytics.series import Series
 from dashboard import i18n
 from dashboard.components import link, status_label
 from dashboard.context import N_, _

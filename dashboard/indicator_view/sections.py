@@ -7,9 +7,9 @@ from typing import Any
 import plotly.graph_objects as go
 from dash import dcc, html
 
-from api.services.area_values import AreaValues
-from api.services.equity import Equity
-from api.services.series import Series
+from api.services.analytics.area_values import AreaValues
+from api.services.analytics.equity import Equity
+from api.services.analytics.series import Series
 from dashboard import downloads
 from dashboard.components import GRAPH_CONFIG, level_label
 from dashboard.context import _

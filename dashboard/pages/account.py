@@ -6,9 +6,9 @@ import dash
 from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
 
 from api.models.user import TokenCreate, TokenPublic
-from api.services import tokens as token_service
-from api.services.auth import Principal
-from api.services.tokens import API_LOGIN, DASHBOARD_LOGIN
+from api.services.accounts import tokens as token_service
+from api.services.accounts.auth import Principal
+from api.services.accounts.tokens import API_LOGIN, DASHBOARD_LOGIN
 from dashboard import context, i18n
 from dashboard.components import guard, notice, role_label
 from dashboard.context import _

@@ -10,7 +10,7 @@ from dash import Dash, Input, Output, dash_table, dcc, html
 
 from api.errors import BackboneError
 from api.models.audit import AuditEventPublic
-from api.services import audit_log
+from api.services.audit import log as audit_log
 from dashboard import context, i18n
 from dashboard.components import guard, notice
 from dashboard.context import _

@@ -10,8 +10,8 @@ from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from api.errors import BackboneError
-from api.services import completeness as completeness_service
-from api.services.auth import Principal
+from api.services.accounts.auth import Principal
+from api.services.periods import completeness as completeness_service
 from dashboard import completeness_review, context, i18n
 from dashboard.components import guard, notice
 from dashboard.context import _

@@ -9,8 +9,8 @@ from dash import Dash, Input, Output, State, dcc, html, no_update
 from starlette.concurrency import run_in_threadpool
 
 from api.errors import BackboneError, ErrorItem
-from api.services import entry as entry_service
-from api.services.auth import Principal
+from api.services.accounts.auth import Principal
+from api.services.imports import entry as entry_service
 from dashboard import context, entry_reports
 from dashboard.components import guard, notice
 from dashboard.context import _

@@ -6,9 +6,9 @@ import dash
 from dash import Dash, Input, Output, State, ctx, dcc, html, no_update
 
 from api.errors import NotFound
-from api.services import goals as goal_service
-from api.services import league as league_service
-from api.services import progress as progress_service
+from api.services.analytics import league as league_service
+from api.services.analytics import progress as progress_service
+from api.services.metadata import goals as goal_service
 from dashboard import activities_view, context, downloads, multiples
 from dashboard.components import link
 from dashboard.context import _

@@ -5,8 +5,8 @@ from __future__ import annotations
 import dash
 from dash import Dash, html
 
-from api.services import goals as goal_service
-from api.services import indicators as indicator_service
+from api.services.metadata import goals as goal_service
+from api.services.metadata import indicators as indicator_service
 from dashboard import context, i18n
 from dashboard.components import link
 from dashboard.context import _

@@ -9,7 +9,7 @@ from __future__ import annotations
 import dash
 from dash import Dash, html
 
-from api.services import progress as progress_service
+from api.services.analytics import progress as progress_service
 from dashboard import context, multiples
 from dashboard.components import level_label, link
 from dashboard.context import _

@@ -8,8 +8,8 @@ import dash
 from dash import Dash, Input, Output, dcc, html
 
 from api.models.common import AreaLevel
-from api.services import agenda as agenda_service
-from api.services import progress as progress_service
+from api.services.analytics import progress as progress_service
+from api.services.metadata import agenda as agenda_service
 from dashboard import context, multiples, overview_grid
 from dashboard.context import _
 

@@ -11,7 +11,7 @@ import dash
 from dash import Dash, Input, Output, State, ctx, dcc, html, no_update
 
 from api.errors import BackboneError
-from api.services.auth import Principal
+from api.services.accounts.auth import Principal
 from dashboard import context, stories_actions, stories_forms
 from dashboard.components import guard, link, notice
 from dashboard.context import _

@@ -10,9 +10,9 @@ from sqlalchemy.exc import DBAPIError
 from starlette.concurrency import run_in_threadpool
 
 from api.errors import Conflict
-from api.services import entry as entry_service
-from api.services import uploads as upload_service
-from api.services.auth import Principal
+from api.services.accounts.auth import Principal
+from api.services.imports import entry as entry_service
+from api.services.imports import uploads as upload_service
 from dashboard import context
 from dashboard.components import guard, notice
 from dashboard.context import _

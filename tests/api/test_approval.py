@@ -13,7 +13,7 @@ from api.models import Observation, ObservationHistory, Submission
 from api.models.common import Channel
 from api.models.observation import ObservationBatch
 from api.readmodel import ReadModel
-from api.services.observations import submit_batch
+from api.services.imports.batches import submit_batch
 from tests.api.test_entry import principal
 from tests.api.test_error_shape import assert_error_shape
 from tests.api.test_observations import put, value

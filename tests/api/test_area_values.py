@@ -6,8 +6,8 @@ import pytest
 
 from api.errors import NotFound
 from api.models.common import Role
-from api.services.area_values import area_values, areas_with_values
-from api.services.auth import Principal
+from api.services.accounts.auth import Principal
+from api.services.analytics.area_values import area_values, areas_with_values
 from tests.api.test_observations import put, value
 
 ADMIN = Principal(user_id=0, username="staff", full_name="", role=Role.admin, organisation_id=0, organisation="X")
@@ -56,7 +56,7 @@ def test_unpublished_indicators_do_not_exist_for_the_public(world):
 
 
 def test_a_map_of_more_municipalities_than_fit_starts_a_level_up(world, as_user, monkeypatch):
-    from api.services import area_values as service
+    from api.services.analytics import area_values as service
 
     put(world, as_user("alice"), value("rate", "A1", "2024", numerator=60, denominator=100))
     put(world, as_user("bob"), value("rate", "B1", "2024", numerator=70, denominator=100))

@@ -12,9 +12,9 @@ from api.models import AuditEvent, Observation, Submission, Target
 from api.models.common import Channel, Role
 from api.models.observation import ObservationBatch
 from api.readmodel import ReadModel
-from api.services.auth import create_user
+from api.services.accounts.auth import create_user
 from api.services.common import record_change
-from api.services.observations import submit_batch
+from api.services.imports.batches import submit_batch
 from tests.api.test_entry import principal
 from tests.api.test_observations import put, value
 from tests.ingest.conftest import upload

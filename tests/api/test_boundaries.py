@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from api.services import boundaries as boundaries_service
+from api.services.metadata import boundaries as boundaries_service
 
 URL = "/api/v1/areas/boundaries"
 SQUARE = [[[6.0, 53.0], [6.1, 53.0], [6.1, 53.1], [6.0, 53.1], [6.0, 53.0]]]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from api.readmodel import ReadModel
-from api.services.completeness import completeness
+from api.services.periods.completeness import completeness
 from tests.api.test_observations import put, value
 
 

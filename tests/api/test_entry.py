@@ -13,9 +13,9 @@ from api.models import Organisation, Submission, User
 from api.models.common import Channel, Role
 from api.models.observation import ObservationBatch
 from api.readmodel import ReadModel
-from api.services.auth import Principal
-from api.services.entry import due_year, entry_rows, reporting_organisations
-from api.services.observations import submit_batch
+from api.services.accounts.auth import Principal
+from api.services.imports.batches import submit_batch
+from api.services.imports.entry import due_year, entry_rows, reporting_organisations
 from tests.api.test_observations import put, value
 
 

@@ -9,7 +9,7 @@ import pyarrow.parquet as pq
 import pytest
 from openpyxl import load_workbook
 
-from api.services.export_formats import WITHHELD, Column, safe_text, write
+from api.services.exports.formats import WITHHELD, Column, safe_text, write
 
 COLUMNS = [Column("note"), Column("value", "number"), Column("count", "integer"), Column("flag", "boolean")]
 ROWS = [

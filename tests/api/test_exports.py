@@ -222,7 +222,7 @@ def test_the_file_is_removed_once_sent_and_so_are_files_left_behind(world, setti
 
 def test_more_rows_than_a_sheet_holds_is_refused_for_xlsx_only(world, as_user, monkeypatch):
     put(world, as_user("alice"), value("rate", "A1", "2024", value=60.0), value("rate", "A1", "2023", value=59.0))
-    monkeypatch.setattr("api.services.exports.XLSX_MAX_ROWS", 1)
+    monkeypatch.setattr("api.services.exports.files.XLSX_MAX_ROWS", 1)
     response = world.get("/api/v1/exports/observations.xlsx")
     assert response.status_code == 422 and response.json()["code"] == "too_many_rows"
     assert_error_shape(response)

@@ -6,7 +6,7 @@ import datetime as dt
 
 from api.models.observation import ObservationBatch
 from api.readmodel import ReadModel
-from api.services.observations import submit_batch
+from api.services.imports.batches import submit_batch
 from tests.api.test_approval import CSV, conflict, snapshot
 from tests.api.test_entry import principal
 from tests.api.test_error_shape import assert_error_shape

@@ -147,7 +147,7 @@ def test_areas_hierarchy_and_cycles(world, admin):
 
 def test_the_remembered_hierarchy_follows_a_new_area(world, admin):
     from api.models.common import AreaLevel
-    from api.services.areas import hierarchy
+    from api.services.metadata.areas import hierarchy
 
     read_model = world.app.state.backbone.read_model
     before = hierarchy(read_model=read_model, levels=[AreaLevel.country, AreaLevel.municipality])

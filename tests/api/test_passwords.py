@@ -10,7 +10,7 @@ from api.db import Database
 from api.errors import Invalid
 from api.models import User
 from api.models.common import Role
-from api.services.auth import create_user
+from api.services.accounts.auth import create_user
 from tests.conftest import login
 from tests.factories import PASSWORD, organisation, setup
 
@@ -80,7 +80,7 @@ def test_an_unknown_user_costs_one_argon2_verification_like_a_known_one(world, m
         return original(password, password_hash)
 
     monkeypatch.setattr(security, "verify_password", counting)
-    monkeypatch.setattr("api.services.auth.verify_password", counting)
+    monkeypatch.setattr("api.services.accounts.auth.verify_password", counting)
     assert (
         world.post("/api/v1/auth/token", data={"username": "mallory", "password": "whatever-it-is"}).status_code == 401
     )

@@ -77,7 +77,7 @@ def test_the_password_is_not_checked_while_throttled(strict, monkeypatch):
     for _ in range(3):
         attempt(strict)
     checked = []
-    monkeypatch.setattr("api.services.auth.verify_password", lambda *a: checked.append(a) or False)
+    monkeypatch.setattr("api.services.accounts.auth.verify_password", lambda *a: checked.append(a) or False)
     monkeypatch.setattr("api.security.verify_password", lambda *a: checked.append(a) or False)
     assert attempt(strict).status_code == 429
     assert checked == []  # no Argon2 work for a throttled client

@@ -8,7 +8,7 @@ import pytest
 
 from api.config import Settings
 from api.errors import ImportRejected, NotFound, TooLarge
-from api.services import uploads
+from api.services.imports import uploads
 
 CSV = b"indicator,area,period,value\ncount,A1,2025,12\n"
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from api.services.equity import Equity, EquityPeriod, GapOut, GapTrendOut
-from api.services.series import AreaRef, IndicatorRef, PeriodValue, SeriesPoint
+from api.services.analytics.equity import Equity, EquityPeriod, GapOut, GapTrendOut
+from api.services.analytics.series import AreaRef, IndicatorRef, PeriodValue, SeriesPoint
 from dashboard.figures.compare import AREA_COLOURS, compare_figure
 from dashboard.figures.equity import equity_figure, gap_trend_line
 from tests.dashboard.test_series_figure import a_series

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from api.services.progress import GoalAreaProgress, GoalRef, IndicatorProgress, StatusCounts
-from api.services.series import AreaRef, Measure
+from api.services.analytics.progress import GoalAreaProgress, GoalRef, IndicatorProgress, StatusCounts
+from api.services.analytics.series import AreaRef, Measure
 from dashboard.figures import progress_figure
 from indicators.progress import Status
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import csv
 import io
 
-from api.services.equity import Equity, EquityPeriod, GapOut
-from api.services.series import AreaRef, IndicatorRef, PeriodValue, SeriesPoint
+from api.services.analytics.equity import Equity, EquityPeriod, GapOut
+from api.services.analytics.series import AreaRef, IndicatorRef, PeriodValue, SeriesPoint
 from dashboard.indicator_view.export import chart_csv, safe_text
 from indicators.progress import Status
 from tests.dashboard.test_series_figure import a_series

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from api.services.league import League, LeagueRow, LeagueTotal
-from api.services.series import AreaRef, IndicatorRef
+from api.services.analytics.league import League, LeagueRow, LeagueTotal
+from api.services.analytics.series import AreaRef, IndicatorRef
 from dashboard.figures.league import describe, league_svg
 from dashboard.pages.goal import default_area
 from indicators.progress import Status

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from api.services.series import AreaRef, Forecast, IndicatorRef, Measure, PeriodValue, Series, SeriesPoint
+from api.services.analytics.series import AreaRef, Forecast, IndicatorRef, Measure, PeriodValue, Series, SeriesPoint
 from dashboard.figures.series import axis_periods, series_figure
 from indicators.progress import Status
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from urllib.parse import unquote
 
-from api.services.series import Forecast, PeriodValue, SeriesPoint
+from api.services.analytics.series import Forecast, PeriodValue, SeriesPoint
 from dashboard.figures.sparkline import HEIGHT, TOP, describe, sparkline_svg
 from dashboard.figures.svg import data_uri
 from indicators.progress import Status

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from plotly.colors import unlabel_rgb
 
-from api.services.area_values import AreaValue, AreaValues
-from api.services.series import IndicatorRef
+from api.services.analytics.area_values import AreaValue, AreaValues
+from api.services.analytics.series import IndicatorRef
 from dashboard.figures.series import SUPPRESSED_COLOUR
 from dashboard.figures.tiles import boundaries_figure, clicked_area, fill_colour, tile_grid, tiles_figure
 from indicators.progress import Status

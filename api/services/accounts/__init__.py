@@ -1,0 +1,1 @@
+"""Who is calling: logging in, sessions and API tokens, users and passwords."""

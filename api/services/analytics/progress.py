@@ -1,0 +1,185 @@
+"""Progress per goal and area, answered from the read model."""
+
+from __future__ import annotations
+
+from collections import Counter
+from functools import partial
+
+import duckdb
+from pydantic import BaseModel, Field
+
+from api.errors import NotFound
+from api.models.common import Direction, Page, PeriodType, Translated, Unit
+from api.readmodel import ReadModel
+from api.services.accounts.auth import Principal
+from api.services.analytics import hiding, reference
+from api.services.analytics.series import AreaRef, Measure, PeriodValue, build, targets_for, visible_points
+from indicators.equity import ShareImproving, share_improving
+from indicators.progress import Status
+
+IMPROVEMENT_WINDOW = 3  # years, for the share of indicators improving
+
+
+class IndicatorProgress(BaseModel):
+    code: str
+    name: Translated
+    unit: Unit
+    direction: Direction
+    period_type: PeriodType
+    source: str = Field(description="reported, aggregated (rolled up from the areas below), derived, or none")
+    latest: PeriodValue | None = Field(description="the most recent total")
+    suppressed: bool = Field(default=False, description="the latest value is hidden: too few people")
+    complete: bool = Field(default=True, description="a roll-up with every area below it")
+    baseline: PeriodValue | None
+    target: PeriodValue | None
+    expected: float | None = Field(description="where the trajectory from baseline to target is at the latest period")
+    progress: float | None = Field(description="share of the gap from baseline to target closed, 0 to 1")
+    status: Status = Field(description="the latest value against the trajectory")
+    measure: Measure = Field(description="Statistics Canada's progress measure (as in Open SDG)")
+
+
+class GoalRef(BaseModel):
+    code: str
+    title: Translated
+
+
+class StatusCounts(BaseModel):
+    on_track: int = 0
+    off_track: int = 0
+    no_data: int = 0
+    share_on_track: float | None = Field(default=None, description="on track among those with data")
+    improving: int = Field(default=0, description="indicators better now than three years before")
+    assessed: int = Field(default=0, description="indicators with values three years apart to compare")
+    share_improving: float | None = None
+    proof_point: bool = Field(default=False, description="StriveTogether: at least 60% of the indicators improve")
+
+
+class GoalAreaProgress(BaseModel):
+    goal: GoalRef
+    area: AreaRef
+    indicators: list[IndicatorProgress]
+    summary: StatusCounts
+
+
+def progress(
+    *,
+    read_model: ReadModel,
+    principal: Principal | None,
+    limit: int,
+    offset: int,
+    goal: str | None = None,
+    area: str | None = None,
+    until: int | None = None,
+) -> Page[GoalAreaProgress]:
+    """For each goal and area: every indicator's latest value, baseline, target, progress and status.
+
+    ``until``: as it stood with the values of periods up to that year.
+    """
+    cur = read_model.cursor()
+    try:
+        goals = cur.execute("SELECT id, code, title FROM goal ORDER BY position, code").fetchall()
+        if goal is not None:
+            goals = [g for g in goals if g[1] == goal]
+            if not goals:
+                raise NotFound(f"No goal with code '{goal}'")
+        everything = reference.indicators(cur)
+        sources = {i.derived_from_id for i in everything.values() if i.derived_from_id}
+        # Progress is about outcomes: the counts a derived indicator is computed from are left out.
+        shown = sorted(
+            (i for i in everything.values() if (i.published or principal is not None) and i.id not in sources),
+            key=lambda i: (i.position, i.code),
+        )
+        if area is not None:
+            areas = [reference.area_info(cur, area)]
+        else:
+            areas = [
+                reference.AreaInfo(*row)
+                for row in cur.execute(
+                    """SELECT id, code, name, level, parent_id FROM area WHERE id IN (
+                           SELECT area_id FROM assignment WHERE NOT list_contains($sources, indicator_id)
+                           UNION SELECT area_id FROM target)
+                       ORDER BY code""",
+                    {"sources": sorted(sources) or [-1]},
+                ).fetchall()
+            ]
+        pairs = [(g, a) for g in goals for a in areas if any(i.goal_id == g[0] for i in shown)]
+        targets = targets_for(read_model, cur)
+        items = []
+        for (goal_id, goal_code, goal_title), place in pairs[offset : offset + limit]:
+            mine = [i for i in shown if i.goal_id == goal_id]
+            compute = partial(
+                _goal_area, read_model, cur, (goal_code, goal_title), place, mine, targets, principal, until
+            )
+            # Remembered per audience until a submission touches one of the goal's indicators.
+            key = ("progress", hiding.audience(principal), goal_id, place.id, until)
+            depends = {i.id for i in mine} | {i.derived_from_id for i in mine if i.derived_from_id}
+            items.append(read_model.memo(key, compute, indicators=depends))
+    finally:
+        cur.close()
+    return Page(items=items, total=len(pairs), limit=limit, offset=offset)
+
+
+def _goal_area(
+    read_model: ReadModel,
+    cur: duckdb.DuckDBPyConnection,
+    goal: tuple[str, str],
+    place: reference.AreaInfo,
+    shown: list[reference.IndicatorInfo],
+    targets: dict,
+    principal: Principal | None,
+    until: int | None,
+) -> GoalAreaProgress:
+    """One goal's indicators for one area, with the status counts and the share improving."""
+    entries, recent = [], {}
+    for info in shown:
+        source, points = visible_points(
+            read_model, cur, info, place.id, reference.TOTAL, principal, window=IMPROVEMENT_WINDOW, until=until
+        )
+        rows = targets.get((info.id, place.id)) or targets.get((info.id, None))
+        entries.append(_entry(info, build(info, source, points, rows)))
+        recent[info.code] = (info.direction, [(p.period, p.value) for p in points], info.period_type)
+    return GoalAreaProgress(
+        goal=GoalRef(code=goal[0], title=Translated.model_validate_json(goal[1])),
+        area=AreaRef(code=place.code, name=place.name, level=place.level),
+        indicators=entries,
+        summary=_summary(entries, share_improving(recent, IMPROVEMENT_WINDOW)),
+    )
+
+
+def _entry(info: reference.IndicatorInfo, figures: dict) -> IndicatorProgress:
+    points = figures["points"]
+    last = points[-1] if points else None
+    latest_point = next((p for p in reversed(points) if p.value is not None), None)
+    hidden = bool(last and last.suppressed and latest_point is not last)
+    return IndicatorProgress(
+        code=info.code,
+        name=info.name,
+        unit=info.unit,
+        direction=info.direction,
+        period_type=info.period_type,
+        source=figures["source"],
+        latest=PeriodValue(period=last.period, value=last.value) if hidden else figures["latest"],
+        suppressed=hidden,
+        complete=latest_point.complete if latest_point else True,
+        baseline=figures["baseline"],
+        target=figures["target"],
+        expected=latest_point.expected if latest_point else None,
+        progress=None if hidden else figures["progress"],
+        status=Status.no_data if hidden else figures["status"],
+        measure=figures["measure"],
+    )
+
+
+def _summary(entries: list[IndicatorProgress], improving: ShareImproving) -> StatusCounts:
+    counts = Counter(entry.status.value for entry in entries)
+    judged = counts["on_track"] + counts["off_track"]
+    return StatusCounts(
+        on_track=counts["on_track"],
+        off_track=counts["off_track"],
+        no_data=counts["no_data"],
+        share_on_track=counts["on_track"] / judged if judged else None,
+        improving=improving.improving,
+        assessed=improving.assessed,
+        share_improving=improving.share,
+        proof_point=improving.proof_point,
+    )

@@ -1,0 +1,1 @@
+"""Observations in: batches from every channel through the one pipeline; uploads, templates, the entry form."""

@@ -1,0 +1,1 @@
+"""Reporting periods: reports submitted, approved or returned; admin locks; periods closed now; completeness."""

@@ -1,0 +1,107 @@
+"""Reporting completeness: per organisation and period, the values expected (its assignments) and reported."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from pydantic import BaseModel, Field
+from sqlmodel import Session, select
+
+from api.errors import NotFound
+from api.models import PeriodReport
+from api.models.approval import ReportStatus
+from api.readmodel import ReadModel
+from api.services.analytics import reference
+from indicators import periods
+
+
+class CompletenessRow(BaseModel):
+    organisation: str
+    organisation_name: str
+    period: str
+    period_type: str
+    expected: int = Field(description="assigned indicator × area totals for the period")
+    reported: int = Field(description="of those, reported (a value or suppressed at source)")
+    share: float = Field(description="reported / expected")
+    deadline: dt.date = Field(description="the period's end plus the reporting time allowed")
+    overdue: bool = Field(description="past the deadline and not complete")
+    report_status: ReportStatus = Field(
+        default=ReportStatus.draft, description="the organisation's report for the period: submitted, approved ..."
+    )
+
+
+def completeness(
+    *,
+    read_model: ReadModel,
+    today: dt.date,
+    deadline_days: int,
+    years: int = 3,
+    organisation: str | None = None,
+    session: Session | None = None,
+) -> list[CompletenessRow]:
+    """Every ended period of the last ``years`` years, for every organisation with assignments.
+
+    With ``session`` each row also gets its report's review status.
+    """
+    cur = read_model.cursor()
+    try:
+        organisations = {
+            oid: (code, name) for oid, code, name in cur.execute("SELECT id, code, name FROM organisation").fetchall()
+        }
+        if organisation is not None and organisation not in {code for code, _ in organisations.values()}:
+            raise NotFound(f"No organisation with code '{organisation}'")
+        # Derived indicators are computed, not reported: they are expected from no one.
+        assigned = cur.execute(
+            """SELECT s.organisation_id, s.indicator_id, s.area_id, i.period_type FROM assignment s
+               JOIN indicator i ON i.id = s.indicator_id WHERE i.derivation IS NULL"""
+        ).fetchall()
+        wanted: dict[str, set[str]] = defaultdict(set)
+        for kind in {row[3] for row in assigned}:
+            for year in range(today.year - years, today.year + 1):
+                wanted[kind].update(p for p in periods.periods_in_year(kind, year) if periods.end_date(p, kind) < today)
+        every_period = sorted(set().union(*wanted.values())) if wanted else []
+        reported = set(
+            cur.execute(
+                """SELECT DISTINCT indicator_id, area_id, period FROM observation
+                   WHERE breakdown = $total AND list_contains($periods, period)""",
+                {"total": reference.TOTAL, "periods": every_period or [""]},
+            ).fetchall()
+        )
+    finally:
+        cur.close()
+    counts: dict[tuple[int, str, str], list[int]] = defaultdict(lambda: [0, 0])
+    for org_id, indicator_id, area_id, kind in assigned:
+        if organisation is not None and organisations[org_id][0] != organisation:
+            continue
+        for period in wanted[kind]:
+            tally = counts[(org_id, period, kind)]
+            tally[0] += 1
+            tally[1] += (indicator_id, area_id, period) in reported
+    reviewed: dict[tuple[int, str], str] = {}
+    if session is not None:
+        reviewed = {
+            (org_id, period): status
+            for org_id, period, status in session.exec(
+                select(PeriodReport.organisation_id, PeriodReport.period, PeriodReport.status)
+            ).all()
+        }
+    rows = []
+    for (org_id, period, kind), (expected, done) in counts.items():
+        deadline = periods.end_date(period, kind) + dt.timedelta(days=deadline_days)
+        code, name = organisations[org_id]
+        rows.append(
+            CompletenessRow(
+                organisation=code,
+                organisation_name=name,
+                period=period,
+                period_type=kind,
+                expected=expected,
+                reported=done,
+                share=done / expected,
+                deadline=deadline,
+                overdue=done < expected and today > deadline,
+                report_status=ReportStatus(reviewed.get((org_id, period), ReportStatus.draft)),
+            )
+        )
+    return sorted(rows, key=lambda r: (r.organisation_name, periods.position(r.period, r.period_type)))

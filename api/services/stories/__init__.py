@@ -1,0 +1,1 @@
+"""The story behind the curves: narratives, the activities register, and who may write them."""
