@@ -1,54 +1,61 @@
 # The two commands of the README: `make demo` and `make test`.
-# Both set up a virtual environment from requirements-dev.lock first (only when it changed).
+# `make demo` sets up a virtual environment with what running needs (requirements.lock);
+# `make test` adds the development set (requirements-dev.lock, the same versions plus the tools).
+# Each step runs again only when its lock file changed.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+RUN_STAMP := $(VENV)/.installed-run
+DEV_STAMP := $(VENV)/.installed-dev
 
 .PHONY: demo test setup lock lint bench bench-dashboard screenshots messages clean
 
-demo: $(STAMP)
+demo: $(RUN_STAMP)
 	$(BIN)/backbone demo
 
-test: $(STAMP)
+test: $(DEV_STAMP)
 	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
 
-setup: $(STAMP)
+setup: $(DEV_STAMP)
 
-$(STAMP): requirements-dev.lock pyproject.toml
+$(RUN_STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Backbone needs Python 3.11 or later")'
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet -r requirements-dev.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet -r requirements.lock
 	$(BIN)/python -m pip install --quiet --no-deps -e .
-	touch $(STAMP)
+	touch $(RUN_STAMP)
+
+$(DEV_STAMP): $(RUN_STAMP) requirements-dev.lock
+	$(BIN)/python -m pip install --quiet -r requirements-dev.lock
+	touch $(DEV_STAMP)
 
 # Regenerate the lock files after changing dependencies in pyproject.toml:
 # requirements.lock for running (the Docker image), requirements-dev.lock for tests, same versions.
-lock: $(STAMP)
+lock: $(DEV_STAMP)
 	$(BIN)/python -m pip install --quiet uv
 	$(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 -o requirements.lock
 	$(BIN)/uv pip compile pyproject.toml --extra dev --universal --python-version 3.11 -c requirements.lock -o requirements-dev.lock
 
 # Import benchmark: 1,000,000 rows, first import and a 10%-changed re-import, with ratios to DuckDB and pandas.
-bench: $(STAMP)
+bench: $(DEV_STAMP)
 	$(BIN)/python bench/imports.py
 
 # Dashboard benchmark: every page's time to interactive in headless Chromium (demo and 1,000,000 observations),
 # with the ratio to the API calls behind it.
-bench-dashboard: $(STAMP)
+bench-dashboard: $(DEV_STAMP)
 	$(BIN)/python bench/dashboard.py
 
 # Screenshots of every page at 1366x768 on the demo data, into screenshots/.
-screenshots: $(STAMP)
+screenshots: $(DEV_STAMP)
 	$(BIN)/python bench/screenshots.py --out screenshots
 
 # After changing the dashboard's texts: collect the messages and add the new ones to the
 # Dutch and German catalogs (dashboard/locale/*/LC_MESSAGES/messages.po), then translate them there.
-messages: $(STAMP)
+messages: $(DEV_STAMP)
 	$(BIN)/pybabel extract --no-location --omit-header -k _ -k N_ -o dashboard/locale/messages.pot dashboard
 	$(BIN)/pybabel update --ignore-obsolete --no-fuzzy-matching -i dashboard/locale/messages.pot -d dashboard/locale
 
-lint: $(STAMP)
+lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
 
 clean:
