@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 from sqlalchemy import JSON, DateTime, TypeDecorator
@@ -25,11 +25,13 @@ __all__ = [
     "Page",
     "PeriodType",
     "Role",
+    "Stored",
     "SubmissionKind",
     "Translated",
     "TranslatedJSON",
     "UTCDateTime",
     "Unit",
+    "stored_id",
     "utcnow",
 ]
 
@@ -45,6 +47,19 @@ ValueCode = Annotated[str, StringConstraints(min_length=1, max_length=40, patter
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+class Stored(Protocol):
+    """A table row whose id the database generates."""
+
+    @property
+    def id(self) -> int | None: ...
+
+
+def stored_id(row: Stored) -> int:
+    """The id of a row the database holds (loaded, or added and flushed): None only before the flush."""
+    assert row.id is not None, f"{type(row).__name__} has no id before it is flushed"
+    return row.id
 
 
 class Translated(BaseModel):
@@ -105,9 +120,9 @@ class UTCDateTime(TypeDecorator):
 
 class Unit(StrEnum):
     percent = "percent"
-    count = "count"
+    count = "count"  # type: ignore[assignment]  # shadows str.count: the name is the contract's value
     rate_per_1000 = "rate_per_1000"
-    index = "index"
+    index = "index"  # type: ignore[assignment]  # shadows str.index: the name is the contract's value
     euro = "euro"
 
 
