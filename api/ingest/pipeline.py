@@ -17,6 +17,7 @@ from api.models.observation import WriteSummary
 from api.readmodel import ReadModel
 
 STAGED_COLUMNS = ("indicator", "area", "period", "value", "numerator", "denominator", "status", "note")
+StagedRow = dict[str, str | int | None]  # "_row", the row's number, and text columns
 
 
 @dataclass
@@ -39,7 +40,7 @@ class Ingested:
     overridden: dict[int, list[str]]  # submission id -> the locked periods it wrote into on purpose
 
 
-def stage_rows(cur: duckdb.DuckDBPyConnection, rows: list[dict[str, str | None]], dimensions: list[str]) -> None:
+def stage_rows(cur: duckdb.DuckDBPyConnection, rows: list[StagedRow], dimensions: list[str]) -> None:
     """Stage rows given as dicts of text (``_row`` plus ``STAGED_COLUMNS`` and dimensions)."""
     names = ["_row", *STAGED_COLUMNS, *dimensions]
     table = pa.table(

@@ -2,25 +2,26 @@
 
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Annotated, Any, Generic, Protocol, TypeVar
+from typing import Annotated, Any, Generic, Protocol, TypeVar, cast
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
-from sqlalchemy import JSON, DateTime, TypeDecorator
+from sqlalchemy import JSON, DateTime, Table, TypeDecorator
+from sqlalchemy.orm import Mapped
+from sqlmodel import SQLModel, col
 
 from indicators.periods import PeriodType
 from indicators.progress import Direction
 
 __all__ = [
+    "LANGUAGES",
     "Aggregation",
-    "Code",
-    "IndicatorCode",
-    "Derivation",
-    "DimensionCode",
-    "ValueCode",
     "AreaLevel",
     "Channel",
+    "Code",
+    "Derivation",
+    "DimensionCode",
     "Direction",
-    "LANGUAGES",
+    "IndicatorCode",
     "OrganisationType",
     "Page",
     "PeriodType",
@@ -31,7 +32,10 @@ __all__ = [
     "TranslatedJSON",
     "UTCDateTime",
     "Unit",
+    "ValueCode",
+    "pk",
     "stored_id",
+    "table_of",
     "utcnow",
 ]
 
@@ -60,6 +64,16 @@ def stored_id(row: Stored) -> int:
     """The id of a row the database holds (loaded, or added and flushed): None only before the flush."""
     assert row.id is not None, f"{type(row).__name__} has no id before it is flushed"
     return row.id
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """The table a table model maps to, for SQL Core statements."""
+    return model.__table__  # type: ignore[attr-defined]  # set by SQLAlchemy, not declared by SQLModel
+
+
+def pk(column: int | None) -> Mapped[int]:
+    """A generated id column in a query: ``col()``, typed as the int every stored row holds."""
+    return cast("Mapped[int]", col(column))
 
 
 class Translated(BaseModel):

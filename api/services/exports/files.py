@@ -62,7 +62,7 @@ def export_observations(
     try:
         base, params = observations.observation_filter(cur, principal, indicator, area, period, breakdown)
         if fmt == "xlsx":
-            (count,) = cur.execute(f"SELECT count(*) {base}", params).fetchone()
+            count = cur.execute(f"SELECT count(*) {base}", params).fetchall()[0][0]
             if count > XLSX_MAX_ROWS:
                 raise Invalid(
                     f"{count} rows do not fit in one XLSX sheet ({XLSX_MAX_ROWS} at most): "

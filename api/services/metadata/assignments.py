@@ -8,24 +8,22 @@ from sqlmodel.sql.expression import Select
 from api.errors import Conflict, NotFound
 from api.models import Area, Assignment, Indicator, Organisation
 from api.models.assignment import AssignmentCreate, AssignmentPublic
-from api.models.common import Page, stored_id
+from api.models.common import Page, pk, stored_id
 from api.services.accounts.auth import Principal
 from api.services.common import get_by_code, page_of, record_change
 
 
-def _select() -> Select[int | None, str, str, str]:
+def _select() -> Select[int, str, str, str]:
     return (
-        select(Assignment.id, Organisation.code, Indicator.code, Area.code)
+        select(pk(Assignment.id), Organisation.code, Indicator.code, Area.code)
         .join(Organisation, col(Organisation.id) == Assignment.organisation_id)
         .join(Indicator, col(Indicator.id) == Assignment.indicator_id)
         .join(Area, col(Area.id) == Assignment.area_id)
     )
 
 
-def _public(row: tuple[int | None, str, str, str]) -> AssignmentPublic:
-    assignment_id, organisation, indicator, area = row
-    assert assignment_id is not None  # read from the table, where it is the primary key
-    return AssignmentPublic(id=assignment_id, organisation=organisation, indicator=indicator, area=area)
+def _public(row: tuple[int, str, str, str]) -> AssignmentPublic:
+    return AssignmentPublic(id=row[0], organisation=row[1], indicator=row[2], area=row[3])
 
 
 def list_assignments(
