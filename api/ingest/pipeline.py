@@ -13,6 +13,7 @@ from api.errors import Conflict, ErrorItem, Forbidden, ImportRejected
 from api.ingest.validate import Checked, Locate, LockRule, Problem, check
 from api.ingest.write import Origin, Progress, write_checked
 from api.models import Submission
+from api.models.common import stored_id
 from api.models.observation import WriteSummary
 from api.readmodel import ReadModel
 
@@ -132,7 +133,7 @@ def ingest(
     for submission in submissions:
         periods = [period for org, period in checked.overridden if org == submission.organisation_id]
         if periods:
-            overridden[submission.id] = periods
+            overridden[stored_id(submission)] = periods
     summary = WriteSummary(
         rows=counts.rows,
         inserted=counts.inserted,

@@ -68,7 +68,8 @@ def stored_id(row: Stored) -> int:
 
 def table_of(model: type[SQLModel]) -> Table:
     """The table a table model maps to, for SQL Core statements."""
-    return model.__table__  # type: ignore[attr-defined]  # set by SQLAlchemy, not declared by SQLModel
+    table: Table = model.__table__  # type: ignore[attr-defined]  # set by SQLAlchemy, not declared by SQLModel
+    return table
 
 
 def pk(column: int | None) -> Mapped[int]:
@@ -94,13 +95,13 @@ class Translated(BaseModel):
     def get(self, language: str) -> str:
         """The text in ``language``, else English, Dutch or German, in that order."""
         for lang in (language, "en", "nl", "de"):
-            text = getattr(self, lang, None)
+            text: str | None = getattr(self, lang, None)
             if text:
                 return text
         return ""
 
 
-class TranslatedJSON(TypeDecorator):
+class TranslatedJSON(TypeDecorator[Translated]):
     """Stores a ``Translated`` as a JSON object, reads it back as one."""
 
     impl = JSON
@@ -115,7 +116,7 @@ class TranslatedJSON(TypeDecorator):
         return None if value is None else Translated.model_validate(value)
 
 
-class UTCDateTime(TypeDecorator):
+class UTCDateTime(TypeDecorator[datetime]):
     """Timezone-aware UTC timestamps on SQLite (which drops the zone) and PostgreSQL alike."""
 
     impl = DateTime(timezone=True)

@@ -16,7 +16,6 @@ from api.models.common import Channel, SubmissionKind
 from api.services.accounts.auth import Principal
 
 
-
 class Coded(Protocol):
     """A table row that callers name by its code."""
 

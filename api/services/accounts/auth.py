@@ -69,7 +69,9 @@ def authenticate(*, session: Session, username: str, password: str) -> User | No
 def issue_token(*, session: Session, user: User, secret: bytes, ttl: timedelta, name: str = "") -> tuple[str, ApiToken]:
     """A new bearer token for ``user``; only its keyed hash is stored."""
     token = new_token()
-    row = ApiToken(user_id=stored_id(user), token_hash=token_digest(token, secret), expires_at=utcnow() + ttl, name=name)
+    row = ApiToken(
+        user_id=stored_id(user), token_hash=token_digest(token, secret), expires_at=utcnow() + ttl, name=name
+    )
     session.add(row)
     session.flush()
     return token, row
