@@ -7,6 +7,7 @@ on track when it is at least as good as the trajectory expects for its period.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -81,7 +82,7 @@ def trajectory_value(points: Sequence[tuple[float, float]], position: float) -> 
     ordered = sorted(points)
     if position <= ordered[0][0]:
         return ordered[0][1]
-    for (x0, y0), (x1, y1) in zip(ordered, ordered[1:], strict=False):
+    for (x0, y0), (x1, y1) in itertools.pairwise(ordered):
         if position <= x1:
             if x1 == x0:
                 return y1

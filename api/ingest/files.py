@@ -62,11 +62,11 @@ def _check_header(names: list[str], dimensions: set[str]) -> list[str]:
                 )
             )
         seen.add(name)
-    for required in REQUIRED:
-        if required not in normalised:
-            problems.append(
-                ErrorItem(code="missing_column", message=f"the column '{required}' is missing", row=1, column=required)
-            )
+    problems.extend(
+        ErrorItem(code="missing_column", message=f"the column '{required}' is missing", row=1, column=required)
+        for required in REQUIRED
+        if required not in normalised
+    )
     if problems:
         raise ImportRejected(
             f"The header row has {len(problems)} problem{'s' if len(problems) > 1 else ''}; nothing was written",
