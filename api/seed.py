@@ -68,6 +68,10 @@ def _translated(row: dict[str, str], prefix: str) -> dict[str, str] | None:
     return texts or None
 
 
+def _date(text: str) -> dt.date | None:
+    return dt.date.fromisoformat(text) if text else None
+
+
 def _ids(session: Session, model: type[Coded]) -> dict[str, int]:
     return dict(session.execute(select(col(model.code), pk(model.id))).all())
 
@@ -99,7 +103,7 @@ def load_metadata(session: Session, directory: Path, *, demo_users: bool) -> tup
                 "name": _translated(agenda_row, "name"),
                 "vision": _translated(agenda_row, "vision"),
                 "problem": _translated(agenda_row, "problem"),
-                "start_date": dt.date.fromisoformat(agenda_row["start_date"]) if agenda_row["start_date"] else None,
+                "start_date": _date(agenda_row["start_date"]),
             }
         ],
     )
@@ -264,10 +268,6 @@ def _load_activities(session: Session, rows: list[dict[str, str]], *ids: dict[st
     """Activities with the indicators they work on and the areas they take place in."""
     org, goal, indicator, area = ids
     now = dt.datetime.now(dt.UTC)
-
-    def day(text: str) -> dt.date | None:
-        return dt.date.fromisoformat(text) if text else None
-
     made = session.scalars(
         insert(Activity).returning(pk(Activity.id), sort_by_parameter_order=True),
         [
@@ -277,8 +277,8 @@ def _load_activities(session: Session, rows: list[dict[str, str]], *ids: dict[st
                 "title": _translated(a, "title"),
                 "description": _translated(a, "description"),
                 "status": a["status"],
-                "start_date": day(a["start_date"]),
-                "end_date": day(a["end_date"]),
+                "start_date": _date(a["start_date"]),
+                "end_date": _date(a["end_date"]),
                 "created_at": now,
                 "updated_at": now,
             }
