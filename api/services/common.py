@@ -12,7 +12,7 @@ from sqlmodel.sql.expression import Select, SelectOfScalar
 from api.db import track_submission
 from api.errors import NotFound
 from api.models import Submission
-from api.models.common import Channel, SubmissionKind
+from api.models.common import Channel, SubmissionKind, pk
 from api.services.accounts.auth import Principal
 
 
@@ -38,8 +38,8 @@ def get_by_code(session: Session, model: type[M], code: str, what: str) -> M:
 
 def ids_by_code(session: Session, model: type[Coded], codes: list[str], what: str) -> dict[str, int]:
     """Map codes to ids, 404 for the first unknown code."""
-    rows = session.exec(select(col(model.code), col(model.id)).where(col(model.code).in_(codes))).all()
-    found = {code: id_ for code, id_ in rows if id_ is not None}
+    rows = session.exec(select(col(model.code), pk(model.id)).where(col(model.code).in_(codes))).all()
+    found = dict(rows)
     for code in codes:
         if code not in found:
             raise NotFound(f"No {what} with code '{code}'")
