@@ -55,8 +55,11 @@ messages: $(DEV_STAMP)
 	$(BIN)/pybabel extract --no-location --omit-header -k _ -k N_ -o dashboard/locale/messages.pot dashboard
 	$(BIN)/pybabel update --ignore-obsolete --no-fuzzy-matching -i dashboard/locale/messages.pot -d dashboard/locale
 
+# Lint: ruff's rules (a noqa that suppresses nothing fails too), its formatting, and mypy (strict; see pyproject.toml).
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 clean:
 	rm -rf $(VENV) demo-data .pytest_cache

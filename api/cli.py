@@ -7,14 +7,16 @@ import getpass
 import os
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
 from api.config import Mode, Settings
 
 
-def _settings(**overrides: object) -> Settings:
+def _settings(**overrides: Any) -> Settings:
     try:
         return Settings(**{k: v for k, v in overrides.items() if v is not None})
     except ValidationError as exc:
@@ -130,7 +132,7 @@ class _ProgressBar:
     def __init__(self) -> None:
         self.tty = sys.stderr.isatty()
         self.stage = ""
-        self.last = -1
+        self.last: int | None = -1
 
     def __call__(self, stage: str, done: int, total: int | None) -> None:
         if stage != self.stage:
@@ -224,7 +226,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="backbone", description="Shared measurement for Collective Impact alliances.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    def add(name: str, help_text: str, handler) -> argparse.ArgumentParser:  # noqa: ANN001
+    def add(name: str, help_text: str, handler: Callable[[argparse.Namespace], None]) -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=help_text, description=help_text)
         sub.set_defaults(handler=handler)
         return sub

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-DEV_SECRET = "insecure-development-secret-do-not-use-in-production"
+DEV_SECRET = "insecure-development-secret-do-not-use-in-production"  # noqa: S105 - production refuses it
 
 
 class Mode(StrEnum):

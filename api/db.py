@@ -20,7 +20,7 @@ import duckdb
 from sqlalchemy import Connection, Engine, Table, create_engine, event, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session as SASession
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from api.models import RevisionCounter, Submission
 
@@ -41,7 +41,7 @@ class Database:
                 url, connect_args={"check_same_thread": False, "timeout": busy_timeout_ms / 1000}
             )
             _configure_sqlite(self.engine, busy_timeout_ms)
-            self._write_engine = self.engine.execution_options(sqlite_immediate=True)
+            self._write_engine: Engine = self.engine.execution_options(sqlite_immediate=True)
         else:
             # A write waiting longer than the busy timeout for a lock fails (SQLSTATE 55P03),
             # which the API answers with a retryable 409, as on SQLite.
@@ -74,7 +74,7 @@ class Database:
 
 def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection, _record):  # noqa: ANN001
+    def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
         # Let SQLAlchemy's "begin" event below emit BEGIN, instead of pysqlite's own guess.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
@@ -88,7 +88,7 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         cursor.close()
 
     @event.listens_for(engine, "begin")
-    def _on_begin(connection):  # noqa: ANN001
+    def _on_begin(connection: Connection) -> None:
         immediate = connection.get_execution_options().get("sqlite_immediate", False)
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
@@ -115,9 +115,9 @@ def _number_submissions(session: SASession) -> None:
     for submission in pending:
         submission.revision = session.execute(
             update(RevisionCounter)
-            .where(RevisionCounter.id == 1)
-            .values(value=RevisionCounter.value + 1)
-            .returning(RevisionCounter.value)
+            .where(col(RevisionCounter.id) == 1)
+            .values(value=col(RevisionCounter.value) + 1)
+            .returning(col(RevisionCounter.value))
         ).scalar_one()
     session.flush()
 
@@ -214,7 +214,9 @@ def _copy_from_duckdb(
         # DuckDB quotes empty strings ("") and leaves NULLs empty, as COPY's CSV format expects.
         cur.execute(f"COPY ({query}) TO '{path}' (FORMAT csv, HEADER false)")
         total = path.stat().st_size
-        cursor = connection.connection.driver_connection.cursor()
+        driver = connection.connection.driver_connection
+        assert driver is not None  # a pooled connection that is in use has its driver's connection
+        cursor = driver.cursor()
         statement = f"COPY {table_name} ({', '.join(columns)}) FROM STDIN (FORMAT csv)"
         with cursor, cursor.copy(statement) as copy, path.open("rb") as source:
             while block := source.read(1 << 20):

@@ -31,7 +31,8 @@ class Backbone:
 
 
 def get_backbone(request: Request) -> Backbone:
-    return request.app.state.backbone
+    backbone: Backbone = request.app.state.backbone
+    return backbone
 
 
 BackboneDep = Annotated[Backbone, Depends(get_backbone)]

@@ -31,19 +31,20 @@ def install_docs(app: FastAPI) -> None:
 
     @lru_cache(maxsize=8)
     def page(root_path: str) -> str:
-        return get_swagger_ui_html(
+        html = get_swagger_ui_html(
             openapi_url=root_path + (app.openapi_url or "/openapi.json"),
             title=f"{app.title} - API",
             oauth2_redirect_url=root_path + REDIRECT_URL,
             swagger_favicon_url=root_path + "/dashboard/_favicon.ico",
             swagger_ui_parameters={"validatorUrl": None, "persistAuthorization": False},
-        ).body.decode()
+        )
+        return bytes(html.body).decode()
 
     async def docs(request: Request) -> HTMLResponse:
         return _with_policy(page(request.scope.get("root_path", "").rstrip("/")), cdn=True)
 
     async def oauth2_redirect(_request: Request) -> HTMLResponse:
-        return _with_policy(get_swagger_ui_oauth2_redirect_html().body.decode(), cdn=False)
+        return _with_policy(bytes(get_swagger_ui_oauth2_redirect_html().body).decode(), cdn=False)
 
     app.add_route(DOCS_URL, docs, include_in_schema=False)
     app.add_route(REDIRECT_URL, oauth2_redirect, include_in_schema=False)

@@ -172,7 +172,11 @@ async def _on_validation_error(_request: Request, exc: Exception) -> JSONRespons
 async def _on_http_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     status = exc.status_code
-    error = BackboneError(str(exc.detail), code=_HTTP_CODES.get(status, f"http_{status}"), headers=exc.headers)
+    error = BackboneError(
+        str(exc.detail),
+        code=_HTTP_CODES.get(status, f"http_{status}"),
+        headers=dict(exc.headers) if exc.headers is not None else None,
+    )
     error.status_code = status
     return error_response(error)
 

@@ -13,8 +13,9 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
-OPTIONAL_TOKEN = "OptionalToken"
-TOKEN = "OAuth2PasswordBearer"
+# The names of security schemes in the OpenAPI document, not secrets.
+OPTIONAL_TOKEN = "OptionalToken"  # noqa: S105
+TOKEN = "OAuth2PasswordBearer"  # noqa: S105
 _BAD_BODY = {
     "description": "Bad Request: the body could not be read",
     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}},

@@ -16,6 +16,7 @@ import duckdb
 import pyarrow as pa
 from sqlalchemy import Select, Text, cast, func, select
 from sqlalchemy.sql import ColumnElement
+from sqlmodel import col
 
 from api.db import Database, bulk_objects
 from api.models import (
@@ -111,20 +112,20 @@ _METADATA: dict[str, Sequence[Any]] = {
 }
 
 _OBSERVATION = (
-    Observation.id,
-    Observation.indicator_id,
-    Observation.area_id,
-    Observation.period,
-    Observation.breakdown,
-    Observation.value,
-    Observation.numerator,
-    Observation.denominator,
-    Observation.is_provisional,
-    Observation.is_estimated,
-    Observation.is_suppressed,
-    Observation.note,
-    Observation.organisation_id,
-    Observation.submission_id,
+    col(Observation.id),
+    col(Observation.indicator_id),
+    col(Observation.area_id),
+    col(Observation.period),
+    col(Observation.breakdown),
+    col(Observation.value),
+    col(Observation.numerator),
+    col(Observation.denominator),
+    col(Observation.is_provisional),
+    col(Observation.is_estimated),
+    col(Observation.is_suppressed),
+    col(Observation.note),
+    col(Observation.organisation_id),
+    col(Observation.submission_id),
 )
 
 _CHUNK = 500  # submission ids per IN list
@@ -160,7 +161,8 @@ class ReadModel:
             stamp = (self._metadata_revision, *(self._changed.get(i, 0) for i in sorted(indicators)))
         found = self._memo.get(key)
         if found is not None and found[0] == stamp:
-            return found[1]
+            cached: T = found[1]  # what compute() gave for this key
+            return cached
         value = compute()
         self._memo[key] = (stamp, value)
         return value
@@ -168,7 +170,7 @@ class ReadModel:
     def sync(self) -> int:
         """Pull what was committed since the last sync; return the revision now held."""
         with self._lock, self._db.session() as session:
-            latest = session.exec(select(func.max(Submission.revision))).one()[0] or 0
+            latest = session.execute(select(func.max(Submission.revision))).one()[0] or 0
             if self.revision is not None and latest <= self.revision:
                 return self.revision
             if self.revision is None:
@@ -177,8 +179,8 @@ class ReadModel:
                 self._replace_observations(_fetch(session, select(*_OBSERVATION)), everything=True)
             else:
                 new = session.execute(
-                    select(Submission.id, Submission.kind).where(
-                        Submission.revision > self.revision, Submission.revision <= latest
+                    select(col(Submission.id), col(Submission.kind)).where(
+                        col(Submission.revision) > self.revision, col(Submission.revision) <= latest
                     )
                 ).all()
                 if any(kind == SubmissionKind.metadata for _, kind in new):
@@ -187,7 +189,7 @@ class ReadModel:
                 ids = [sid for sid, kind in new if kind == SubmissionKind.observations]
                 for start in range(0, len(ids), _CHUNK):
                     chunk = ids[start : start + _CHUNK]
-                    statement = select(*_OBSERVATION).where(Observation.submission_id.in_(chunk))
+                    statement = select(*_OBSERVATION).where(col(Observation.submission_id).in_(chunk))
                     rows = _fetch(session, statement)
                     self._replace_observations(rows)
                     self._changed.update(dict.fromkeys({row[1] for row in rows}, latest))
@@ -235,14 +237,15 @@ class ReadModel:
             cur.executemany("INSERT INTO period VALUES (?, ?, ?)", rows)
 
 
-def _fetch(session: Any, statement: Select[Any]) -> list[tuple[Any, ...]]:
+def _fetch(session: Any, statement: Select[*tuple[Any, ...]]) -> list[tuple[Any, ...]]:
     """Rows straight from the driver: a million observations without per-row ORM or Row objects."""
     sql = str(statement.compile(session.get_bind(), compile_kwargs={"literal_binds": True}))
     cursor = session.connection().connection.driver_connection.cursor()
     try:
         with bulk_objects():
             cursor.execute(sql)
-            return cursor.fetchall()
+            rows: list[tuple[Any, ...]] = cursor.fetchall()
+            return rows
     finally:
         cursor.close()
 

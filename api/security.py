@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import hmac
+import itertools
 import secrets
 import string
 from functools import lru_cache
@@ -14,7 +15,7 @@ from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
 
 MIN_PASSWORD_LENGTH = 12
-TOKEN_PREFIX = "bb_"
+TOKEN_PREFIX = "bb_"  # noqa: S105 - the mark every token starts with, not a secret
 _hasher = PasswordHash((Argon2Hasher(),))
 
 PASSWORD_LIST = Path(__file__).parent / "data" / "common-passwords.txt.gz"  # see api/data/README.md
@@ -32,7 +33,7 @@ def common_passwords() -> frozenset[str]:
 
 def _is_run(text: str) -> bool:
     """Characters that go up or down by one all the way (``123456789012``, ``abcdefghijkl``)."""
-    pairs = zip(text, text[1:], strict=False)
+    pairs = itertools.pairwise(text)
     steps = {(ord(b) - ord(a)) % 10 if a.isdigit() and b.isdigit() else ord(b) - ord(a) for a, b in pairs}
     return len(steps) == 1 and steps <= {1, -1, 9}
 
@@ -57,7 +58,7 @@ def hash_password(password: str) -> str:
 def verify_password(password: str, password_hash: str) -> bool:
     try:
         return _hasher.verify(password, password_hash)
-    except Exception:  # a malformed stored hash must fail closed, not crash login
+    except Exception:  # noqa: BLE001 - a malformed stored hash must fail closed, not crash login
         return False
 
 

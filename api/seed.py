@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import bindparam, insert, select, update
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from api.db import Database
 from api.ingest.files import stage_file
@@ -36,12 +36,12 @@ from api.models import (
     Target,
     User,
 )
-from api.models.common import LANGUAGES, Channel
+from api.models.common import LANGUAGES, Channel, pk, table_of
 from api.models.observation import WriteSummary
 from api.readmodel import ReadModel
 from api.security import hash_password
 from api.services.audit import trail
-from api.services.common import record_change
+from api.services.common import Coded, record_change
 from api.services.imports.batches import write_batch
 from indicators import periods
 
@@ -68,8 +68,12 @@ def _translated(row: dict[str, str], prefix: str) -> dict[str, str] | None:
     return texts or None
 
 
-def _ids(session: Session, model: type) -> dict[str, int]:
-    return dict(session.execute(select(model.code, model.id)).all())
+def _date(text: str) -> dt.date | None:
+    return dt.date.fromisoformat(text) if text else None
+
+
+def _ids(session: Session, model: type[Coded]) -> dict[str, int]:
+    return dict(session.execute(select(col(model.code), pk(model.id))).all())
 
 
 def load_metadata(session: Session, directory: Path, *, demo_users: bool) -> tuple[int, int, int, int]:
@@ -84,8 +88,8 @@ def load_metadata(session: Session, directory: Path, *, demo_users: bool) -> tup
     session.execute(insert(Area), [{"code": a["code"], "name": a["name"], "level": a["level"]} for a in areas])
     area = _ids(session, Area)
     session.execute(
-        update(Area.__table__)
-        .where(Area.__table__.c.id == bindparam("area_id"))
+        update(table_of(Area))
+        .where(table_of(Area).c.id == bindparam("area_id"))
         .values(parent_id=bindparam("parent_id")),
         [{"area_id": area[a["code"]], "parent_id": area[a["parent"]]} for a in areas if a["parent"]],
     )
@@ -99,11 +103,11 @@ def load_metadata(session: Session, directory: Path, *, demo_users: bool) -> tup
                 "name": _translated(agenda_row, "name"),
                 "vision": _translated(agenda_row, "vision"),
                 "problem": _translated(agenda_row, "problem"),
-                "start_date": dt.date.fromisoformat(agenda_row["start_date"]) if agenda_row["start_date"] else None,
+                "start_date": _date(agenda_row["start_date"]),
             }
         ],
     )
-    agenda_id = session.execute(select(Agenda.id)).scalar_one()
+    agenda_id = session.execute(select(pk(Agenda.id))).scalar_one()
     session.execute(
         insert(Signatory),
         [
@@ -181,7 +185,7 @@ def load_metadata(session: Session, directory: Path, *, demo_users: bool) -> tup
         if i.get("derived_from")
     ]
     if derived:
-        table = Indicator.__table__
+        table = table_of(Indicator)
         session.execute(
             update(table).where(table.c.id == bindparam("indicator_id")).values(derived_from_id=bindparam("source_id")),
             derived,
@@ -263,9 +267,9 @@ def load_metadata(session: Session, directory: Path, *, demo_users: bool) -> tup
 def _load_activities(session: Session, rows: list[dict[str, str]], *ids: dict[str, int]) -> None:
     """Activities with the indicators they work on and the areas they take place in."""
     org, goal, indicator, area = ids
-    now, day = dt.datetime.now(dt.UTC), lambda text: dt.date.fromisoformat(text) if text else None
+    now = dt.datetime.now(dt.UTC)
     made = session.scalars(
-        insert(Activity).returning(Activity.id, sort_by_parameter_order=True),
+        insert(Activity).returning(pk(Activity.id), sort_by_parameter_order=True),
         [
             {
                 "organisation_id": org[a["organisation"]],
@@ -273,8 +277,8 @@ def _load_activities(session: Session, rows: list[dict[str, str]], *ids: dict[st
                 "title": _translated(a, "title"),
                 "description": _translated(a, "description"),
                 "status": a["status"],
-                "start_date": day(a["start_date"]),
-                "end_date": day(a["end_date"]),
+                "start_date": _date(a["start_date"]),
+                "end_date": _date(a["end_date"]),
                 "created_at": now,
                 "updated_at": now,
             }

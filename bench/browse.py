@@ -14,9 +14,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from api.db import Database  # noqa: E402
-from api.migrate import upgrade  # noqa: E402
-from api.seed import load_seed  # noqa: E402
+from api.db import Database
+from api.migrate import upgrade
+from api.seed import load_seed
 
 CHROMIUM = "/usr/bin/chromium"
 VIEWPORT = {"width": 1366, "height": 768}

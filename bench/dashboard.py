@@ -24,9 +24,9 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import large  # noqa: E402
-from bench.browse import PAGES, Page, chromium, demo_database, open_page, session, workdir  # noqa: E402
-from tests.server import running_server  # noqa: E402
+from bench import large
+from bench.browse import PAGES, Page, chromium, demo_database, open_page, session, workdir
+from tests.server import running_server
 
 TARGET_SECONDS = 2.0
 

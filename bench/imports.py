@@ -20,16 +20,16 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
-from api.config import Settings  # noqa: E402
-from api.db import Database  # noqa: E402
-from api.ingest.spool import spool_local_file  # noqa: E402
-from api.migrate import upgrade  # noqa: E402
-from api.readmodel import ReadModel  # noqa: E402
-from api.services.imports.batches import import_file  # noqa: E402
-from bench.world import build_world, rows_per_district, write_file  # noqa: E402
+from api.config import Settings
+from api.db import Database
+from api.ingest.spool import spool_local_file
+from api.migrate import upgrade
+from api.readmodel import ReadModel
+from api.services.imports.batches import import_file
+from bench.world import build_world, rows_per_district, write_file
 
 
-def timed(action) -> float:  # noqa: ANN001
+def timed(action) -> float:
     start = time.perf_counter()
     action()
     return time.perf_counter() - start

@@ -20,13 +20,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import httpx  # noqa: E402
-from sqlalchemy import text  # noqa: E402
+import httpx
+from sqlalchemy import text
 
-from api.db import Database, guard_append_only, unguard_append_only  # noqa: E402
-from api.migrate import upgrade  # noqa: E402
-from bench.world import PASSWORD, build_world, rows_per_district, write_file  # noqa: E402
-from tests.server import running_server  # noqa: E402
+from api.db import Database, guard_append_only, unguard_append_only
+from api.migrate import upgrade
+from bench.world import PASSWORD, build_world, rows_per_district, write_file
+from tests.server import running_server
 
 
 def upload(url: str, path: Path) -> httpx.Response:

@@ -22,9 +22,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from api.db import Database  # noqa: E402
-from api.migrate import upgrade  # noqa: E402
-from api.seed import SEED_DIR, load_seed  # noqa: E402
+from api.db import Database
+from api.migrate import upgrade
+from api.seed import SEED_DIR, load_seed
 
 TOWNS_PER_REGION = 20
 COUNTRY = "XL"

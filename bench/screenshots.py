@@ -14,8 +14,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.browse import PAGES, chromium, demo_database, open_page, session, workdir  # noqa: E402
-from tests.server import running_server  # noqa: E402
+from bench.browse import PAGES, chromium, demo_database, open_page, session, workdir
+from tests.server import running_server
 
 LANGUAGES = {"en": "en-GB", "nl": "nl-NL", "de": "de-DE"}
 TRANSLATED = ("overview", "indicator", "entry")  # also shown in Dutch and German

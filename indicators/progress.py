@@ -7,6 +7,7 @@ on track when it is at least as good as the trajectory expects for its period.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -16,7 +17,7 @@ from indicators.periods import as_position
 
 class Direction(StrEnum):
     higher = "higher"  # higher values are better
-    lower = "lower"
+    lower = "lower"  # type: ignore[assignment]  # shadows str.lower: the name is the contract's value
 
 
 class Status(StrEnum):
@@ -81,7 +82,7 @@ def trajectory_value(points: Sequence[tuple[float, float]], position: float) -> 
     ordered = sorted(points)
     if position <= ordered[0][0]:
         return ordered[0][1]
-    for (x0, y0), (x1, y1) in zip(ordered, ordered[1:], strict=False):
+    for (x0, y0), (x1, y1) in itertools.pairwise(ordered):
         if position <= x1:
             if x1 == x0:
                 return y1
@@ -151,7 +152,10 @@ class ProgressMeasure:
 
 def compound_growth(current: float, base: float, current_position: float, base_position: float) -> float:
     """Compound annual growth rate: (current / base) ** (1 / years) - 1."""
-    return (current / base) ** (1 / (current_position - base_position)) - 1
+    # typeshed types float ** float as Any: a negative ratio has a complex root, which is what
+    # comes back for a target on the other side of zero from the base (no caller reads it).
+    growth: float = (current / base) ** (1 / (current_position - base_position))
+    return growth - 1
 
 
 def limit_coefficient(base: float, limit: float) -> float:
@@ -159,9 +163,10 @@ def limit_coefficient(base: float, limit: float) -> float:
     base, limit = abs(base), abs(limit)
     if base >= 2 * limit:  # first, so that a limit of 0 scales nothing
         return 1.0
+    # Both ratios lie in [0, 1] here, so the powers are real.
     if base <= limit:
-        return 1 - (base / limit) ** LIMIT_EXPONENT
-    return 1 - ((2 * limit - base) / limit) ** LIMIT_EXPONENT
+        return 1 - float((base / limit) ** LIMIT_EXPONENT)
+    return 1 - float(((2 * limit - base) / limit) ** LIMIT_EXPONENT)
 
 
 def _level(value: float, thresholds: tuple[float, float, float]) -> Assessment:
@@ -220,5 +225,5 @@ def statcan_progress(
     coefficient = 1.0 if limit is None else limit_coefficient(base, limit)
     if coefficient == 0 and value >= 0:
         return ProgressMeasure(Assessment.substantial_progress, value, observed, None)  # held at the limit
-    thresholds = tuple(t * coefficient for t in TREND_THRESHOLDS)
-    return ProgressMeasure(_level(value, thresholds), value, observed, None)  # type: ignore[arg-type]
+    high, medium, low = (t * coefficient for t in TREND_THRESHOLDS)
+    return ProgressMeasure(_level(value, (high, medium, low)), value, observed, None)

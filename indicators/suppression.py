@@ -41,7 +41,7 @@ from __future__ import annotations
 import math
 from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 K = TypeVar("K", bound=Hashable)
 
@@ -66,14 +66,14 @@ def needs_suppression(
 
 
 @dataclass(frozen=True)
-class Constraint:
+class Constraint(Generic[K]):
     """total = sum(members): the cells of one additive relation."""
 
-    total: Hashable
-    members: tuple[Hashable, ...]
+    total: K
+    members: tuple[K, ...]
 
 
-def holds(constraint: Constraint, values: Mapping[K, float | None]) -> bool:
+def holds(constraint: Constraint[K], values: Mapping[K, float | None]) -> bool:
     """Whether the relation is true of the data, as far as the data is known.
 
     A total that is not the sum of its members (a region's total over more towns than
@@ -81,13 +81,14 @@ def holds(constraint: Constraint, values: Mapping[K, float | None]) -> bool:
     away, and kept as an equation it would force a value (the difference, as zero)
     that no hiding can protect, so the search would hide cell after cell in vain.
     """
-    amounts = [values.get(cell) for cell in (constraint.total, *constraint.members)]
-    if any(a is None for a in amounts):
+    cells = (constraint.total, *constraint.members)
+    amounts = [amount for cell in cells if (amount := values.get(cell)) is not None]
+    if len(amounts) < len(cells):
         return True  # a value unknown to us: assume the relation, the safe side
     return math.isclose(amounts[0], sum(amounts[1:]), rel_tol=1e-9, abs_tol=1e-6)
 
 
-def _cells(constraint: Constraint) -> tuple[Hashable, ...]:
+def _cells(constraint: Constraint[K]) -> tuple[K, ...]:
     """The total and the members of a constraint, each once, in that order."""
     return tuple(dict.fromkeys((constraint.total, *constraint.members)))
 
@@ -108,8 +109,8 @@ def _normalised(row: _Row, combo: _Row) -> tuple[_Row, _Row]:
 
 
 def _reduce(
-    hidden: set[Hashable], constraints: Sequence[Constraint], *, track: bool = False
-) -> tuple[list[Hashable], list[tuple[_Row, _Row]]]:
+    hidden: set[K], constraints: Sequence[Constraint[K]], *, track: bool = False
+) -> tuple[list[K], list[tuple[_Row, _Row]]]:
     """The hidden columns and the reduced row echelon form (up to row scaling) restricted to them."""
     # Sorted by repr so the elimination, and with it every later choice, is deterministic.
     columns = sorted({cell for c in constraints for cell in _cells(c) if cell in hidden}, key=repr)
@@ -192,64 +193,64 @@ def _eliminate(other: _Row, other_combo: _Row, row: _Row, combo: _Row, j: int, p
     return _normalised(result[0], result[1])
 
 
-def derivable(hidden: Collection[K], constraints: Sequence[Constraint]) -> set[K]:
+def derivable(hidden: Collection[K], constraints: Sequence[Constraint[K]]) -> set[K]:
     """The hidden cells whose value is determined by the published cells and the constraints."""
     return set(_determining(set(hidden), constraints))
 
 
-def _determining(hidden: set[Hashable], constraints: Sequence[Constraint]) -> dict[Hashable, _Row]:
+def _determining(hidden: set[K], constraints: Sequence[Constraint[K]]) -> dict[K, _Row]:
     """Each derivable hidden cell with the combination of relations (index -> multiplier) that determines it."""
     columns, reduced = _reduce(hidden, constraints, track=True)
     return {columns[next(iter(row))]: combo for row, combo in reduced if len(row) == 1}
 
 
-class _Search:
+class _Search(Generic[K]):
     """The state of secondary suppression: the hidden cells, and how many each relation holds."""
 
     def __init__(
         self,
-        values: Mapping[Hashable, float | None],
-        constraints: Sequence[Constraint],
-        hidden: Iterable[Hashable],
-        known: frozenset[Hashable],
+        values: Mapping[K, float | None],
+        constraints: Sequence[Constraint[K]],
+        hidden: Iterable[K],
+        known: frozenset[K],
     ) -> None:
         self.values, self.constraints, self.known = values, constraints, known
-        self.holding: dict[Hashable, list[int]] = {}
+        self.holding: dict[K, list[int]] = {}
         for i, constraint in enumerate(constraints):
             for cell in _cells(constraint):
                 self.holding.setdefault(cell, []).append(i)
-        self.hidden: set[Hashable] = set()
+        self.hidden: set[K] = set()
         self.count = [0] * len(constraints)
         for cell in hidden:
             self.hide(cell)
 
-    def hide(self, cell: Hashable) -> None:
+    def hide(self, cell: K) -> None:
         if cell not in self.hidden:
             self.hidden.add(cell)
             for i in self.holding.get(cell, ()):
                 self.count[i] += 1
 
-    def _cost(self, cell: Hashable) -> tuple[int, float, str]:
+    def _cost(self, cell: K) -> tuple[int, float, str]:
         # Hiding a cell exposes it in every relation where it would be the only hidden cell
         # (plain subtraction gives it back): fewest such relations first, then the least
         # value (the least information lost).
         alone = sum(1 for i in self.holding[cell] if self.count[i] == 0)
         return alone, self.values.get(cell) or 0, repr(cell)
 
-    def exposed(self, cell: Hashable) -> bool:
+    def exposed(self, cell: K) -> bool:
         """Whether a relation holds the cell as its only hidden cell (plain subtraction gives it)."""
         return any(self.count[i] == 1 for i in self.holding.get(cell, ()))
 
-    def entering(self, combo: _Row) -> set[Hashable]:
+    def entering(self, combo: _Row) -> set[K]:
         """The cells whose terms in a combination of relations do not cancel: those it depends on."""
-        net: dict[Hashable, int] = {}
+        net: dict[K, int] = {}
         for i, multiplier in combo.items():
             constraint = self.constraints[i]
             for cell, sign in ((constraint.total, 1), *((m, -1) for m in constraint.members)):
                 net[cell] = net.get(cell, 0) + sign * multiplier
         return {cell for cell, coefficient in net.items() if coefficient}
 
-    def next_to_hide(self, cell: Hashable, combo: _Row) -> Hashable | None:
+    def next_to_hide(self, cell: K, combo: _Row) -> K | None:
         """One more cell to hide so that a derivable cell stops being derivable this way; None when none helps.
 
         ``combo`` is the combination of relations that determines the cell. Hiding a cell of
@@ -271,7 +272,7 @@ class _Search:
 
 def secondary_suppression(
     values: Mapping[K, float | None],
-    constraints: Sequence[Constraint],
+    constraints: Sequence[Constraint[K]],
     hidden: Collection[K],
     known: Collection[K] = (),
 ) -> set[K]:
@@ -288,7 +289,7 @@ def secondary_suppression(
     # Each round protects every derivable cell at once with one elimination (the cost that
     # matters); a round hides at least one more cell, so the loop ends.
     while found := _determining(search.hidden, constraints):
-        added: set[Hashable] = set()
+        added: set[K] = set()
         for cell in sorted(found, key=repr):
             if not search.exposed(cell) and not added.isdisjoint(search.entering(found[cell])):
                 continue  # this round's hiding broke the way it was determined: look again next round
@@ -298,4 +299,4 @@ def secondary_suppression(
                 added.add(choice)
         if not added:
             break
-    return search.hidden  # type: ignore[return-value]
+    return search.hidden

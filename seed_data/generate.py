@@ -301,14 +301,14 @@ def poisson(rng, mean):
             if p <= limit:
                 return k
             k += 1
-    return max(0, int(round(rng.gauss(mean, math.sqrt(mean)))))
+    return max(0, round(rng.gauss(mean, math.sqrt(mean))))
 
 
 def binomial_like(rng, n, p):
     """Integer number of successes out of n with probability p (normal approx.)."""
     p = min(max(p, 0.0), 1.0)
     sd = math.sqrt(max(n * p * (1 - p), 0.0))
-    k = int(round(n * p + rng.gauss(0.0, sd)))
+    k = round(n * p + rng.gauss(0.0, sd))
     return min(max(k, 0), n)
 
 
@@ -347,7 +347,7 @@ def load():
     for ind in indicators:
         if ind["code"] not in MODEL:
             raise SystemExit(f"no MODEL for indicator {ind['code']}")
-    for org in list(RUHR_REPORTER.values()) + [GRONINGEN_REPORTER, GRONINGEN_EARLY_YEARS_REPORTER]:
+    for org in [*RUHR_REPORTER.values(), GRONINGEN_REPORTER, GRONINGEN_EARLY_YEARS_REPORTER]:
         if org not in orgs:
             raise SystemExit(f"unknown organisation {org}")
     countries = {m: country(m) for m in municipalities}
@@ -399,7 +399,7 @@ def generate_series(rng, ind, area, nl, dim_values, years):
             keys = groups or ["total"]
             for g in keys:
                 share = shares[g] * (1 + rng.gauss(0, 0.02)) if shares else 1.0
-                den = max(1, int(round(cohort * share)))
+                den = max(1, round(cohort * share))
                 level = (
                     m["base"][g]
                     + m["dep"] * dep
@@ -418,13 +418,13 @@ def generate_series(rng, ind, area, nl, dim_values, years):
                 for g, num, den in rows
             ]
         elif m["model"] == "euro":
-            children = max(1, int(round(pop * m["frac"] * (1 + demog * t) * (1 + rng.gauss(0, 0.01)))))
+            children = max(1, round(pop * m["frac"] * (1 + demog * t) * (1 + rng.gauss(0, 0.01))))
             per_child = (
                 (m["base"]["total"] + m["dep"] * dep + nl_shift + area_shift * 150.0)
                 * (1 + m["slope"] * f * t)
                 * (1 + rng.gauss(0, 0.02))
             )
-            euros = int(round(children * max(per_child, 500.0)))
+            euros = round(children * max(per_child, 500.0))
             out[year] = [
                 {
                     "group": "total",
@@ -445,7 +445,7 @@ def generate_series(rng, ind, area, nl, dim_values, years):
             # fewer schools in small towns -> noisier index
             if pop < SMALL_TOWN:
                 level += rng.gauss(0, 0.02) - 0.05
-            milli = int(round(min(max(level, 0.05), 0.90) * 1000))
+            milli = round(min(max(level, 0.05), 0.90) * 1000)
             out[year] = [{"group": "total", "value": f"{milli / 1000:.3f}", "numerator": "", "denominator": ""}]
         elif m["model"] == "count":
             growth = max(1 + sign * m["slope"] * f * t, 0.2)

@@ -41,7 +41,7 @@ class Templates:
             return make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
         return f"sqlite:///{self.workdir / (name + '.db')}"
 
-    def _admin(self):  # noqa: ANN202
+    def _admin(self):
         return create_engine(PG_URL, isolation_level="AUTOCOMMIT")
 
     def _ensure(self, kind: str) -> str:

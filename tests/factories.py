@@ -41,7 +41,7 @@ def setup(db: Database) -> Iterator[Session]:
         record_change(session, None, "test data")
 
 
-def _add(session: Session, row):  # noqa: ANN001, ANN202
+def _add(session: Session, row):
     session.add(row)
     session.flush()
     return row
@@ -51,8 +51,8 @@ def _id(session: Session, model: type, code: str) -> int:
     return session.exec(select(model.id).where(model.code == code)).one()
 
 
-def organisation(session: Session, code: str, type: str = "municipality") -> Organisation:
-    return _add(session, Organisation(code=code, name=f"Organisation {code}", type=type))
+def organisation(session: Session, code: str, kind: str = "municipality") -> Organisation:
+    return _add(session, Organisation(code=code, name=f"Organisation {code}", type=kind))
 
 
 def area(session: Session, code: str, level: str = "municipality", parent: str | None = None) -> Area:

@@ -20,7 +20,7 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys(db):
 
 
 def test_foreign_keys_are_enforced(db):
-    with pytest.raises(Exception, match="(?i)foreign key"), db.transaction() as s:
+    with pytest.raises(Exception, match=r"(?i)foreign key"), db.transaction() as s:
         s.add(Area(code="X", name="X", level="municipality", parent_id=12345))
 
 

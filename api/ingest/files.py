@@ -19,7 +19,7 @@ import duckdb
 import pyarrow as pa
 
 from api.errors import ErrorItem, ImportRejected, TooLarge
-from api.ingest.pipeline import STAGED_COLUMNS, Staged
+from api.ingest.pipeline import STAGED_COLUMNS, Staged, StagedRow
 from api.ingest.spool import SpooledFile
 from api.ingest.validate import Problem
 
@@ -62,11 +62,11 @@ def _check_header(names: list[str], dimensions: set[str]) -> list[str]:
                 )
             )
         seen.add(name)
-    for required in REQUIRED:
-        if required not in normalised:
-            problems.append(
-                ErrorItem(code="missing_column", message=f"the column '{required}' is missing", row=1, column=required)
-            )
+    problems.extend(
+        ErrorItem(code="missing_column", message=f"the column '{required}' is missing", row=1, column=required)
+        for required in REQUIRED
+        if required not in normalised
+    )
     if problems:
         raise ImportRejected(
             f"The header row has {len(problems)} problem{'s' if len(problems) > 1 else ''}; nothing was written",
@@ -236,7 +236,7 @@ def stage_xlsx(cur: duckdb.DuckDBPyConnection, spooled: SpooledFile, *, dimensio
     first = next(rows, None)
     if first is None:
         raise _reject("The workbook's sheet is empty", "empty_file", row=None)
-    header_row, header = first
+    _, header = first
     while header and header[-1] is None:
         header.pop()
     columns = _check_header([h or "" for h in header], dimensions)
@@ -247,13 +247,13 @@ def stage_xlsx(cur: duckdb.DuckDBPyConnection, spooled: SpooledFile, *, dimensio
         + ", ".join(f"{n} {'BIGINT' if n == '_row' else 'VARCHAR'}" for n in names)
         + ")"
     )
-    batch: list[dict[str, str | None]] = []
+    batch: list[StagedRow] = []
     count = 0
     for number, cells in rows:
         count += 1
         if count > max_rows:
             raise TooLarge(f"The sheet has more than {max_rows:,} rows; split it", code="too_many_rows")
-        record = {"_row": number, **dict(zip(columns, cells, strict=False))}
+        record: StagedRow = {"_row": number, **dict(zip(columns, cells, strict=False))}
         batch.append(record)
         if len(batch) >= _XLSX_CHUNK:
             _append(cur, batch, names)
@@ -264,7 +264,7 @@ def stage_xlsx(cur: duckdb.DuckDBPyConnection, spooled: SpooledFile, *, dimensio
     return Staged(dimensions=dims, locate=_locate_file, decimal_comma=True, skip_blank=True)
 
 
-def _append(cur: duckdb.DuckDBPyConnection, batch: list[dict[str, str | None]], names: list[str]) -> None:
+def _append(cur: duckdb.DuckDBPyConnection, batch: list[StagedRow], names: list[str]) -> None:
     if not batch:
         return
     table = pa.table(

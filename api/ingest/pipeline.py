@@ -13,10 +13,12 @@ from api.errors import Conflict, ErrorItem, Forbidden, ImportRejected
 from api.ingest.validate import Checked, Locate, LockRule, Problem, check
 from api.ingest.write import Origin, Progress, write_checked
 from api.models import Submission
+from api.models.common import stored_id
 from api.models.observation import WriteSummary
 from api.readmodel import ReadModel
 
 STAGED_COLUMNS = ("indicator", "area", "period", "value", "numerator", "denominator", "status", "note")
+StagedRow = dict[str, str | int | None]  # "_row", the row's number, and text columns
 
 
 @dataclass
@@ -39,7 +41,7 @@ class Ingested:
     overridden: dict[int, list[str]]  # submission id -> the locked periods it wrote into on purpose
 
 
-def stage_rows(cur: duckdb.DuckDBPyConnection, rows: list[dict[str, str | None]], dimensions: list[str]) -> None:
+def stage_rows(cur: duckdb.DuckDBPyConnection, rows: list[StagedRow], dimensions: list[str]) -> None:
     """Stage rows given as dicts of text (``_row`` plus ``STAGED_COLUMNS`` and dimensions)."""
     names = ["_row", *STAGED_COLUMNS, *dimensions]
     table = pa.table(
@@ -131,7 +133,7 @@ def ingest(
     for submission in submissions:
         periods = [period for org, period in checked.overridden if org == submission.organisation_id]
         if periods:
-            overridden[submission.id] = periods
+            overridden[stored_id(submission)] = periods
     summary = WriteSummary(
         rows=counts.rows,
         inserted=counts.inserted,

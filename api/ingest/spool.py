@@ -13,8 +13,12 @@ import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from api.errors import ErrorItem, ImportRejected, TooLarge
+
+if TYPE_CHECKING:
+    from api.ingest.write import Progress
 
 XLSX_MAGIC = b"PK\x03\x04"
 
@@ -124,8 +128,8 @@ class Spool:
 
 
 def spool_local_file(
-    source: Path, directory: Path, *, max_bytes: int, max_line_bytes: int, progress=None
-) -> SpooledFile:  # noqa: ANN001
+    source: Path, directory: Path, *, max_bytes: int, max_line_bytes: int, progress: Progress | None = None
+) -> SpooledFile:
     """Copy a local file through the same checks as an upload (the CLI's way in)."""
     spool = Spool(directory, source.name, max_bytes=max_bytes, max_line_bytes=max_line_bytes)
     total = source.stat().st_size

@@ -67,7 +67,7 @@ def _periods(cur: duckdb.DuckDBPyConnection, staged: str) -> None:
         f"SELECT DISTINCT trim(s.period), i.period_type FROM {staged} s "
         "JOIN indicator i ON lower(i.code) = lower(trim(s.indicator)) WHERE nullif(trim(s.period), '') IS NOT NULL"
     ).fetchall()
-    checked = []
+    checked: list[tuple[str, str, str | None, str | None]] = []
     for raw, kind in pairs:
         try:
             checked.append((raw, kind, periods.normalize(raw, kind), None))
@@ -269,7 +269,8 @@ def _locked_rows(cur: duckdb.DuckDBPyConnection, locks: Sequence[LockRule], repo
         WHERE {reporter} IS NOT NULL
         GROUP BY ALL
     """)
-    return cur.execute("SELECT count(*) FROM locked_row").fetchall()[0][0]
+    count: int = cur.execute("SELECT count(*) FROM locked_row").fetchall()[0][0]
+    return count
 
 
 class Rule(NamedTuple):

@@ -16,11 +16,11 @@ from dataclasses import dataclass
 
 import duckdb
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from api.db import insert_from_duckdb, track_submission, update_from_duckdb
 from api.models import Observation, ObservationHistory, RevisionCounter, Submission
-from api.models.common import Channel, SubmissionKind
+from api.models.common import Channel, SubmissionKind, stored_id, table_of
 from api.readmodel import ReadModel
 
 KEY = ("indicator_id", "area_id", "period", "breakdown")
@@ -93,7 +93,7 @@ def write_checked(
 ) -> tuple[Counts, list[Submission]]:
     """Write the table ``clean`` of ``cur``: one submission per organisation that changes something."""
     # The lock: SELECT ... FOR UPDATE on PostgreSQL; on SQLite the write session's BEGIN IMMEDIATE.
-    session.exec(select(RevisionCounter.value).where(RevisionCounter.id == 1).with_for_update()).one()
+    session.execute(select(col(RevisionCounter.value)).where(col(RevisionCounter.id) == 1).with_for_update()).one()
     read_model.sync()  # nothing can commit now, so the copy is exact
     per_organisation = _classify(cur)
     total = sum(per_organisation.values(), Counts(0, 0, 0, 0))
@@ -118,7 +118,7 @@ def write_checked(
         )
         session.add(submission)
         session.flush()
-        _apply(session, cur, organisation, submission.id, progress)
+        _apply(session, cur, organisation, stored_id(submission), progress)
         track_submission(session, submission)
         submissions.append(submission)
     return total, submissions
@@ -133,7 +133,7 @@ def _apply(
     new_stamp = f"c.organisation_id, {int(submission_id)}::BIGINT"
     insert_from_duckdb(
         connection,
-        Observation.__table__,
+        table_of(Observation),
         (*KEY, *VALUES, *stamp),
         cur,
         f"SELECT {_columns('c', *KEY, *VALUES)}, {new_stamp} FROM classified c WHERE {mine} = 'insert'",
@@ -142,7 +142,7 @@ def _apply(
     # The history keeps each superseded version, with the submission that had made it.
     insert_from_duckdb(
         connection,
-        ObservationHistory.__table__,
+        table_of(ObservationHistory),
         ("observation_id", *VALUES, *stamp),
         cur,
         f"SELECT o.id, {_columns('o', *VALUES, *stamp)} FROM classified c "
@@ -150,7 +150,7 @@ def _apply(
     )
     update_from_duckdb(
         connection,
-        Observation.__table__,
+        table_of(Observation),
         "id",
         (*VALUES, *stamp),
         cur,

@@ -1,7 +1,7 @@
 """Alembic environment: migrates the database given by the caller's URL."""
 
 from alembic import context
-from sqlalchemy import create_engine, pool
+from sqlalchemy import Connection, create_engine, pool
 
 from api.models import metadata
 
@@ -16,16 +16,16 @@ def run_migrations_offline() -> None:
 
 def run_migrations_online() -> None:
     connectable = config.attributes.get("connection") or create_engine(
-        config.get_main_option("sqlalchemy.url"), poolclass=pool.NullPool
+        config.get_main_option("sqlalchemy.url", ""), poolclass=pool.NullPool
     )
-    if hasattr(connectable, "connect"):
+    if isinstance(connectable, Connection):
+        _run(connectable)
+    else:
         with connectable.connect() as connection:
             _run(connection)
-    else:
-        _run(connectable)
 
 
-def _run(connection) -> None:  # noqa: ANN001
+def _run(connection: Connection) -> None:
     # render_as_batch: SQLite can only change a table by copying it.
     context.configure(connection=connection, target_metadata=metadata, render_as_batch=True, compare_type=True)
     with context.begin_transaction():

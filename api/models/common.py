@@ -2,34 +2,40 @@
 
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, Protocol, TypeVar, cast
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
-from sqlalchemy import JSON, DateTime, TypeDecorator
+from sqlalchemy import JSON, DateTime, Table, TypeDecorator
+from sqlalchemy.orm import Mapped
+from sqlmodel import SQLModel, col
 
 from indicators.periods import PeriodType
 from indicators.progress import Direction
 
 __all__ = [
+    "LANGUAGES",
     "Aggregation",
-    "Code",
-    "IndicatorCode",
-    "Derivation",
-    "DimensionCode",
-    "ValueCode",
     "AreaLevel",
     "Channel",
+    "Code",
+    "Derivation",
+    "DimensionCode",
     "Direction",
-    "LANGUAGES",
+    "IndicatorCode",
     "OrganisationType",
     "Page",
     "PeriodType",
     "Role",
+    "Stored",
     "SubmissionKind",
     "Translated",
     "TranslatedJSON",
     "UTCDateTime",
     "Unit",
+    "ValueCode",
+    "pk",
+    "stored_id",
+    "table_of",
     "utcnow",
 ]
 
@@ -45,6 +51,30 @@ ValueCode = Annotated[str, StringConstraints(min_length=1, max_length=40, patter
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+class Stored(Protocol):
+    """A table row whose id the database generates."""
+
+    @property
+    def id(self) -> int | None: ...
+
+
+def stored_id(row: Stored) -> int:
+    """The id of a row the database holds (loaded, or added and flushed): None only before the flush."""
+    assert row.id is not None, f"{type(row).__name__} has no id before it is flushed"
+    return row.id
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """The table a table model maps to, for SQL Core statements."""
+    table: Table = model.__table__  # type: ignore[attr-defined]  # set by SQLAlchemy, not declared by SQLModel
+    return table
+
+
+def pk(column: int | None) -> Mapped[int]:
+    """A generated id column in a query: ``col()``, typed as the int every stored row holds."""
+    return cast("Mapped[int]", col(column))
 
 
 class Translated(BaseModel):
@@ -65,13 +95,13 @@ class Translated(BaseModel):
     def get(self, language: str) -> str:
         """The text in ``language``, else English, Dutch or German, in that order."""
         for lang in (language, "en", "nl", "de"):
-            text = getattr(self, lang, None)
+            text: str | None = getattr(self, lang, None)
             if text:
                 return text
         return ""
 
 
-class TranslatedJSON(TypeDecorator):
+class TranslatedJSON(TypeDecorator[Translated]):
     """Stores a ``Translated`` as a JSON object, reads it back as one."""
 
     impl = JSON
@@ -86,7 +116,7 @@ class TranslatedJSON(TypeDecorator):
         return None if value is None else Translated.model_validate(value)
 
 
-class UTCDateTime(TypeDecorator):
+class UTCDateTime(TypeDecorator[datetime]):
     """Timezone-aware UTC timestamps on SQLite (which drops the zone) and PostgreSQL alike."""
 
     impl = DateTime(timezone=True)
@@ -105,9 +135,9 @@ class UTCDateTime(TypeDecorator):
 
 class Unit(StrEnum):
     percent = "percent"
-    count = "count"
+    count = "count"  # type: ignore[assignment]  # shadows str.count: the name is the contract's value
     rate_per_1000 = "rate_per_1000"
-    index = "index"
+    index = "index"  # type: ignore[assignment]  # shadows str.index: the name is the contract's value
     euro = "euro"
 
 

@@ -47,7 +47,7 @@ class ApiToken(SQLModel, table=True):
 
 class TokenResponse(BaseModel):
     access_token: str
-    token_type: str = "bearer"
+    token_type: str = "bearer"  # noqa: S105 - the OAuth2 token type, not a secret
     expires_at: datetime
 
 
@@ -79,4 +79,4 @@ class TokenPublic(BaseModel):
 
 class TokenCreated(TokenPublic):
     access_token: str = PydanticField(description="the token itself: shown only now, keep it safe")
-    token_type: str = "bearer"
+    token_type: str = "bearer"  # noqa: S105 - the OAuth2 token type, not a secret

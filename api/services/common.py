@@ -2,33 +2,43 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar, TypeVarTuple, overload
 
 from pydantic import BaseModel
 from sqlalchemy import func
-from sqlmodel import Session, SQLModel, select
-from sqlmodel.sql.expression import SelectOfScalar
+from sqlmodel import Session, SQLModel, col, select
+from sqlmodel.sql.expression import Select, SelectOfScalar
 
 from api.db import track_submission
 from api.errors import NotFound
 from api.models import Submission
-from api.models.common import Channel, SubmissionKind
+from api.models.common import Channel, SubmissionKind, pk
 from api.services.accounts.auth import Principal
 
-M = TypeVar("M", bound=SQLModel)
+
+class Coded(Protocol):
+    """A table row that callers name by its code."""
+
+    id: int | None
+    code: str
+
+
+M = TypeVar("M", bound=Coded)
+T = TypeVar("T")
+Ts = TypeVarTuple("Ts")
 
 
 def get_by_code(session: Session, model: type[M], code: str, what: str) -> M:
     """The row of ``model`` with this code, else 404 naming what was looked for."""
-    row = session.exec(select(model).where(model.code == code)).first()  # type: ignore[attr-defined]
+    row = session.exec(select(model).where(col(model.code) == code)).first()
     if row is None:
         raise NotFound(f"No {what} with code '{code}'")
     return row
 
 
-def ids_by_code(session: Session, model: type[SQLModel], codes: list[str], what: str) -> dict[str, int]:
+def ids_by_code(session: Session, model: type[Coded], codes: list[str], what: str) -> dict[str, int]:
     """Map codes to ids, 404 for the first unknown code."""
-    rows = session.exec(select(model.code, model.id).where(model.code.in_(codes))).all()  # type: ignore[attr-defined]
+    rows = session.exec(select(col(model.code), pk(model.id)).where(col(model.code).in_(codes))).all()
     found = dict(rows)
     for code in codes:
         if code not in found:
@@ -36,7 +46,18 @@ def ids_by_code(session: Session, model: type[SQLModel], codes: list[str], what:
     return found
 
 
-def page_of(session: Session, statement: SelectOfScalar[Any], limit: int, offset: int) -> tuple[list[Any], int]:
+@overload
+def page_of(session: Session, statement: SelectOfScalar[T], limit: int, offset: int) -> tuple[list[T], int]: ...
+
+
+@overload
+def page_of(session: Session, statement: Select[*Ts], limit: int, offset: int) -> tuple[list[tuple[*Ts]], int]: ...
+
+
+def page_of(
+    session: Session, statement: SelectOfScalar[Any] | Select[*tuple[Any, ...]], limit: int, offset: int
+) -> tuple[list[Any], int]:
+    """One page of the statement's rows, and how many rows there are in all."""
     total = session.exec(select(func.count()).select_from(statement.order_by(None).subquery())).one()
     return list(session.exec(statement.limit(limit).offset(offset)).all()), total
 

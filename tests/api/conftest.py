@@ -21,7 +21,7 @@ def world(settings: Settings, db: Database) -> Iterator[TestClient]:
 
 
 @pytest.fixture
-def as_user(world: TestClient):  # noqa: ANN201
+def as_user(world: TestClient):
     """Headers of a logged-in user of the small world: as_user('alice')."""
     cache: dict[str, dict[str, str]] = {}
 

@@ -17,15 +17,15 @@ ACTIVITY = {
 }
 
 
-def create(client, headers, **changes):  # noqa: ANN001, ANN201
+def create(client, headers, **changes):
     return client.post("/api/v1/activities", json={**ACTIVITY, **changes}, headers=headers)
 
 
-def everything(client, headers) -> list[dict]:  # noqa: ANN001
+def everything(client, headers) -> list[dict]:
     return client.get("/api/v1/activities", headers=headers).json()["items"]
 
 
-def fields(response) -> list[str]:  # noqa: ANN001
+def fields(response) -> list[str]:
     return [e["field"] for e in response.json()["errors"]]
 
 

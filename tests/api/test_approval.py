@@ -32,15 +32,15 @@ def snapshot(db: Database) -> list[tuple]:
     return current + history + [("submissions", submissions)]
 
 
-def submit(world, headers, period="2024"):  # noqa: ANN001, ANN201
+def submit(world, headers, period="2024"):
     return world.post(f"/api/v1/reports/{period}/submit", headers=headers)
 
 
-def review(world, headers, action, organisation="CITY-A", period="2024", **body):  # noqa: ANN001, ANN003, ANN201
+def review(world, headers, action, organisation="CITY-A", period="2024", **body):
     return world.post(f"/api/v1/reports/{organisation}/{period}/{action}", headers=headers, json=body or None)
 
 
-def conflict(response, code="period_locked") -> dict:  # noqa: ANN001
+def conflict(response, code="period_locked") -> dict:
     assert response.status_code == 409, response.text
     assert_error_shape(response)
     body = response.json()

@@ -13,7 +13,7 @@ from tests.api.test_observations import put, value
 ADMIN = Principal(user_id=0, username="staff", full_name="", role=Role.admin, organisation_id=0, organisation="X")
 
 
-def read_model(client):  # noqa: ANN001, ANN201
+def read_model(client):
     return client.app.state.backbone.read_model
 
 

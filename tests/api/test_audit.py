@@ -20,7 +20,7 @@ from tests.api.test_observations import put, value
 from tests.ingest.conftest import upload
 
 
-def events(client, headers, **params) -> list[dict]:  # noqa: ANN001
+def events(client, headers, **params) -> list[dict]:
     response = client.get("/api/v1/audit", params=params, headers=headers)
     assert response.status_code == 200, response.text
     return response.json()["items"]

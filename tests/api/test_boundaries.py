@@ -24,7 +24,7 @@ def collection(*features: dict) -> dict:
     return {"type": "FeatureCollection", "features": list(features)}
 
 
-def stored_codes(client) -> list[str]:  # noqa: ANN001
+def stored_codes(client) -> list[str]:
     response = client.get(URL)
     assert response.status_code == 200
     return [f["properties"]["code"] for f in response.json()["features"]]
@@ -76,8 +76,10 @@ def test_an_upload_replaces_the_earlier_one_and_an_empty_collection_removes_them
             "features.0.geometry",
         ),
         (
-            b'{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"code": "A1"}, '
-            b'"geometry": {"type": "Polygon", "coordinates": [[[NaN, 1], [1, 1], [1, 2], [NaN, 1]]]}}]}',
+            (
+                b'{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"code": "A1"}, '
+                b'"geometry": {"type": "Polygon", "coordinates": [[[NaN, 1], [1, 1], [1, 2], [NaN, 1]]]}}]}'
+            ),
             "invalid_geometry",
             "features.0.geometry",
         ),

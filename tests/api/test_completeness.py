@@ -9,7 +9,7 @@ from api.services.periods.completeness import completeness
 from tests.api.test_observations import put, value
 
 
-def rows_of(db, today: dt.date, **kwargs):  # noqa: ANN001, ANN201
+def rows_of(db, today: dt.date, **kwargs):
     found = completeness(read_model=ReadModel(db), today=today, deadline_days=120, **kwargs)
     return {(r.organisation, r.period): r for r in found}
 

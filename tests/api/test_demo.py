@@ -5,7 +5,7 @@ from __future__ import annotations
 from tests.conftest import login
 
 
-def codes(client, path, **params):  # noqa: ANN001, ANN201
+def codes(client, path, **params):
     return {item["code"] for item in client.get(path, params={"limit": 1000, **params}).json()["items"]}
 
 

@@ -8,7 +8,7 @@ from tests.api.test_observations import put, value
 GROUPS = ("low", "middle", "high")
 
 
-def report(client, headers, area: str, dens: dict[str, int]) -> None:  # noqa: ANN001
+def report(client, headers, area: str, dens: dict[str, int]) -> None:
     items = [value("rate", area, "2020", numerator=dens["total"] // 2, denominator=dens["total"])]
     items += [
         value("rate", area, "2020", breakdown={"ses": g}, numerator=dens[g] // 2, denominator=dens[g]) for g in GROUPS
@@ -16,7 +16,7 @@ def report(client, headers, area: str, dens: dict[str, int]) -> None:  # noqa: A
     assert put(client, headers, *items).status_code == 200
 
 
-def published_table(client, headers):  # noqa: ANN001, ANN201
+def published_table(client, headers):
     """Every (area, breakdown) denominator the caller gets, hidden ones as None."""
     table = {}
     for item in client.get("/api/v1/observations", params={"indicator": "rate"}, headers=headers).json()["items"]:

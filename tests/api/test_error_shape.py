@@ -15,7 +15,7 @@ BAD_INPUTS = [
 ]
 
 
-def api_operations(client):  # noqa: ANN001, ANN201
+def api_operations(client):
     """Every (method, path, documented statuses) of the API, from its OpenAPI schema."""
     for path, operations in client.get("/openapi.json").json()["paths"].items():
         for method, operation in operations.items():
@@ -30,7 +30,7 @@ def fill(path: str, value: str) -> str:
     return path
 
 
-def assert_error_shape(response) -> None:  # noqa: ANN001
+def assert_error_shape(response) -> None:
     assert response.status_code != 500, response.text
     if response.status_code >= 400:
         assert response.headers["content-type"].startswith("application/json")

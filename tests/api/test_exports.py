@@ -19,13 +19,13 @@ FORMATS = ("csv", "xlsx", "parquet")
 HYPERLINK = '=HYPERLINK("http://x")'
 
 
-def export(client, fmt: str, headers=None, kind: str = "observations", **params):  # noqa: ANN001, ANN201
+def export(client, fmt: str, headers=None, kind: str = "observations", **params):
     response = client.get(f"/api/v1/exports/{kind}.{fmt}", params=params, headers=headers or {})
     assert response.status_code == 200, response.text
     return response
 
 
-def rows_of(response, fmt: str) -> list[dict[str, object]]:  # noqa: ANN001
+def rows_of(response, fmt: str) -> list[dict[str, object]]:
     """The file's rows as dicts, cells as the format holds them (CSV: text; XLSX and Parquet: typed)."""
     if fmt == "csv":
         return list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
@@ -55,7 +55,7 @@ def test_a_formula_in_a_note_comes_out_as_text(world, as_user):
 
 
 @pytest.fixture
-def signed(world, db, as_user):  # noqa: ANN001, ANN201
+def signed(world, db, as_user):
     """An index that can be negative, reported by city A."""
     with setup(db) as s:
         indicator(s, "change", "g1", unit="index", aggregation="none", threshold=0, position=4)

@@ -6,17 +6,17 @@ from tests.api.test_observations import put, value
 from tests.factories import area, assignment, organisation, setup, user
 
 
-def league(client, code: str, headers=None, **params):  # noqa: ANN001, ANN201
+def league(client, code: str, headers=None, **params):
     response = client.get(f"/api/v1/indicators/{code}/league", params=params, headers=headers or {})
     assert response.status_code == 200, response.text
     return response.json()
 
 
-def rows_of(body) -> dict[str, dict]:  # noqa: ANN001
+def rows_of(body) -> dict[str, dict]:
     return {row["area"]["code"]: row for row in body["rows"]}
 
 
-def totals_of(body) -> dict[str | None, dict]:  # noqa: ANN001
+def totals_of(body) -> dict[str | None, dict]:
     return {(total["area"] or {}).get("code"): total for total in body["totals"]}
 
 

@@ -15,7 +15,7 @@ from tests.api.test_observations import put, value
 COUNT = value("count", "A1", "2024", value=9)
 
 
-def lock(world, headers, **body):  # noqa: ANN001, ANN003, ANN201
+def lock(world, headers, **body):
     return world.post("/api/v1/locks", json=body, headers=headers)
 
 

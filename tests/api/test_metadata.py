@@ -7,7 +7,7 @@ import pytest
 
 
 @pytest.fixture
-def admin(as_user):  # noqa: ANN001, ANN201
+def admin(as_user):
     return as_user("admin")
 
 

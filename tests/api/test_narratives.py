@@ -38,11 +38,11 @@ STORY = {
 }
 
 
-def tell(client, headers, **changes):  # noqa: ANN001, ANN201
+def tell(client, headers, **changes):
     return client.post("/api/v1/narratives", json={**STORY, **changes}, headers=headers)
 
 
-def stories(client, headers=None) -> list[dict]:  # noqa: ANN001
+def stories(client, headers=None) -> list[dict]:
     return client.get("/api/v1/narratives", params={"indicator": "rate"}, headers=headers or {}).json()
 
 

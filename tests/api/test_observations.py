@@ -13,7 +13,7 @@ def value(indicator: str, area: str, period: str, **fields: object) -> dict[str,
     return {"indicator": indicator, "area": area, "period": period, **fields}
 
 
-def put(client: TestClient, headers: dict[str, str], *items: dict[str, object], dry_run: bool = False):  # noqa: ANN201
+def put(client: TestClient, headers: dict[str, str], *items: dict[str, object], dry_run: bool = False):
     return client.put(
         "/api/v1/observations", params={"dry_run": dry_run}, json={"observations": list(items)}, headers=headers
     )

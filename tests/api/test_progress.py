@@ -5,7 +5,7 @@ from __future__ import annotations
 from tests.api.test_observations import put, value
 
 
-def indicators_of(client, headers=None, **params):  # noqa: ANN001, ANN201
+def indicators_of(client, headers=None, **params):
     body = client.get("/api/v1/progress", params=params, headers=headers or {}).json()
     return {i["code"]: i for group in body["items"] for i in group["indicators"]}
 

@@ -14,7 +14,7 @@ from tests.factories import PASSWORD, small_world
 
 
 @pytest.fixture
-def strict(database_url, db, tmp_path):  # noqa: ANN001, ANN201
+def strict(database_url, db, tmp_path):
     """The small world behind an app that allows 3 failures per username and 20 attempts per client a minute."""
     small_world(db)
     settings = make_settings(database_url, tmp_path, login_rate_limit="3/minute", login_client_rate_limit="20/minute")
@@ -22,7 +22,7 @@ def strict(database_url, db, tmp_path):  # noqa: ANN001, ANN201
         yield client
 
 
-def attempt(client: TestClient, username: str = "alice", password: str = "not-the-password"):  # noqa: ANN201
+def attempt(client: TestClient, username: str = "alice", password: str = "not-the-password"):
     return client.post("/api/v1/auth/token", data={"username": username, "password": password})
 
 
@@ -36,7 +36,7 @@ def test_rates_are_read_from_settings_text():
 
 
 def test_a_bad_rate_setting_is_refused_at_start(database_url, tmp_path):
-    with pytest.raises(ValueError, match="BACKBONE|not a rate"):
+    with pytest.raises(ValueError, match=r"BACKBONE|not a rate"):
         make_settings(database_url, tmp_path, login_rate_limit="lots")
 
 

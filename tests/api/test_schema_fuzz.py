@@ -64,7 +64,7 @@ def server(templates: Templates, tmp_path_factory: pytest.TempPathFactory) -> It
     templates.drop(url)
 
 
-def fuzz(case, server: Caller, username: str | None) -> None:  # noqa: ANN001
+def fuzz(case, server: Caller, username: str | None) -> None:
     REQUESTS[username or "anonymous"] += 1
     case.call_and_validate(headers=server.headers(username), checks=CHECKS, app=server.client.app)
 

@@ -14,7 +14,7 @@ from tests.conftest import make_settings
 from tests.server import running_server
 
 
-def directives(response) -> dict[str, str]:  # noqa: ANN001
+def directives(response) -> dict[str, str]:
     header = response.headers["content-security-policy"]
     return {part.split(" ", 1)[0]: part.split(" ", 1)[1] for part in header.split("; ")}
 

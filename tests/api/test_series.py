@@ -12,7 +12,7 @@ from tests.conftest import login
 from tests.factories import PASSWORD, schools_world
 
 
-def series(client, indicator, area, headers=None, **params):  # noqa: ANN001, ANN201
+def series(client, indicator, area, headers=None, **params):
     response = client.get(
         f"/api/v1/indicators/{indicator}/series", params={"area": area, **params}, headers=headers or {}
     )
@@ -61,7 +61,7 @@ def test_a_roll_up_with_a_member_missing_is_flagged_partial(world, as_user):
 
 
 @pytest.fixture
-def schools(settings, db):  # noqa: ANN001, ANN201
+def schools(settings, db):
     schools_world(db)
     with TestClient(create_app(settings)) as client:
         yield client

@@ -323,7 +323,7 @@ CASES: dict[tuple[str, str], Case] = {
 }
 
 
-def write_routes(app) -> set[tuple[str, str]]:  # noqa: ANN001
+def write_routes(app) -> set[tuple[str, str]]:
     """Every (method, path) of the API that writes."""
     found = set()
     for route in _flat(app.routes):
@@ -333,7 +333,7 @@ def write_routes(app) -> set[tuple[str, str]]:  # noqa: ANN001
     return found - {LOGIN}
 
 
-def _flat(routes):  # noqa: ANN001, ANN202
+def _flat(routes):
     # FastAPI keeps included routers as one entry each; their routes carry the full path.
     for route in routes:
         if hasattr(route, "effective_route_contexts"):

@@ -43,7 +43,7 @@ def test_normalize_accepts_common_spellings(text, kind, canonical):
     ],
 )
 def test_normalize_rejects_with_a_message(text, kind):
-    with pytest.raises(PeriodError, match="."):
+    with pytest.raises(PeriodError, match=r"."):
         normalize(text, kind)
 
 

@@ -58,7 +58,7 @@ def _grid():
 
 def test_one_hidden_member_is_recovered_by_subtraction():
     # total 10 = low + 4 + 3, so low = 10 - 4 - 3 = 3 whatever we hide it behind
-    values, constraints = _ses_row(10, 3, 4, 3)
+    _, constraints = _ses_row(10, 3, 4, 3)
     assert derivable({"low"}, constraints) == {"low"}
     # two hidden members: low + high = 10 - 4 = 6 has many solutions
     assert derivable({"low", "high"}, constraints) == set()

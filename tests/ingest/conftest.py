@@ -27,7 +27,7 @@ def alice(world: TestClient) -> dict[str, str]:
     return login(world, "alice", PASSWORD)
 
 
-def upload(client: TestClient, headers: dict[str, str], name: str, content: bytes, **params: object):  # noqa: ANN201
+def upload(client: TestClient, headers: dict[str, str], name: str, content: bytes, **params: object):
     return client.post("/api/v1/imports", params=params, files={"file": (name, content)}, headers=headers)
 
 

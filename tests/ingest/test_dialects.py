@@ -13,7 +13,7 @@ FILES = sorted(p.name for p in CORPUS.iterdir())
 NOTE = 'Überschrift; "quoted", with a comma,\nand a second line – 5 €'
 
 
-def stored(client, headers):  # noqa: ANN001, ANN201
+def stored(client, headers):
     items = client.get("/api/v1/observations", params={"limit": 100}, headers=headers).json()["items"]
     return sorted(
         (

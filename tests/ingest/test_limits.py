@@ -17,7 +17,7 @@ HEADER = b"indicator,area,period,value\n"
 
 
 @pytest.fixture
-def limited(settings, db, world):  # noqa: ANN001, ANN201
+def limited(settings, db, world):
     """A client with small limits (the world fixture has set up the data)."""
     small = settings.model_copy(update={"max_upload_bytes": 100_000, "max_line_bytes": 1_000, "max_import_rows": 50})
     with TestClient(create_app(small)) as client:
@@ -39,7 +39,7 @@ def rows(count: int) -> Iterator[bytes]:
         yield f"rate,A1,{1900 + n % 200},{n % 100}\n".encode()
 
 
-def no_spooled_files(settings) -> bool:  # noqa: ANN001
+def no_spooled_files(settings) -> bool:
     return not settings.upload_dir.exists() or not any(settings.upload_dir.iterdir())
 
 

@@ -121,7 +121,7 @@ def test_a_1_gb_upload_is_refused_with_413_in_bounded_memory(database_url, tmp_p
     chunk = line * (1024 * 1024 // len(line))
     boundary = "backbone-boundary"
 
-    def body():  # noqa: ANN202 - 1 GiB, generated as it is sent
+    def body():  # 1 GiB, generated as it is sent
         yield f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="huge.csv"\r\n\r\n'.encode()
         yield b"indicator,area,period,value,numerator,denominator,status,note,ses\n"
         for _ in range(1024):

@@ -11,7 +11,7 @@ from tests.api.test_observations import put, value
 from tests.ingest.conftest import upload
 
 
-def rows_of(response) -> list[dict[str, str]]:  # noqa: ANN001
+def rows_of(response) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from api.errors import Conflict, Invalid, NotFound, Unauthorized
 from api.models import ApiToken, Organisation, User
-from api.models.common import Role, utcnow
+from api.models.common import Role, stored_id, utcnow
 from api.models.user import UserPublic
 from api.security import (
     hash_password,
@@ -45,11 +45,11 @@ class Principal:
 
 def _principal(user: User, organisation: Organisation, token_id: int | None = None) -> Principal:
     return Principal(
-        user_id=user.id,
+        user_id=stored_id(user),
         username=user.username,
         full_name=user.full_name,
         role=Role(user.role),
-        organisation_id=organisation.id,
+        organisation_id=stored_id(organisation),
         organisation=organisation.code,
         token_id=token_id,
     )
@@ -69,7 +69,9 @@ def authenticate(*, session: Session, username: str, password: str) -> User | No
 def issue_token(*, session: Session, user: User, secret: bytes, ttl: timedelta, name: str = "") -> tuple[str, ApiToken]:
     """A new bearer token for ``user``; only its keyed hash is stored."""
     token = new_token()
-    row = ApiToken(user_id=user.id, token_hash=token_digest(token, secret), expires_at=utcnow() + ttl, name=name)
+    row = ApiToken(
+        user_id=stored_id(user), token_hash=token_digest(token, secret), expires_at=utcnow() + ttl, name=name
+    )
     session.add(row)
     session.flush()
     return token, row
@@ -79,8 +81,8 @@ def principal_for_token(*, session: Session, token: str, secret: bytes) -> Princ
     """The caller a bearer token belongs to; 401 when unknown, expired or revoked."""
     found = session.exec(
         select(ApiToken, User, Organisation)
-        .join(User, User.id == ApiToken.user_id)
-        .join(Organisation, Organisation.id == User.organisation_id)
+        .join(User, col(User.id) == ApiToken.user_id)
+        .join(Organisation, col(Organisation.id) == User.organisation_id)
         .where(ApiToken.token_hash == token_digest(token, secret))
     ).first()
     if found is None:
@@ -125,7 +127,7 @@ def create_user(
         username=username,
         full_name=full_name,
         role=role,
-        organisation_id=org.id,
+        organisation_id=stored_id(org),
         password_hash=hash_password(password),
     )
     session.add(user)

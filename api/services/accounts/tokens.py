@@ -43,7 +43,7 @@ def list_tokens(*, session: Session, principal: Principal, include_inactive: boo
 
 def create_token(*, session: Session, principal: Principal, wanted: TokenCreate, secret: bytes) -> TokenCreated:
     """A named token for the caller, valid ``wanted.days`` days; the token itself is in the answer only."""
-    user = session.get(User, principal.user_id)
+    user = session.get_one(User, principal.user_id)
     token, row = issue_token(
         session=session, user=user, secret=secret, ttl=timedelta(days=wanted.days), name=wanted.name
     )
@@ -62,7 +62,7 @@ def revoke_own_token(*, session: Session, principal: Principal, token_id: int) -
 
 def change_password(*, session: Session, principal: Principal, current: str, new: str) -> int:
     """Set the caller's password (rules apply) after checking the current one; revoke their other tokens."""
-    user = session.get(User, principal.user_id)
+    user = session.get_one(User, principal.user_id)
     if not verify_password(current, user.password_hash):
         raise Forbidden("The current password is wrong", code="wrong_password")
     if problems := password_problems(new, username=user.username):

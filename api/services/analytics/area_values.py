@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import duckdb
 from pydantic import BaseModel, Field
 
 from api.models.common import AreaLevel
@@ -42,7 +43,7 @@ class AreaValues(BaseModel):
     items: list[AreaValue] = Field(description="every area of the level with a value in some period")
 
 
-def _with_values(read_model: ReadModel, cur, info: reference.IndicatorInfo) -> set[int]:  # noqa: ANN001
+def _with_values(read_model: ReadModel, cur: duckdb.DuckDBPyConnection, info: reference.IndicatorInfo) -> set[int]:
     sources = (
         cells.reported(read_model, cur, info.id),
         cells.derived(read_model, cur, info),
@@ -51,7 +52,7 @@ def _with_values(read_model: ReadModel, cur, info: reference.IndicatorInfo) -> s
     return {area for source in sources for (area, key), series in source.items() if key == reference.TOTAL and series}
 
 
-def _areas(cur) -> dict[int, reference.AreaInfo]:  # noqa: ANN001
+def _areas(cur: duckdb.DuckDBPyConnection) -> dict[int, reference.AreaInfo]:
     rows = cur.execute("SELECT id, code, name, level, parent_id FROM area").fetchall()
     return {row[0]: reference.AreaInfo(*row) for row in rows}
 
@@ -70,10 +71,15 @@ def areas_with_values(*, read_model: ReadModel, principal: Principal | None, ind
     finally:
         cur.close()
     parent = {a.id: a.code for a in areas.values()}
-    return [AreaChoice(code=a.code, name=a.name, level=a.level, parent=parent.get(a.parent_id)) for a in found]
+    return [
+        AreaChoice(
+            code=a.code, name=a.name, level=a.level, parent=parent.get(a.parent_id) if a.parent_id is not None else None
+        )
+        for a in found
+    ]
 
 
-def _default_level(levels: list[str], present: list) -> str | None:
+def _default_level(levels: list[str], present: list[reference.AreaInfo]) -> str | None:
     """Municipalities, unless there are too many to read on one map: then the most detailed level that fits."""
     counts = {lv: sum(a.level == lv for a in present) for lv in levels}
     fitting = [lv for lv in levels if counts[lv] <= MAP_AREAS]
@@ -81,7 +87,7 @@ def _default_level(levels: list[str], present: list) -> str | None:
         return "municipality"
     if fitting:
         return fitting[-1]
-    return min(levels, key=counts.get, default=None)
+    return min(levels, key=lambda lv: counts[lv], default=None)
 
 
 def area_values(

@@ -100,9 +100,12 @@ def equity(
         {period for points in series.values() for period in points}, key=lambda p: position(p, info.period_type)
     )
     rows = []
+    gaps = []
     for period in all_periods:
         points = {value: series[value].get(period) for value in values}
-        found = gap(*(points[v].value if points[v] else None for v in (group, reference)))
+        found = gap(*(point.value if (point := points[v]) else None for v in (group, reference)))
+        if found:
+            gaps.append((period, found))
         rows.append(
             EquityPeriod(
                 period=period,
@@ -111,7 +114,6 @@ def equity(
                 gap=GapOut(absolute=found.absolute, ratio=found.ratio) if found else None,
             )
         )
-    gaps = [(row.period, gap(row.values[group], row.values[reference])) for row in rows if row.gap]
     fitted = gap_trend(gaps, info.period_type)
     return Equity(
         indicator=IndicatorRef(

@@ -89,7 +89,7 @@ def hidden_cells(
     return read_model.memo(("hidden", indicator.id, period, reader), build, indicators=sources(indicator))
 
 
-def _breakdown_constraints(table: dict[tuple[int, str], Cell]) -> list[Constraint]:
+def _breakdown_constraints(table: dict[tuple[int, str], Cell]) -> list[Constraint[tuple[int, str]]]:
     groups: dict[tuple[int, str], list[tuple[int, str]]] = defaultdict(list)
     for area, key in table:
         parts = parse_breakdown(key)
@@ -101,7 +101,7 @@ def _breakdown_constraints(table: dict[tuple[int, str], Cell]) -> list[Constrain
 
 def _rollup_constraints(
     read_model: ReadModel, cur: duckdb.DuckDBPyConnection, indicator: IndicatorInfo, table: dict[tuple[int, str], Cell]
-) -> list[Constraint]:
+) -> list[Constraint[tuple[int, str]]]:
     tree = area_tree(read_model, cur)
     rolled = {cell_key for cell_key, cell in table.items() if cell.source == "aggregated"}
     # A roll-up is the sum of the reporting areas below it that have a value, and of no others.

@@ -23,6 +23,7 @@ from api.services.analytics.series import (
     IndicatorRef,
     PeriodValue,
     SeriesPoint,
+    Targets,
     build,
     targets_for,
     visible_points,
@@ -84,10 +85,10 @@ class _Table:
     principal: Principal | None
     tree: reference.AreaTree
     places: dict[int, reference.AreaInfo]
-    targets: dict = field(default_factory=dict)
+    targets: Targets = field(default_factory=dict)
     period: str | None = None
 
-    def sources(self) -> dict[str, dict]:
+    def sources(self) -> dict[str, dict[tuple[int, str], dict[str, cells.Cell]]]:
         return {
             "reported": cells.reported(self.read_model, self.cur, self.info.id),
             "derived": cells.derived(self.read_model, self.cur, self.info),
@@ -95,7 +96,7 @@ class _Table:
         }
 
     def ref(self, area_id: int | None) -> AreaRef | None:
-        place = self.places.get(area_id)
+        place = self.places.get(area_id) if area_id is not None else None
         return AreaRef(code=place.code, name=place.name, level=place.level) if place else None
 
     def within(self, area_id: int, scope: int | None) -> bool:
@@ -214,7 +215,7 @@ def _standing(table: _Table, area_id: int) -> Standing:
         status=here.status if here else Status.no_data,
         progress=figures["progress"] if value is not None else None,
         previous=PeriodValue(period=before.period, value=before.value) if before else None,
-        change=value - before.value if value is not None and before else None,
+        change=value - before.value if value is not None and before and before.value is not None else None,
         trend_per_year=figures["trend"].slope_per_year if figures["trend"] else None,
     )
 
@@ -296,9 +297,8 @@ def _pooled(table: _Table, tops: set[int], members: list[int], standings: dict[i
 
 def _ranked(rows: list[LeagueRow], direction: str) -> list[LeagueRow]:
     """Best first by the indicator's direction (equal values share a rank); rows without a value last."""
-    valued = sorted(
-        (r for r in rows if r.value is not None), key=lambda r: -r.value if direction == "higher" else r.value
-    )
+    scored = [(r.value, r) for r in rows if r.value is not None]
+    valued = [r for _, r in sorted(scored, key=lambda pair: -pair[0] if direction == "higher" else pair[0])]
     for place, row in enumerate(valued, start=1):
         row.rank = valued[place - 2].rank if place > 1 and valued[place - 2].value == row.value else place
     return valued + [r for r in rows if r.value is None]

@@ -48,7 +48,8 @@ def observation_filter(
     breakdown: str | None = None,
 ) -> tuple[str, list[object]]:
     """The FROM and WHERE of the observations a caller may list (the public: published indicators only)."""
-    where, params = " WHERE true", []
+    where = " WHERE true"
+    params: list[object] = []
     for sql, args in (
         _code_filter(cur, "indicator", indicator, "indicator_id"),
         _code_filter(cur, "area", area, "area_id"),

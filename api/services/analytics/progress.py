@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from functools import partial
+from typing import Any
 
 import duckdb
 from pydantic import BaseModel, Field
@@ -13,7 +14,7 @@ from api.models.common import Direction, Page, PeriodType, Translated, Unit
 from api.readmodel import ReadModel
 from api.services.accounts.auth import Principal
 from api.services.analytics import hiding, reference
-from api.services.analytics.series import AreaRef, Measure, PeriodValue, build, targets_for, visible_points
+from api.services.analytics.series import AreaRef, Measure, PeriodValue, Targets, build, targets_for, visible_points
 from indicators.equity import ShareImproving, share_improving
 from indicators.progress import Status
 
@@ -125,7 +126,7 @@ def _goal_area(
     goal: tuple[str, str],
     place: reference.AreaInfo,
     shown: list[reference.IndicatorInfo],
-    targets: dict,
+    targets: Targets,
     principal: Principal | None,
     until: int | None,
 ) -> GoalAreaProgress:
@@ -146,7 +147,7 @@ def _goal_area(
     )
 
 
-def _entry(info: reference.IndicatorInfo, figures: dict) -> IndicatorProgress:
+def _entry(info: reference.IndicatorInfo, figures: dict[str, Any]) -> IndicatorProgress:
     points = figures["points"]
     last = points[-1] if points else None
     latest_point = next((p for p in reversed(points) if p.value is not None), None)
@@ -158,7 +159,7 @@ def _entry(info: reference.IndicatorInfo, figures: dict) -> IndicatorProgress:
         direction=info.direction,
         period_type=info.period_type,
         source=figures["source"],
-        latest=PeriodValue(period=last.period, value=last.value) if hidden else figures["latest"],
+        latest=PeriodValue(period=last.period, value=last.value) if hidden and last else figures["latest"],
         suppressed=hidden,
         complete=latest_point.complete if latest_point else True,
         baseline=figures["baseline"],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Any
 
 import duckdb
 from pydantic import BaseModel, Field
@@ -92,11 +93,15 @@ class Series(BaseModel):
     forecast: Forecast | None = Field(description="where the trend of the last five periods leads by the target period")
 
 
-def targets_for(read_model: ReadModel, cur: duckdb.DuckDBPyConnection) -> dict[tuple[int, int | None], list[tuple]]:
+TargetRow = tuple[str, float, str, float]  # baseline period and value, target period and value
+Targets = dict[tuple[int, int | None], list[TargetRow]]  # by indicator and area (None: alliance-wide)
+
+
+def targets_for(read_model: ReadModel, cur: duckdb.DuckDBPyConnection) -> Targets:
     """Every target row by (indicator, area or None for alliance-wide): baseline and target periods and values."""
 
-    def build() -> dict[tuple[int, int | None], list[tuple]]:
-        found: dict[tuple[int, int | None], list[tuple]] = defaultdict(list)
+    def build() -> Targets:
+        found: Targets = defaultdict(list)
         for ind, area, bp, bv, tp, tv in cur.execute(
             "SELECT indicator_id, area_id, baseline_period, baseline_value, target_period, target_value FROM target"
         ).fetchall():
@@ -167,8 +172,8 @@ def build(
     indicator: reference.IndicatorInfo,
     source: str,
     points: list[SeriesPoint],
-    target_rows: list[tuple] | None,
-) -> dict:
+    target_rows: list[TargetRow] | None,
+) -> dict[str, Any]:
     """Trajectory, status, progress, trend and the progress measure of a series (the fields of ``Series``)."""
     kind, direction = indicator.period_type, indicator.direction
     known = [(p.period, p.value) for p in points if p.value is not None]
@@ -205,7 +210,7 @@ def build(
     )
     fitted = trend(known, kind)
     forecast = None
-    if target:
+    if target and target.value is not None:  # a target's value is never empty
         outlook = turn_the_curve(known, kind, target.period, target.value, direction)
         forecast = Forecast(period=target.period, value=outlook.forecast, reaches_target=outlook.reaches_target)
     latest_point = next((p for p in reversed(points) if p.value is not None), None)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from sqlalchemy.orm import aliased
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from api.errors import Forbidden, NotFound
 from api.models import Area, AuditEvent, Indicator, Observation, ObservationHistory, Organisation, Submission, User
@@ -30,10 +30,10 @@ def list_events(
     """Audit events, newest first, filtered by entity (and key), username and time."""
     statement = (
         select(AuditEvent, User.username, Organisation.code, Submission.revision)
-        .outerjoin(User, User.id == AuditEvent.user_id)
-        .outerjoin(Organisation, Organisation.id == AuditEvent.organisation_id)
-        .outerjoin(Submission, Submission.id == AuditEvent.submission_id)
-        .order_by(AuditEvent.id.desc())
+        .outerjoin(User, col(User.id) == AuditEvent.user_id)
+        .outerjoin(Organisation, col(Organisation.id) == AuditEvent.organisation_id)
+        .outerjoin(Submission, col(Submission.id) == AuditEvent.submission_id)
+        .order_by(col(AuditEvent.id).desc())
     )
     if entity:
         statement = statement.where(AuditEvent.entity == entity)
@@ -80,8 +80,8 @@ def observation_history(*, session: Session, principal: Principal, observation_i
     """Every version of one observation, oldest first, the current one last (admin, or its own organisation)."""
     found = session.exec(
         select(Observation, Indicator.code, Area.code)
-        .join(Indicator, Indicator.id == Observation.indicator_id)
-        .join(Area, Area.id == Observation.area_id)
+        .join(Indicator, col(Indicator.id) == Observation.indicator_id)
+        .join(Area, col(Area.id) == Observation.area_id)
         .where(Observation.id == observation_id)
     ).first()
     if found is None:
@@ -92,19 +92,19 @@ def observation_history(*, session: Session, principal: Principal, observation_i
     reporter = aliased(Organisation)
     history = session.exec(
         select(ObservationHistory, Submission, User.username, reporter.code)
-        .join(Submission, Submission.id == ObservationHistory.submission_id)
-        .outerjoin(User, User.id == Submission.user_id)
-        .join(reporter, reporter.id == ObservationHistory.organisation_id)
+        .join(Submission, col(Submission.id) == ObservationHistory.submission_id)
+        .outerjoin(User, col(User.id) == Submission.user_id)
+        .join(reporter, col(ObservationHistory.organisation_id) == reporter.id)
         .where(ObservationHistory.observation_id == observation_id)
-        .order_by(ObservationHistory.id)
+        .order_by(col(ObservationHistory.id))
     ).all()
     now = session.exec(
         select(Submission, User.username, reporter.code)
-        .outerjoin(User, User.id == Submission.user_id)
-        .join(reporter, reporter.id == current.organisation_id)
+        .outerjoin(User, col(User.id) == Submission.user_id)
+        .join(reporter, col(reporter.id) == current.organisation_id)
         .where(Submission.id == current.submission_id)
     ).one()
-    versions = [_version(row, *rest, current=False) for row, *rest in history]
+    versions = [_version(row, submission, user, code, current=False) for row, submission, user, code in history]
     versions.append(_version(current, *now, current=True))
     return ObservationHistoryPublic(
         id=current.id,

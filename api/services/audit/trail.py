@@ -21,14 +21,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from pydantic_core import to_jsonable_python
-from sqlalchemy import event, insert, select
+from sqlalchemy import Delete, Table, event, insert, select
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import ORMExecuteState
 from sqlalchemy.orm import Session as SASession
 
 from api.db import tracked_submissions
 from api.models import AuditEvent, Submission
-from api.models.common import SubmissionKind, utcnow
+from api.models.common import SubmissionKind, table_of, utcnow
 
 _EVENTS = "backbone.audit_events"
 _ACTOR = "backbone.audit_actor"
@@ -157,14 +157,16 @@ def _after_flush(session: SASession, _context: Any) -> None:
 @event.listens_for(SASession, "do_orm_execute")
 def _before_bulk_delete(state: ORMExecuteState) -> None:
     # ``session.exec(delete(Model).where(...))`` skips the unit of work: note the rows it will remove.
-    if not state.is_delete:
+    statement = state.statement
+    if not state.is_delete or not isinstance(statement, Delete):
         return
-    table = state.bind_mapper.local_table if state.bind_mapper is not None else state.statement.table
+    table = state.bind_mapper.local_table if state.bind_mapper is not None else statement.table
+    assert isinstance(table, Table)  # every model maps one plain table
     if table.name in NOT_AUDITED:
         return
     found = select(*table.columns)  # the columns, not the ORM entity the table stands for
-    if state.statement.whereclause is not None:
-        found = found.where(state.statement.whereclause)
+    if statement.whereclause is not None:
+        found = found.where(statement.whereclause)
     for row in state.session.execute(found).mappings():
         values = dict(row)
         key = next((values[n] for n in ("code", "username") if values.get(n) is not None), None)
@@ -183,7 +185,7 @@ def _who(session: SASession) -> tuple[Submission | None, Actor | None]:
     submissions = tracked_submissions(session)
     actor = session.info.pop(_ACTOR, None)
     metadata = [s for s in submissions if s.kind == SubmissionKind.metadata]
-    chosen = (metadata or submissions or [None])[-1]
+    chosen = metadata[-1] if metadata else submissions[-1] if submissions else None
     return chosen, actor
 
 
@@ -210,7 +212,7 @@ def _write(session: SASession) -> None:
                 "submission_id": submission.id if submission is not None else None,
             }
         )
-    session.execute(insert(AuditEvent.__table__), rows)
+    session.execute(insert(table_of(AuditEvent)), rows)
 
 
 @event.listens_for(SASession, "after_commit")

@@ -62,7 +62,7 @@ def export_observations(
     try:
         base, params = observations.observation_filter(cur, principal, indicator, area, period, breakdown)
         if fmt == "xlsx":
-            (count,) = cur.execute(f"SELECT count(*) {base}", params).fetchone()
+            count = cur.execute(f"SELECT count(*) {base}", params).fetchall()[0][0]
             if count > XLSX_MAX_ROWS:
                 raise Invalid(
                     f"{count} rows do not fit in one XLSX sheet ({XLSX_MAX_ROWS} at most): "
@@ -152,32 +152,31 @@ def export_progress(
     page = progress.progress(
         read_model=read_model, principal=principal, limit=1 << 30, offset=0, goal=goal, area=area, until=until
     )
-    rows = []
-    for item in page.items:
-        for entry in item.indicators:
-            rows.append(
-                [
-                    item.goal.code,
-                    item.area.code,
-                    item.area.name,
-                    entry.code,
-                    entry.name.get(language),
-                    entry.unit.value,
-                    entry.direction.value,
-                    entry.source,
-                    entry.latest.period if entry.latest else None,
-                    WITHHELD if entry.suppressed else (entry.latest.value if entry.latest else None),
-                    entry.suppressed,
-                    entry.complete,
-                    entry.baseline.period if entry.baseline else None,
-                    entry.baseline.value if entry.baseline else None,
-                    entry.target.period if entry.target else None,
-                    entry.target.value if entry.target else None,
-                    entry.expected,
-                    entry.progress,
-                    entry.status.value,
-                ]
-            )
+    rows = [
+        [
+            item.goal.code,
+            item.area.code,
+            item.area.name,
+            entry.code,
+            entry.name.get(language),
+            entry.unit.value,
+            entry.direction.value,
+            entry.source,
+            entry.latest.period if entry.latest else None,
+            WITHHELD if entry.suppressed else (entry.latest.value if entry.latest else None),
+            entry.suppressed,
+            entry.complete,
+            entry.baseline.period if entry.baseline else None,
+            entry.baseline.value if entry.baseline else None,
+            entry.target.period if entry.target else None,
+            entry.target.value if entry.target else None,
+            entry.expected,
+            entry.progress,
+            entry.status.value,
+        ]
+        for item in page.items
+        for entry in item.indicators
+    ]
     count = write(fmt, out, PROGRESS_COLUMNS, rows, delimiter)
     label = str(until) if until else None
     return ExportFile(_filename("progress", fmt, goal, area, label), MEDIA_TYPES[fmt], count)

@@ -62,7 +62,7 @@ def _csv_formatter(kind: str, decimal_comma: bool) -> Callable[[Any], str]:
             return ""
         return WITHHELD.value if value is WITHHELD else safe_text(str(value))
 
-    def number(value: Any) -> str:
+    def number(value: object) -> str:
         if value is None:
             return ""
         if value is WITHHELD:

@@ -14,7 +14,7 @@ from sqlmodel import Session
 from api.config import Settings
 from api.errors import Forbidden
 from api.ingest.files import stage_file
-from api.ingest.pipeline import STAGED_COLUMNS, Staged, ingest, stage_rows
+from api.ingest.pipeline import STAGED_COLUMNS, Staged, StagedRow, ingest, stage_rows
 from api.ingest.spool import SpooledFile
 from api.ingest.validate import Problem
 from api.ingest.write import Origin, Progress
@@ -106,10 +106,10 @@ def import_file(
 
 def _json_stage(
     batch: ObservationBatch, known_dimensions: set[str]
-) -> tuple[list[dict[str, str | None]], list[str], list[Problem]]:
+) -> tuple[list[StagedRow], list[str], list[Problem]]:
     rows, problems, dims = [], [], set()
     for index, item in enumerate(batch.observations):
-        row: dict[str, str | None] = {
+        row: StagedRow = {
             "_row": index,
             "indicator": item.indicator,
             "area": item.area,

@@ -69,21 +69,23 @@ def entry_rows(
     dimension_columns = [c for c in table.columns if c in dimensions]
     rows = []
     for row in table.rows:
-        name, unit, aggregation, derivation = indicators[row["indicator"]]
+        indicator, area, period_ = row["indicator"], row["area"], row["period"]
+        assert indicator is not None and area is not None and period_ is not None  # the template fills them
+        name, unit, aggregation, derivation = indicators[indicator]
         if derivation is not None:
             continue
         breakdown = {d: str(row[d]) for d in dimension_columns if row.get(d)}
-        key = "|".join((row["indicator"], row["area"], row["period"], breakdown_key(breakdown)))
+        key = "|".join((indicator, area, period_, breakdown_key(breakdown)))
         rows.append(
             EntryRow(
                 key=key,
-                indicator=row["indicator"],
-                indicator_name=_translated(name, row["indicator"]),
+                indicator=indicator,
+                indicator_name=_translated(name, indicator),
                 unit=unit,
                 is_rate=aggregation == "ratio",
-                area=row["area"],
-                area_name=areas.get(row["area"], row["area"]),
-                period=row["period"],
+                area=area,
+                area_name=areas.get(area, area),
+                period=period_,
                 breakdown=breakdown,
                 breakdown_names=tuple(
                     (dimensions[d], values.get((d, v), Translated(en=v))) for d, v in sorted(breakdown.items())

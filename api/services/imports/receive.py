@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterable
+from typing import TYPE_CHECKING
 
-from python_multipart.multipart import MultipartParseError, MultipartParser, parse_options_header
+from python_multipart.exceptions import MultipartParseError
+from python_multipart.multipart import MultipartParser, parse_options_header
 
 from api.config import Settings
 from api.errors import Invalid, TooLarge, Unsupported
 from api.ingest.spool import Spool, SpooledFile
+
+if TYPE_CHECKING:
+    from python_multipart.multipart import MultipartCallbacks
 
 FIELD = "file"
 _OVERHEAD = 64 * 1024  # multipart boundaries and headers around the file
@@ -25,7 +30,7 @@ class _Receiver:
         self._value = b""
         self._target: Spool | None = None
 
-    def callbacks(self) -> dict:
+    def callbacks(self) -> MultipartCallbacks:
         return {
             "on_part_begin": self._part_begin,
             "on_header_field": lambda data, start, end: self._append("_field", data[start:end]),

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import Select
 
 from api.errors import NotFound
 from api.models import Organisation, Submission, User
@@ -12,12 +13,12 @@ from api.services.accounts.auth import Principal
 from api.services.common import page_of
 
 
-def _select(principal: Principal):
+def _select(principal: Principal) -> Select[Submission, str | None, str | None]:
     statement = (
         select(Submission, Organisation.code, User.username)
-        .outerjoin(Organisation, Organisation.id == Submission.organisation_id)
-        .outerjoin(User, User.id == Submission.user_id)
-        .where(Submission.revision.is_not(None))
+        .outerjoin(Organisation, col(Organisation.id) == Submission.organisation_id)
+        .outerjoin(User, col(User.id) == Submission.user_id)
+        .where(col(Submission.revision).is_not(None))
     )
     if principal.role is not Role.admin:
         statement = statement.where(Submission.organisation_id == principal.organisation_id)
@@ -32,7 +33,7 @@ def _public(row: tuple[Submission, str | None, str | None]) -> SubmissionPublic:
 
 def list_submissions(*, session: Session, principal: Principal, limit: int, offset: int) -> Page[SubmissionPublic]:
     """Newest first; members and viewers see their own organisation's."""
-    rows, total = page_of(session, _select(principal).order_by(Submission.revision.desc()), limit, offset)
+    rows, total = page_of(session, _select(principal).order_by(col(Submission.revision).desc()), limit, offset)
     return Page(items=[_public(r) for r in rows], total=total, limit=limit, offset=offset)
 
 

@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import io
 from dataclasses import dataclass
+from typing import Any
 
 from api.errors import Invalid
 from api.ingest.files import INFORMATIONAL
@@ -17,7 +18,7 @@ from indicators import periods
 @dataclass
 class Template:
     columns: list[str]
-    rows: list[dict[str, object]]
+    rows: list[dict[str, str | None]]
 
 
 def _text(number: float | None) -> str | None:
@@ -67,9 +68,9 @@ def template(
     finally:
         cur.close()
 
-    latest: dict[tuple[int, int, str], list[tuple[float, str, tuple]]] = {}
-    for (ind, area, per, key), row in observed.items():
-        latest.setdefault((ind, area, key), []).append((row[-1] or 0.0, per, row))
+    latest: dict[tuple[int, int, str], list[tuple[float, str, list[Any]]]] = {}
+    for (ind, area, per, key), found in observed.items():
+        latest.setdefault((ind, area, key), []).append((found[-1] or 0.0, per, found))
     dimensions = sorted({d for keys in breakdowns.values() for d in (k.split(":")[0] for k in keys)})
     rows = []
     for indicator_id, indicator, period_type, aggregation, area_id, area in assignments:
@@ -83,7 +84,7 @@ def template(
         for per in wanted:
             here = periods.position(per, period_type)
             for key in ["", *breakdowns.get(indicator_id, [])]:
-                row: dict[str, object] = {"indicator": indicator, "area": area, "period": per}
+                row: dict[str, str | None] = {"indicator": indicator, "area": area, "period": per}
                 row.update(parse_breakdown(key))
                 current = observed.get((indicator_id, area_id, per, key))
                 if current:
@@ -148,12 +149,13 @@ def template_xlsx(table: Template) -> bytes:
     sheet.append(header)
     numeric = {"value", "numerator", "denominator", "previous_value"}
     for row in table.rows:
-        cells = []
+        cells: list[str | float | None] = []
         for name in table.columns:
             value = row.get(name)
             if name in numeric and isinstance(value, str) and value != "x":
-                value = float(value) if "." in value or "e" in value else int(value)
-            cells.append(value)
+                cells.append(float(value) if "." in value or "e" in value else int(value))
+            else:
+                cells.append(value)
         sheet.append(cells)
     buffer = io.BytesIO()
     workbook.save(buffer)

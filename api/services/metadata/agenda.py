@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from api.errors import Invalid, NotFound
 from api.models import Agenda, Goal, Organisation, Signatory
 from api.models.agenda import AgendaPublic, AgendaPut, AgendaUpdate, SignatoryIn, SignatoryPublic
+from api.models.common import stored_id
 from api.services.accounts.auth import Principal
 from api.services.common import apply_changes, ids_by_code, record_change
 
 
 def _current(session: Session) -> Agenda | None:
-    return session.exec(select(Agenda).order_by(Agenda.id)).first()
+    return session.exec(select(Agenda).order_by(col(Agenda.id))).first()
 
 
 def get_agenda(*, session: Session) -> AgendaPublic:
@@ -22,9 +23,9 @@ def get_agenda(*, session: Session) -> AgendaPublic:
         raise NotFound("No agenda has been set up yet")
     rows = session.exec(
         select(Signatory, Organisation)
-        .join(Organisation, Organisation.id == Signatory.organisation_id)
+        .join(Organisation, col(Organisation.id) == Signatory.organisation_id)
         .where(Signatory.agenda_id == agenda.id)
-        .order_by(Signatory.signed_on.nulls_last(), Organisation.code)
+        .order_by(col(Signatory.signed_on).nulls_last(), Organisation.code)
     ).all()
     signatories = [SignatoryPublic(organisation=o.code, name=o.name, signed_on=s.signed_on) for s, o in rows]
     return AgendaPublic(
@@ -48,7 +49,7 @@ def _set_signatories(session: Session, agenda: Agenda, signatories: list[Signato
         if organisation_id not in wanted:
             session.delete(row)
     for organisation_id, signed_on in wanted.items():
-        row = existing.get(organisation_id) or Signatory(agenda_id=agenda.id, organisation_id=organisation_id)
+        row = existing.get(organisation_id) or Signatory(agenda_id=stored_id(agenda), organisation_id=organisation_id)
         row.signed_on = signed_on
         session.add(row)
 
@@ -62,7 +63,7 @@ def put_agenda(*, session: Session, actor: Principal, data: AgendaPut) -> Agenda
         session.add(agenda)
         session.flush()
         # Goals made before the agenda existed belong to it.
-        for goal in session.exec(select(Goal).where(Goal.agenda_id.is_(None))).all():
+        for goal in session.exec(select(Goal).where(col(Goal.agenda_id).is_(None))).all():
             goal.agenda_id = agenda.id
             session.add(goal)
     else:

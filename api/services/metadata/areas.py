@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 
 from sqlalchemy.orm import aliased
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from api.errors import Conflict, Invalid
 from api.models import Area
@@ -26,7 +26,7 @@ def list_areas(
     *, session: Session, limit: int, offset: int, level: AreaLevel | None = None, parent: str | None = None
 ) -> Page[AreaPublic]:
     """Areas, optionally of one level or with one parent, by code."""
-    statement = select(Area, Parent.code).outerjoin(Parent, Parent.id == Area.parent_id).order_by(Area.code)
+    statement = select(Area, Parent.code).outerjoin(Parent, col(Area.parent_id) == Parent.id).order_by(Area.code)
     if level is not None:
         statement = statement.where(Area.level == level)
     if parent is not None:

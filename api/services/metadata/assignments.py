@@ -2,22 +2,23 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import Select
 
 from api.errors import Conflict, NotFound
 from api.models import Area, Assignment, Indicator, Organisation
 from api.models.assignment import AssignmentCreate, AssignmentPublic
-from api.models.common import Page
+from api.models.common import Page, pk, stored_id
 from api.services.accounts.auth import Principal
 from api.services.common import get_by_code, page_of, record_change
 
 
-def _select():
+def _select() -> Select[int, str, str, str]:
     return (
-        select(Assignment.id, Organisation.code, Indicator.code, Area.code)
-        .join(Organisation, Organisation.id == Assignment.organisation_id)
-        .join(Indicator, Indicator.id == Assignment.indicator_id)
-        .join(Area, Area.id == Assignment.area_id)
+        select(pk(Assignment.id), Organisation.code, Indicator.code, Area.code)
+        .join(Organisation, col(Organisation.id) == Assignment.organisation_id)
+        .join(Indicator, col(Indicator.id) == Assignment.indicator_id)
+        .join(Area, col(Area.id) == Assignment.area_id)
     )
 
 
@@ -53,7 +54,7 @@ def create_assignment(*, session: Session, actor: Principal, data: AssignmentCre
     area = get_by_code(session, Area, data.area, "area")
     existing = session.exec(
         select(Assignment, Organisation.code)
-        .join(Organisation, Organisation.id == Assignment.organisation_id)
+        .join(Organisation, col(Organisation.id) == Assignment.organisation_id)
         .where(Assignment.indicator_id == indicator.id, Assignment.area_id == area.id)
     ).first()
     if existing is not None:
@@ -61,7 +62,9 @@ def create_assignment(*, session: Session, actor: Principal, data: AssignmentCre
             f"'{existing[1]}' already reports '{data.indicator}' for '{data.area}'; remove that assignment first",
             code="already_assigned",
         )
-    row = Assignment(organisation_id=organisation.id, indicator_id=indicator.id, area_id=area.id)
+    row = Assignment(
+        organisation_id=stored_id(organisation), indicator_id=stored_id(indicator), area_id=stored_id(area)
+    )
     session.add(row)
     session.flush()
     record_change(session, actor, f"assignment {data.organisation} / {data.indicator} / {data.area} created")

@@ -7,7 +7,7 @@ import math
 from typing import Any
 
 from sqlalchemy import delete, insert
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from api.errors import ErrorItem, Invalid
 from api.models import Area, AreaBoundary
@@ -117,7 +117,9 @@ def replace_boundaries(*, session: Session, actor: Principal, document: bytes) -
 
 
 def _load(session: Session) -> dict[str, dict[str, Any]]:
-    rows = session.exec(select(Area.code, AreaBoundary.geometry).join(Area, Area.id == AreaBoundary.area_id)).all()
+    rows = session.exec(
+        select(Area.code, col(AreaBoundary.geometry)).join(Area, col(Area.id) == AreaBoundary.area_id)
+    ).all()
     return dict(rows)
 
 
@@ -125,7 +127,7 @@ def boundaries(*, session: Session) -> dict[str, Any]:
     """The stored boundaries as a GeoJSON FeatureCollection (the area's code, name and level as properties)."""
     rows = session.exec(
         select(Area.code, Area.name, Area.level, AreaBoundary.geometry)
-        .join(Area, Area.id == AreaBoundary.area_id)
+        .join(Area, col(Area.id) == AreaBoundary.area_id)
         .order_by(Area.code)
     ).all()
     return {

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from api.errors import Conflict
 from api.models import Dimension, DimensionValue, Observation
-from api.models.common import Page
+from api.models.common import Page, stored_id
 from api.models.dimension import DimensionCreate, DimensionPublic, DimensionUpdate, DimensionValueIn
 from api.services.accounts.auth import Principal
 from api.services.common import get_by_code, page_of, record_change
@@ -15,7 +15,7 @@ from api.services.common import get_by_code, page_of, record_change
 
 def _public(session: Session, dimension: Dimension) -> DimensionPublic:
     values = session.exec(
-        select(DimensionValue).where(DimensionValue.dimension_id == dimension.id).order_by(DimensionValue.position)
+        select(DimensionValue).where(DimensionValue.dimension_id == dimension.id).order_by(col(DimensionValue.position))
     ).all()
     return DimensionPublic(
         code=dimension.code,
@@ -50,7 +50,9 @@ def create_dimension(*, session: Session, actor: Principal, data: DimensionCreat
     session.add(dimension)
     session.flush()
     for position, value in enumerate(data.values, start=1):
-        session.add(DimensionValue(dimension_id=dimension.id, code=value.code, name=value.name, position=position))
+        session.add(
+            DimensionValue(dimension_id=stored_id(dimension), code=value.code, name=value.name, position=position)
+        )
     record_change(session, actor, f"dimension {data.code} created")
     session.flush()
     return _public(session, dimension)
@@ -75,17 +77,19 @@ def update_dimension(*, session: Session, actor: Principal, code: str, data: Dim
                 select(func.count())
                 .select_from(Observation)
                 .where(
-                    (Observation.breakdown == key)
-                    | Observation.breakdown.startswith(key + ",")
-                    | Observation.breakdown.contains("," + key + ",")
-                    | Observation.breakdown.endswith("," + key)
+                    (col(Observation.breakdown) == key)
+                    | col(Observation.breakdown).startswith(key + ",")
+                    | col(Observation.breakdown).contains("," + key + ",")
+                    | col(Observation.breakdown).endswith("," + key)
                 )
             ).one()
             if in_use:
                 raise Conflict(f"Value '{removed}' of '{code}' is used by {in_use} observations", code="in_use")
             session.delete(existing[removed])
         for position, value in enumerate(data.values, start=1):
-            row = existing.get(value.code) or DimensionValue(dimension_id=dimension.id, code=value.code)
+            row = existing.get(value.code) or DimensionValue(
+                dimension_id=stored_id(dimension), code=value.code, name=value.name
+            )
             row.name, row.position = value.name, position
             session.add(row)
     record_change(session, actor, f"dimension {code} updated")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from api.errors import Conflict
 from api.models import Agenda, Goal
@@ -14,7 +14,7 @@ from api.services.common import apply_changes, get_by_code, page_of, record_chan
 
 def list_goals(*, session: Session, limit: int, offset: int) -> Page[GoalPublic]:
     """Goals in their agenda order."""
-    rows, total = page_of(session, select(Goal).order_by(Goal.position, Goal.code), limit, offset)
+    rows, total = page_of(session, select(Goal).order_by(col(Goal.position), Goal.code), limit, offset)
     return Page(items=[GoalPublic.model_validate(r) for r in rows], total=total, limit=limit, offset=offset)
 
 

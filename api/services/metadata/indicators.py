@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import Select
 
 from api.errors import Conflict, Invalid, NotFound
 from api.models import Dimension, DimensionValue, Goal, Indicator, IndicatorDimension, Organisation
-from api.models.common import Aggregation, Derivation, Page, Unit
+from api.models.common import Aggregation, Derivation, Page, Unit, stored_id
 from api.models.indicator import IndicatorCreate, IndicatorPublic, IndicatorUpdate, check_rules
 from api.services.accounts.auth import Principal
 from api.services.common import apply_changes, get_by_code, ids_by_code, page_of, record_change
@@ -17,8 +19,8 @@ from api.services.common import apply_changes, get_by_code, ids_by_code, page_of
 def _dimension_codes(session: Session, indicator_ids: list[int]) -> dict[int, list[str]]:
     rows = session.exec(
         select(IndicatorDimension.indicator_id, Dimension.code)
-        .join(Dimension, Dimension.id == IndicatorDimension.dimension_id)
-        .where(IndicatorDimension.indicator_id.in_(indicator_ids))
+        .join(Dimension, col(Dimension.id) == IndicatorDimension.dimension_id)
+        .where(col(IndicatorDimension.indicator_id).in_(indicator_ids))
         .order_by(Dimension.code)
     ).all()
     codes: dict[int, list[str]] = defaultdict(list)
@@ -27,17 +29,17 @@ def _dimension_codes(session: Session, indicator_ids: list[int]) -> dict[int, li
     return codes
 
 
-def _publics(session: Session, rows: list[tuple[Indicator, str, str | None]]) -> list[IndicatorPublic]:
-    dimensions = _dimension_codes(session, [ind.id for ind, _, _ in rows])
+def _publics(session: Session, rows: Sequence[tuple[Indicator, str, str | None]]) -> list[IndicatorPublic]:
+    dimensions = _dimension_codes(session, [stored_id(ind) for ind, _, _ in rows])
     sources = {ind.derived_from_id for ind, _, _ in rows if ind.derived_from_id}
-    source_codes = dict(session.exec(select(Indicator.id, Indicator.code).where(Indicator.id.in_(sources))).all())
+    source_codes = dict(session.exec(select(Indicator.id, Indicator.code).where(col(Indicator.id).in_(sources))).all())
     return [
         IndicatorPublic.model_validate(
             ind,
             update={
                 "goal": goal,
                 "owner": owner,
-                "dimensions": dimensions[ind.id],
+                "dimensions": dimensions[stored_id(ind)],
                 "derived_from": source_codes.get(ind.derived_from_id),
             },
         )
@@ -45,11 +47,11 @@ def _publics(session: Session, rows: list[tuple[Indicator, str, str | None]]) ->
     ]
 
 
-def _select():
+def _select() -> Select[Indicator, str, str | None]:
     return (
         select(Indicator, Goal.code, Organisation.code)
-        .join(Goal, Goal.id == Indicator.goal_id)
-        .outerjoin(Organisation, Organisation.id == Indicator.owner_id)
+        .join(Goal, col(Goal.id) == Indicator.goal_id)
+        .outerjoin(Organisation, col(Organisation.id) == Indicator.owner_id)
     )
 
 
@@ -57,7 +59,7 @@ def list_indicators(
     *, session: Session, limit: int, offset: int, goal: str | None = None, published_only: bool = False
 ) -> Page[IndicatorPublic]:
     """Indicators in agenda order, optionally of one goal; anonymous callers see published ones only."""
-    statement = _select().order_by(Goal.position, Indicator.position, Indicator.code)
+    statement = _select().order_by(col(Goal.position), col(Indicator.position), Indicator.code)
     if goal is not None:
         statement = statement.where(Goal.code == goal)
     if published_only:
@@ -83,7 +85,7 @@ def _set_dimensions(session: Session, indicator: Indicator, codes: list[str]) ->
         if row.dimension_id not in wanted:
             session.delete(row)
     for dimension_id in wanted - {row.dimension_id for row in existing}:
-        session.add(IndicatorDimension(indicator_id=indicator.id, dimension_id=dimension_id))
+        session.add(IndicatorDimension(indicator_id=stored_id(indicator), dimension_id=dimension_id))
 
 
 def _derivation_source(session: Session, data: IndicatorCreate) -> int | None:
@@ -97,7 +99,7 @@ def _derivation_source(session: Session, data: IndicatorCreate) -> int | None:
             "A derived indicator needs 'derived_from': the count indicator it is computed from", code="required"
         )
     source = get_by_code(session, Indicator, data.derived_from, "indicator")
-    dimensions = _dimension_codes(session, [source.id])[source.id]
+    dimensions = _dimension_codes(session, [stored_id(source)])[stored_id(source)]
     problem = None
     if source.aggregation != Aggregation.sum or source.derivation is not None:
         problem = f"'{source.code}' is not a reported count"

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from sqlalchemy.orm import aliased
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import Select
 
 from api.errors import Conflict, Invalid, NotFound
 from api.models import Area, Indicator, Target
-from api.models.common import Page
+from api.models.common import Page, stored_id
 from api.models.target import TargetCreate, TargetPublic, TargetUpdate
 from api.services.accounts.auth import Principal
 from api.services.common import get_by_code, page_of, record_change
@@ -16,11 +17,11 @@ from indicators import periods
 TargetArea = aliased(Area)
 
 
-def _select():
+def _select() -> Select[Target, str, str | None]:
     return (
         select(Target, Indicator.code, TargetArea.code)
-        .join(Indicator, Indicator.id == Target.indicator_id)
-        .outerjoin(TargetArea, TargetArea.id == Target.area_id)
+        .join(Indicator, col(Indicator.id) == Target.indicator_id)
+        .outerjoin(TargetArea, col(Target.area_id) == TargetArea.id)
     )
 
 
@@ -37,7 +38,7 @@ def list_targets(
     if indicator:
         statement = statement.where(Indicator.code == indicator)
     if area is not None:
-        statement = statement.where(TargetArea.code == area) if area else statement.where(Target.area_id.is_(None))
+        statement = statement.where(TargetArea.code == area) if area else statement.where(col(Target.area_id).is_(None))
     rows, total = page_of(session, statement, limit, offset)
     return Page(items=[_public(r) for r in rows], total=total, limit=limit, offset=offset)
 
@@ -59,7 +60,7 @@ def _check_free(session: Session, target: Target) -> None:
     clash = session.exec(
         select(Target.id).where(
             Target.indicator_id == target.indicator_id,
-            Target.area_id.is_(None) if target.area_id is None else Target.area_id == target.area_id,
+            col(Target.area_id).is_(None) if target.area_id is None else Target.area_id == target.area_id,
             Target.target_period == target.target_period,
             Target.id != (target.id or -1),
         )
@@ -74,7 +75,7 @@ def create_target(*, session: Session, actor: Principal, data: TargetCreate) -> 
     area = get_by_code(session, Area, data.area, "area") if data.area else None
     baseline_period, target_period = _normalized(indicator, data.baseline_period, data.target_period)
     target = Target(
-        indicator_id=indicator.id,
+        indicator_id=stored_id(indicator),
         area_id=area.id if area else None,
         baseline_period=baseline_period,
         baseline_value=data.baseline_value,
@@ -92,7 +93,7 @@ def _get(session: Session, target_id: int) -> tuple[Target, Indicator]:
     target = session.get(Target, target_id)
     if target is None:
         raise NotFound(f"No target with id {target_id}")
-    return target, session.get(Indicator, target.indicator_id)
+    return target, session.get_one(Indicator, target.indicator_id)
 
 
 def update_target(*, session: Session, actor: Principal, target_id: int, data: TargetUpdate) -> TargetPublic:

@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 from sqlalchemy import or_
 from sqlalchemy.orm import aliased
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from api.models import Organisation, PeriodLock, PeriodReport, User
 from api.models.approval import ReportStatus
@@ -40,11 +40,11 @@ def locks_in_force(session: Session, *, now: datetime, staff: bool) -> list[Lock
     found: list[Lock] = []
     for report, code, reviewed_by, submitted_by in session.exec(
         select(PeriodReport, Organisation.code, reviewer.username, submitter.username)
-        .join(Organisation, Organisation.id == PeriodReport.organisation_id)
-        .outerjoin(reviewer, reviewer.id == PeriodReport.reviewed_by_id)
-        .outerjoin(submitter, submitter.id == PeriodReport.submitted_by_id)
-        .where(PeriodReport.status.in_(statuses))  # type: ignore[attr-defined]
-        .order_by(PeriodReport.id)
+        .join(Organisation, col(Organisation.id) == PeriodReport.organisation_id)
+        .outerjoin(reviewer, col(PeriodReport.reviewed_by_id) == reviewer.id)
+        .outerjoin(submitter, col(PeriodReport.submitted_by_id) == submitter.id)
+        .where(col(PeriodReport.status).in_(statuses))
+        .order_by(col(PeriodReport.id))
     ).all():
         if report.status == ReportStatus.approved:
             message = (
@@ -60,11 +60,11 @@ def locks_in_force(session: Session, *, now: datetime, staff: bool) -> list[Lock
             found.append(Lock(report.organisation_id, report.period, 3, message))
     for lock, code, locked_by in session.exec(
         select(PeriodLock, Organisation.code, User.username)
-        .outerjoin(Organisation, Organisation.id == PeriodLock.organisation_id)
-        .outerjoin(User, User.id == PeriodLock.locked_by_id)
-        .where(PeriodLock.unlocked_at.is_(None))  # type: ignore[union-attr]
-        .where(or_(PeriodLock.lock_after.is_(None), PeriodLock.lock_after <= now))  # type: ignore[union-attr]
-        .order_by(PeriodLock.id)
+        .outerjoin(Organisation, col(Organisation.id) == PeriodLock.organisation_id)
+        .outerjoin(User, col(User.id) == PeriodLock.locked_by_id)
+        .where(col(PeriodLock.unlocked_at).is_(None))
+        .where(or_(col(PeriodLock.lock_after).is_(None), col(PeriodLock.lock_after) <= now))
+        .order_by(col(PeriodLock.id))
     ).all():
         whom = f"for {code}" if code else "for every organisation"
         if lock.lock_after is None:

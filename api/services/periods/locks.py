@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from sqlalchemy import or_
 from sqlalchemy.orm import aliased
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import Select
 
 from api.errors import Conflict, Invalid, NotFound
 from api.models import Organisation, PeriodLock, User
 from api.models.approval import LockCreate, LockPublic, ReviewAction
-from api.models.common import utcnow
+from api.models.common import stored_id, utcnow
 from api.services.accounts.auth import Principal
 from api.services.periods.reports import canonical_period, hold_write_lock
 from api.services.periods.reviews import record_review
@@ -30,13 +31,13 @@ def _public(lock: PeriodLock, organisation: str | None, locked_by: str | None, u
     )
 
 
-def _select():
+def _select() -> Select[PeriodLock, str | None, str | None, str | None]:
     locker, unlocker = aliased(User), aliased(User)
     return (
         select(PeriodLock, Organisation.code, locker.username, unlocker.username)
-        .outerjoin(Organisation, Organisation.id == PeriodLock.organisation_id)
-        .outerjoin(locker, locker.id == PeriodLock.locked_by_id)
-        .outerjoin(unlocker, unlocker.id == PeriodLock.unlocked_by_id)
+        .outerjoin(Organisation, col(Organisation.id) == PeriodLock.organisation_id)
+        .outerjoin(locker, col(PeriodLock.locked_by_id) == locker.id)
+        .outerjoin(unlocker, col(PeriodLock.unlocked_by_id) == unlocker.id)
     )
 
 
@@ -62,8 +63,8 @@ def create_lock(*, session: Session, principal: Principal, lock: LockCreate) -> 
             PeriodLock.period == period,
             PeriodLock.organisation_id == organisation_id
             if organisation_id is not None
-            else PeriodLock.organisation_id.is_(None),  # type: ignore[union-attr]
-            PeriodLock.unlocked_at.is_(None),  # type: ignore[union-attr]
+            else col(PeriodLock.organisation_id).is_(None),
+            col(PeriodLock.unlocked_at).is_(None),
         )
     ).first()
     if same is not None:
@@ -83,7 +84,7 @@ def create_lock(*, session: Session, principal: Principal, lock: LockCreate) -> 
         comment=f"locked {when}",
         lock_id=row.id,
     )
-    return _one(session, row.id)
+    return _one(session, stored_id(row))
 
 
 def unlock(*, session: Session, principal: Principal, lock_id: int) -> LockPublic:
@@ -107,7 +108,7 @@ def unlock(*, session: Session, principal: Principal, lock_id: int) -> LockPubli
         lock_id=lock.id,
     )
     session.flush()
-    return _one(session, lock.id)
+    return _one(session, lock_id)
 
 
 def list_locks(
@@ -118,6 +119,8 @@ def list_locks(
     if period is not None:
         statement = statement.where(PeriodLock.period == canonical_period(period))
     if organisation is not None:
-        statement = statement.where(or_(Organisation.code == organisation, PeriodLock.organisation_id.is_(None)))  # type: ignore[union-attr]
-    locks = [_public(*row) for row in session.exec(statement.order_by(PeriodLock.id.desc())).all()]  # type: ignore[union-attr]
+        statement = statement.where(
+            or_(col(Organisation.code) == organisation, col(PeriodLock.organisation_id).is_(None))
+        )
+    locks = [_public(*row) for row in session.exec(statement.order_by(col(PeriodLock.id).desc())).all()]
     return [lock for lock in locks if active is None or lock.active == active]

@@ -11,12 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy.orm import aliased
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from api.errors import Conflict, Forbidden, Invalid
 from api.models import Assignment, Indicator, Organisation, PeriodReport, PeriodReview, RevisionCounter, User
 from api.models.approval import ReportPublic, ReportStatus, ReviewAction, ReviewPublic
-from api.models.common import utcnow
+from api.models.common import stored_id, utcnow
 from api.services.accounts.auth import Principal
 from api.services.common import get_by_code
 from api.services.periods.closed import locks_in_force
@@ -73,10 +73,10 @@ def _covers(session: Session, organisation_id: int, period: str) -> bool:
     """Whether any of the organisation's reported assignments uses this period's type."""
     found = session.exec(
         select(Assignment.id)
-        .join(Indicator, Indicator.id == Assignment.indicator_id)
+        .join(Indicator, col(Indicator.id) == Assignment.indicator_id)
         .where(Assignment.organisation_id == organisation_id)
-        .where(Indicator.derivation.is_(None))  # type: ignore[union-attr]
-        .where(Indicator.period_type.in_(period_types(period)))  # type: ignore[attr-defined]
+        .where(col(Indicator.derivation).is_(None))
+        .where(col(Indicator.period_type).in_(period_types(period)))
         .limit(1)
     ).first()
     return found is not None
@@ -92,7 +92,7 @@ def _public(session: Session, report: PeriodReport | None, organisation: Organis
     names = {}
     ids = [i for i in (report.submitted_by_id, report.reviewed_by_id) if i] if report else []
     if ids:
-        names = dict(session.exec(select(User.id, User.username).where(User.id.in_(ids))).all())  # type: ignore[union-attr]
+        names = dict(session.exec(select(User.id, User.username).where(col(User.id).in_(ids))).all())
     reviewer = aliased(User)
     history = [
         ReviewPublic(
@@ -105,9 +105,9 @@ def _public(session: Session, report: PeriodReport | None, organisation: Organis
         )
         for review, user in session.exec(
             select(PeriodReview, reviewer.username)
-            .outerjoin(reviewer, reviewer.id == PeriodReview.user_id)
+            .outerjoin(reviewer, col(PeriodReview.user_id) == reviewer.id)
             .where(PeriodReview.organisation_id == organisation.id, PeriodReview.period == period)
-            .order_by(PeriodReview.id)
+            .order_by(col(PeriodReview.id))
         ).all()
     ]
     base = ReportPublic(
@@ -136,13 +136,14 @@ def submit_report(*, session: Session, principal: Principal, period: str) -> Rep
     period = canonical_period(period)
     organisation = session.get(Organisation, principal.organisation_id)
     assert organisation is not None
-    if not _covers(session, organisation.id, period):
+    organisation_id = stored_id(organisation)
+    if not _covers(session, organisation_id, period):
         raise Invalid(
             f"None of {organisation.code}'s assignments is reported per period like '{period}'",
             code="nothing_to_report",
         )
     hold_write_lock(session)
-    report = _report(session, organisation.id, period)
+    report = _report(session, organisation_id, period)
     status = ReportStatus(report.status) if report else ReportStatus.draft
     if status is ReportStatus.submitted:
         raise Conflict(f"The report for {period} is already submitted and waits for review", code="invalid_transition")
@@ -151,11 +152,11 @@ def submit_report(*, session: Session, principal: Principal, period: str) -> Rep
             f"The report for {period} is approved and locked; backbone staff must return it before it can change",
             code="invalid_transition",
         )
-    report = report or PeriodReport(organisation_id=organisation.id, period=period, status=ReportStatus.submitted)
+    report = report or PeriodReport(organisation_id=organisation_id, period=period, status=ReportStatus.submitted)
     report.status, report.submitted_by_id, report.submitted_at = ReportStatus.submitted, principal.user_id, utcnow()
     session.add(report)
     record_review(
-        session, action=ReviewAction.submit, organisation_id=organisation.id, period=period, user_id=principal.user_id
+        session, action=ReviewAction.submit, organisation_id=organisation_id, period=period, user_id=principal.user_id
     )
     session.flush()
     return _public(session, report, organisation, period)
@@ -170,7 +171,7 @@ def review_report(
         raise Invalid("Say what to correct: returning a report needs a comment", code="comment_required")
     org = get_by_code(session, Organisation, organisation, "organisation")
     hold_write_lock(session)
-    report = _report(session, org.id, period)
+    report = _report(session, stored_id(org), period)
     status = ReportStatus(report.status) if report else ReportStatus.draft
     if approve and status is not ReportStatus.submitted:
         why = "is already approved" if status is ReportStatus.approved else f"is {status.value}, not submitted"
@@ -199,7 +200,7 @@ def get_report(*, session: Session, principal: Principal, organisation: str, per
     org = get_by_code(session, Organisation, organisation, "organisation")
     if not principal.is_admin and org.id != principal.organisation_id:
         raise Forbidden("Members see their own organisation's reports only", code="not_your_organisation")
-    return _public(session, _report(session, org.id, period), org, period)
+    return _public(session, _report(session, stored_id(org), period), org, period)
 
 
 def list_reports(
@@ -211,7 +212,9 @@ def list_reports(
     status: ReportStatus | None = None,
 ) -> list[ReportPublic]:
     """Reports that were ever submitted, newest period first; members see their own organisation's."""
-    statement = select(PeriodReport, Organisation).join(Organisation, Organisation.id == PeriodReport.organisation_id)
+    statement = select(PeriodReport, Organisation).join(
+        Organisation, col(Organisation.id) == PeriodReport.organisation_id
+    )
     if not principal.is_admin:
         statement = statement.where(PeriodReport.organisation_id == principal.organisation_id)
     if period is not None:
@@ -220,7 +223,7 @@ def list_reports(
         statement = statement.where(Organisation.code == organisation)
     if status is not None:
         statement = statement.where(PeriodReport.status == status.value)
-    rows = session.exec(statement.order_by(PeriodReport.period.desc(), Organisation.name)).all()  # type: ignore[attr-defined]
+    rows = session.exec(statement.order_by(col(PeriodReport.period).desc(), Organisation.name)).all()
     return [_public(session, report, org, report.period) for report, org in rows]
 
 
@@ -240,7 +243,7 @@ def period_states(*, session: Session, organisation_id: int, periods_: list[str]
         for report in session.exec(
             select(PeriodReport)
             .where(PeriodReport.organisation_id == organisation_id)
-            .where(PeriodReport.period.in_(periods_))  # type: ignore[attr-defined]
+            .where(col(PeriodReport.period).in_(periods_))
         ).all()
     }
     states = []

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections import defaultdict
 
 from sqlalchemy import case
-from sqlmodel import Session, delete, select
+from sqlmodel import Session, col, delete, select
 
 from api.errors import NotFound
 from api.models import Activity, ActivityArea, ActivityIndicator, Area, Goal, Indicator, Organisation, User
 from api.models.activity import ActivityCreate, ActivityPublic, ActivityStatus, ActivityUpdate
-from api.models.common import Page, utcnow
+from api.models.common import Page, stored_id, utcnow
 from api.services.accounts.auth import Principal
 from api.services.common import get_by_code, page_of, record_change
 from api.services.stories.ownership import areas_in_reach, check_owner, check_text, invalid, lookup, refuse
@@ -22,21 +22,26 @@ STATUS_ORDER = case({s.value: n for n, s in enumerate(ActivityStatus)}, value=Ac
 def _publics(session: Session, rows: list[Activity], *, public: bool) -> list[ActivityPublic]:
     """Activities with their codes; the public sees no usernames and no unpublished indicators."""
     ids = [a.id for a in rows]
-    indicators, areas = defaultdict(list), defaultdict(list)
+    indicators: defaultdict[int, list[str]] = defaultdict(list)
+    areas: defaultdict[int, list[str]] = defaultdict(list)
     link = select(ActivityIndicator.activity_id, Indicator.code).join(
-        Indicator, Indicator.id == ActivityIndicator.indicator_id
+        Indicator, col(Indicator.id) == ActivityIndicator.indicator_id
     )
     if public:
         link = link.where(Indicator.published)
-    for activity_id, code in session.exec(link.where(ActivityIndicator.activity_id.in_(ids)).order_by(Indicator.code)):
+    for activity_id, code in session.exec(
+        link.where(col(ActivityIndicator.activity_id).in_(ids)).order_by(Indicator.code)
+    ):
         indicators[activity_id].append(code)
-    places = select(ActivityArea.activity_id, Area.code).join(Area, Area.id == ActivityArea.area_id)
-    for activity_id, code in session.exec(places.where(ActivityArea.activity_id.in_(ids)).order_by(Area.code)):
+    places = select(ActivityArea.activity_id, Area.code).join(Area, col(Area.id) == ActivityArea.area_id)
+    for activity_id, code in session.exec(places.where(col(ActivityArea.activity_id).in_(ids)).order_by(Area.code)):
         areas[activity_id].append(code)
     goals = dict(session.exec(select(Goal.id, Goal.code)).all())
     orgs = {i: (c, n) for i, c, n in session.exec(select(Organisation.id, Organisation.code, Organisation.name))}
     user_ids = {u for a in rows for u in (a.created_by_id, a.updated_by_id) if u is not None}
-    users = dict(session.exec(select(User.id, User.username).where(User.id.in_(user_ids))).all()) if not public else {}
+    users = (
+        dict(session.exec(select(User.id, User.username).where(col(User.id).in_(user_ids))).all()) if not public else {}
+    )
     return [
         ActivityPublic.model_validate(
             a,
@@ -44,8 +49,8 @@ def _publics(session: Session, rows: list[Activity], *, public: bool) -> list[Ac
                 "goal": goals[a.goal_id],
                 "organisation": orgs[a.organisation_id][0],
                 "organisation_name": orgs[a.organisation_id][1],
-                "indicators": indicators[a.id],
-                "areas": areas[a.id],
+                "indicators": indicators[stored_id(a)],
+                "areas": areas[stored_id(a)],
                 "created_by": users.get(a.created_by_id),
                 "updated_by": users.get(a.updated_by_id),
             },
@@ -71,8 +76,8 @@ def list_activities(
     if goal:
         statement = statement.where(Activity.goal_id == get_by_code(session, Goal, goal, "goal").id)
     if organisation:
-        found = get_by_code(session, Organisation, organisation, "organisation")
-        statement = statement.where(Activity.organisation_id == found.id)
+        owner = get_by_code(session, Organisation, organisation, "organisation")
+        statement = statement.where(Activity.organisation_id == owner.id)
     if status:
         statement = statement.where(Activity.status == status)
     if indicator:
@@ -80,12 +85,12 @@ def list_activities(
         if public and not found.published:
             raise NotFound(f"No indicator with code '{indicator}'")
         linked = select(ActivityIndicator.activity_id).where(ActivityIndicator.indicator_id == found.id)
-        statement = statement.where(Activity.id.in_(linked))
+        statement = statement.where(col(Activity.id).in_(linked))
     if area:
         area_id = get_by_code(session, Area, area, "area").id
         linked = select(ActivityArea.activity_id).where(ActivityArea.area_id == area_id)
-        statement = statement.where(Activity.id.in_(linked))
-    statement = statement.order_by(STATUS_ORDER, Activity.start_date.desc().nulls_last(), Activity.id)
+        statement = statement.where(col(Activity.id).in_(linked))
+    statement = statement.order_by(STATUS_ORDER, col(Activity.start_date).desc().nulls_last(), col(Activity.id))
     rows, total = page_of(session, statement, limit, offset)
     return Page(items=_publics(session, rows, public=public), total=total, limit=limit, offset=offset)
 
@@ -98,19 +103,24 @@ def get_activity(*, session: Session, activity_id: int, public: bool) -> Activit
     return _publics(session, [activity], public=public)[0]
 
 
-def _links(session: Session, actor: Principal, activity_id: int, indicators: list[str] | None, areas: list[str] | None):
+def _links(
+    session: Session, actor: Principal, activity_id: int, indicators: list[str] | None, areas: list[str] | None
+) -> None:
     """Replace the indicators and areas an activity is linked to; members name only areas they work in."""
     if indicators is not None:
-        ids = {lookup(session, Indicator, c, "indicator", f"body.indicators.{n}").id for n, c in enumerate(indicators)}
-        session.exec(delete(ActivityIndicator).where(ActivityIndicator.activity_id == activity_id))
+        ids = {
+            stored_id(lookup(session, Indicator, c, "indicator", f"body.indicators.{n}"))
+            for n, c in enumerate(indicators)
+        }
+        session.exec(delete(ActivityIndicator).where(col(ActivityIndicator.activity_id) == activity_id))
         session.add_all(ActivityIndicator(activity_id=activity_id, indicator_id=i) for i in sorted(ids))
     if areas is not None:
-        found = {n: lookup(session, Area, c, "area", f"body.areas.{n}").id for n, c in enumerate(areas)}
+        found = {n: stored_id(lookup(session, Area, c, "area", f"body.areas.{n}")) for n, c in enumerate(areas)}
         reach = None if actor.is_admin else areas_in_reach(session, actor.organisation_id)
         for n, area_id in found.items():
             if reach is not None and area_id not in reach:
                 raise refuse(f"Your organisation does not work in area '{areas[n]}'", f"body.areas.{n}")
-        session.exec(delete(ActivityArea).where(ActivityArea.activity_id == activity_id))
+        session.exec(delete(ActivityArea).where(col(ActivityArea.activity_id) == activity_id))
         session.add_all(ActivityArea(activity_id=activity_id, area_id=i) for i in sorted(set(found.values())))
 
 
@@ -129,10 +139,11 @@ def create_activity(*, session: Session, actor: Principal, data: ActivityCreate)
     )
     session.add(activity)
     session.flush()
-    _links(session, actor, activity.id, data.indicators, data.areas)
-    record_change(session, actor, f"activity {activity.id} for goal {goal.code} created")
+    activity_id = stored_id(activity)
+    _links(session, actor, activity_id, data.indicators, data.areas)
+    record_change(session, actor, f"activity {activity_id} for goal {goal.code} created")
     session.flush()
-    return get_activity(session=session, activity_id=activity.id, public=False)
+    return get_activity(session=session, activity_id=activity_id, public=False)
 
 
 def _own(session: Session, actor: Principal, activity_id: int) -> Activity:
@@ -152,7 +163,7 @@ def update_activity(*, session: Session, actor: Principal, activity_id: int, dat
             raise invalid(f"An activity needs its {name}", f"body.{name}", code="required")
     check_text(data.title, "body.title")
     if data.goal is not None:
-        activity.goal_id = lookup(session, Goal, data.goal, "goal", "body.goal").id
+        activity.goal_id = stored_id(lookup(session, Goal, data.goal, "goal", "body.goal"))
     for name in changes:
         setattr(activity, name, getattr(data, name))
     if activity.start_date and activity.end_date and activity.end_date < activity.start_date:
@@ -168,7 +179,7 @@ def update_activity(*, session: Session, actor: Principal, activity_id: int, dat
 def delete_activity(*, session: Session, actor: Principal, activity_id: int) -> None:
     """Remove an activity of one's own organisation (staff: any)."""
     activity = _own(session, actor, activity_id)
-    session.exec(delete(ActivityIndicator).where(ActivityIndicator.activity_id == activity_id))
-    session.exec(delete(ActivityArea).where(ActivityArea.activity_id == activity_id))
+    session.exec(delete(ActivityIndicator).where(col(ActivityIndicator.activity_id) == activity_id))
+    session.exec(delete(ActivityArea).where(col(ActivityArea.activity_id) == activity_id))
     session.delete(activity)
     record_change(session, actor, f"activity {activity_id} deleted")

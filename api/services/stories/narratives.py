@@ -3,29 +3,35 @@
 from __future__ import annotations
 
 from sqlalchemy.orm import aliased
-from sqlmodel import Session, or_, select
+from sqlmodel import Session, col, or_, select
+from sqlmodel.sql.expression import Select
 
 from api.errors import NotFound
 from api.models import Area, Indicator, Narrative, Organisation
-from api.models.common import utcnow
+from api.models.common import stored_id, utcnow
 from api.models.narrative import NarrativeCreate, NarrativePublic, NarrativeUpdate
 from api.services.accounts.auth import Principal
 from api.services.common import get_by_code, record_change
 from api.services.stories.ownership import areas_in_reach, check_owner, check_text, invalid, lookup, refuse
 from indicators import periods
 
+_Row = tuple[Narrative, str | None, str, str, str]
 
-def _select():
+
+def _select() -> Select[*_Row]:
     place = aliased(Area)
+    # sqlmodel types select() for up to four columns; these five are the _Row above.
+    statement: Select[*_Row] = select(  # type: ignore[call-overload]
+        Narrative, place.code, Organisation.code, Organisation.name, Indicator.code
+    )
     return (
-        select(Narrative, place.code, Organisation.code, Organisation.name, Indicator.code)
-        .outerjoin(place, place.id == Narrative.area_id)
-        .join(Organisation, Organisation.id == Narrative.organisation_id)
-        .join(Indicator, Indicator.id == Narrative.indicator_id)
-    ), place
+        statement.outerjoin(place, col(Narrative.area_id) == place.id)
+        .join(Organisation, col(Organisation.id) == Narrative.organisation_id)
+        .join(Indicator, col(Indicator.id) == Narrative.indicator_id)
+    )
 
 
-def _public(row: tuple) -> NarrativePublic:
+def _public(row: _Row) -> NarrativePublic:
     n, area_code, org_code, org_name, indicator_code = row
     return NarrativePublic(
         id=n.id,
@@ -46,11 +52,11 @@ def list_narratives(
     found = get_by_code(session, Indicator, indicator, "indicator")
     if published_only and not found.published:
         raise NotFound(f"No indicator with code '{indicator}'")  # unpublished ones do not exist for the public
-    statement, place = _select()
+    statement = _select()
     statement = statement.where(Narrative.indicator_id == found.id)
     if area is not None:
         area_id = get_by_code(session, Area, area, "area").id
-        statement = statement.where(or_(Narrative.area_id == area_id, Narrative.area_id.is_(None)))
+        statement = statement.where(or_(Narrative.area_id == area_id, col(Narrative.area_id).is_(None)))
     rows = session.exec(statement).all()
     rows = sorted(rows, key=lambda r: (r[1] is None, -r[0].updated_at.timestamp(), r[0].id))
     return [_public(r) for r in rows]
@@ -58,19 +64,19 @@ def list_narratives(
 
 def get_narrative(*, session: Session, narrative_id: int, published_only: bool = False) -> NarrativePublic:
     """One narrative; for the public only if its indicator is published."""
-    statement, _place = _select()
+    statement = _select()
     row = session.exec(statement.where(Narrative.id == narrative_id)).first()
-    if row is None or (published_only and not session.get(Indicator, row[0].indicator_id).published):
+    if row is None or (published_only and not session.get_one(Indicator, row[0].indicator_id).published):
         raise NotFound(f"No narrative with id {narrative_id}")
     return _public(row)
 
 
 def narratives_of(*, session: Session, organisation_id: int | None) -> list[NarrativePublic]:
     """An organisation's narratives (None: everyone's), newest first."""
-    statement, _place = _select()
+    statement = _select()
     if organisation_id is not None:
         statement = statement.where(Narrative.organisation_id == organisation_id)
-    rows = session.exec(statement.order_by(Narrative.updated_at.desc(), Narrative.id.desc())).all()
+    rows = session.exec(statement.order_by(col(Narrative.updated_at).desc(), col(Narrative.id).desc())).all()
     return [_public(r) for r in rows]
 
 
@@ -104,7 +110,7 @@ def create_narrative(*, session: Session, actor: Principal, data: NarrativeCreat
     check_text(data.text, "body.text")
     _check_reach(session, actor, indicator, area.id if area else None)
     narrative = Narrative(
-        indicator_id=indicator.id,
+        indicator_id=stored_id(indicator),
         area_id=area.id if area else None,
         period=period,
         text=data.text,
@@ -113,7 +119,7 @@ def create_narrative(*, session: Session, actor: Principal, data: NarrativeCreat
     session.add(narrative)
     session.flush()
     record_change(session, actor, f"narrative {narrative.id} for {indicator.code} created")
-    return get_narrative(session=session, narrative_id=narrative.id)
+    return get_narrative(session=session, narrative_id=stored_id(narrative))
 
 
 def _own(session: Session, actor: Principal, narrative_id: int) -> tuple[Narrative, Indicator]:
@@ -121,7 +127,7 @@ def _own(session: Session, actor: Principal, narrative_id: int) -> tuple[Narrati
     if narrative is None:
         raise NotFound(f"No narrative with id {narrative_id}")
     check_owner(actor, narrative.organisation_id, "narrative")
-    return narrative, session.get(Indicator, narrative.indicator_id)
+    return narrative, session.get_one(Indicator, narrative.indicator_id)
 
 
 def update_narrative(

@@ -5,14 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TypeVar
 
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import Session, col, select
 
 from api.errors import ErrorItem, Forbidden, Invalid
 from api.models import Area, Assignment, Goal, Indicator, Organisation
-from api.models.common import Translated
+from api.models.common import Translated, pk
 from api.services.accounts.auth import Principal
+from api.services.common import Coded
 
-M = TypeVar("M", bound=SQLModel)
+M = TypeVar("M", bound=Coded)
 
 
 def refuse(message: str, field: str, code: str = "forbidden") -> Forbidden:
@@ -25,7 +26,7 @@ def invalid(message: str, field: str, code: str = "invalid") -> Invalid:
 
 def lookup(session: Session, model: type[M], code: str, what: str, field: str) -> M:
     """The row with this code; an unknown code in a body is the caller's mistake: 422 naming the field."""
-    row = session.exec(select(model).where(model.code == code)).first()  # type: ignore[attr-defined]
+    row = session.exec(select(model).where(col(model.code) == code)).first()
     if row is None:
         raise invalid(f"No {what} with code '{code}'", field, code="unknown_code")
     return row
@@ -45,14 +46,14 @@ def check_owner(actor: Principal, organisation_id: int, what: str) -> None:
 
 def _family(session: Session, seeds: set[int]) -> set[int]:
     """The areas ``seeds`` and every area above and below them."""
-    parent = dict(session.exec(select(Area.id, Area.parent_id)).all())
+    parent = dict(session.exec(select(pk(Area.id), Area.parent_id)).all())
     children: dict[int, list[int]] = {}
     for child, up in parent.items():
         if up is not None:
             children.setdefault(up, []).append(child)
     found = set()
     for seed in seeds:
-        node = seed
+        node: int | None = seed
         while node is not None and node not in found:  # a cycle cannot loop forever
             found.add(node)
             node = parent.get(node)
@@ -70,7 +71,7 @@ def areas_in_reach(session: Session, organisation_id: int, indicator: Indicator 
     statement = select(Assignment.area_id).where(Assignment.organisation_id == organisation_id)
     if indicator is not None:
         ids = [indicator.id] + ([indicator.derived_from_id] if indicator.derived_from_id else [])
-        statement = statement.where(Assignment.indicator_id.in_(ids))
+        statement = statement.where(col(Assignment.indicator_id).in_(ids))
     return _family(session, set(session.exec(statement).all()))
 
 
@@ -88,7 +89,9 @@ class Choices:
 
 def choices(*, session: Session, actor: Principal) -> Choices:
     """The indicators (staff: all; members: those they report) and areas (members: where they work) to choose from."""
-    indicators = session.exec(select(Indicator).order_by(Indicator.goal_id, Indicator.position, Indicator.code)).all()
+    indicators = session.exec(
+        select(Indicator).order_by(col(Indicator.goal_id), col(Indicator.position), Indicator.code)
+    ).all()
     areas = session.exec(select(Area).order_by(Area.name, Area.code)).all()
     everything = [(i.code, i.name) for i in indicators]
     if not actor.is_admin:
@@ -98,9 +101,9 @@ def choices(*, session: Session, actor: Principal) -> Choices:
         indicators = [i for i in indicators if i.id in reported or i.derived_from_id in reported]
         reach = areas_in_reach(session, actor.organisation_id)
         areas = [a for a in areas if a.id in reach]
-    goals = session.exec(select(Goal).order_by(Goal.position, Goal.code)).all()
+    goals = session.exec(select(Goal).order_by(col(Goal.position), Goal.code)).all()
     return Choices(
-        organisation=session.get(Organisation, actor.organisation_id).name,
+        organisation=session.get_one(Organisation, actor.organisation_id).name,
         indicators=[(i.code, i.name) for i in indicators],
         all_indicators=everything,
         areas=[(a.code, a.name) for a in areas],
