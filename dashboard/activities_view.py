@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from dash import html
 
-from api.errors import NotFound
 from api.models.activity import ActivityPublic, ActivityStatus
-from api.services.stories import activities as activity_service
 from dashboard import context, i18n
 from dashboard.components import link, may_open
 from dashboard.context import N_, _
@@ -17,19 +15,6 @@ STATUSES = {
     ActivityStatus.completed: N_("Completed"),
     ActivityStatus.stopped: N_("Stopped"),
 }
-MOST = 200  # a register longer than this is for the API, not a page
-
-
-def activities(*, goal: str | None = None, indicator: str | None = None) -> list[ActivityPublic]:
-    """The activities of a goal or of an indicator, as the current user may see them."""
-    with context.backbone().db.session() as session:
-        try:
-            found = activity_service.list_activities(
-                session=session, limit=MOST, offset=0, public=context.user() is None, goal=goal, indicator=indicator
-            )
-        except NotFound:  # an unpublished indicator, for the public
-            return []
-    return found.items
 
 
 def dates(activity: ActivityPublic, language: str) -> str:

@@ -6,46 +6,21 @@ import datetime as dt
 
 from dash import dcc, html
 
-from api.models.approval import LockCreate, LockPublic, ReportPublic
-from api.services.accounts.auth import Principal
-from api.services.periods import locks as lock_service
-from api.services.periods import reports as approval_service
-from dashboard import context
+from api.models.approval import LockCreate, LockPublic
 from dashboard.context import _
+from dashboard.data import periods
 
 
-def review(principal: Principal, organisation: str, period: str, *, approve: bool, comment: str | None) -> ReportPublic:
-    """Approve or return one report, in one transaction."""
-    with context.backbone().db.transaction() as session:
-        return approval_service.review_report(
-            session=session,
-            principal=principal,
-            organisation=organisation,
-            period=period,
-            approve=approve,
-            comment=comment,
-        )
-
-
-def lock(principal: Principal, period: str, organisation: str | None, day: str | None) -> LockPublic:
+def lock(period: str, organisation: str | None, day: str | None) -> LockPublic:
     """Lock a period at once, or from the start of ``day`` (UTC) on."""
     lock_after = dt.datetime.combine(dt.date.fromisoformat(day), dt.time(), dt.UTC) if day else None
-    request = LockCreate(period=period, organisation=organisation or None, lock_after=lock_after)
-    with context.backbone().db.transaction() as session:
-        return lock_service.create_lock(session=session, principal=principal, lock=request)
-
-
-def unlock(principal: Principal, lock_id: int) -> LockPublic:
-    with context.backbone().db.transaction() as session:
-        return lock_service.unlock(session=session, principal=principal, lock_id=lock_id)
+    return periods.create_lock(LockCreate(period=period, organisation=organisation or None, lock_after=lock_after))
 
 
 def open_locks() -> list[dict]:
     """The locks not yet ended, as dropdown options."""
-    with context.backbone().db.session() as session:
-        locks = [x for x in lock_service.list_locks(session=session) if x.unlocked_at is None]
     options = []
-    for x in locks:
+    for x in periods.open_locks():
         whom = x.organisation or _("everyone")
         when = _("from {moment}", moment=f"{x.lock_after:%Y-%m-%d %H:%M} UTC") if x.lock_after else _("at once")
         options.append({"label": f"#{x.id} · {x.period} · {whom} · {when}", "value": x.id})

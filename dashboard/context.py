@@ -11,9 +11,8 @@ from typing import TYPE_CHECKING
 from dash.backends._fastapi import get_current_request
 from fastapi import Request
 
-from api.errors import Unauthorized
-from api.services.accounts import auth
 from dashboard import i18n
+from dashboard.data import sessions
 from dashboard.i18n import N_  # noqa: F401  (pages import both markers from here)
 
 if TYPE_CHECKING:
@@ -32,23 +31,15 @@ def backbone() -> Backbone:
     return request().app.state.backbone
 
 
-def user_of(req: Request) -> auth.Principal | None:
+def user_of(req: Request) -> sessions.Principal | None:
     """The logged-in user of a request (from its session cookie), once per request."""
     if not hasattr(req.state, "principal"):
         token = req.cookies.get(SESSION_COOKIE)
-        principal = None
-        if token:
-            app = req.app.state.backbone
-            with app.db.session() as session:
-                try:
-                    principal = auth.principal_for_token(session=session, token=token, secret=app.settings.secret)
-                except Unauthorized:
-                    principal = None
-        req.state.principal = principal
+        req.state.principal = sessions.principal_of(req.app.state.backbone, token) if token else None
     return req.state.principal
 
 
-def user() -> auth.Principal | None:
+def user() -> sessions.Principal | None:
     return user_of(request())
 
 

@@ -7,14 +7,12 @@ API token, so the file travels through a callback rather than a link to the API.
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 from dash import dcc, html
 
-from api.services.exports import files as exports
-from api.services.exports.formats import Format
-from dashboard import context
+from dashboard.data import exports
+from dashboard.data.exports import Format
 
 FORMATS: dict[str, str] = {"csv": "CSV", "xlsx": "XLSX", "parquet": "Parquet"}
 
@@ -40,31 +38,16 @@ def chosen(triggered: object) -> Format | None:
     return fmt if fmt in FORMATS else None  # type: ignore[return-value]
 
 
-def _send(write: Any) -> dict[str, Any]:
-    out = io.BytesIO()
-    made = write(out)
-    return dcc.send_bytes(out.getvalue(), made.filename, type=made.media_type)
+def _send(made: exports.File) -> dict[str, Any]:
+    content, filename, media_type = made
+    return dcc.send_bytes(content, filename, type=media_type)
 
 
 def observations(fmt: Format, indicator: str) -> dict[str, Any]:
     """Every value of an indicator that the user may see, as a file for ``dcc.Download``."""
-    return _send(
-        lambda out: exports.export_observations(
-            read_model=context.backbone().read_model, principal=context.user(), out=out, fmt=fmt, indicator=indicator
-        )
-    )
+    return _send(exports.observations(fmt, indicator))
 
 
 def progress(fmt: Format, goal: str, area: str | None) -> dict[str, Any]:
     """A goal's progress for an area (every area without one), as a file for ``dcc.Download``."""
-    return _send(
-        lambda out: exports.export_progress(
-            read_model=context.backbone().read_model,
-            principal=context.user(),
-            out=out,
-            fmt=fmt,
-            goal=goal,
-            area=area,
-            language=context.language(),
-        )
-    )
+    return _send(exports.progress(fmt, goal, area))

@@ -6,17 +6,14 @@ import datetime as dt
 import logging
 
 from dash import html
-from sqlalchemy.exc import DBAPIError
 
 from api.errors import BackboneError, Conflict, ErrorItem, Forbidden, Invalid
-from api.models.common import Channel
-from api.models.observation import ObservationBatch, ObservationIn, WriteSummary
-from api.services.accounts.auth import Principal
-from api.services.imports import batches
-from api.services.imports import entry as entry_service
+from api.models.observation import WriteSummary
 from dashboard import context, i18n
 from dashboard.components import notice
 from dashboard.context import _
+from dashboard.data import imports
+from dashboard.data.sessions import Principal
 from dashboard.entry_form import EDITABLE, FINAL, CellProblem, locate
 from dashboard.entry_table import row_label, table_rows
 from dashboard.problems import explain
@@ -27,10 +24,9 @@ MAX_FORM_ROWS = 2000  # beyond this a form is no help: the template and an uploa
 
 def scope_of(principal: Principal, organisation: str | None, chosen: str | None) -> dict:
     """Which rows the page shows: the organisation (a member's own; staff choose) and a year or one period."""
-    read_model = context.backbone().read_model
     organisation_id: int | None = principal.organisation_id
     if principal.is_admin:
-        codes = {code: oid for oid, code, _name in entry_service.reporting_organisations(read_model=read_model)}
+        codes = {code: oid for oid, code, _name in imports.reporting_organisations()}
         organisation_id = codes.get(organisation or "")
     chosen = (chosen or "").strip()
     if chosen and not chosen.isdigit():
@@ -40,7 +36,7 @@ def scope_of(principal: Principal, organisation: str | None, chosen: str | None)
     today = dt.date.today()
     year = today.year - 1
     if organisation_id is not None:
-        year = entry_service.due_year(read_model=read_model, organisation_id=organisation_id, today=today)
+        year = imports.due_year(organisation_id)
     return {"organisation": organisation_id, "year": year, "period": None}
 
 
@@ -56,12 +52,7 @@ def load(scope: dict) -> tuple[list[dict], html.Div | None]:
     """The table's rows for a scope, or the notice that says why there are none."""
     if scope.get("organisation") is None:
         return [], notice(_("Choose the organisation you enter values for."), id="entry-empty")
-    rows = entry_service.entry_rows(
-        read_model=context.backbone().read_model,
-        organisation_id=scope["organisation"],
-        year=scope.get("year"),
-        period=scope.get("period"),
-    )
+    rows = imports.entry_rows(scope["organisation"], scope.get("year"), scope.get("period"))
     if not rows:
         message = _("Nothing to report for this period: none of the assignments covers it.")
         return [], notice(message, id="entry-empty")
@@ -75,22 +66,6 @@ def load(scope: dict) -> tuple[list[dict], html.Div | None]:
     return table_rows(rows, context.language()), None
 
 
-def submit(principal: Principal, scope: dict, items: list[ObservationIn], *, dry_run: bool) -> WriteSummary:
-    """Check (dry run) or save the batch in one transaction, for the user's organisation (staff: the chosen one)."""
-    backbone = context.backbone()
-    with backbone.db.transaction(write=not dry_run) as session:
-        return batches.submit_batch(
-            session=session,
-            read_model=backbone.read_model,
-            principal=principal,
-            batch=ObservationBatch(observations=items),
-            max_errors=backbone.settings.max_error_count,
-            dry_run=dry_run,
-            channel=Channel.form,
-            on_behalf_of=scope.get("organisation") if principal.is_admin else None,  # members: their own, always
-        )
-
-
 def failure(exc: Exception, keys: list[str]) -> tuple[str, list[CellProblem], list[ErrorItem]]:
     """A failed check or save as a message for the person and problems for the cells; never a traceback."""
     if isinstance(exc, Conflict) and exc.code == "period_locked":
@@ -99,7 +74,7 @@ def failure(exc: Exception, keys: list[str]) -> tuple[str, list[CellProblem], li
     if isinstance(exc, (Invalid, Forbidden)) and any(e.field for e in exc.errors):
         cells, general = locate(exc.errors, keys)
         return _("Nothing was saved: correct the marked cells."), cells, general
-    if isinstance(exc, (Conflict, DBAPIError)):
+    if imports.busy(exc):
         return _("The database is busy with another change; nothing was saved. Please save again."), [], []
     if isinstance(exc, Forbidden):
         return _("You may not report these values; nothing was saved."), [], []

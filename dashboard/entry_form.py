@@ -16,8 +16,7 @@ from dataclasses import dataclass
 from pydantic import ValidationError
 
 from api.errors import ErrorItem
-from api.models.observation import ESTIMATED, MAX_NOTE, PROVISIONAL, SUPPRESSION_MARKERS
-from api.models.observation import ObservationIn, parse_breakdown
+from api.models.observation import ESTIMATED, MAX_NOTE, PROVISIONAL, SUPPRESSION_MARKERS, ObservationIn, parse_breakdown
 
 EDITABLE = ("value", "numerator", "denominator", "status", "note")
 LABEL_COLUMN = "indicator_name"  # where errors about the row's key (indicator, area, period, breakdown) show

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from dash import html
 
-from api.models.approval import ReportPublic, ReportStatus
-from api.services.accounts.auth import Principal
-from api.services.periods import reports as approval_service
-from api.services.periods.reports import PeriodState
-from dashboard import context
+from api.models.approval import ReportStatus
 from dashboard.components import notice
 from dashboard.context import N_, _
+from dashboard.data import periods
+from dashboard.data.periods import PeriodState
+from dashboard.data.sessions import Principal
 
 STATUS_NAMES = {
     ReportStatus.draft: N_("not submitted"),
@@ -27,13 +26,10 @@ def status_label(status: ReportStatus | str) -> str:
 def states(principal: Principal, scope: dict, data: list[dict]) -> list[PeriodState]:
     """The review status and lock of each period the table shows."""
     organisation = scope.get("organisation")
-    periods = sorted({row["period"] for row in data})
-    if organisation is None or not periods:
+    shown = sorted({row["period"] for row in data})
+    if organisation is None or not shown:
         return []
-    with context.backbone().db.session() as session:
-        return approval_service.period_states(
-            session=session, organisation_id=organisation, periods_=periods, staff=principal.is_admin
-        )
+    return periods.period_states(organisation, shown)
 
 
 def mark(data: list[dict], found: list[PeriodState]) -> None:
@@ -84,9 +80,3 @@ def panel(found: list[PeriodState]) -> html.Div | None:
             )
         )
     return html.Div(block)
-
-
-def submit_for_approval(principal: Principal, period: str) -> ReportPublic:
-    """Submit the member's own organisation's report for a period, in one transaction."""
-    with context.backbone().db.transaction() as session:
-        return approval_service.submit_report(session=session, principal=principal, period=period)

@@ -6,9 +6,9 @@ from collections.abc import Iterable
 
 from dash import dash_table
 
-from api.services.imports.entry import EntryRow
 from dashboard import i18n
 from dashboard.context import _
+from dashboard.data.imports import EntryRow
 from dashboard.entry_form import EDITABLE, FINAL, CellProblem, show_number
 
 FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif'

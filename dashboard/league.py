@@ -5,10 +5,10 @@ from __future__ import annotations
 from dash import dash_table, html
 from dash.dash_table.Format import Format, Scheme, Sign
 
-from api.services.analytics.league import League, LeagueTotal
 from dashboard import context, i18n
 from dashboard.components import STATUS_COLOURS, SUPPRESSED_COLOUR, href, level_label, status_label
 from dashboard.context import _
+from dashboard.data.analytics import League, LeagueTotal
 from dashboard.figures import svg
 from dashboard.figures.league import describe, league_svg
 

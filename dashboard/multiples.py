@@ -4,15 +4,12 @@ from __future__ import annotations
 
 from dash import html
 
-from api.errors import NotFound
-from api.models.area import AreaPublic
 from api.models.common import AreaLevel
-from api.services.analytics import series as series_service
-from api.services.analytics.progress import GoalAreaProgress, IndicatorProgress, StatusCounts
-from api.services.metadata import areas as area_service
 from dashboard import context, i18n
 from dashboard.components import level_label, link, status_label
 from dashboard.context import _
+from dashboard.data import analytics, metadata
+from dashboard.data.analytics import GoalAreaProgress, IndicatorProgress, StatusCounts
 from dashboard.figures import sparkline, svg
 from dashboard.figures.series import LABELS
 
@@ -22,7 +19,7 @@ CHOSEN_LEVELS = (AreaLevel.country, AreaLevel.province, AreaLevel.region, AreaLe
 
 def areas() -> dict[str, tuple[str, str | None, str]]:
     """The areas one can choose: code -> (name, parent code, level)."""
-    return area_service.hierarchy(read_model=context.backbone().read_model, levels=CHOSEN_LEVELS)
+    return metadata.hierarchy(CHOSEN_LEVELS)
 
 
 def chain(code: str, places: dict[str, tuple[str, str | None, str]]) -> list[str]:
@@ -38,17 +35,6 @@ def area_options(places: dict[str, tuple[str, str | None, str]], *, municipaliti
     codes = [c for c, (_n, _p, level) in places.items() if municipalities or level != "municipality"]
     codes.sort(key=lambda c: [places[a][0] for a in chain(c, places)])
     return [{"label": f"{places[c][0]} ({level_label(places[c][2])})", "value": c} for c in codes]
-
-
-def area_of(code: str | None) -> AreaPublic | None:
-    """An area by code, or None when there is no such area."""
-    if not code:
-        return None
-    with context.backbone().db.session() as session:
-        try:
-            return area_service.get_area(session=session, code=code)
-        except NotFound:
-            return None
 
 
 def summary_text(summary: StatusCounts) -> str:
@@ -98,9 +84,7 @@ def _facts(entry: IndicatorProgress, language: str) -> list:
 def indicator_card(entry: IndicatorProgress, area: str, prefix: str) -> html.Div:
     """One indicator for one area: its status, latest value, progress and the series as a small picture."""
     language = context.language()
-    series = series_service.series(
-        read_model=context.backbone().read_model, principal=context.user(), indicator=entry.code, area=area
-    )
+    series = analytics.series(entry.code, area)
     words = sparkline.describe(series, language)
     return html.Div(
         [

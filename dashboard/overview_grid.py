@@ -6,10 +6,10 @@ from collections.abc import Sequence
 
 from dash import dcc, html
 
-from api.services.analytics.progress import GoalAreaProgress, GoalRef
 from dashboard import i18n
 from dashboard.components import href
 from dashboard.context import _
+from dashboard.data.analytics import GoalAreaProgress, GoalRef
 from dashboard.figures import share_colour
 
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dash import dcc, html
 
-from api.services.accounts.auth import Principal
-from api.services.stories.ownership import Choices
 from dashboard import stories_actions
 from dashboard.activities_view import STATUSES
 from dashboard.context import _
+from dashboard.data.sessions import Principal
+from dashboard.data.stories import Choices
 from dashboard.stories_actions import NEW
 
 LANGUAGE_NAMES = {"nl": "Nederlands", "de": "Deutsch", "en": "English"}

@@ -7,18 +7,14 @@ import binascii
 import logging
 
 from dash import dash_table, html
-from sqlalchemy.exc import DBAPIError
 
 from api.errors import BackboneError, Conflict, ErrorItem, Forbidden, Invalid, NotFound, TooLarge
-from api.ingest.spool import SpooledFile
 from api.models.observation import WriteSummary
-from api.services.accounts.auth import Principal
-from api.services.imports import batches, template
-from api.services.imports import entry as entry_service
-from api.services.imports import uploads as upload_service
 from dashboard import context, i18n
 from dashboard.components import notice
 from dashboard.context import _
+from dashboard.data import imports
+from dashboard.data.sessions import Principal
 from dashboard.entry_table import FONT
 from dashboard.problems import explain
 
@@ -27,7 +23,7 @@ BROWSER_LIMIT = 10 * 1024 * 1024  # bytes; a dropped file travels base64-encoded
 
 
 def browser_limit() -> int:
-    return min(BROWSER_LIMIT, context.backbone().settings.max_upload_bytes)
+    return min(BROWSER_LIMIT, imports.upload_limit())
 
 
 def megabytes(size: int) -> str:
@@ -38,7 +34,7 @@ def organisation_for(principal: Principal, chosen: str | None) -> tuple[int, str
     """The organisation a file is for, (id, code): a member's own; the one staff chose (None if none yet)."""
     if not principal.is_admin:
         return principal.organisation_id, principal.organisation
-    for oid, code, _name in entry_service.reporting_organisations(read_model=context.backbone().read_model):
+    for oid, code, _name in imports.reporting_organisations():
         if code == chosen:
             return oid, code
     return None
@@ -53,74 +49,6 @@ def decode(contents: str) -> bytes:
         return base64.b64decode(payload, validate=True)
     except binascii.Error as exc:
         raise ValueError("not base64") from exc
-
-
-def _import(principal: Principal, spooled: SpooledFile, organisation_id: int, *, dry_run: bool) -> WriteSummary:
-    """The spooled file through the import pipeline for the organisation (a dry run writes nothing)."""
-    backbone = context.backbone()
-    with backbone.db.transaction(write=not dry_run) as session:
-        return batches.import_file(
-            session=session,
-            read_model=backbone.read_model,
-            settings=backbone.settings,
-            spooled=spooled,
-            organisation_id=organisation_id,
-            user_id=principal.user_id,
-            dry_run=dry_run,
-            staff=principal.is_admin,
-        )
-
-
-def dry_run(principal: Principal, organisation_id: int, name: str, data: bytes) -> tuple[WriteSummary, str]:
-    """Spool the file and check it through the import pipeline; hold it for confirmation; (counts, hold id).
-
-    Raises the pipeline's errors (the file is removed then).
-    """
-    backbone = context.backbone()
-    upload_service.sweep(settings=backbone.settings)
-    spooled = upload_service.spool_bytes(settings=backbone.settings, name=name, data=data)
-    try:
-        summary = _import(principal, spooled, organisation_id, dry_run=True)
-    except BaseException:
-        spooled.remove()
-        raise
-    token = upload_service.hold(
-        settings=backbone.settings, spooled=spooled, user_id=principal.user_id, organisation_id=organisation_id
-    )
-    return summary, token
-
-
-def confirm(principal: Principal, token: str) -> WriteSummary:
-    """Import the held file for real, in one write transaction; removed afterwards unless the database was busy."""
-    backbone = context.backbone()
-    spooled, organisation_id = upload_service.claim(settings=backbone.settings, token=token, user_id=principal.user_id)
-    try:
-        summary = _import(principal, spooled, organisation_id, dry_run=False)
-    except (Conflict, DBAPIError) as exc:
-        if not busy(exc):
-            upload_service.release(settings=backbone.settings, token=token)
-            raise
-        upload_service.unclaim(settings=backbone.settings, token=token)  # busy: the same file may be confirmed again
-        raise
-    except BaseException:
-        upload_service.release(settings=backbone.settings, token=token)
-        raise
-    upload_service.release(settings=backbone.settings, token=token)
-    return summary
-
-
-def busy(exc: Exception) -> bool:
-    """A write that may simply be sent again (the database was busy), unlike a period that is locked."""
-    return isinstance(exc, DBAPIError) or (isinstance(exc, Conflict) and exc.code != "period_locked")
-
-
-def template_file(organisation_id: int, organisation: str, year: int, kind: str) -> tuple[bytes, str]:
-    """The organisation's template for a year as CSV (``,``; or ``;`` with decimal commas) or XLSX, and its name."""
-    table = template.template(read_model=context.backbone().read_model, organisation_id=organisation_id, year=year)
-    name = f"backbone-{organisation}-{year}"
-    if kind == "xlsx":
-        return template.template_xlsx(table), name + ".xlsx"
-    return template.template_csv(table, ";" if kind == "csv-semicolon" else ","), name + ".csv"
 
 
 def counts(summary: WriteSummary, *, done: bool) -> html.Table:
@@ -186,11 +114,11 @@ def failure(exc: Exception) -> html.Div:
     """A failed check or import as something a person can act on; never a traceback."""
     if isinstance(exc, TooLarge):
         return notice(_("The file is too large: {reason}", reason=exc.message), "error", id="upload-rejected")
-    if isinstance(exc, (Invalid, Forbidden)) and exc.errors or (isinstance(exc, Conflict) and not busy(exc)):
+    if isinstance(exc, (Invalid, Forbidden)) and exc.errors or (isinstance(exc, Conflict) and not imports.busy(exc)):
         return problems(exc)
     if isinstance(exc, NotFound):
         return notice(_("This upload is no longer available: drop the file again."), "error", id="upload-rejected")
-    if isinstance(exc, (Conflict, DBAPIError)):
+    if imports.busy(exc):
         message = _("The database is busy with another change; nothing was written. Please try again.")
         return notice(message, "error", id="upload-rejected")
     if isinstance(exc, BackboneError):

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterator, Sequence
 
-from api.services.analytics.equity import Equity
-from api.services.analytics.series import Series
-from api.services.exports.formats import Column, safe_text, write_csv
+from dashboard.data.analytics import Equity, Series
+from dashboard.data.exports import Column, csv_text, safe_text
 
 __all__ = ["chart_csv", "chart_rows", "safe_text"]
 
@@ -80,7 +78,4 @@ def chart_rows(many: Sequence[Series], equity: Equity | None = None) -> Iterator
 
 def chart_csv(many: Sequence[Series], equity: Equity | None = None) -> str:
     """The rows of ``chart_rows`` as CSV text, written as every export is (UTF-8 with a BOM, formulas neutralised)."""
-    out = io.BytesIO()
-    rows = ([row.get(column.name) for column in COLUMNS] for row in chart_rows(many, equity))
-    write_csv(out, COLUMNS, rows)
-    return out.getvalue().decode("utf-8")
+    return csv_text(COLUMNS, ([row.get(column.name) for column in COLUMNS] for row in chart_rows(many, equity)))

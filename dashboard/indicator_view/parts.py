@@ -7,14 +7,13 @@ from collections.abc import Mapping
 from dash import html
 
 from api.models.narrative import NarrativePublic
-from api.services.analytics.equity import Equity
-from api.services.analytics.series import Series
 from dashboard import i18n
 from dashboard.components import link, status_label
 from dashboard.context import N_, _
+from dashboard.data.analytics import Equity, Series
+from dashboard.data.indicator import Meta
 from dashboard.figures import STATUS_COLOURS, SUPPRESSED_COLOUR
 from dashboard.figures.tiles import NO_VALUE_COLOUR, shade
-from dashboard.indicator_view.data import Meta
 from indicators.progress import ASSESSMENT_LABELS
 
 DIRECTIONS = {"higher": N_("Higher is better"), "lower": N_("Lower is better")}

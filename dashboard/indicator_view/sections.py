@@ -7,18 +7,16 @@ from typing import Any
 import plotly.graph_objects as go
 from dash import dcc, html
 
-from api.services.analytics.area_values import AreaValues
-from api.services.analytics.equity import Equity
-from api.services.analytics.series import Series
 from dashboard import downloads
 from dashboard.components import GRAPH_CONFIG, level_label
 from dashboard.context import _
+from dashboard.data.analytics import AreaValues, Equity, Series
+from dashboard.data.indicator import MAX_COMPARED, Meta
 from dashboard.figures.compare import compare_figure
 from dashboard.figures.equity import equity_figure
 from dashboard.figures.series import series_figure
 from dashboard.figures.tiles import boundaries_figure, tiles_figure
 from dashboard.indicator_view import parts
-from dashboard.indicator_view.data import MAX_COMPARED, Meta
 
 
 def blank(text: str) -> go.Figure:

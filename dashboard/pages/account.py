@@ -6,12 +6,11 @@ import dash
 from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
 
 from api.models.user import TokenCreate, TokenPublic
-from api.services.accounts import tokens as token_service
-from api.services.accounts.auth import Principal
-from api.services.accounts.tokens import API_LOGIN, DASHBOARD_LOGIN
 from dashboard import context, i18n
 from dashboard.components import guard, notice, role_label
 from dashboard.context import _
+from dashboard.data import accounts
+from dashboard.data.sessions import API_LOGIN, DASHBOARD_LOGIN, Principal
 from dashboard.session import may_open
 
 DAYS = (30, 90, 365)
@@ -59,11 +58,6 @@ def _allowed() -> Principal | None:
     return principal if may_open("account", principal) else None
 
 
-def _tokens(principal: Principal) -> list[TokenPublic]:
-    with context.backbone().db.session() as session:
-        return token_service.list_tokens(session=session, principal=principal)
-
-
 def layout(**_query: str) -> html.Div:
     if (blocked := guard("account")) is not None:
         return blocked
@@ -84,7 +78,7 @@ def layout(**_query: str) -> html.Div:
                     "A token stops working when it expires or when you revoke it here."
                 )
             ),
-            html.Div(token_table(_tokens(principal)), id="account-tokens"),
+            html.Div(token_table(accounts.tokens()), id="account-tokens"),
             html.Div(id="account-result", role="status"),
             html.H2(_("New token for a script")),
             html.Div(
@@ -131,12 +125,9 @@ def register(app: Dash) -> None:
         principal = _allowed()
         if principal is None:
             return no_update, _refused()
-        with context.backbone().db.transaction(write=True) as session:
-            token_service.revoke_own_token(
-                session=session, principal=principal, token_id=int(ctx.triggered_id["index"])
-            )
+        accounts.revoke_token(int(ctx.triggered_id["index"]))
         outcome = notice(_("The token was revoked."), id="account-outcome")
-        return token_table(_tokens(principal)), outcome
+        return token_table(accounts.tokens()), outcome
 
     @app.callback(
         Output("account-tokens", "children", allow_duplicate=True),
@@ -155,11 +146,7 @@ def register(app: Dash) -> None:
         if not (name or "").strip():
             return no_update, notice(_("Give the token a name first."), "error", id="account-outcome"), no_update
         wanted = TokenCreate(name=name.strip()[:100], days=days if days in DAYS else 90)
-        backbone = context.backbone()
-        with backbone.db.transaction(write=True) as session:
-            made = token_service.create_token(
-                session=session, principal=principal, wanted=wanted, secret=backbone.settings.secret
-            )
+        made = accounts.create_token(wanted)
         shown = html.Div(
             [
                 html.P(_("Copy the token now: it is not shown again.")),
@@ -168,4 +155,4 @@ def register(app: Dash) -> None:
             className="notice notice-info",
             role="status",
         )
-        return token_table(_tokens(principal)), shown, ""
+        return token_table(accounts.tokens()), shown, ""

@@ -10,10 +10,10 @@ from dash import Dash, Input, Output, dash_table, dcc, html
 
 from api.errors import BackboneError
 from api.models.audit import AuditEventPublic
-from api.services.audit import log as audit_log
 from dashboard import context, i18n
 from dashboard.components import guard, notice
 from dashboard.context import _
+from dashboard.data import audit
 from dashboard.session import may_open
 
 PAGE_SIZE = 50
@@ -95,8 +95,7 @@ def _events_table() -> dash_table.DataTable:
 def layout(observation: str | None = None, entity: str | None = None, user: str | None = None, **_query: str):
     if (blocked := guard("audit")) is not None:
         return blocked
-    with context.backbone().db.session() as session:
-        entities = audit_log.entities(session=session)
+    entities = audit.entities()
     return html.Div(
         [
             html.H1(_("Audit")),
@@ -138,10 +137,7 @@ def history_view(observation_id: int | None) -> html.Div | None:
     if not observation_id or not may_open("audit", principal):
         return None
     try:
-        with context.backbone().db.session() as session:
-            found = audit_log.observation_history(
-                session=session, principal=principal, observation_id=int(observation_id)
-            )
+        found = audit.observation_history(int(observation_id))
     except BackboneError as exc:
         return notice(exc.message, "warning", id="audit-history-missing")
     language = context.language()
@@ -195,16 +191,14 @@ def events_page(entity: str | None, user: str | None, since: str | None, until: 
         return [], 1, 0, ""
     # Other filters start again at the first page.
     page = (page or 0) if dash.ctx.triggered_id in (None, "audit-table") else 0
-    with context.backbone().db.session() as session:
-        found = audit_log.list_events(
-            session=session,
-            limit=PAGE_SIZE,
-            offset=page * PAGE_SIZE,
-            entity=entity or None,
-            user=(user or "").strip() or None,
-            since=_day(since),
-            until=_day(until, end=True),
-        )
+    found = audit.events(
+        PAGE_SIZE,
+        page * PAGE_SIZE,
+        entity=entity or None,
+        user=(user or "").strip() or None,
+        since=_day(since),
+        until=_day(until, end=True),
+    )
     pages = max(1, -(-found.total // PAGE_SIZE))
     return event_rows(found.items, context.language()), pages, page, _("Changes: {count}", count=found.total)
 

@@ -2,24 +2,23 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import dash
 from dash import Dash, Input, Output, State, ctx, dash_table, html, no_update
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from api.errors import BackboneError
-from api.services.accounts.auth import Principal
-from api.services.periods import completeness as completeness_service
 from dashboard import completeness_review, context, i18n
 from dashboard.components import guard, notice
 from dashboard.context import _
+from dashboard.data import periods
+from dashboard.data.periods import CompletenessRow
+from dashboard.data.sessions import Principal
 from dashboard.entry_reports import status_label
 from dashboard.session import may_open
 
 
-def _table(rows: list[completeness_service.CompletenessRow], language: str) -> dash_table.DataTable:
+def _table(rows: list[CompletenessRow], language: str) -> dash_table.DataTable:
     columns = [
         ("organisation_name", _("Organisation")),
         ("period", _("Period")),
@@ -65,8 +64,8 @@ def _table(rows: list[completeness_service.CompletenessRow], language: str) -> d
 def layout(**_query: str) -> html.Div:
     if (blocked := guard("completeness")) is not None:
         return blocked
-    backbone, language = context.backbone(), context.language()
-    rows = _rows()
+    language = context.language()
+    rows = periods.completeness()
     overdue = sum(row.overdue for row in rows)
     summary = (
         notice(_("{count} reports are overdue.", count=overdue), "warning", id="completeness-summary")
@@ -80,7 +79,7 @@ def layout(**_query: str) -> html.Div:
                 _(
                     "Per organisation and period: the values its assignments expect and those reported. "
                     "A report is overdue {days} days after the period ends.",
-                    days=backbone.settings.reporting_deadline_days,
+                    days=periods.deadline_days(),
                 ),
                 className="lead",
             ),
@@ -92,17 +91,6 @@ def layout(**_query: str) -> html.Div:
         ],
         className="page",
     )
-
-
-def _rows() -> list[completeness_service.CompletenessRow]:
-    backbone = context.backbone()
-    with backbone.db.session() as session:
-        return completeness_service.completeness(
-            read_model=backbone.read_model,
-            today=dt.date.today(),
-            deadline_days=backbone.settings.reporting_deadline_days,
-            session=session,
-        )
 
 
 def _staff() -> Principal | None:
@@ -149,8 +137,7 @@ def register(app: Dash) -> None:
         row, approve = data[selected[0]], ctx.triggered_id == "completeness-approve"
         try:
             report = await run_in_threadpool(
-                completeness_review.review,
-                principal,
+                periods.review_report,
                 row["organisation"],
                 row["period"],
                 approve=approve,
@@ -184,7 +171,7 @@ def register(app: Dash) -> None:
         if not (period or "").strip():
             return notice(_("Give the period to lock."), "warning"), no_update
         try:
-            made = await run_in_threadpool(completeness_review.lock, principal, period.strip(), organisation, day)
+            made = await run_in_threadpool(completeness_review.lock, period.strip(), organisation, day)
         except Exception as exc:  # noqa: BLE001
             return _failed(exc), no_update
         message = _("Locked {period} (lock #{id}).", period=made.period, id=made.id)
@@ -205,7 +192,7 @@ def register(app: Dash) -> None:
         if lock_id is None:
             return notice(_("Choose a lock first."), "warning"), no_update
         try:
-            ended = await run_in_threadpool(completeness_review.unlock, principal, int(lock_id))
+            ended = await run_in_threadpool(periods.unlock, int(lock_id))
         except Exception as exc:  # noqa: BLE001
             return _failed(exc), no_update
         return notice(_("Unlocked {period}.", period=ended.period), "success"), completeness_review.open_locks()

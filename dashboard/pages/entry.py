@@ -9,12 +9,12 @@ from dash import Dash, Input, Output, State, dcc, html, no_update
 from starlette.concurrency import run_in_threadpool
 
 from api.errors import BackboneError, ErrorItem
-from api.services.accounts.auth import Principal
-from api.services.imports import entry as entry_service
 from dashboard import context, entry_reports
 from dashboard.components import guard, notice
 from dashboard.context import _
-from dashboard.entry_actions import confirmation, failure, load, problem_list, scope_of, submit, trusted
+from dashboard.data import imports, periods
+from dashboard.data.sessions import Principal
+from dashboard.entry_actions import confirmation, failure, load, problem_list, scope_of, trusted
 from dashboard.entry_form import batch_of, changed_rows
 from dashboard.entry_table import columns, original_of, styles, table
 from dashboard.session import may_open
@@ -39,7 +39,7 @@ def layout(year: str | None = None, period: str | None = None, organisation: str
         years.insert(0, {"label": chosen, "value": chosen})
     organisations = []
     if principal.is_admin:
-        organisations = entry_service.reporting_organisations(read_model=context.backbone().read_model)
+        organisations = imports.reporting_organisations()
     lead = (
         _("As backbone staff you enter values for the organisation chosen here; the submission records you.")
         if principal.is_admin
@@ -213,7 +213,7 @@ def register(app: Dash) -> None:
             return _refused(), *[no_update] * (1 + len(REPORT_OUTPUTS))
         scope = trusted(principal, scope)
         try:
-            await run_in_threadpool(entry_reports.submit_for_approval, principal, period)
+            await run_in_threadpool(periods.submit_report, period)
         except BackboneError as exc:
             failed = notice(_("Not submitted: {reason}", reason=exc.message), "error")
             return failed, *[no_update] * (1 + len(REPORT_OUTPUTS))
@@ -250,7 +250,8 @@ def register(app: Dash) -> None:
         summary = None
         if items:
             try:
-                summary = await run_in_threadpool(submit, principal, trusted(principal, scope), items, dry_run=True)
+                organisation = trusted(principal, scope).get("organisation")
+                summary = await run_in_threadpool(imports.submit, items, organisation, dry_run=True)
             except Exception as exc:  # noqa: BLE001  (shown to the person, never raised to the browser)
                 message, cells, general = failure(exc, keys)
                 problems += cells
@@ -285,7 +286,7 @@ def register(app: Dash) -> None:
             outcome = notice(_("Nothing was saved: correct the marked cells."), "error", id="entry-outcome")
             return outcome, no_update, no_update, styles(problems), problem_list(problems, [], data)
         try:
-            summary = await run_in_threadpool(submit, principal, scope, items, dry_run=False)
+            summary = await run_in_threadpool(imports.submit, items, scope.get("organisation"), dry_run=False)
         except Exception as exc:  # noqa: BLE001  (shown to the person, never raised to the browser)
             message, cells, general = failure(exc, keys)
             outcome = notice(message, "error", id="entry-outcome")

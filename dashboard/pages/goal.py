@@ -5,13 +5,10 @@ from __future__ import annotations
 import dash
 from dash import Dash, Input, Output, State, ctx, dcc, html, no_update
 
-from api.errors import NotFound
-from api.services.analytics import league as league_service
-from api.services.analytics import progress as progress_service
-from api.services.metadata import goals as goal_service
 from dashboard import activities_view, context, downloads, multiples
 from dashboard.components import link
 from dashboard.context import _
+from dashboard.data import analytics, metadata, stories
 from dashboard.league import league_view
 
 ALL = "all"
@@ -28,12 +25,10 @@ def default_area(places: dict[str, tuple[str, str | None, str]]) -> str | None:
     return max(sorted(tops), key=lambda c: below.get(c, 0), default=None)
 
 
-def goal_progress(code: str, area: str | None) -> progress_service.GoalAreaProgress | None:
+def goal_progress(code: str, area: str | None) -> analytics.GoalAreaProgress | None:
     if area is None:
         return None
-    found = progress_service.progress(
-        read_model=context.backbone().read_model, principal=context.user(), limit=1, offset=0, goal=code, area=area
-    ).items
+    found = analytics.progress(1, goal=code, area=area)
     return found[0] if found else None
 
 
@@ -52,13 +47,7 @@ def league_content(indicator: str | None, period: str | None, region: str | None
     """The league table for the indicator, and the periods it has values for."""
     if indicator is None:
         return html.P(_("No indicators for this goal yet."), className="empty"), []
-    found = league_service.league(
-        read_model=context.backbone().read_model,
-        principal=context.user(),
-        indicator=indicator,
-        period=period,
-        region=None if region in (None, ALL) else region,
-    )
+    found = analytics.league(indicator, period, None if region in (None, ALL) else region)
     return league_view(found, "goal", highlight=area), found
 
 
@@ -83,11 +72,9 @@ def layout(
     **_query: str,
 ) -> html.Div:
     language = context.language()
-    with context.backbone().db.session() as session:
-        try:
-            goal = goal_service.get_goal(session=session, code=code or "")
-        except NotFound:
-            return not_found(code)
+    goal = metadata.goal(code)
+    if goal is None:
+        return not_found(code)
     places = multiples.areas()
     area = area if area in places else default_area(places)
     group = goal_progress(goal.code, area)
@@ -163,7 +150,7 @@ def layout(
             html.H2(_("What the partners do")),
             html.P(_("Mutually reinforcing activities of the alliance's members towards this goal."), className="lead"),
             html.Div(
-                activities_view.by_status(activities_view.activities(goal=goal.code), language, "goal"),
+                activities_view.by_status(stories.activities_of(goal=goal.code), language, "goal"),
                 id="goal-activities",
             ),
             *activities_view.edit_link("goal", goal=goal.code),

@@ -13,11 +13,12 @@ from dash import ClientsideFunction, Dash, Input, Output, State, ctx, dcc, html,
 from dashboard import activities_view, context, downloads
 from dashboard.components import link
 from dashboard.context import _
+from dashboard.data import indicator, stories
 from dashboard.figures.tiles import clicked_area
-from dashboard.indicator_view import data, export, parts, sections
+from dashboard.indicator_view import export, parts, sections
 
 
-def _breakdown(text: str | None, meta: data.Meta) -> tuple[str | None, str | None]:
+def _breakdown(text: str | None, meta: indicator.Meta) -> tuple[str | None, str | None]:
     """The dimension (default ``ses``, else the first) and group asked for by ``breakdown=ses`` or ``ses:low``."""
     dimension, _sep, group = (text or "").partition(":")
     if dimension not in meta.dimensions:
@@ -40,14 +41,14 @@ def not_found(code: str | None) -> html.Div:
 
 def layout(code: str | None = None, area: str | None = None, breakdown: str | None = None, **_query: str) -> html.Div:
     language = context.language()
-    meta = data.meta(code)
+    meta = indicator.meta(code)
     if meta is None:
         return not_found(code)
     code, area = meta.indicator.code, meta.area(area)
     dimension, group = _breakdown(breakdown, meta)
-    many = data.series(code, [area]) if area else []
-    equity = data.equity(code, area, dimension, group, None) if meta.dimensions else None
-    found = data.map_values(code, None, None)
+    many = indicator.series(code, [area]) if area else []
+    equity = indicator.equity(code, area, dimension, group, None) if meta.dimensions else None
+    found = indicator.map_values(code, None, None)
     if found is None:
         return not_found(code)
     values, shapes = found
@@ -63,11 +64,11 @@ def layout(code: str | None = None, area: str | None = None, breakdown: str | No
             html.Section(
                 [
                     html.H2(_("The story behind the curve")),
-                    html.Div(parts.stories(data.stories(code, area), names, language), id="indicator-stories"),
+                    html.Div(parts.stories(indicator.stories(code, area), names, language), id="indicator-stories"),
                     html.H3(_("Activities contributing to this indicator")),
                     html.Div(
                         activities_view.by_status(
-                            activities_view.activities(indicator=code), language, "indicator", html.H4
+                            stories.activities_of(indicator=code), language, "indicator", html.H4
                         ),
                         id="indicator-activities",
                     ),
@@ -102,13 +103,13 @@ def register(app: Dash) -> None:
         prevent_initial_call=True,
     )
     def show_area(area: str, compare: list[str] | None, code: str):  # noqa: ANN202
-        language, meta = context.language(), data.meta(code)
+        language, meta = context.language(), indicator.meta(code)
         if meta is None or not isinstance(area, str):
             return no_update, no_update, no_update
-        many = data.series(code, [area, *(compare if isinstance(compare, list) else [])])
+        many = indicator.series(code, [area, *(compare if isinstance(compare, list) else [])])
         selected = next((s for s in many if s.area.code == area), None)
         names = {a.code: a.name for a in meta.areas}
-        stories = parts.stories(data.stories(code, area), names, language)
+        stories = parts.stories(indicator.stories(code, area), names, language)
         return sections.series_chart(many, language), parts.status(selected, language), stories
 
     @app.callback(
@@ -121,7 +122,7 @@ def register(app: Dash) -> None:
         prevent_initial_call=True,
     )
     def choose_dimension(dimension: str, code: str):  # noqa: ANN202
-        meta = data.meta(code)
+        meta = indicator.meta(code)
         if meta is None or not isinstance(dimension, str) or dimension not in meta.dimensions:
             return no_update, no_update, no_update, no_update
         names = sections.names_of(meta, dimension, context.language())
@@ -140,10 +141,10 @@ def register(app: Dash) -> None:
         prevent_initial_call=True,
     )
     def show_breakdown(area: str, dimension: str, group: str, reference: str, code: str):  # noqa: ANN202
-        meta = data.meta(code)
+        meta = indicator.meta(code)
         if meta is None or not meta.dimensions:
             return no_update, no_update
-        equity = data.equity(code, area, dimension, group, reference)
+        equity = indicator.equity(code, area, dimension, group, reference)
         return sections.equity_chart(equity, meta, context.language())
 
     @app.callback(
@@ -154,7 +155,7 @@ def register(app: Dash) -> None:
         prevent_initial_call=True,
     )
     def choose_level(level: str, code: str):  # noqa: ANN202
-        found = data.map_values(code, level, None)
+        found = indicator.map_values(code, level, None)
         if found is None:
             return no_update, no_update
         values = found[0]
@@ -173,7 +174,7 @@ def register(app: Dash) -> None:
         prevent_initial_call=True,
     )
     def show_map(area: str, level: str, period: str, colour_by: str, code: str):  # noqa: ANN202
-        found = data.map_values(code, level, period)
+        found = indicator.map_values(code, level, period)
         if found is None:
             return no_update, no_update, no_update, no_update
         values, shapes = found
@@ -193,10 +194,10 @@ def register(app: Dash) -> None:
         prevent_initial_call=True,
     )
     def download_csv(_clicks, code, area, compare, dimension, group, reference):  # noqa: ANN001, ANN202
-        if data.meta(code) is None or not isinstance(area, str):
+        if indicator.meta(code) is None or not isinstance(area, str):
             return no_update
-        many = data.series(code, [area, *(compare if isinstance(compare, list) else [])])
-        equity = data.equity(code, area, dimension, group, reference) if dimension else None
+        many = indicator.series(code, [area, *(compare if isinstance(compare, list) else [])])
+        equity = indicator.equity(code, area, dimension, group, reference) if dimension else None
         return dcc.send_string(export.chart_csv(many, equity), f"{code}-{area}.csv", type="text/csv")
 
     @app.callback(
@@ -207,7 +208,7 @@ def register(app: Dash) -> None:
     )
     def download_values(*args):  # noqa: ANN002, ANN202
         fmt, code = downloads.chosen(ctx.triggered_id), args[-1]
-        if fmt is None or data.meta(code) is None:
+        if fmt is None or indicator.meta(code) is None:
             return no_update
         return downloads.observations(fmt, code)
 

@@ -5,21 +5,16 @@ from __future__ import annotations
 import dash
 from dash import Dash, html
 
-from api.services.metadata import goals as goal_service
-from api.services.metadata import indicators as indicator_service
 from dashboard import context, i18n
 from dashboard.components import link
 from dashboard.context import _
+from dashboard.data import metadata
 from dashboard.indicator_view.parts import DIRECTIONS
 
 
 def layout(**_query: str) -> html.Div:
-    language, principal = context.language(), context.user()
-    with context.backbone().db.session() as session:
-        goals = goal_service.list_goals(session=session, limit=1000, offset=0).items
-        found = indicator_service.list_indicators(
-            session=session, limit=1000, offset=0, published_only=principal is None
-        ).items
+    language = context.language()
+    goals, found = metadata.goals_and_indicators()
     by_goal: dict[str, list] = {}
     for indicator in found:
         by_goal.setdefault(indicator.goal, []).append(indicator)

@@ -9,10 +9,10 @@ from __future__ import annotations
 import dash
 from dash import Dash, html
 
-from api.services.analytics import progress as progress_service
 from dashboard import context, multiples
 from dashboard.components import level_label, link
 from dashboard.context import _
+from dashboard.data import analytics, metadata
 
 
 def not_found(code: str | None) -> html.Div:
@@ -27,7 +27,7 @@ def not_found(code: str | None) -> html.Div:
     )
 
 
-def _goal_card(group: progress_service.GoalAreaProgress, chosen: str | None) -> html.Div:
+def _goal_card(group: analytics.GoalAreaProgress, chosen: str | None) -> html.Div:
     language, area = context.language(), group.area.code
     share = group.summary.share_on_track
     return html.Div(
@@ -45,7 +45,7 @@ def _goal_card(group: progress_service.GoalAreaProgress, chosen: str | None) -> 
     )
 
 
-def _section(group: progress_service.GoalAreaProgress) -> html.Section:
+def _section(group: analytics.GoalAreaProgress) -> html.Section:
     language, area = context.language(), group.area.code
     return html.Section(
         [
@@ -65,13 +65,11 @@ def _section(group: progress_service.GoalAreaProgress) -> html.Section:
 
 
 def layout(code: str | None = None, goal: str | None = None, **_query: str) -> html.Div:
-    area = multiples.area_of(code)
+    area = metadata.area(code)
     if area is None:
         return not_found(code)
-    parent = multiples.area_of(area.parent)
-    groups = progress_service.progress(
-        read_model=context.backbone().read_model, principal=context.user(), limit=1000, offset=0, area=area.code
-    ).items
+    parent = metadata.area(area.parent)
+    groups = analytics.progress(1000, area=area.code)
     chosen = goal if goal in {g.goal.code for g in groups} else None
     where = [level_label(area.level.value)]
     if parent is not None:

@@ -8,10 +8,9 @@ import dash
 from dash import Dash, Input, Output, dcc, html
 
 from api.models.common import AreaLevel
-from api.services.analytics import progress as progress_service
-from api.services.metadata import agenda as agenda_service
 from dashboard import context, multiples, overview_grid
 from dashboard.context import _
+from dashboard.data import analytics, metadata
 
 ALL = "all"
 LATEST = "latest"
@@ -26,9 +25,7 @@ def overview_content(region: str | None, period: str | None, page: int = 0) -> t
     """
     language = context.language()
     until = int(period) if period and period.isdigit() else None
-    groups = progress_service.progress(
-        read_model=context.backbone().read_model, principal=context.user(), limit=100_000, offset=0, until=until
-    ).items
+    groups = analytics.progress(100_000, until=until)
     places = multiples.areas()
     groups = [
         g
@@ -62,8 +59,7 @@ def _choice(label: str, dropdown: dcc.Dropdown, **kwargs: object) -> html.Label:
 
 def layout(region: str | None = None, period: str | None = None, **_query: str) -> html.Div:
     language = context.language()
-    with context.backbone().db.session() as session:
-        agenda = agenda_service.get_agenda(session=session)
+    agenda = metadata.agenda()
     places = multiples.areas()
     region = region if region in places else ALL
     period = period if period and period.isdigit() else LATEST

@@ -11,10 +11,10 @@ import dash
 from dash import Dash, Input, Output, State, ctx, dcc, html, no_update
 
 from api.errors import BackboneError
-from api.services.accounts.auth import Principal
 from dashboard import context, stories_actions, stories_forms
 from dashboard.components import guard, link, notice
 from dashboard.context import _
+from dashboard.data.sessions import Principal
 from dashboard.session import may_open
 from dashboard.stories_actions import NEW
 from dashboard.stories_forms import label
@@ -212,8 +212,8 @@ def register(app: Dash) -> None:
         form = {
             "goal": goal,
             "status": status,
-            "start_date": start,
-            "end_date": end,
+            "start": start,
+            "end": end,
             "indicators": indicators,
             "areas": areas,
             "title": title,

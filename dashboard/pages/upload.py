@@ -6,29 +6,15 @@ import datetime as dt
 
 import dash
 from dash import Dash, Input, Output, State, dcc, html, no_update
-from sqlalchemy.exc import DBAPIError
 from starlette.concurrency import run_in_threadpool
 
-from api.errors import Conflict
-from api.services.accounts.auth import Principal
-from api.services.imports import entry as entry_service
-from api.services.imports import uploads as upload_service
 from dashboard import context
 from dashboard.components import guard, notice
 from dashboard.context import _
+from dashboard.data import imports
+from dashboard.data.sessions import Principal
 from dashboard.session import may_open
-from dashboard.upload_actions import (
-    browser_limit,
-    busy,
-    confirm,
-    counts,
-    decode,
-    dry_run,
-    failure,
-    megabytes,
-    organisation_for,
-    template_file,
-)
+from dashboard.upload_actions import browser_limit, counts, decode, failure, megabytes, organisation_for
 
 HIDDEN = {"display": "none"}
 YEARS_BACK = 10
@@ -116,14 +102,12 @@ def _file_section(limit: int, api_limit: int) -> list:
 def layout(**_query: str) -> html.Div:
     if (blocked := guard("upload")) is not None:
         return blocked
-    principal, backbone = context.user(), context.backbone()
+    principal = context.user()
     organisations, due = [], dt.date.today().year - 1
     if principal.is_admin:
-        organisations = entry_service.reporting_organisations(read_model=backbone.read_model)
+        organisations = imports.reporting_organisations()
     else:
-        due = entry_service.due_year(
-            read_model=backbone.read_model, organisation_id=principal.organisation_id, today=dt.date.today()
-        )
+        due = imports.due_year(principal.organisation_id)
     lead = _("Upload a CSV or Excel (XLSX) file of values. It is checked first; nothing is stored until you confirm.")
     staff = _("As backbone staff you upload for the organisation chosen here; the submission records you.")
     return html.Div(
@@ -144,7 +128,7 @@ def layout(**_query: str) -> html.Div:
                 style=None if principal.is_admin else HIDDEN,
             ),
             *_template_section(due),
-            *_file_section(browser_limit(), backbone.settings.max_upload_bytes),
+            *_file_section(browser_limit(), imports.upload_limit()),
         ],
         className="page upload-page",
     )
@@ -186,9 +170,8 @@ def register(app: Dash) -> None:
         principal = _allowed()
         if principal is None:
             return _rejected(_("Your session has ended or does not allow this: log in again."))
-        settings = context.backbone().settings
         if previous:
-            await run_in_threadpool(upload_service.release, settings=settings, token=previous)
+            await run_in_threadpool(imports.release_upload, previous)
         organisation = organisation_for(principal, chosen)
         if organisation is None:
             return _rejected(_("Choose the organisation the file is for first."))
@@ -202,13 +185,13 @@ def register(app: Dash) -> None:
             )
         try:
             summary, token = await run_in_threadpool(
-                dry_run, principal, organisation[0], filename or "upload.csv", data
+                imports.check_upload, organisation[0], filename or "upload.csv", data
             )
         except Exception as exc:  # noqa: BLE001  (shown to the person, never raised to the browser)
             return failure(exc), HIDDEN, None, None, None
         heading = html.P(_("{name} is fine. This is what importing it would do:", name=filename or ""), id="upload-ok")
         if summary.inserted + summary.updated == 0:
-            await run_in_threadpool(upload_service.release, settings=settings, token=token)
+            await run_in_threadpool(imports.release_upload, token)
             nothing = notice(_("Nothing would change: every value in the file is already stored."), id="upload-nothing")
             return html.Div([heading, counts(summary, done=False), nothing]), HIDDEN, None, None, None
         return html.Div([heading, counts(summary, done=False)]), None, token, None, None
@@ -231,12 +214,10 @@ def register(app: Dash) -> None:
         if not token:
             return notice(_("Drop a file first."), "error", id="upload-rejected"), HIDDEN, None, no_update
         try:
-            summary = await run_in_threadpool(confirm, principal, token)
-        except (Conflict, DBAPIError) as exc:
-            if busy(exc):
-                return failure(exc), no_update, no_update, no_update  # still held: confirm again
-            return failure(exc), HIDDEN, None, no_update
+            summary = await run_in_threadpool(imports.confirm_upload, token)
         except Exception as exc:  # noqa: BLE001  (shown to the person, never raised to the browser)
+            if imports.busy(exc):
+                return failure(exc), no_update, no_update, no_update  # still held: confirm again
             return failure(exc), HIDDEN, None, no_update
         if summary.submission is None:
             done = notice(_("Nothing changed: every value in the file was already stored."), id="upload-done")
@@ -263,7 +244,7 @@ def register(app: Dash) -> None:
     def cancel(_clicks: int, token: str | None):  # noqa: ANN202
         """Cancelled: the held file is removed and nothing is imported."""
         if token and _allowed() is not None:
-            upload_service.release(settings=context.backbone().settings, token=token)
+            imports.release_upload(token)
         return notice(_("Cancelled: nothing was imported."), id="upload-cancelled"), HIDDEN, None
 
     @app.callback(
@@ -284,5 +265,5 @@ def register(app: Dash) -> None:
         if organisation is None:
             return no_update, notice(_("Choose the organisation first."), "error", id="upload-template-error")
         year = int(year) if str(year or "").isdigit() and 1900 <= int(year) <= 2100 else dt.date.today().year - 1
-        content, name = template_file(organisation[0], organisation[1], year, kind or "csv")
+        content, name = imports.template_file(organisation[0], organisation[1], year, kind or "csv")
         return dcc.send_bytes(content, name), None

@@ -1,4 +1,7 @@
-"""What the indicator page reads: all through the services, always as the current user (suppression by role)."""
+"""What the indicator page reads: the indicator with its goal, breakdowns and areas, its series, gaps, map, stories.
+
+All as the current user (suppression by role); an indicator the user may not see is not found.
+"""
 
 from __future__ import annotations
 
