@@ -1,17 +1,17 @@
 """What a layout or callback knows about the request it serves: the app, the user, the language.
 
-Dash's FastAPI backend keeps the current request in a context variable; the session
-cookie and the language cookie travel with every layout and callback request.
+Dash keeps the current request (``dash_internals.current_request``); the session cookie
+and the language cookie travel with every layout and callback request.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from dash.backends._fastapi import get_current_request
 from fastapi import Request
 
 from dashboard import i18n
+from dashboard.dash_internals import current_request
 from dashboard.data import sessions
 from dashboard.i18n import N_  # noqa: F401  (pages import both markers from here)
 
@@ -24,7 +24,7 @@ LANGUAGE_COOKIE = "bb_lang"
 
 
 def request() -> Request:
-    return get_current_request()
+    return current_request()
 
 
 def backbone() -> Backbone:
