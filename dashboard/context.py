@@ -24,10 +24,12 @@ LANGUAGE_COOKIE = "bb_lang"
 
 
 def request() -> Request:
+    """The request the running layout or callback serves."""
     return current_request()
 
 
 def backbone() -> Backbone:
+    """What the running app holds: settings, database, read model (for dashboard.data only)."""
     return request().app.state.backbone
 
 
@@ -40,6 +42,7 @@ def user_of(req: Request) -> sessions.Principal | None:
 
 
 def user() -> sessions.Principal | None:
+    """The logged-in user of the current request, or None."""
     return user_of(request())
 
 
@@ -52,6 +55,7 @@ def language_of(req: Request) -> str:
 
 
 def language() -> str:
+    """The language of the current request."""
     return language_of(request())
 
 

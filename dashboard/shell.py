@@ -9,9 +9,9 @@ from dash import Input, Output, dcc, html
 
 from api.errors import BackboneError
 from dashboard import context, i18n
-from dashboard.components import href, role_label
 from dashboard.context import N_, _
 from dashboard.dash_internals import PAGES_CONTENT, PAGES_LOCATION
+from dashboard.parts.components import href, role_label
 from dashboard.session import PREFIX, csrf_token, may_open
 
 logger = logging.getLogger(__name__)
