@@ -37,7 +37,7 @@ def user_of(req: Request) -> sessions.Principal | None:
     """The logged-in user of a request (from its session cookie), once per request."""
     if not hasattr(req.state, "principal"):
         token = req.cookies.get(SESSION_COOKIE)
-        req.state.principal = sessions.principal_of(req.app.state.backbone, token) if token else None
+        req.state.principal = sessions.principal_of(req, token) if token else None
     return req.state.principal
 
 

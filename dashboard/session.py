@@ -21,7 +21,6 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 
 from api.errors import TooManyRequests
 from api.models.common import Role
-from api.ratelimit import client_address
 from dashboard import i18n
 from dashboard.context import CSRF_COOKIE, LANGUAGE_COOKIE, SESSION_COOKIE, user_of
 from dashboard.data import sessions
@@ -118,9 +117,7 @@ def install_session(app: FastAPI) -> None:
         if not _csrf_ok(request, csrf):
             return RedirectResponse(f"{PREFIX}login?error=expired&next={quote(target)}", status_code=303)
         try:
-            found = sessions.log_in(
-                request.app.state.backbone, client=client_address(request), username=username, password=password
-            )
+            found = sessions.log_in(request, username, password)
         except TooManyRequests:
             return RedirectResponse(f"{PREFIX}login?error=throttled&next={quote(target)}", status_code=303)
         if found is None:
@@ -135,7 +132,7 @@ def install_session(app: FastAPI) -> None:
         """End the session: revoke its token and drop the cookie."""
         principal = user_of(request)
         if principal is not None and _csrf_ok(request, csrf):
-            sessions.log_out(request.app.state.backbone, principal)
+            sessions.log_out(request, principal)
         response = RedirectResponse(PREFIX, status_code=303)
         response.delete_cookie(SESSION_COOKIE, path="/")
         return response

@@ -137,6 +137,21 @@ def test_only_the_dashboards_data_layer_imports_the_services():
     assert not found, f"dashboard modules outside {DASHBOARD_DATA} that import services:\n" + "\n".join(found)
 
 
+# What only dashboard.data may reach: the app's database, read model and settings (context.backbone() hands them out).
+BACKBONE_PARTS = {"db", "read_model", "settings", "backbone"}
+
+
+def test_only_the_dashboards_data_layer_reaches_the_database_the_read_model_and_the_settings():
+    found = []
+    for module, path in modules():
+        if not inside(module, "dashboard") or inside(module, DASHBOARD_DATA) or module == "dashboard.context":
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Attribute) and node.attr in BACKBONE_PARTS:
+                found.append(f"{path.relative_to(ROOT)}:{node.lineno} uses .{node.attr}")
+    assert not found, f"go through {DASHBOARD_DATA} instead:\n" + "\n".join(found)
+
+
 @pytest.mark.parametrize(
     ("module", "imported", "allowed"),
     [
