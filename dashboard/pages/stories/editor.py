@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from api.errors import BackboneError, Invalid
 from dashboard import context, i18n
 from dashboard.context import _
+from dashboard.data.sessions import Principal
 from dashboard.data.stories import Choices
 from dashboard.parts.components import notice
 from dashboard.session import may_open
@@ -37,7 +38,7 @@ def short(text: str) -> str:
     return text if len(text) <= SHORT else text[: SHORT - 1] + "…"
 
 
-def allowed() -> Any:
+def allowed() -> Principal | None:
     """The user if they may still write here (a callback can be called directly, or after logging out)."""
     principal = context.user()
     return principal if may_open("stories", principal) else None
