@@ -9,6 +9,7 @@ from api.models.approval import ReportStatus
 from api.models.common import Role
 from dashboard import context
 from dashboard.context import N_, _
+from dashboard.data.sessions import Principal
 from dashboard.figures import STATUS_COLOURS, SUPPRESSED_COLOUR  # noqa: F401  (pages take them from here)
 from dashboard.session import may_open
 
@@ -69,6 +70,17 @@ def report_label(status: ReportStatus | str) -> str:
 def notice(text: str, kind: str = "info", **kwargs: object) -> html.Div:
     """A message on the page (info, success, warning or error)."""
     return html.Div(text, className=f"notice notice-{kind}", role="status", **kwargs)
+
+
+def allowed(page: str) -> Principal | None:
+    """The user if they may still use ``page`` (a callback can be called directly, or after logging out)."""
+    principal = context.user()
+    return principal if may_open(page, principal) else None
+
+
+def session_ended(**kwargs: object) -> html.Div:
+    """What a callback answers a user who may no longer do what it does."""
+    return notice(_("Your session has ended or does not allow this: log in again."), "error", **kwargs)
 
 
 def guard(page: str) -> html.Div | None:

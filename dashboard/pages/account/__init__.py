@@ -9,9 +9,8 @@ from api.models.user import TokenCreate, TokenPublic
 from dashboard import context, i18n
 from dashboard.context import _
 from dashboard.data import accounts
-from dashboard.data.sessions import API_LOGIN, DASHBOARD_LOGIN, Principal
-from dashboard.parts.components import guard, notice, role_label
-from dashboard.session import may_open
+from dashboard.data.sessions import API_LOGIN, DASHBOARD_LOGIN
+from dashboard.parts.components import allowed, guard, notice, role_label
 
 DAYS = (30, 90, 365)
 
@@ -51,11 +50,6 @@ def token_table(found: list[TokenPublic]) -> html.Div:
     ]
     head = html.Tr([html.Th(_("Name")), html.Th(_("Created")), html.Th(_("Expires")), html.Th("")])
     return html.Table([html.Thead(head), html.Tbody(rows)], className="totals account-tokens")
-
-
-def _allowed() -> Principal | None:
-    principal = context.user()
-    return principal if may_open("account", principal) else None
 
 
 def layout(**_query: str) -> html.Div:
@@ -121,7 +115,7 @@ def revoke(_clicks: list[int | None]):  # noqa: ANN202
     """Revoke the token whose button was pressed; it stops working at once."""
     if not ctx.triggered or not ctx.triggered[0].get("value"):
         return no_update, no_update  # buttons appearing in a new table are not presses
-    principal = _allowed()
+    principal = allowed("account")
     if principal is None:
         return no_update, _refused()
     accounts.revoke_token(int(ctx.triggered_id["index"]))
@@ -141,7 +135,7 @@ CREATE = (
 
 def create(_clicks: int, name: str | None, days: int | None):  # noqa: ANN202
     """Make a named token and show it once."""
-    principal = _allowed()
+    principal = allowed("account")
     if principal is None:
         return no_update, _refused(), no_update
     if not (name or "").strip():

@@ -10,23 +10,10 @@ from starlette.concurrency import run_in_threadpool
 
 from api.errors import BackboneError
 from api.models.approval import LockCreate, LockPublic
-from dashboard import context
 from dashboard.context import _
 from dashboard.data import periods
-from dashboard.data.sessions import Principal
 from dashboard.pages.completeness import tools
-from dashboard.parts.components import notice, report_label
-from dashboard.session import may_open
-
-
-def _staff() -> Principal | None:
-    """The user if they may still review (a callback can be called directly, or after logging out)."""
-    principal = context.user()
-    return principal if may_open("completeness", principal) else None
-
-
-def _refused() -> html.Div:
-    return notice(_("Your session has ended or does not allow this: log in again."), "error")
+from dashboard.parts.components import allowed, notice, report_label, session_ended
 
 
 def _new_lock(period: str, organisation: str | None, day: str | None) -> LockPublic:
@@ -56,9 +43,9 @@ REVIEW = (
 
 async def review(_approve: int, _return: int, selected: list[int] | None, data: list[dict] | None, comment: str | None):  # noqa: ANN202
     """Approve or return the selected row's report; the table shows its new status."""
-    principal = _staff()
+    principal = allowed("completeness")
     if principal is None:
-        return _refused(), no_update
+        return session_ended(), no_update
     data = data or []
     if not selected or selected[0] >= len(data):
         return notice(_("Select a row in the table first."), "warning"), no_update
@@ -95,9 +82,9 @@ LOCK = (
 
 async def lock(_clicks: int, period: str | None, organisation: str | None, day: str | None):  # noqa: ANN202
     """Lock a period for one organisation or everyone, at once or from a deadline on."""
-    principal = _staff()
+    principal = allowed("completeness")
     if principal is None:
-        return _refused(), no_update
+        return session_ended(), no_update
     if not (period or "").strip():
         return notice(_("Give the period to lock."), "warning"), no_update
     try:
@@ -118,9 +105,9 @@ UNLOCK = (
 
 async def unlock(_clicks: int, lock_id: int | None):  # noqa: ANN202
     """End a lock; the period opens again."""
-    principal = _staff()
+    principal = allowed("completeness")
     if principal is None:
-        return _refused(), no_update
+        return session_ended(), no_update
     if lock_id is None:
         return notice(_("Choose a lock first."), "warning"), no_update
     try:

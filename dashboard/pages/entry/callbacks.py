@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dash import Input, Output, State, html, no_update
+from dash import Input, Output, State, no_update
 from starlette.concurrency import run_in_threadpool
 
 from api.errors import BackboneError, ErrorItem
@@ -14,8 +14,7 @@ from dashboard.pages.entry import reports
 from dashboard.pages.entry.actions import confirmation, failure, load, problem_list, scope_of, trusted
 from dashboard.pages.entry.form import batch_of, changed_rows
 from dashboard.pages.entry.table import columns, original_of, styles
-from dashboard.parts.components import HIDDEN, notice
-from dashboard.session import may_open
+from dashboard.parts.components import HIDDEN, allowed, notice, session_ended
 
 REPORT_OUTPUTS = [
     Output("entry-reports", "children"),
@@ -40,16 +39,6 @@ def _reports(principal: Principal | None, scope: dict, data: list[dict]) -> tupl
         None if options else HIDDEN,
         columns(reports.read_only(found)),
     )
-
-
-def _allowed() -> Principal | None:
-    """The user if they may still use this page (a callback can be called directly, or after logging out)."""
-    principal = context.user()
-    return principal if may_open("entry", principal) else None
-
-
-def _refused() -> html.Div:
-    return notice(_("Your session has ended or does not allow this: log in again."), "error", id="entry-outcome")
 
 
 def _pending(summary, problems: int) -> str | None:  # noqa: ANN001
@@ -80,9 +69,9 @@ CHOOSE = (
 
 def choose(chosen: str | None, organisation: str | None):  # noqa: ANN202
     """Another year or organisation: load its rows (what was typed and not saved is dropped)."""
-    principal = _allowed()
+    principal = allowed("entry")
     if principal is None:
-        return [], {}, {}, _refused(), HIDDEN, None, *_reports(None, {}, [])
+        return [], {}, {}, session_ended(id="entry-outcome"), HIDDEN, None, *_reports(None, {}, [])
     scope = scope_of(principal, organisation, chosen)
     data, empty = load(scope)
     return data, original_of(data), scope, empty, HIDDEN if empty else None, None, *_reports(principal, scope, data)
@@ -101,9 +90,9 @@ SUBMIT_REPORT = (
 
 async def submit_report(_clicks: int, period: str | None, scope: dict | None, data: list[dict] | None):  # noqa: ANN202
     """Submit the member's report for the chosen period to backbone staff; its values lock until returned."""
-    principal = _allowed()
+    principal = allowed("entry")
     if principal is None or principal.is_admin or not period:
-        return _refused(), *[no_update] * (1 + len(REPORT_OUTPUTS))
+        return session_ended(id="entry-outcome"), *[no_update] * (1 + len(REPORT_OUTPUTS))
     scope = trusted(principal, scope)
     try:
         await run_in_threadpool(periods.submit_report, period)
@@ -135,7 +124,7 @@ CHECK = (
 
 async def check(data: list[dict] | None, original: dict | None, scope: dict | None):  # noqa: ANN202
     """After each edit: the changed rows through the import's checks (a dry run); problems marked in place."""
-    principal = _allowed()
+    principal = allowed("entry")
     language = context.language()
     changed = changed_rows(data or [], original or {}, language)
     if principal is None or not changed:
@@ -171,9 +160,9 @@ SAVING = [(Output("entry-save", "disabled"), True, False)]  # no second save whi
 
 async def save(_clicks: int, data: list[dict] | None, original: dict | None, scope: dict | None):  # noqa: ANN202
     """Save the changed rows as one submission of the form channel: all of them or none."""
-    principal = _allowed()
+    principal = allowed("entry")
     if principal is None:
-        return _refused(), no_update, no_update, no_update, no_update
+        return session_ended(id="entry-outcome"), no_update, no_update, no_update, no_update
     language, data, original, scope = context.language(), data or [], original or {}, trusted(principal, scope)
     changed = changed_rows(data, original, language)
     if not changed:

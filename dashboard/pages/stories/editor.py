@@ -17,10 +17,8 @@ from pydantic import ValidationError
 from api.errors import BackboneError, Invalid
 from dashboard import context, i18n
 from dashboard.context import _
-from dashboard.data.sessions import Principal
 from dashboard.data.stories import Choices
-from dashboard.parts.components import notice
-from dashboard.session import may_open
+from dashboard.parts.components import allowed, notice, session_ended
 
 NEW = "new"  # the choice of a new item
 LANGUAGE = "stories-language"  # the form's language, shared by the editors
@@ -36,17 +34,6 @@ def label(text: str, control: object, wide: bool = False) -> html.Label:
 def short(text: str) -> str:
     """A text cut to fit a dropdown."""
     return text if len(text) <= SHORT else text[: SHORT - 1] + "…"
-
-
-def allowed() -> Principal | None:
-    """The user if they may still write here (a callback can be called directly, or after logging out)."""
-    principal = context.user()
-    return principal if may_open("stories", principal) else None
-
-
-def refused() -> html.Div:
-    """What a callback answers a user who may no longer write here."""
-    return notice(_("Your session has ended or does not allow this: log in again."), "error")
 
 
 def item_id(chosen: object) -> int:
@@ -144,7 +131,7 @@ class Editor:
 
     def load(self, chosen: object, language: object) -> tuple:
         """The chosen item in the form, in the form's language; a new one keeps what was chosen but its texts."""
-        if allowed() is None or language not in i18n.NAMES:
+        if allowed("stories") is None or language not in i18n.NAMES:
             return (no_update,) * sum(1 + field.fixed for field in self.fields)
         found = next((item for item in self.items() if item.id == chosen), None)
         emptied = "" if ctx.triggered_id == self.id("choice") else no_update
@@ -171,8 +158,8 @@ class Editor:
 
     def save(self, _clicks: int, chosen: object, *values: object) -> tuple:
         """Create (a new item) or change the chosen one, its texts in the form's language."""
-        if allowed() is None:
-            return refused(), no_update, no_update
+        if allowed("stories") is None:
+            return session_ended(), no_update, no_update
         *fields, language = values
         form = dict(zip((f.name for f in self.fields), fields, strict=True))
         return self._write(lambda: self.save_item(None if chosen == NEW else item_id(chosen), form, language))
@@ -187,8 +174,8 @@ class Editor:
 
     def delete(self, _clicks: int, chosen: object) -> tuple:
         """Delete the chosen item (once the dialog is confirmed)."""
-        if allowed() is None:
-            return refused(), no_update, no_update
+        if allowed("stories") is None:
+            return session_ended(), no_update, no_update
         if chosen == NEW:
             return notice(_(self.pick), id=self.id("outcome")), no_update, no_update
         return self._write(lambda: self.delete_item(item_id(chosen)))

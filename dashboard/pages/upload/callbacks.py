@@ -7,22 +7,10 @@ import datetime as dt
 from dash import Input, Output, State, dcc, html, no_update
 from starlette.concurrency import run_in_threadpool
 
-from dashboard import context
 from dashboard.context import _
 from dashboard.data import imports
-from dashboard.data.sessions import Principal
 from dashboard.pages.upload.actions import browser_limit, counts, decode, failure, megabytes, organisation_for
-from dashboard.parts.components import HIDDEN, notice
-from dashboard.session import may_open
-
-
-def _allowed() -> Principal | None:
-    principal = context.user()
-    return principal if may_open("upload", principal) else None
-
-
-def _refused() -> html.Div:
-    return notice(_("Your session has ended or does not allow this: log in again."), "error", id="upload-rejected")
+from dashboard.parts.components import HIDDEN, allowed, notice, session_ended
 
 
 def _rejected(message: str) -> tuple:
@@ -47,7 +35,7 @@ async def check(contents: str | None, filename: str | None, chosen: str | None, 
     """A dropped file: spooled, checked through the import pipeline (a dry run), held for confirmation."""
     if not contents:
         return no_update, no_update, no_update, no_update, no_update
-    principal = _allowed()
+    principal = allowed("upload")
     if principal is None:
         return _rejected(_("Your session has ended or does not allow this: log in again."))
     if previous:
@@ -88,9 +76,9 @@ IMPORTING = [(Output("upload-confirm", "disabled"), True, False)]  # no second i
 
 async def import_held(_clicks: int, token: str | None):  # noqa: ANN202
     """Confirmed: import the held file, exactly the bytes that were checked, as one submission."""
-    principal = _allowed()
+    principal = allowed("upload")
     if principal is None:
-        return _refused(), HIDDEN, None, no_update
+        return session_ended(id="upload-rejected"), HIDDEN, None, no_update
     if not token:
         return notice(_("Drop a file first."), "error", id="upload-rejected"), HIDDEN, None, no_update
     try:
@@ -125,7 +113,7 @@ CANCEL = (
 
 def cancel(_clicks: int, token: str | None):  # noqa: ANN202
     """Cancelled: the held file is removed and nothing is imported."""
-    if token and _allowed() is not None:
+    if token and allowed("upload") is not None:
         imports.release_upload(token)
     return notice(_("Cancelled: nothing was imported."), id="upload-cancelled"), HIDDEN, None
 
@@ -142,9 +130,9 @@ DOWNLOAD_TEMPLATE = (
 
 def download_template(_clicks: int, year: int | None, kind: str | None, chosen: str | None):  # noqa: ANN202
     """The template of the user's organisation (staff: the chosen one) for a year, as a file download."""
-    principal = _allowed()
+    principal = allowed("upload")
     if principal is None:
-        return no_update, _refused()
+        return no_update, session_ended(id="upload-rejected")
     organisation = organisation_for(principal, chosen)
     if organisation is None:
         return no_update, notice(_("Choose the organisation first."), "error", id="upload-template-error")
