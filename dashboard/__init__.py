@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-import inspect
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from dash import Dash
-from dash.backends._fastapi import reset_current_request, set_current_request
 from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse
 
+from dashboard.dash_internals import drop_global_catch_all, render_index
 from dashboard.session import PREFIX, deep_link_route, install_session
 
 if TYPE_CHECKING:
     from api.deps import Backbone
+
+__all__ = ["drop_global_catch_all", "mount_dashboard"]  # api/main.py starts and trims the dashboard with these
 
 
 def mount_dashboard(app: FastAPI, backbone: Backbone) -> Dash:
@@ -39,30 +40,10 @@ def mount_dashboard(app: FastAPI, backbone: Backbone) -> Dash:
     shell.register_alert(dash_app)
 
     async def index(request: Request) -> str:
-        # Dash's middleware only sets its request context and runs its first-request set-up
-        # (the pages' router and its inline scripts) for its own routes; a deep link needs both.
-        token = set_current_request(request)
-        try:
-            for hook in dash_app.backend._before_request_funcs:
-                if inspect.iscoroutinefunction(hook):
-                    await hook()
-                else:
-                    hook()
-            return dash_app.index()
-        finally:
-            reset_current_request(token)
+        return await render_index(dash_app, request)
 
     deep_link_route(app, index)
     return dash_app
-
-
-def drop_global_catch_all(app: FastAPI) -> None:
-    """Remove the catch-all route Dash's FastAPI backend adds at start-up.
-
-    It answers every unknown path (``/api/v1/nope`` too) with the dashboard's HTML;
-    the API must answer those with its JSON 404 instead.
-    """
-    app.router.routes[:] = [r for r in app.router.routes if getattr(r, "path", None) != "{path:path}"]
 
 
 PLOTLY_BUNDLE = Path(__file__).parent / "vendor" / "plotly-cartesian.min.js"

@@ -1,19 +1,18 @@
 """What a layout or callback knows about the request it serves: the app, the user, the language.
 
-Dash's FastAPI backend keeps the current request in a context variable; the session
-cookie and the language cookie travel with every layout and callback request.
+Dash keeps the current request (``dash_internals.current_request``); the session cookie
+and the language cookie travel with every layout and callback request.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from dash.backends._fastapi import get_current_request
 from fastapi import Request
 
-from api.errors import Unauthorized
-from api.services.accounts import auth
 from dashboard import i18n
+from dashboard.dash_internals import current_request
+from dashboard.data import sessions
 from dashboard.i18n import N_  # noqa: F401  (pages import both markers from here)
 
 if TYPE_CHECKING:
@@ -25,30 +24,25 @@ LANGUAGE_COOKIE = "bb_lang"
 
 
 def request() -> Request:
-    return get_current_request()
+    """The request the running layout or callback serves."""
+    return current_request()
 
 
 def backbone() -> Backbone:
+    """What the running app holds: settings, database, read model (for dashboard.data only)."""
     return request().app.state.backbone
 
 
-def user_of(req: Request) -> auth.Principal | None:
+def user_of(req: Request) -> sessions.Principal | None:
     """The logged-in user of a request (from its session cookie), once per request."""
     if not hasattr(req.state, "principal"):
         token = req.cookies.get(SESSION_COOKIE)
-        principal = None
-        if token:
-            app = req.app.state.backbone
-            with app.db.session() as session:
-                try:
-                    principal = auth.principal_for_token(session=session, token=token, secret=app.settings.secret)
-                except Unauthorized:
-                    principal = None
-        req.state.principal = principal
+        req.state.principal = sessions.principal_of(req, token) if token else None
     return req.state.principal
 
 
-def user() -> auth.Principal | None:
+def user() -> sessions.Principal | None:
+    """The logged-in user of the current request, or None."""
     return user_of(request())
 
 
@@ -61,6 +55,7 @@ def language_of(req: Request) -> str:
 
 
 def language() -> str:
+    """The language of the current request."""
     return language_of(request())
 
 

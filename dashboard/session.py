@@ -12,7 +12,6 @@ from __future__ import annotations
 import hmac
 import secrets
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
 from typing import Annotated
 from urllib.parse import quote, urlsplit
 
@@ -22,11 +21,9 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 
 from api.errors import TooManyRequests
 from api.models.common import Role
-from api.ratelimit import client_address
-from api.services.accounts import auth
-from api.services.accounts.tokens import DASHBOARD_LOGIN
 from dashboard import i18n
 from dashboard.context import CSRF_COOKIE, LANGUAGE_COOKIE, SESSION_COOKIE, user_of
+from dashboard.data import sessions
 
 PREFIX = "/dashboard/"
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -41,7 +38,7 @@ RESTRICTED = {
 }
 
 
-def may_open(page: str, principal: auth.Principal | None) -> bool:
+def may_open(page: str, principal: sessions.Principal | None) -> bool:
     """Whether ``principal`` may open the page whose path starts with ``page`` (e.g. ``entry``)."""
     roles = RESTRICTED.get(page.strip("/").split("/")[0])
     return roles is None or (principal is not None and principal.role in roles)
@@ -119,22 +116,13 @@ def install_session(app: FastAPI) -> None:
         target = local_path(next)
         if not _csrf_ok(request, csrf):
             return RedirectResponse(f"{PREFIX}login?error=expired&next={quote(target)}", status_code=303)
-        backbone = request.app.state.backbone
-        attempt = {"client": client_address(request), "username": username}
         try:
-            backbone.logins.check(**attempt)
+            found = sessions.log_in(request, username, password)
         except TooManyRequests:
             return RedirectResponse(f"{PREFIX}login?error=throttled&next={quote(target)}", status_code=303)
-        with backbone.db.transaction(write=True) as session:
-            user = auth.authenticate(session=session, username=username, password=password)
-            if user is None:
-                backbone.logins.failed(**attempt)
-                return RedirectResponse(f"{PREFIX}login?error=invalid&next={quote(target)}", status_code=303)
-            backbone.logins.succeeded(**attempt)
-            ttl = timedelta(minutes=backbone.settings.token_ttl_minutes)
-            token, _ = auth.issue_token(
-                session=session, user=user, secret=backbone.settings.secret, ttl=ttl, name=DASHBOARD_LOGIN
-            )
+        if found is None:
+            return RedirectResponse(f"{PREFIX}login?error=invalid&next={quote(target)}", status_code=303)
+        token, ttl = found
         response = RedirectResponse(target, status_code=303)
         _cookie(response, request, SESSION_COOKIE, token, max_age=int(ttl.total_seconds()), http_only=True)
         return response
@@ -144,8 +132,7 @@ def install_session(app: FastAPI) -> None:
         """End the session: revoke its token and drop the cookie."""
         principal = user_of(request)
         if principal is not None and _csrf_ok(request, csrf):
-            with request.app.state.backbone.db.transaction(write=True) as session:
-                auth.revoke_token(session=session, token_id=principal.token_id)
+            sessions.log_out(request, principal)
         response = RedirectResponse(PREFIX, status_code=303)
         response.delete_cookie(SESSION_COOKIE, path="/")
         return response

@@ -9,8 +9,9 @@ from dash import Input, Output, dcc, html
 
 from api.errors import BackboneError
 from dashboard import context, i18n
-from dashboard.components import href, role_label
 from dashboard.context import N_, _
+from dashboard.dash_internals import PAGES_CONTENT, PAGES_LOCATION
+from dashboard.parts.components import href, role_label
 from dashboard.session import PREFIX, csrf_token, may_open
 
 logger = logging.getLogger(__name__)
@@ -104,7 +105,7 @@ def show_alert(error: Exception) -> list | None:
         logger.error("a dashboard callback failed", exc_info=error)
         message = _("Something went wrong on this page; it has been logged. Please try again.")
     dash.set_props(ALERT, {"children": message, "hidden": False})
-    if any(output.get("id") == "_pages_content" for output in _outputs()):
+    if any(output.get("id") == PAGES_CONTENT for output in _outputs()):
         # The page itself failed: an empty page under the message (Dash's router wants its title too).
         return [html.Div(className="page"), {"title": "Backbone"}]
     return None
@@ -120,6 +121,6 @@ def register_alert(app: dash.Dash) -> None:
     app.clientside_callback(
         "function (path) { return true; }",
         Output(ALERT, "hidden"),
-        Input("_pages_location", "pathname"),
+        Input(PAGES_LOCATION, "pathname"),
         prevent_initial_call=True,
     )

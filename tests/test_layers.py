@@ -97,15 +97,23 @@ def test_no_module_imports_a_layer_above_its_own():
     assert not upward, "imports that run back up a layer:\n" + "\n".join(upward)
 
 
-# Routes reach the pipeline, the read model and the database through services (api.deps wires them up).
-SKIP_SERVICES = {"api.routes": ("api.ingest", "api.readmodel", "api.db")}
+# Routes and the dashboard reach the pipeline, the read model and the database through services
+# (api.deps wires them up for the routes).
+SKIP_SERVICES = {
+    "api.routes": ("api.ingest", "api.readmodel", "api.db"),
+    "dashboard": ("api.ingest", "api.readmodel", "api.db"),
+}
 
 
-def test_routes_reach_ingest_the_read_model_and_the_database_only_through_services():
+def inside(module: str, package: str) -> bool:
+    return module == package or module.startswith(package + ".")
+
+
+def test_routes_and_the_dashboard_reach_ingest_the_read_model_and_the_database_only_through_services():
     past = []
     for module, path in modules():
         for caller, below in SKIP_SERVICES.items():
-            if module == caller or module.startswith(caller + "."):
+            if inside(module, caller):
                 past += [
                     f"{path.relative_to(ROOT)}:{line} imports {imported}"
                     for line, imported in imports(module, path)
@@ -114,13 +122,43 @@ def test_routes_reach_ingest_the_read_model_and_the_database_only_through_servic
     assert not past, "imports that go past the services:\n" + "\n".join(past)
 
 
+# The dashboard's one way to the services.
+DASHBOARD_DATA = "dashboard.data"
+
+
+def test_only_the_dashboards_data_layer_imports_the_services():
+    found = [
+        f"{path.relative_to(ROOT)}:{line} imports {imported}"
+        for module, path in modules()
+        if inside(module, "dashboard") and not inside(module, DASHBOARD_DATA)
+        for line, imported in imports(module, path)
+        if inside(imported, "api.services")
+    ]
+    assert not found, f"dashboard modules outside {DASHBOARD_DATA} that import services:\n" + "\n".join(found)
+
+
+# What only dashboard.data may reach: the app's database, read model and settings (context.backbone() hands them out).
+BACKBONE_PARTS = {"db", "read_model", "settings", "backbone"}
+
+
+def test_only_the_dashboards_data_layer_reaches_the_database_the_read_model_and_the_settings():
+    found = []
+    for module, path in modules():
+        if not inside(module, "dashboard") or inside(module, DASHBOARD_DATA) or module == "dashboard.context":
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Attribute) and node.attr in BACKBONE_PARTS:
+                found.append(f"{path.relative_to(ROOT)}:{node.lineno} uses .{node.attr}")
+    assert not found, f"go through {DASHBOARD_DATA} instead:\n" + "\n".join(found)
+
+
 @pytest.mark.parametrize(
     ("module", "imported", "allowed"),
     [
         ("api.services.imports.batches", "api.ingest.pipeline.ingest", True),
         ("api.ingest.pipeline", "api.services.periods.reviews.record_override", False),
         ("api.db", "api.services.audit.trail", False),
-        ("dashboard.pages.entry", "api.services.imports.entry", True),
+        ("dashboard.data.imports", "api.services.imports.entry", True),
         ("api.readmodel", "api.routes.health", False),
     ],
 )

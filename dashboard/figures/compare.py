@@ -9,8 +9,8 @@ from collections.abc import Sequence
 
 import plotly.graph_objects as go
 
-from api.services.analytics.series import Series
 from dashboard import i18n
+from dashboard.data.analytics import Series
 from dashboard.figures.series import LABELS, TRAJECTORY_COLOUR, axis_periods, time_layout
 from indicators import periods
 

@@ -10,8 +10,8 @@ from collections.abc import Mapping
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from api.services.analytics.equity import Equity
 from dashboard import i18n
+from dashboard.data.analytics import Equity
 from dashboard.figures import STATUS_COLOURS
 from dashboard.figures.series import LABELS
 from dashboard.i18n import N_

@@ -8,8 +8,8 @@ server (see ``svg``): the goal page then needs no charting code in the browser.
 
 from __future__ import annotations
 
-from api.services.analytics.league import League
 from dashboard import i18n
+from dashboard.data.analytics import League
 from dashboard.figures import STATUS_COLOURS, SUPPRESSED_COLOUR
 from dashboard.figures.series import LABELS, TRAJECTORY_COLOUR
 from dashboard.figures.svg import document, padded, scale, text, ticks

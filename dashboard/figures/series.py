@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from api.services.analytics.series import Series
 from dashboard import i18n
+from dashboard.data.analytics import Series
 from dashboard.figures import STATUS_COLOURS, SUPPRESSED_COLOUR
 from dashboard.i18n import N_
 from indicators import periods

@@ -9,8 +9,8 @@ The interactive chart is one click away, on the indicator page.
 
 from __future__ import annotations
 
-from api.services.analytics.series import Series
 from dashboard import i18n
+from dashboard.data.analytics import Series
 from dashboard.figures import STATUS_COLOURS, SUPPRESSED_COLOUR
 from dashboard.figures.series import LABELS, TRAJECTORY_COLOUR, axis_periods
 from dashboard.figures.svg import document, padded, scale, text

@@ -14,8 +14,8 @@ from typing import Any
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
-from api.services.analytics.area_values import AreaValue, AreaValues
 from dashboard import i18n
+from dashboard.data.analytics import AreaValue, AreaValues
 from dashboard.figures import STATUS_COLOURS, SUPPRESSED_COLOUR
 from dashboard.figures.series import LABELS
 from dashboard.i18n import N_

@@ -7,7 +7,7 @@ import time
 import pytest
 
 from api.config import Settings
-from api.errors import ImportRejected, NotFound, TooLarge
+from api.errors import Busy, Conflict, ImportRejected, NotFound, TooLarge
 from api.services.imports import uploads
 
 CSV = b"indicator,area,period,value\ncount,A1,2025,12\n"
@@ -49,6 +49,23 @@ def test_a_held_file_whose_bytes_changed_is_refused_and_removed(settings):
     with pytest.raises(NotFound) as raised:
         uploads.claim(settings=settings, token=token, user_id=1)
     assert raised.value.code == "upload_changed" and files(settings) == []
+
+
+def test_a_confirmed_file_is_removed_after_its_import_and_held_again_when_the_database_was_busy(settings):
+    done, busy, locked, broken = held(settings), held(settings), held(settings), held(settings)
+    with uploads.confirming(settings=settings, token=done, user_id=1) as (spooled, organisation_id):
+        assert organisation_id == 7 and spooled.path.read_bytes() == CSV
+    with pytest.raises(Busy), uploads.confirming(settings=settings, token=busy, user_id=1):
+        raise Busy()
+    with pytest.raises(Conflict), uploads.confirming(settings=settings, token=locked, user_id=1):
+        raise Conflict("locked", code="period_locked")
+    with pytest.raises(ValueError), uploads.confirming(settings=settings, token=broken, user_id=1):
+        raise ValueError("the import failed")
+    for gone in (done, locked, broken):
+        with pytest.raises(NotFound):
+            uploads.claim(settings=settings, token=gone, user_id=1)
+    assert uploads.claim(settings=settings, token=busy, user_id=1)  # the same file may be confirmed again
+    assert len([name for name in files(settings) if name.startswith("upload-")]) == 1
 
 
 @pytest.mark.parametrize("token", ["../../etc/passwd", "short", "x" * 100, "held-abc/../x"])

@@ -6,7 +6,7 @@ import re
 
 import httpx
 
-ERROR_BACKGROUND = "rgb(253, 236, 234)"  # entry_table.ERROR_STYLE
+ERROR_BACKGROUND = "rgb(253, 236, 234)"  # dashboard/pages/entry/table.py: ERROR_STYLE
 
 
 def stored(server_url: str, **query: str) -> list[dict]:

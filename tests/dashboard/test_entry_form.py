@@ -5,7 +5,15 @@ from __future__ import annotations
 import pytest
 
 from api.errors import ErrorItem
-from dashboard.entry_form import CellProblem, batch_of, changed_rows, locate, observation_of, parse_number, show_number
+from dashboard.pages.entry.form import (
+    CellProblem,
+    batch_of,
+    changed_rows,
+    locate,
+    observation_of,
+    parse_number,
+    show_number,
+)
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ import io
 
 from api.services.analytics.equity import Equity, EquityPeriod, GapOut
 from api.services.analytics.series import AreaRef, IndicatorRef, PeriodValue, SeriesPoint
-from dashboard.indicator_view.export import chart_csv, safe_text
+from dashboard.pages.indicator.export import chart_csv, safe_text
 from indicators.progress import Status
 from tests.dashboard.test_series_figure import a_series
 

@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 from api.services.analytics.league import League, LeagueRow, LeagueTotal
 from api.services.analytics.series import AreaRef, IndicatorRef
 from dashboard.figures.league import describe, league_svg
-from dashboard.pages.goal import default_area
+from dashboard.pages.goal.callbacks import default_area
 from indicators.progress import Status
 
 

@@ -12,11 +12,20 @@ import json
 import re
 import secrets
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+from sqlalchemy.exc import DBAPIError
+from sqlmodel import Session
+
 from api.config import Settings
-from api.errors import NotFound
+from api.errors import Conflict, NotFound
 from api.ingest.spool import Spool, SpooledFile
+from api.models.observation import WriteSummary
+from api.readmodel import ReadModel
+from api.services.accounts.auth import Principal
+from api.services.imports.batches import import_file
 
 HOLD_SECONDS = 3600  # an unconfirmed upload is removed after an hour
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
@@ -132,3 +141,85 @@ def sweep(*, settings: Settings, now: float | None = None) -> int:
                 release(settings=settings, token=note.stem.removeprefix(f"{state}-"))
                 removed += 1
     return removed
+
+
+def import_spooled(
+    *,
+    session: Session,
+    read_model: ReadModel,
+    settings: Settings,
+    principal: Principal,
+    spooled: SpooledFile,
+    organisation_id: int,
+    dry_run: bool,
+) -> WriteSummary:
+    """A spooled file through the import pipeline for the organisation, as the uploader (a dry run writes nothing)."""
+    return import_file(
+        session=session,
+        read_model=read_model,
+        settings=settings,
+        spooled=spooled,
+        organisation_id=organisation_id,
+        user_id=principal.user_id,
+        dry_run=dry_run,
+        staff=principal.is_admin,
+    )
+
+
+def check(
+    *,
+    session: Session,
+    read_model: ReadModel,
+    settings: Settings,
+    principal: Principal,
+    organisation_id: int,
+    name: str,
+    data: bytes,
+) -> tuple[WriteSummary, str]:
+    """Spool a file, check it through the import pipeline (a dry run) and hold it for confirmation: (counts, hold id).
+
+    Raises the pipeline's errors (the file is removed then).
+    """
+    sweep(settings=settings)
+    spooled = spool_bytes(settings=settings, name=name, data=data)
+    try:
+        summary = import_spooled(
+            session=session,
+            read_model=read_model,
+            settings=settings,
+            principal=principal,
+            spooled=spooled,
+            organisation_id=organisation_id,
+            dry_run=True,
+        )
+    except BaseException:
+        spooled.remove()
+        raise
+    return summary, hold(settings=settings, spooled=spooled, user_id=principal.user_id, organisation_id=organisation_id)
+
+
+@contextmanager
+def confirming(*, settings: Settings, token: str, user_id: int) -> Iterator[tuple[SpooledFile, int]]:
+    """The held file, claimed for its import in the block (with its organisation id); removed afterwards.
+
+    The block holds the import's whole write transaction, its commit too: when the database
+    was busy the file is held again, so that the same file may be confirmed again.
+    """
+    spooled, organisation_id = claim(settings=settings, token=token, user_id=user_id)
+    try:
+        yield spooled, organisation_id
+    except (Conflict, DBAPIError) as exc:
+        if busy(exc):
+            unclaim(settings=settings, token=token)
+        else:
+            release(settings=settings, token=token)
+        raise
+    except BaseException:
+        release(settings=settings, token=token)
+        raise
+    release(settings=settings, token=token)
+
+
+def busy(exc: Exception) -> bool:
+    """A write that may simply be sent again (the database was busy), unlike a period that is locked."""
+    return isinstance(exc, DBAPIError) or (isinstance(exc, Conflict) and exc.code != "period_locked")
