@@ -89,7 +89,7 @@ def install_session(app: FastAPI) -> None:
     """Add the login, logout and language routes and the CSRF middleware to ``app``."""
 
     @app.middleware("http")
-    async def dashboard_guard(request: Request, call_next):  # noqa: ANN001, ANN202
+    async def dashboard_guard(request: Request, call_next):
         if not request.url.path.startswith(PREFIX):
             return await call_next(request)
         if request.method not in SAFE_METHODS and not _same_origin(request):

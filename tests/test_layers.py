@@ -146,9 +146,11 @@ def test_only_the_dashboards_data_layer_reaches_the_database_the_read_model_and_
     for module, path in modules():
         if not inside(module, "dashboard") or inside(module, DASHBOARD_DATA) or module == "dashboard.context":
             continue
-        for node in ast.walk(ast.parse(path.read_text())):
-            if isinstance(node, ast.Attribute) and node.attr in BACKBONE_PARTS:
-                found.append(f"{path.relative_to(ROOT)}:{node.lineno} uses .{node.attr}")
+        found.extend(
+            f"{path.relative_to(ROOT)}:{node.lineno} uses .{node.attr}"
+            for node in ast.walk(ast.parse(path.read_text()))
+            if isinstance(node, ast.Attribute) and node.attr in BACKBONE_PARTS
+        )
     assert not found, f"go through {DASHBOARD_DATA} instead:\n" + "\n".join(found)
 
 

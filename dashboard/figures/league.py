@@ -81,8 +81,10 @@ def _line(kind: str, at: float, colour: str, dash: str, label: str, *, end: bool
     pattern = f' stroke-dasharray="{dash}"' if dash else ""
     anchor, where = ("end", WIDTH - RIGHT - 4) if end else ("start", LEFT + 4)
     return [
-        f'<line class="{kind}" x1="{LEFT}" y1="{at}" x2="{WIDTH - RIGHT}" y2="{at}" stroke="{colour}" '
-        f'stroke-width="1.6"{pattern}/>',
+        (
+            f'<line class="{kind}" x1="{LEFT}" y1="{at}" x2="{WIDTH - RIGHT}" y2="{at}" stroke="{colour}" '
+            f'stroke-width="1.6"{pattern}/>'
+        ),
         text(where, at - 4, label, class_=f"{kind}-label", text_anchor=anchor, fill=colour, font_weight=600),
     ]
 

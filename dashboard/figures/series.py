@@ -38,7 +38,7 @@ def axis_periods(series: Series) -> list[str]:
     return periods.periods_between(ordered[0], ordered[-1], kind)
 
 
-def _point_text(point, series: Series, language: str) -> str:  # noqa: ANN001
+def _point_text(point, series: Series, language: str) -> str:
     unit = series.indicator.unit.value
     text = f"{point.period}: {i18n.value(point.value, unit, language)}"
     flags = [LABELS[f] for f in ("provisional", "estimated") if getattr(point, f)]

@@ -28,7 +28,7 @@ def text(x: float, y: float, content: str, **attributes: object) -> str:
     return f'<text x="{x}" y="{y}"{extra}>{escape(content)}</text>'
 
 
-def scale(low: float, high: float, start: float, size: float, *, flip: bool = False):  # noqa: ANN201
+def scale(low: float, high: float, start: float, size: float, *, flip: bool = False):
     """A function placing values from ``low`` to ``high`` on ``size`` pixels from ``start`` (``flip``: upwards)."""
     span = (high - low) or 1.0
 

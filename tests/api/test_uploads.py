@@ -59,7 +59,10 @@ def test_a_confirmed_file_is_removed_after_its_import_and_held_again_when_the_da
         raise Busy()
     with pytest.raises(Conflict), uploads.confirming(settings=settings, token=locked, user_id=1):
         raise Conflict("locked", code="period_locked")
-    with pytest.raises(ValueError), uploads.confirming(settings=settings, token=broken, user_id=1):
+    with (
+        pytest.raises(ValueError, match="the import failed"),
+        uploads.confirming(settings=settings, token=broken, user_id=1),
+    ):
         raise ValueError("the import failed")
     for gone in (done, locked, broken):
         with pytest.raises(NotFound):

@@ -9,7 +9,7 @@ PICTURES_LOADED = (
 )
 
 
-def values_in(page, table: str) -> list[str]:  # noqa: ANN001
+def values_in(page, table: str) -> list[str]:
     return page.locator(f'{table} td[data-dash-column="value"]').all_inner_texts()
 
 

@@ -13,14 +13,14 @@ from tests.server import Server
 MAP = "#indicator-map .js-plotly-plot"
 
 
-def outside_requests(browsing) -> list[str]:  # noqa: ANN001
+def outside_requests(browsing) -> list[str]:
     """Every request the page makes that leaves the machine (there must be none: no tiles, no topojson)."""
     found: list[str] = []
     browsing.page.on("request", lambda r: None if r.url.startswith(browsing.server.url) else found.append(r.url))
     return found
 
 
-def click_tile(page, code: str) -> None:  # noqa: ANN001
+def click_tile(page, code: str) -> None:
     grid = page.evaluate(f"() => document.querySelector('{MAP}').layout.meta.tiles")
     row, column = next((r, c) for r, cells in enumerate(grid) for c, cell in enumerate(cells) if cell == code)
 
@@ -37,7 +37,7 @@ def click_tile(page, code: str) -> None:  # noqa: ANN001
     page.mouse.click(x, y)
 
 
-def click_boundary(page, code: str) -> None:  # noqa: ANN001
+def click_boundary(page, code: str) -> None:
     page.locator("#indicator-map").scroll_into_view_if_needed()
     curves = page.evaluate(f"() => document.querySelector('{MAP}').layout.meta.curves")
     box = page.locator("#indicator-map .scatterlayer .trace .js-fill").nth(curves.index(code)).bounding_box()
@@ -45,7 +45,7 @@ def click_boundary(page, code: str) -> None:  # noqa: ANN001
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
 
 
-def wait_for_area(page, name: str) -> None:  # noqa: ANN001
+def wait_for_area(page, name: str) -> None:
     page.wait_for_function(f"() => document.querySelector('#indicator-status').innerText.includes('{name}')")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from tests.browser.conftest import Browsing
 
 
-def choose(page, dropdown: str, text: str) -> None:  # noqa: ANN001
+def choose(page, dropdown: str, text: str) -> None:
     """Pick an option of a Dash dropdown as a person does: open it, click the option, close it."""
     page.click(dropdown)
     page.get_by_role("option", name=text, exact=True).click()

@@ -11,7 +11,7 @@ from tests.dashboard.callbacks import call, log_in
 REVOKE_OUTPUT = "..account-tokens.children...account-result.children.."
 
 
-def revoke(client, token_id: int) -> dict:  # noqa: ANN001
+def revoke(client, token_id: int) -> dict:
     """Press the revoke button of ``token_id``, as the browser does (a pattern-matching input)."""
     button = {"type": "account-revoke", "index": token_id}
     body = {
@@ -32,13 +32,13 @@ def revoke(client, token_id: int) -> dict:  # noqa: ANN001
     return {f"{c}.{p}": v for c, props in answer.items() for p, v in props.items()}
 
 
-def tokens_of(db, username: str) -> list[ApiToken]:  # noqa: ANN001
+def tokens_of(db, username: str) -> list[ApiToken]:
     with db.session() as s:
         user = s.exec(select(User).where(User.username == username)).one()
         return list(s.exec(select(ApiToken).where(ApiToken.user_id == user.id)).all())
 
 
-def demo_db(client):  # noqa: ANN001, ANN201
+def demo_db(client):
     return client.app.state.backbone.db
 
 
@@ -95,7 +95,7 @@ def test_a_named_token_is_made_and_shown_once(demo_client):
     assert "name" in str(nameless["account-created.children"])
 
 
-def _components(tree):  # noqa: ANN001, ANN202
+def _components(tree):
     from tests.dashboard.callbacks import components
 
     return list(components(tree))

@@ -7,7 +7,7 @@ import pytest
 from dashboard.session import local_path
 
 
-def csrf(client) -> str:  # noqa: ANN001
+def csrf(client) -> str:
     client.get("/dashboard/")
     return client.cookies["bb_csrf"]
 

@@ -7,12 +7,12 @@ from tests.dashboard.callbacks import call, log_in
 from tests.dashboard.test_entry_upload_callbacks import GOOD, drop, entry_table, observations, save, text
 
 
-def submit_report(client, period: str, scope: dict, data: list[dict]) -> dict:  # noqa: ANN001
+def submit_report(client, period: str, scope: dict, data: list[dict]) -> dict:
     state = [("entry-report-period", "value", period), ("entry-scope", "data", scope), ("entry-table", "data", data)]
     return call(client, [("entry-report-submit", "n_clicks", 1)], state)
 
 
-def choose(client, year: str, organisation: str | None = None) -> dict:  # noqa: ANN001
+def choose(client, year: str, organisation: str | None = None) -> dict:
     return call(client, [("entry-year", "value", year), ("entry-organisation", "value", organisation)])
 
 

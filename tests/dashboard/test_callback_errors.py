@@ -5,7 +5,7 @@ from __future__ import annotations
 from tests.dashboard.callbacks import call, log_in
 
 
-def page(client, path: str, search: str = "") -> dict:  # noqa: ANN001
+def page(client, path: str, search: str = "") -> dict:
     """What Dash's page router answers for an address, as the browser asks it."""
     return call(client, [("_pages_location", "pathname", path), ("_pages_location", "search", search)])
 

@@ -11,7 +11,7 @@ from tests.dashboard.callbacks import call, log_in
 FORMATS = ("csv", "xlsx", "parquet")
 
 
-def pressed(client, prefix: str, fmt: str, state: list) -> dict | None:  # noqa: ANN001
+def pressed(client, prefix: str, fmt: str, state: list) -> dict | None:
     """Press the page's ``fmt`` button; the file it sends (None when it sends nothing)."""
     inputs = [(f"{prefix}-export-{f}", "n_clicks", 1 if f == fmt else None) for f in FORMATS]
     answer = call(client, inputs, state, changed=FORMATS.index(fmt))
@@ -23,7 +23,7 @@ def content(sent: dict) -> bytes:
     return base64.b64decode(sent["content"])
 
 
-def token(client, username: str) -> dict[str, str]:  # noqa: ANN001
+def token(client, username: str) -> dict[str, str]:
     response = client.post("/api/v1/auth/token", data={"username": username, "password": f"demo-{username}"})
     return {"Authorization": f"Bearer {response.json()['access_token']}"}
 

@@ -33,7 +33,7 @@ def an_equity(rows: list[EquityPeriod], trend: GapTrendOut | None = None) -> Equ
     )
 
 
-def traces(figure):  # noqa: ANN001, ANN201
+def traces(figure):
     return {trace.name: trace for trace in figure.data}
 
 

@@ -8,7 +8,7 @@ import io
 URL = "/dashboard/_dash-update-component"
 
 
-def call(client, outputs: list[tuple[str, str]], inputs: list[tuple[str, str, object]], state=()):  # noqa: ANN001, ANN201
+def call(client, outputs: list[tuple[str, str]], inputs: list[tuple[str, str, object]], state=()):
     """Run one callback as the browser would (Dash's JSON request), returning the response."""
     many = len(outputs) > 1
     targets = [{"id": i, "property": p} for i, p in outputs]
@@ -22,7 +22,7 @@ def call(client, outputs: list[tuple[str, str]], inputs: list[tuple[str, str, ob
     return client.post(URL, json=body)
 
 
-def show_map(client, code: object, area: object, level: object, period: object, colour: object):  # noqa: ANN001, ANN201
+def show_map(client, code: object, area: object, level: object, period: object, colour: object):
     outputs = [("indicator-map", "figure"), ("indicator-map-keys", "data")]
     outputs += [("indicator-map-note", "children"), ("indicator-map-key", "children")]
     inputs = [("indicator-area", "value", area), ("indicator-level", "value", level)]
@@ -30,7 +30,7 @@ def show_map(client, code: object, area: object, level: object, period: object, 
     return call(client, outputs, inputs, [("indicator-code", "data", code)])
 
 
-def sent_nothing(response) -> bool:  # noqa: ANN001
+def sent_nothing(response) -> bool:
     """The callback updated nothing (Dash answers 204, or 200 without any output)."""
     return response.status_code == 204 or (response.status_code == 200 and response.json()["response"] == {})
 
@@ -45,7 +45,7 @@ CSV_STATE = [
 ]
 
 
-def download(client, *values: object):  # noqa: ANN001, ANN201
+def download(client, *values: object):
     state = [(i, p, v) for (i, p), v in zip(CSV_STATE, values, strict=True)]
     return call(client, [("indicator-download", "data")], [("indicator-csv", "n_clicks", 1)], state)
 

@@ -8,11 +8,11 @@ from tests.dashboard.callbacks import by_id, call, components, log_in
 
 def grid_rows(content: object) -> list[str]:
     """The municipality names of the grid's rows, in order."""
-    body = [c for c in components(by_id(content, "overview-grid")) if c["type"] == "Tbody"][0]
+    body = next(c for c in components(by_id(content, "overview-grid")) if c["type"] == "Tbody")
     return [row["props"]["children"][0]["props"]["children"]["props"]["children"] for row in body["props"]["children"]]
 
 
-def view(client, region: str, page: int, changed: int) -> dict:  # noqa: ANN001
+def view(client, region: str, page: int, changed: int) -> dict:
     inputs = [
         ("overview-region", "value", region),
         ("overview-period", "value", "latest"),

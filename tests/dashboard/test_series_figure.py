@@ -29,7 +29,7 @@ def a_series(points: list[SeriesPoint], **extra: object) -> Series:
     return Series(**(fields | extra))
 
 
-def traces(figure):  # noqa: ANN001, ANN201
+def traces(figure):
     return {trace.name: trace for trace in figure.data}
 
 

@@ -32,7 +32,7 @@ def values(*items: AreaValue, direction: str = "higher") -> AreaValues:
     )
 
 
-def traces(figure):  # noqa: ANN001, ANN201
+def traces(figure):
     return {trace.name: trace for trace in figure.data}
 
 

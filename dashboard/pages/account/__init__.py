@@ -111,7 +111,7 @@ REVOKE = (
 )
 
 
-def revoke(_clicks: list[int | None]):  # noqa: ANN202
+def revoke(_clicks: list[int | None]):
     """Revoke the token whose button was pressed; it stops working at once."""
     if not ctx.triggered or not ctx.triggered[0].get("value"):
         return no_update, no_update  # buttons appearing in a new table are not presses
@@ -133,7 +133,7 @@ CREATE = (
 )
 
 
-def create(_clicks: int, name: str | None, days: int | None):  # noqa: ANN202
+def create(_clicks: int, name: str | None, days: int | None):
     """Make a named token and show it once."""
     principal = allowed("account")
     if principal is None:

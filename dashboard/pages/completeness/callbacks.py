@@ -41,7 +41,7 @@ REVIEW = (
 )
 
 
-async def review(_approve: int, _return: int, selected: list[int] | None, data: list[dict] | None, comment: str | None):  # noqa: ANN202
+async def review(_approve: int, _return: int, selected: list[int] | None, data: list[dict] | None, comment: str | None):
     """Approve or return the selected row's report; the table shows its new status."""
     principal = allowed("completeness")
     if principal is None:
@@ -80,7 +80,7 @@ LOCK = (
 )
 
 
-async def lock(_clicks: int, period: str | None, organisation: str | None, day: str | None):  # noqa: ANN202
+async def lock(_clicks: int, period: str | None, organisation: str | None, day: str | None):
     """Lock a period for one organisation or everyone, at once or from a deadline on."""
     principal = allowed("completeness")
     if principal is None:
@@ -103,7 +103,7 @@ UNLOCK = (
 )
 
 
-async def unlock(_clicks: int, lock_id: int | None):  # noqa: ANN202
+async def unlock(_clicks: int, lock_id: int | None):
     """End a lock; the period opens again."""
     principal = allowed("completeness")
     if principal is None:

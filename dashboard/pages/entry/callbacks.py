@@ -41,7 +41,7 @@ def _reports(principal: Principal | None, scope: dict, data: list[dict]) -> tupl
     )
 
 
-def _pending(summary, problems: int) -> str | None:  # noqa: ANN001
+def _pending(summary, problems: int) -> str | None:
     if problems:
         return _("Problems to correct before saving: {count}", count=problems)
     if summary is None:
@@ -67,7 +67,7 @@ CHOOSE = (
 )
 
 
-def choose(chosen: str | None, organisation: str | None):  # noqa: ANN202
+def choose(chosen: str | None, organisation: str | None):
     """Another year or organisation: load its rows (what was typed and not saved is dropped)."""
     principal = allowed("entry")
     if principal is None:
@@ -88,7 +88,7 @@ SUBMIT_REPORT = (
 )
 
 
-async def submit_report(_clicks: int, period: str | None, scope: dict | None, data: list[dict] | None):  # noqa: ANN202
+async def submit_report(_clicks: int, period: str | None, scope: dict | None, data: list[dict] | None):
     """Submit the member's report for the chosen period to backbone staff; its values lock until returned."""
     principal = allowed("entry")
     if principal is None or principal.is_admin or not period:
@@ -122,7 +122,7 @@ CHECK = (
 )
 
 
-async def check(data: list[dict] | None, original: dict | None, scope: dict | None):  # noqa: ANN202
+async def check(data: list[dict] | None, original: dict | None, scope: dict | None):
     """After each edit: the changed rows through the import's checks (a dry run); problems marked in place."""
     principal = allowed("entry")
     language = context.language()
@@ -158,7 +158,7 @@ SAVE = (
 SAVING = [(Output("entry-save", "disabled"), True, False)]  # no second save while one runs
 
 
-async def save(_clicks: int, data: list[dict] | None, original: dict | None, scope: dict | None):  # noqa: ANN202
+async def save(_clicks: int, data: list[dict] | None, original: dict | None, scope: dict | None):
     """Save the changed rows as one submission of the form channel: all of them or none."""
     principal = allowed("entry")
     if principal is None:

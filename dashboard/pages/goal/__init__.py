@@ -100,8 +100,10 @@ def layout(
                             _("Region"),
                             dcc.Dropdown(
                                 id="goal-league-region",
-                                options=[{"label": _("All municipalities"), "value": ALL}]
-                                + multiples.area_options(places, municipalities=False),
+                                options=[
+                                    {"label": _("All municipalities"), "value": ALL},
+                                    *multiples.area_options(places, municipalities=False),
+                                ],
                                 value=region,
                                 clearable=False,
                             ),

@@ -15,7 +15,7 @@ ALL = "all"
 def default_area(places: dict[str, tuple[str, str | None, str]]) -> str | None:
     """The top area over the most municipalities: the whole alliance where it has one top."""
     tops = [c for c, (_n, parent, _l) in places.items() if parent is None or parent not in places]
-    below = {c: 0 for c in tops}
+    below = dict.fromkeys(tops, 0)
     for code, (_n, _p, level) in places.items():
         if level == "municipality":
             top = multiples.chain(code, places)[0]
@@ -42,7 +42,7 @@ def area_content(code: str, area: str | None) -> list:
     ]
 
 
-def league_content(indicator: str | None, period: str | None, region: str | None, area: str | None):  # noqa: ANN201
+def league_content(indicator: str | None, period: str | None, region: str | None, area: str | None):
     """The league table for the indicator, and the periods it has values for."""
     if indicator is None:
         return html.P(_("No indicators for this goal yet."), className="empty"), []
@@ -66,7 +66,7 @@ DOWNLOAD_PROGRESS = (
 )
 
 
-def download_progress(*args):  # noqa: ANN002, ANN201
+def download_progress(*args):
     """The goal's progress in the chosen area, as a file in the format of the button pressed."""
     fmt, page, area = downloads.chosen(ctx.triggered_id), args[-2], args[-1]
     if fmt is None or not isinstance(page, dict) or not isinstance(page.get("goal"), str):
@@ -85,7 +85,7 @@ CHOOSE_LEAGUE = (
 )
 
 
-def choose_league(indicator: str, period: str | None, region: str, area: str):  # noqa: ANN201
+def choose_league(indicator: str, period: str | None, region: str, area: str):
     """The league table for the chosen indicator, period and region, the area highlighted."""
     # Another indicator has periods of its own: start from its latest.
     asked = None if ctx.triggered_id == "goal-league-indicator" else period

@@ -32,7 +32,7 @@ SHOW_AREA = (
 )
 
 
-def show_area(area: str, compare: list[str] | None, code: str):  # noqa: ANN202
+def show_area(area: str, compare: list[str] | None, code: str):
     """The series, status and stories of the selected area (and the areas compared)."""
     language, meta = context.language(), indicator.meta(code)
     if meta is None or not isinstance(area, str):
@@ -54,7 +54,7 @@ CHOOSE_DIMENSION = (
 )
 
 
-def choose_dimension(dimension: str, code: str):  # noqa: ANN202
+def choose_dimension(dimension: str, code: str):
     """Another breakdown: its groups, the first and the last chosen."""
     meta = indicator.meta(code)
     if meta is None or not isinstance(dimension, str) or dimension not in meta.dimensions:
@@ -76,7 +76,7 @@ SHOW_BREAKDOWN = (
 )
 
 
-def show_breakdown(area: str, dimension: str, group: str, reference: str, code: str):  # noqa: ANN202
+def show_breakdown(area: str, dimension: str, group: str, reference: str, code: str):
     """The gap between two groups of the breakdown for the area."""
     meta = indicator.meta(code)
     if meta is None or not meta.dimensions:
@@ -93,7 +93,7 @@ CHOOSE_LEVEL = (
 )
 
 
-def choose_level(level: str, code: str):  # noqa: ANN202
+def choose_level(level: str, code: str):
     """Another level of areas: its periods, the latest chosen."""
     found = indicator.map_values(code, level, None)
     if found is None:
@@ -115,7 +115,7 @@ SHOW_MAP = (
 )
 
 
-def show_map(area: str, level: str, period: str, colour_by: str, code: str):  # noqa: ANN202
+def show_map(area: str, level: str, period: str, colour_by: str, code: str):
     """The map of the level and period, coloured by value or status."""
     found = indicator.map_values(code, level, period)
     if found is None:
@@ -138,7 +138,7 @@ DOWNLOAD_CSV = (
 )
 
 
-def download_csv(_clicks, code, area, compare, dimension, group, reference):  # noqa: ANN001, ANN202
+def download_csv(_clicks, code, area, compare, dimension, group, reference):
     """The chart's data as CSV, as the page shows it."""
     if indicator.meta(code) is None or not isinstance(area, str):
         return no_update
@@ -154,7 +154,7 @@ DOWNLOAD_VALUES = (
 )
 
 
-def download_values(*args):  # noqa: ANN002, ANN202
+def download_values(*args):
     """Every value of the indicator the user may see, in the format of the button pressed."""
     fmt, code = downloads.chosen(ctx.triggered_id), args[-1]
     if fmt is None or indicator.meta(code) is None:

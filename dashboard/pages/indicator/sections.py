@@ -51,7 +51,7 @@ def equity_chart(equity: Equity | None, meta: Meta, language: str) -> tuple[go.F
     return equity_figure(equity, language, names), parts.gap_text(equity, names, language)
 
 
-def map_chart(values: AreaValues, shapes: dict[str, Any], selected: str | None, colour_by: str, language: str):  # noqa: ANN201
+def map_chart(values: AreaValues, shapes: dict[str, Any], selected: str | None, colour_by: str, language: str):
     """The map of the level and period (boundaries when uploaded, else tiles), its click keys and a note."""
     if shapes:
         figure = boundaries_figure(values, shapes, language, selected=selected, colour_by=colour_by)

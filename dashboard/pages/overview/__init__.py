@@ -79,8 +79,10 @@ def layout(region: str | None = None, period: str | None = None, **_query: str) 
                         _("Region"),
                         dcc.Dropdown(
                             id="overview-region",
-                            options=[{"label": _("All municipalities"), "value": ALL}]
-                            + multiples.area_options(places, municipalities=False),
+                            options=[
+                                {"label": _("All municipalities"), "value": ALL},
+                                *multiples.area_options(places, municipalities=False),
+                            ],
                             value=region,
                             clearable=False,
                         ),

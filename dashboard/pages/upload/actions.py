@@ -115,7 +115,7 @@ def failure(exc: Exception) -> html.Div:
     """A failed check or import as something a person can act on; never a traceback."""
     if isinstance(exc, TooLarge):
         return notice(_("The file is too large: {reason}", reason=exc.message), "error", id="upload-rejected")
-    if isinstance(exc, (Invalid, Forbidden)) and exc.errors or (isinstance(exc, Conflict) and not imports.busy(exc)):
+    if (isinstance(exc, (Invalid, Forbidden)) and exc.errors) or (isinstance(exc, Conflict) and not imports.busy(exc)):
         return problems(exc)
     if isinstance(exc, NotFound):
         return notice(_("This upload is no longer available: drop the file again."), "error", id="upload-rejected")

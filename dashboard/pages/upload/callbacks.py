@@ -31,7 +31,7 @@ CHECK = (
 )
 
 
-async def check(contents: str | None, filename: str | None, chosen: str | None, previous: str | None):  # noqa: ANN202
+async def check(contents: str | None, filename: str | None, chosen: str | None, previous: str | None):
     """A dropped file: spooled, checked through the import pipeline (a dry run), held for confirmation."""
     if not contents:
         return no_update, no_update, no_update, no_update, no_update
@@ -74,7 +74,7 @@ IMPORT_HELD = (
 IMPORTING = [(Output("upload-confirm", "disabled"), True, False)]  # no second import while one runs
 
 
-async def import_held(_clicks: int, token: str | None):  # noqa: ANN202
+async def import_held(_clicks: int, token: str | None):
     """Confirmed: import the held file, exactly the bytes that were checked, as one submission."""
     principal = allowed("upload")
     if principal is None:
@@ -111,7 +111,7 @@ CANCEL = (
 )
 
 
-def cancel(_clicks: int, token: str | None):  # noqa: ANN202
+def cancel(_clicks: int, token: str | None):
     """Cancelled: the held file is removed and nothing is imported."""
     if token and allowed("upload") is not None:
         imports.release_upload(token)
@@ -128,7 +128,7 @@ DOWNLOAD_TEMPLATE = (
 )
 
 
-def download_template(_clicks: int, year: int | None, kind: str | None, chosen: str | None):  # noqa: ANN202
+def download_template(_clicks: int, year: int | None, kind: str | None, chosen: str | None):
     """The template of the user's organisation (staff: the chosen one) for a year, as a file download."""
     principal = allowed("upload")
     if principal is None:
