@@ -44,7 +44,7 @@ PAGES = (
         "steering",
         (
             "#goal-area-content .multiple img.sparkline",
-            "#goal-league-table td",
+            "#goal-league-table .ag-cell",
             "img#goal-league-graph",
         ),
         ("/api/v1/progress?goal=learning&area=05954", "/api/v1/indicators/reading-standard/league"),

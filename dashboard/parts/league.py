@@ -2,114 +2,105 @@
 
 from __future__ import annotations
 
-from dash import dash_table, html
-from dash.dash_table.Format import Format, Scheme, Sign
+import dash_ag_grid as dag
+from dash import html
 
 from dashboard import context, i18n
 from dashboard.context import _
 from dashboard.data.analytics import League, LeagueTotal
 from dashboard.figures import svg
 from dashboard.figures.league import describe, league_svg
-from dashboard.parts.components import FONT, STATUS_COLOURS, SUPPRESSED_COLOUR, href, level_label, status_label
+from dashboard.parts import grid
+from dashboard.parts.components import STATUS_COLOURS, href, level_label, status_label
 
 SYMBOLS = {"percent": "%", "count": "", "rate_per_1000": "‰", "euro": "€", "index": ""}
 PAGE_SIZE = 25  # rows drawn at once: hundreds of municipalities would keep the browser busy for seconds
 DECIMALS = {"percent": 1, "count": 0, "rate_per_1000": 1, "euro": 0, "index": 3}
+STATUS_CLASSES = {f"status-{code}": f"params.data.status_code === '{code}'" for code in STATUS_COLOURS}
 
 
-def _number(decimals: int, *, signed: bool = False) -> Format:
-    found = Format(precision=decimals, scheme=Scheme.fixed).group(True)
-    return found.sign(Sign.positive) if signed else found
-
-
-def _cell(amount: float | None, suppressed: bool, reported: bool) -> float | str:
-    """A number for the table, else what stands in its place: never a blank that reads as zero."""
+def _cell(amount: float | None, suppressed: bool, reported: bool, text: str) -> str:
+    """How a number shows: in the reader's notation, else what stands in its place (never a blank read as zero)."""
     if suppressed:
         return _("suppressed")
     if not reported:
         return _("not reported")
-    return "–" if amount is None else amount
+    return text if amount is not None else "–"
 
 
-def _table(league: League, prefix: str, highlight: str | None) -> dash_table.DataTable:
-    unit = league.indicator.unit.value
+def _signed(amount: float, decimals: int, language: str) -> str:
+    text = i18n.number(amount, language, decimals)
+    return text if amount < 0 or text.startswith(("-", "−")) else "+" + text
+
+
+def _table(league: League, prefix: str, highlight: str | None) -> dag.AgGrid:
+    language, unit = context.language(), league.indicator.unit.value
     decimals, rate = DECIMALS[unit], league.aggregation == "ratio"
     value_name = _("Value") + (f" ({SYMBOLS[unit]})" if SYMBOLS[unit] else "")
     columns = [
-        {"id": "rank", "name": _("Rank"), "type": "numeric"},
-        {"id": "area", "name": _("Municipality"), "presentation": "markdown"},
-        {"id": "parent", "name": _("Region")},
-        {"id": "value", "name": value_name, "type": "numeric", "format": _number(decimals)},
+        grid.number_column("rank", _("Rank"), minWidth=80, maxWidth=100),
+        grid.text_column("area", _("Municipality"), width=170, cellRenderer="markdown", linkTarget="_self"),
+        grid.text_column("parent", _("Region"), width=170),
+        grid.number_column("value", value_name, cellClassRules={"suppressed": "params.data.hidden"}),
     ]
     if rate:
         columns += [
-            {"id": "numerator", "name": _("Numerator"), "type": "numeric", "format": _number(0)},
-            {"id": "denominator", "name": _("Denominator"), "type": "numeric", "format": _number(0)},
+            grid.number_column("numerator", _("Numerator")),
+            grid.number_column("denominator", _("Denominator")),
         ]
     columns += [
-        {"id": "status", "name": _("Status")},
-        {
-            "id": "progress",
-            "name": _("Progress to target"),
-            "type": "numeric",
-            "format": Format(precision=0, scheme=Scheme.percentage),
-        },
-        {"id": "change", "name": _("Change"), "type": "numeric", "format": _number(decimals, signed=True)},
-        {"id": "trend", "name": _("Trend per year"), "type": "numeric", "format": _number(decimals + 1, signed=True)},
+        grid.text_column("status", _("Status"), width=120, cellClassRules=STATUS_CLASSES),
+        grid.number_column("progress", _("Progress to target")),
+        grid.number_column("change", _("Change")),
+        grid.number_column(
+            "trend",
+            _("Trend per year"),
+            cellClassRules={
+                "status-on_track": "params.data.trend_good === 'yes'",
+                "status-off_track": "params.data.trend_good === 'no'",
+            },
+        ),
     ]
     better = 1 if league.indicator.direction.value == "higher" else -1
     data = []
     for row in league.rows:
-        hidden, reported = row.suppressed, row.reported
-        trend = row.trend_per_year
+        hidden, reported, trend = row.suppressed, row.reported, row.trend_per_year
+        shown = not hidden and reported
+
+        def number(amount: float | None, places: int, hidden: bool = hidden, reported: bool = reported) -> str:
+            return _cell(amount, hidden, reported, i18n.number(amount, language, places))
+
         data.append(
             {
-                "rank": row.rank if row.rank is not None else "–",
+                "id": row.area.code,
+                "rank": row.rank,
+                "rank_text": str(row.rank) if row.rank is not None else "–",
                 "area": f"[{row.area.name}]({href(f'/indicator/{league.indicator.code}?area={row.area.code}')})",
                 "parent": row.parent.name if row.parent else "",
-                "value": _cell(row.value, hidden, reported),
-                "numerator": _cell(row.numerator, hidden, reported),
-                "denominator": _cell(row.denominator, hidden, reported),
+                "value": row.value if shown else None,
+                "value_text": number(row.value, decimals),
+                "numerator": row.numerator if shown else None,
+                "numerator_text": number(row.numerator, 0),
+                "denominator": row.denominator if shown else None,
+                "denominator_text": number(row.denominator, 0),
                 "status": status_label(row.status.value),
-                "progress": "–" if row.progress is None else row.progress,
-                "change": "–" if row.change is None else row.change,
-                "trend": "–" if trend is None else trend,
-                "code": row.area.code,
                 "status_code": row.status.value,
+                "progress": row.progress,
+                "progress_text": i18n.percent(row.progress, language),
+                "change": row.change,
+                "change_text": "–" if row.change is None else _signed(row.change, decimals, language),
+                "trend": trend,
+                "trend_text": "–" if trend is None else _signed(trend, decimals + 1, language),
                 "trend_good": "" if not trend else ("yes" if trend * better > 0 else "no"),
+                "hidden": hidden,
             }
         )
-    styles = [
-        {
-            "if": {"filter_query": f'{{status_code}} = "{code}"', "column_id": "status"},
-            "color": colour,
-            "fontWeight": 600,
-        }
-        for code, colour in STATUS_COLOURS.items()
-    ]
-    styles += [
-        {"if": {"filter_query": '{trend_good} = "yes"', "column_id": "trend"}, "color": STATUS_COLOURS["on_track"]},
-        {"if": {"filter_query": '{trend_good} = "no"', "column_id": "trend"}, "color": STATUS_COLOURS["off_track"]},
-        {"if": {"filter_query": f'{{value}} = "{_("suppressed")}"', "column_id": "value"}, "color": SUPPRESSED_COLOUR},
-    ]
-    if highlight:
-        styles.append({"if": {"filter_query": f'{{code}} = "{highlight}"'}, "backgroundColor": "#fff4d6"})
-    decimal, group = i18n.separators(context.language())
-    return dash_table.DataTable(
-        id=f"{prefix}-league-table",
-        columns=columns,
-        data=data,
-        sort_action="native",
-        sort_as_null=["–", _("suppressed"), _("not reported")],
-        page_action="native",
+    return grid.grid(
+        f"{prefix}-league-table",
+        columns,
+        data,
         page_size=PAGE_SIZE,
-        locale_format={"decimal": decimal, "group": group},
-        markdown_options={"link_target": "_self"},
-        style_table={"overflowX": "auto"},
-        style_cell={"fontFamily": FONT, "padding": "0.3rem 0.5rem", "textAlign": "right"},
-        style_cell_conditional=[{"if": {"column_id": c}, "textAlign": "left"} for c in ("area", "parent", "status")],
-        style_header={"fontWeight": 600},
-        style_data_conditional=styles,
+        rowClassRules={"highlight": f"params.data.id === '{highlight}'"} if highlight else {},
     )
 
 

@@ -10,7 +10,7 @@ PICTURES_LOADED = (
 
 
 def values_in(page, table: str) -> list[str]:
-    return page.locator(f'{table} td[data-dash-column="value"]').all_inner_texts()
+    return page.locator(f'{table} .ag-cell[col-id="value"]').all_inner_texts()
 
 
 def as_number(text: str) -> float:
@@ -29,9 +29,9 @@ def test_goal_page_shows_multiples_and_a_league_sorted_by_value_with_the_regiona
 
     ranked = values_in(page, "#goal-league-table")
     assert len(ranked) == 21  # every municipality of the demo reports reading
-    page.click('#goal-league-table th[data-dash-column="value"] .column-header--sort')
+    page.click('#goal-league-table .ag-header-cell[col-id="value"] .ag-header-cell-label')
     page.wait_for_function(
-        "() => document.querySelector('#goal-league-table td[data-dash-column=\"rank\"]').innerText !== '1'"
+        "() => document.querySelector('#goal-league-table .ag-cell[col-id=\"rank\"]').innerText !== '1'"
     )
     ascending = [as_number(v) for v in values_in(page, "#goal-league-table")]
     assert ascending == sorted(ascending) and ascending != [as_number(v) for v in ranked]
@@ -44,7 +44,7 @@ def test_goal_page_shows_multiples_and_a_league_sorted_by_value_with_the_regiona
     page.click("#goal-league-region")
     page.get_by_role("option", name="Ennepe-Ruhr-Kreis (region)").click()
     page.wait_for_function(
-        "() => document.querySelectorAll('#goal-league-table td[data-dash-column=\"value\"]').length === 9"
+        "() => document.querySelectorAll('#goal-league-table .ag-cell[col-id=\"value\"]').length === 9"
     )
     assert page.inner_text("#goal-league-totals tr.selection").startswith("Ennepe-Ruhr-Kreis (region)\t9")
 
