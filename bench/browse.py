@@ -84,7 +84,9 @@ PAGES = (
         ("#stories-activity-goal", "#stories-narrative-text"),
         ("/api/v1/activities?organisation=STADT-WITTEN", "/api/v1/narratives?indicator=reading-standard"),
     ),
-    Page("completeness", "/dashboard/completeness", "admin", ("#completeness-table td",), ("/api/v1/completeness",)),
+    Page(
+        "completeness", "/dashboard/completeness", "admin", ("#completeness-table .ag-cell",), ("/api/v1/completeness",)
+    ),
     Page("account", "/dashboard/account", "witten", ("#account-tokens em",), ("/api/v1/auth/tokens",)),
     Page(
         "audit",

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import httpx
+
 from tests.browser.conftest import Browsing
+
+
+def token(server_url: str, username: str) -> dict:
+    answer = httpx.post(f"{server_url}/api/v1/auth/token", data={"username": username, "password": f"demo-{username}"})
+    return {"Authorization": f"Bearer {answer.json()['access_token']}"}
 
 
 def test_a_value_a_member_saves_is_on_the_steering_groups_indicator_page(browser, server):
@@ -28,3 +35,29 @@ def test_a_value_a_member_saves_is_on_the_steering_groups_indicator_page(browser
     finally:
         member.close()
         steering.close()
+
+
+def test_staff_filter_the_completeness_grid_select_a_report_with_the_keyboard_and_approve_it(browsing):
+    url = browsing.server.url
+    member, admin = token(url, "kidsfirst"), token(url, "admin")
+    rows = httpx.get(f"{url}/api/v1/completeness", params={"organisation": "KIDSFIRST"}, headers=admin).json()
+    period = next(row["period"] for row in rows if "/" in row["period"])  # a school year: no other period contains it
+    assert httpx.post(f"{url}/api/v1/reports/{period}/submit", headers=member).status_code == 200
+
+    browsing.log_in("admin")
+    page = browsing.open("/dashboard/completeness", "#completeness-table .ag-cell")
+    page.get_by_role("textbox", name="Organisation Filter input").fill("kids first")
+    page.get_by_role("textbox", name="Period Filter input").fill(period)
+    page.wait_for_function(
+        "() => document.querySelectorAll('#completeness-table .ag-cell[col-id=\"organisation_name\"]').length === 1"
+    )
+    cell = page.locator('#completeness-table .ag-cell[col-id="period"]')
+    assert cell.inner_text() == period
+    cell.focus()
+    page.keyboard.press("Space")  # selects the focused row
+    page.wait_for_selector("#completeness-table .ag-row-selected")
+    page.click("#completeness-approve")
+    page.wait_for_selector("#completeness-review-result .notice-success")
+    assert page.inner_text("#completeness-review-result") == f"Approved: Kids First COP groep, {period}."
+    review = '#completeness-table .ag-cell[col-id="review"]'
+    page.wait_for_function(f"() => document.querySelector('{review}').innerText === 'approved'")

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from tests.conftest import login
-from tests.dashboard.callbacks import call, log_in
+from tests.dashboard.callbacks import by_id, call, log_in
+from tests.dashboard.test_callback_errors import page
 from tests.dashboard.test_entry_upload_callbacks import GOOD, drop, entry_table, observations, save, text
 
 
@@ -51,14 +52,18 @@ def test_staff_approve_return_lock_and_unlock_on_the_completeness_page(demo_clie
     submit_report(demo_client, period, scope, data)
 
     log_in(demo_client, "admin")
-    table = [{"organisation": "KIDSFIRST", "organisation_name": "Kids First", "period": period, "review": ""}]
-    review_state = [("completeness-table", "selected_rows", [0]), ("completeness-table", "data", table)]
+    row = {"id": f"KIDSFIRST/{period}", "organisation": "KIDSFIRST", "organisation_name": "Kids First"}
+    table = [{"id": "OTHER/2020", "organisation": "OTHER"}, {**row, "period": period, "review": ""}]
+    review_state = [("completeness-table", "selectedRows", [table[1]]), ("completeness-table", "rowData", table)]
     inputs = [("completeness-approve", "n_clicks", 0), ("completeness-return", "n_clicks", 1)]
+    nothing = [("completeness-table", "selectedRows", []), ("completeness-table", "rowData", table)]
+    unselected = call(demo_client, inputs, [*nothing, ("completeness-comment", "value", "Check it")], changed=1)
+    assert "Select a row" in text(unselected["completeness-review-result.children"])
     no_comment = call(demo_client, inputs, [*review_state, ("completeness-comment", "value", "")], changed=1)
     assert "Not done" in text(no_comment["completeness-review-result.children"])
     returned = call(demo_client, inputs, [*review_state, ("completeness-comment", "value", "Check it")], changed=1)
     assert "Returned" in text(returned["completeness-review-result.children"])
-    assert returned["completeness-table.data"][0]["review"] == "returned for correction"
+    assert [r.get("review") for r in returned["completeness-table.rowData"]] == [None, "returned for correction"]
 
     locked = call(
         demo_client,
@@ -90,6 +95,21 @@ def test_staff_approve_return_lock_and_unlock_on_the_completeness_page(demo_clie
     log_in(demo_client, "kidsfirst")  # a member calling the staff's callback directly is refused
     refused = call(demo_client, inputs, [*review_state, ("completeness-comment", "value", "x")], changed=1)
     assert "log in again" in text(refused["completeness-review-result.children"])
+
+
+def test_the_completeness_grid_puts_overdue_reports_first_and_keeps_numbers_sortable(demo_client):
+    log_in(demo_client, "admin", language="nl")
+    layout = page(demo_client, "/dashboard/completeness")["_pages_content.children"]
+    grid = by_id(layout, "completeness-table")["props"]
+    rows = grid["rowData"]
+    overdue = [row["overdue"] for row in rows]
+    assert overdue == sorted(overdue, key=lambda o: o != "yes")  # overdue first
+    assert grid["dashGridOptions"]["rowSelection"]["mode"] == "singleRow" and grid["selectedRows"] == []
+    assert "overdue" in grid["rowClassRules"]
+    for row in rows:  # numbers stay numbers (they sort as such), shown in Dutch notation
+        assert isinstance(row["share"], int) and row["share_text"] == f"{row['share']}%"
+        assert row["deadline"][4] == "-" and row["deadline_text"] != row["deadline"]
+    assert all(column.get("floatingFilter") for column in grid["columnDefs"])
 
 
 def test_an_upload_into_a_locked_period_lists_its_rows_and_is_not_held(demo_client, tmp_path):

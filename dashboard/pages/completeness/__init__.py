@@ -3,35 +3,57 @@
 from __future__ import annotations
 
 import dash
-from dash import Dash, dash_table, html
+import dash_ag_grid as dag
+from dash import Dash, html
 
 from dashboard import context, i18n
 from dashboard.context import _
 from dashboard.data import periods
 from dashboard.data.periods import CompletenessRow
 from dashboard.pages.completeness import callbacks, tools
+from dashboard.parts import grid
 from dashboard.parts.components import guard, notice, report_label
 
 
-def _table(rows: list[CompletenessRow], language: str) -> dash_table.DataTable:
+def _table(rows: list[CompletenessRow], language: str) -> dag.AgGrid:
+    """Overdue first, each column sortable and filtered by what it shows; a row is chosen by click or Space."""
+    text_filter = {
+        "filter": "agTextColumnFilter",
+        "floatingFilter": True,  # a box under each heading: rows whose cell contains what is typed
+        "suppressFloatingFilterButton": True,
+        "suppressHeaderFilterButton": True,
+    }
+    number_filter = text_filter | {"filter": "agNumberColumnFilter"}
     columns = [
-        ("organisation_name", _("Organisation")),
-        ("period", _("Period")),
-        ("expected", _("Expected")),
-        ("reported", _("Reported")),
-        ("share", _("Complete")),
-        ("deadline", _("Deadline")),
-        ("state", _("State")),
-        ("review", _("Report")),
+        grid.text_column("organisation_name", _("Organisation"), width=180, **text_filter),
+        grid.text_column("period", _("Period"), width=100, **text_filter),
+        grid.number_column("expected", _("Expected"), **number_filter),
+        grid.number_column("reported", _("Reported"), **number_filter),
+        grid.number_column("share", _("Complete"), **number_filter),
+        grid.text_column(
+            "deadline",
+            _("Deadline"),
+            width=120,
+            valueFormatter=grid.shown("deadline"),
+            filterValueGetter=grid.shown("deadline"),
+            **text_filter,
+        ),
+        grid.text_column("state", _("State"), width=110, **text_filter),
+        grid.text_column("review", _("Report"), width=150, **text_filter),
     ]
     data = [
         {
+            "id": f"{row.organisation}/{row.period}",
             "organisation_name": row.organisation_name,
             "period": row.period,
             "expected": row.expected,
+            "expected_text": i18n.number(row.expected, language, 0),
             "reported": row.reported,
-            "share": i18n.percent(row.share, language),
-            "deadline": i18n.day(row.deadline, language),
+            "reported_text": i18n.number(row.reported, language, 0),
+            "share": round(row.share * 100),  # sorted and filtered as the percentage it shows
+            "share_text": i18n.percent(row.share, language),
+            "deadline": row.deadline.isoformat(),  # sorts in time
+            "deadline_text": i18n.day(row.deadline, language),
             "state": _("Overdue") if row.overdue else (_("Complete") if row.share == 1 else _("Open")),
             "overdue": "yes" if row.overdue else "no",
             "review": report_label(row.report_status),
@@ -39,20 +61,14 @@ def _table(rows: list[CompletenessRow], language: str) -> dash_table.DataTable:
         }
         for row in sorted(rows, key=lambda r: (not r.overdue, r.organisation_name, r.period))
     ]
-    return dash_table.DataTable(
-        id="completeness-table",
-        columns=[{"id": key, "name": name} for key, name in columns],
-        data=data,
-        sort_action="native",
-        filter_action="native",
-        row_selectable="single",
-        selected_rows=[],
+    return grid.grid(
+        "completeness-table",
+        columns,
+        data,
         page_size=25,
-        style_cell={"fontFamily": "inherit", "padding": "0.3rem 0.5rem", "textAlign": "left"},
-        style_header={"fontWeight": 600},
-        style_data_conditional=[
-            {"if": {"filter_query": '{overdue} = "yes"'}, "backgroundColor": "#fdecea", "color": "#8a1c13"},
-        ],
+        options={"rowSelection": {"mode": "singleRow", "checkboxes": True, "enableClickSelection": True}},
+        rowClassRules={"overdue": "params.data.overdue === 'yes'"},
+        selectedRows=[],
     )
 
 

@@ -32,24 +32,28 @@ def _failed(exc: Exception) -> html.Div:
 
 REVIEW = (
     Output("completeness-review-result", "children"),
-    Output("completeness-table", "data"),
+    Output("completeness-table", "rowData"),
     Input("completeness-approve", "n_clicks"),
     Input("completeness-return", "n_clicks"),
-    State("completeness-table", "selected_rows"),
-    State("completeness-table", "data"),
+    State("completeness-table", "selectedRows"),
+    State("completeness-table", "rowData"),
     State("completeness-comment", "value"),
 )
 
 
-async def review(_approve: int, _return: int, selected: list[int] | None, data: list[dict] | None, comment: str | None):
+async def review(
+    _approve: int, _return: int, selected: list[dict] | None, data: list[dict] | None, comment: str | None
+):
     """Approve or return the selected row's report; the table shows its new status."""
     principal = allowed("completeness")
     if principal is None:
         return session_ended(), no_update
     data = data or []
-    if not selected or selected[0] >= len(data):
+    chosen = (selected or [{}])[0].get("id")
+    row = next((r for r in data if chosen is not None and r.get("id") == chosen), None)
+    if row is None:
         return notice(_("Select a row in the table first."), "warning"), no_update
-    row, approve = data[selected[0]], ctx.triggered_id == "completeness-approve"
+    approve = ctx.triggered_id == "completeness-approve"
     try:
         report = await run_in_threadpool(
             periods.review_report,
