@@ -92,7 +92,7 @@ PAGES = (
         "audit",
         "/dashboard/audit?observation=1",
         "admin",
-        ("#audit-table td", "#audit-history-table td"),
+        ("#audit-table .ag-cell", "#audit-history-table .ag-cell"),
         ("/api/v1/audit",),
     ),
 )

@@ -6,18 +6,20 @@ import datetime as dt
 from typing import Any
 
 import dash
-from dash import Dash, Input, Output, dash_table, dcc, html
+import dash_ag_grid as dag
+from dash import Dash, Input, Output, State, dcc, html
 
 from api.errors import BackboneError
 from api.models.audit import AuditEventPublic
+from api.models.common import Page
 from dashboard import context, i18n
 from dashboard.context import _
 from dashboard.data import audit
+from dashboard.parts import grid
 from dashboard.parts.components import guard, notice
 from dashboard.session import may_open
 
 PAGE_SIZE = 50
-CELL = {"fontFamily": "inherit", "padding": "0.3rem 0.5rem", "textAlign": "left", "whiteSpace": "normal"}
 
 
 def show(value: Any) -> str:
@@ -44,6 +46,7 @@ def event_rows(events: list[AuditEventPublic], language: str) -> list[dict[str, 
     """Audit events as the table's rows, in the interface's language."""
     return [
         {
+            "id": e.id,
             "at": i18n.when(e.at, language),
             "user": e.user or "–",
             "organisation": e.organisation or "–",
@@ -68,8 +71,17 @@ def _day(text: str | None, *, end: bool = False) -> dt.datetime | None:
     return dt.datetime.combine(day + dt.timedelta(days=1 if end else 0), dt.time(), tzinfo=dt.UTC)
 
 
-def _events_table() -> dash_table.DataTable:
-    columns = [
+def columns(spec: list[tuple[str, str]], wide: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+    """Text columns in the given order, not sortable: a page of events sorted alone would mislead."""
+    widths = {"organisation": 150, "denominator": 125, "submission": 125}
+    return [
+        grid.text_column(key, name, width=260 if key in wide else widths.get(key, 110), sortable=False)
+        for key, name in spec
+    ]
+
+
+def _events_table() -> dag.AgGrid:
+    spec = [
         ("at", _("When")),
         ("user", _("Who")),
         ("organisation", _("Organisation")),
@@ -80,16 +92,19 @@ def _events_table() -> dash_table.DataTable:
         ("action", _("Change")),
         ("changes", _("Before → after")),
     ]
-    return dash_table.DataTable(
-        id="audit-table",
-        columns=[{"id": key, "name": name} for key, name in columns],
-        data=[],
-        page_action="custom",
-        page_current=0,
-        page_size=PAGE_SIZE,
-        page_count=1,
-        style_cell=CELL,
-        style_header={"fontWeight": 600},
+    return grid.grid("audit-table", columns(spec, wide=("changes",)), [])
+
+
+def _pager() -> html.Div:
+    """The events are paged on the server: the previous and next page, and where the reader is."""
+    return html.Div(
+        [
+            html.Button(_("Previous page"), id="audit-previous", className="button", n_clicks=0, disabled=True),
+            html.Span(id="audit-page-label", role="status"),
+            html.Button(_("Next page"), id="audit-next", className="button", n_clicks=0, disabled=True),
+            dcc.Store(id="audit-page", data=0),
+        ],
+        className="filters pager",
     )
 
 
@@ -124,6 +139,7 @@ def layout(observation: str | None = None, entity: str | None = None, user: str 
             ),
             html.P(id="audit-count", className="muted"),
             _events_table(),
+            _pager(),
             html.H2(_("History of a value")),
             html.P(_("The versions of one observation, oldest first, by its id (as the API gives it).")),
             dcc.Input(id="audit-observation", type="number", min=1, value=observation, debounce=True),
@@ -161,7 +177,7 @@ def history_view(observation_id: int | None) -> html.Div | None:
     title = f"{found.indicator} · {found.area} · {found.period}"
     if found.breakdown:
         title += " · " + ", ".join(f"{k}: {v}" for k, v in found.breakdown.items())
-    columns = [
+    spec = [
         ("at", _("When")),
         ("value", _("Value")),
         ("numerator", _("Numerator")),
@@ -176,45 +192,65 @@ def history_view(observation_id: int | None) -> html.Div | None:
     return html.Div(
         [
             html.H3(title, id="audit-history-title"),
-            dash_table.DataTable(
-                id="audit-history-table",
-                columns=[{"id": key, "name": name} for key, name in columns],
-                data=rows,
-                style_cell=CELL,
-                style_header={"fontWeight": 600},
-            ),
+            grid.grid("audit-history-table", columns(spec, wide=("note",)), rows, row_id=None),
         ]
     )
 
 
-def events_page(entity: str | None, user: str | None, since: str | None, until: str | None, page: int | None):
-    """One page of events for the filters: the rows, how many pages, the page, and how many events."""
+def events_page(
+    entity: str | None,
+    user: str | None,
+    since: str | None,
+    until: str | None,
+    _previous: int | None,
+    _next: int | None,
+    page: int | None,
+):
+    """One page of events for the filters: the rows, the page, where the reader is, and how many events."""
     if not may_open("audit", context.user()):
-        return [], 1, 0, ""
-    # Other filters start again at the first page.
-    page = (page or 0) if dash.ctx.triggered_id in (None, "audit-table") else 0
-    found = audit.events(
-        PAGE_SIZE,
-        page * PAGE_SIZE,
-        entity=entity or None,
-        user=(user or "").strip() or None,
-        since=_day(since),
-        until=_day(until, end=True),
-    )
+        return [], 0, "", True, True, ""
+    moved = {"audit-previous": -1, "audit-next": 1}.get(dash.ctx.triggered_id)
+    page = max(0, (page or 0) + moved) if moved else 0  # other filters start again at the first page
+
+    def one(page: int) -> Page[AuditEventPublic]:
+        return audit.events(
+            PAGE_SIZE,
+            page * PAGE_SIZE,
+            entity=entity or None,
+            user=(user or "").strip() or None,
+            since=_day(since),
+            until=_day(until, end=True),
+        )
+
+    found = one(page)
     pages = max(1, -(-found.total // PAGE_SIZE))
-    return event_rows(found.items, context.language()), pages, page, _("Changes: {count}", count=found.total)
+    if page >= pages:  # fewer events than when the page was shown
+        page = pages - 1
+        found = one(page)
+    return (
+        event_rows(found.items, context.language()),
+        page,
+        _("Page {page} of {pages}", page=page + 1, pages=pages),
+        page == 0,
+        page >= pages - 1,
+        _("Changes: {count}", count=found.total),
+    )
 
 
 EVENTS = (
-    Output("audit-table", "data"),
-    Output("audit-table", "page_count"),
-    Output("audit-table", "page_current"),
+    Output("audit-table", "rowData"),
+    Output("audit-page", "data"),
+    Output("audit-page-label", "children"),
+    Output("audit-previous", "disabled"),
+    Output("audit-next", "disabled"),
     Output("audit-count", "children"),
     Input("audit-entity", "value"),
     Input("audit-user", "value"),
     Input("audit-since", "value"),
     Input("audit-until", "value"),
-    Input("audit-table", "page_current"),
+    Input("audit-previous", "n_clicks"),
+    Input("audit-next", "n_clicks"),
+    State("audit-page", "data"),
 )
 HISTORY = (Output("audit-history", "children"), Input("audit-observation", "value"))
 
