@@ -123,6 +123,6 @@ def test_an_upload_into_a_locked_period_lists_its_rows_and_is_not_held(demo_clie
     found = drop(demo_client, GOOD)
     assert found["upload-token.data"] is None and "locked period" in text(found["upload-preview.children"])
     table = found["upload-preview.children"]["props"]["children"][1]["props"]
-    assert [(r["row"], r["code"]) for r in table["data"]] == [(2, "period_locked")]
+    assert [(r["row"], r["code"]) for r in table["rowData"]] == [(2, "period_locked")]
     assert observations(demo_client, area="GM0014", period="2026") == []
     assert not any(p.name.startswith(("held-", "claimed-")) for p in (tmp_path / "uploads").iterdir())

@@ -150,10 +150,12 @@ def test_a_broken_upload_lists_its_errors_and_holds_nothing(demo_client, tmp_pat
     found = drop(demo_client, b"indicator,area,period,value\nece-participation,GM0014,2026,150\nnope,GM0014,2026,1\n")
     assert found["upload-token.data"] is None
     table = found["upload-preview.children"]["props"]["children"][1]["props"]
-    assert [(r["row"], r["column"], r["code"]) for r in table["data"]] == [
-        (2, "value", "value_out_of_range"),
-        (3, "indicator", "unknown_indicator"),
+    assert table["id"] == "upload-errors"
+    assert [(r["row"], r["row_text"], r["column"], r["code"]) for r in table["rowData"]] == [
+        (2, "2", "value", "value_out_of_range"),
+        (3, "3", "indicator", "unknown_indicator"),
     ]
+    assert [c["field"] for c in table["columnDefs"]] == ["row", "column", "problem", "detail"]
     assert list((tmp_path / "uploads").iterdir()) == []
 
 
@@ -225,8 +227,9 @@ def test_a_file_with_more_errors_than_listed_says_how_many_more(demo_client):
     preview = text(found["upload-preview.children"])
     assert "Problems found: 1,005." in preview and "…and 5 more problems not listed." in preview
     table = found["upload-preview.children"]["props"]["children"][1]["props"]
-    assert len(table["data"]) == 1000 and table["data"][0] == {
+    assert len(table["rowData"]) == 1000 and table["rowData"][0] == {
         "row": 2,
+        "row_text": "2",
         "column": "value",
         "code": "not_a_number",
         "problem": "Not a number (or a suppression marker such as x or <5).",

@@ -6,7 +6,7 @@ import base64
 import binascii
 import logging
 
-from dash import dash_table, html
+from dash import html
 
 from api.errors import BackboneError, Conflict, ErrorItem, Forbidden, Invalid, NotFound, TooLarge
 from api.models.observation import WriteSummary
@@ -14,7 +14,8 @@ from dashboard import context, i18n
 from dashboard.context import _
 from dashboard.data import imports
 from dashboard.data.sessions import Principal
-from dashboard.parts.components import FONT, notice
+from dashboard.parts import grid
+from dashboard.parts.components import notice
 from dashboard.parts.problems import explain
 
 log = logging.getLogger(__name__)
@@ -84,7 +85,8 @@ def problems(exc: BackboneError) -> html.Div:
     more = exc.error_count - len(errors)
     rows = [
         {
-            "row": "" if e.row is None else e.row,
+            "row": e.row,  # sorts as a number
+            "row_text": "" if e.row is None else str(e.row),
             "column": e.column or "",
             "code": e.code,
             "problem": explain(e.code, e.message),
@@ -92,18 +94,16 @@ def problems(exc: BackboneError) -> html.Div:
         }
         for e in errors
     ]
-    columns = [("row", _("Row")), ("column", _("Column")), ("problem", _("Problem")), ("detail", _("Detail"))]
+    columns = [
+        grid.number_column("row", _("Row"), maxWidth=110),
+        grid.text_column("column", _("Column"), width=120),
+        grid.text_column("problem", _("Problem"), width=260),
+        grid.text_column("detail", _("Detail"), width=260),
+    ]
     return html.Div(
         [
             notice(headline, "error", id="upload-rejected"),
-            dash_table.DataTable(
-                id="upload-errors",
-                columns=[{"id": key, "name": name} for key, name in columns],
-                data=rows,
-                page_size=25,
-                style_cell={"fontFamily": FONT, "textAlign": "left", "whiteSpace": "normal", "height": "auto"},
-                style_header={"fontWeight": 600},
-            ),
+            grid.grid("upload-errors", columns, rows, row_id=None, page_size=25),
             html.P(_("…and {more} more problems not listed.", more=i18n.number(more, language, 0)), id="upload-more")
             if more > 0
             else None,
