@@ -73,7 +73,7 @@ PAGES = (
         "entry",
         "/dashboard/entry",
         "kidsfirst",
-        ("#entry-table td[data-dash-column='value']",),
+        ("#entry-table .ag-cell[col-id='value']",),
         ("/api/v1/imports/template.csv",),
     ),
     Page("upload", "/dashboard/upload", "kidsfirst", ("#upload-file",), ("/api/v1/imports/template.csv",)),

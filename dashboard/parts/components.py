@@ -20,7 +20,6 @@ GRAPH_CONFIG = {
     "responsive": True,
 }
 HIDDEN = {"display": "none"}  # a style that hides what stays in the layout
-FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif'  # the page's, for tables (theirs is monospace)
 
 
 def href(path: str) -> str:

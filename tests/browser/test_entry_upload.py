@@ -6,7 +6,7 @@ import re
 
 import httpx
 
-ERROR_BACKGROUND = "rgb(253, 236, 234)"  # dashboard/pages/entry/table.py: ERROR_STYLE
+ERROR_BACKGROUND = "rgb(253, 236, 234)"  # dashboard/assets/style.css: .bb-grid .ag-cell.invalid
 
 
 def stored(server_url: str, **query: str) -> list[dict]:
@@ -24,8 +24,8 @@ def test_member_types_a_value_sees_a_bad_one_flagged_corrects_it_in_dutch_and_sa
     page, url = browsing.page, browsing.server.url
     page.click("#shell-lang-nl")
     page.wait_for_selector("#shell-user")
-    browsing.open("/dashboard/entry?year=2026", "#entry-table td[data-dash-column='value']")
-    cell = page.locator("#entry-table td[data-dash-column='value']").first
+    browsing.open("/dashboard/entry?year=2026", "#entry-table .ag-cell[col-id='value']")
+    cell = page.locator("#entry-table .ag-cell[col-id='value']").first
     cell.click()
     page.keyboard.type("150")
     page.keyboard.press("Enter")
@@ -88,3 +88,30 @@ def test_member_uploads_a_broken_then_a_good_file_confirms_it_and_downloads_the_
     assert re.search(r"Added\s+1", page.inner_text("#upload-done"))
     (value,) = stored(url, indicator="ece-participation", area="GM0014", period="2026")
     assert value["value"] == 65.0 and value["numerator"] == 130
+
+
+def test_member_fills_a_row_with_the_keyboard_alone_and_saves_it(browsing):
+    browsing.log_in("kidsfirst")
+    page, url = browsing.page, browsing.server.url
+    browsing.open("/dashboard/entry?year=2026", "#entry-table .ag-cell[col-id='value']")
+    page.locator("#entry-table .ag-cell[col-id='value']").first.click()  # ece-participation, Groningen
+    page.keyboard.type("61.5")
+    page.keyboard.press("Tab")  # keeps the value, on to the numerator
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")  # the status
+    page.keyboard.press("Enter")  # opens its list
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")  # provisional
+    page.keyboard.press("Tab")  # the note
+    page.keyboard.type("checked twice")
+    page.keyboard.press("Enter")
+    status = page.locator("#entry-table .ag-cell[col-id='status']").first
+    assert status.inner_text() == "provisional"
+    page.wait_for_function("() => document.querySelector('#entry-pending').innerText.includes('1 new')")
+    page.click("#entry-save")
+    page.wait_for_selector("#entry-outcome")
+    outcome = page.inner_text("#entry-outcome")
+    assert "1 added" in outcome and "value – → 61.5" in outcome and "status final → provisional" in outcome
+    (value,) = stored(url, indicator="ece-participation", area="GM0014", period="2026")
+    flags = (value["value"], value["provisional"], value["estimated"], value["note"])
+    assert flags == (61.5, True, False, "checked twice")

@@ -17,8 +17,8 @@ def test_a_value_a_member_saves_is_on_the_steering_groups_indicator_page(browser
     steering = Browsing(browser, server, language="de-DE")
     try:
         member.log_in("kidsfirst")
-        page = member.open("/dashboard/entry?year=2026", "#entry-table td[data-dash-column='value']")
-        page.locator("#entry-table td[data-dash-column='value']").first.click()  # ece-participation, Groningen
+        page = member.open("/dashboard/entry?year=2026", "#entry-table .ag-cell[col-id='value']")
+        page.locator("#entry-table .ag-cell[col-id='value']").first.click()  # ece-participation, Groningen
         page.keyboard.type("71.4")
         page.keyboard.press("Enter")
         page.wait_for_function("() => document.querySelector('#entry-pending').innerText.includes('1 new')")

@@ -9,7 +9,11 @@ from tests.dashboard.test_entry_upload_callbacks import GOOD, drop, entry_table,
 
 
 def submit_report(client, period: str, scope: dict, data: list[dict]) -> dict:
-    state = [("entry-report-period", "value", period), ("entry-scope", "data", scope), ("entry-table", "data", data)]
+    state = [
+        ("entry-report-period", "value", period),
+        ("entry-scope", "data", scope),
+        ("entry-table", "virtualRowData", data),
+    ]
     return call(client, [("entry-report-submit", "n_clicks", 1)], state)
 
 
@@ -20,17 +24,17 @@ def choose(client, year: str, organisation: str | None = None) -> dict:
 def test_a_member_submits_and_the_period_becomes_read_only(demo_client):
     log_in(demo_client, "kidsfirst")
     found = choose(demo_client, "2026")
-    data, original, scope = found["entry-table.data"], found["entry-original.data"], found["entry-scope.data"]
+    data, original, scope = found["entry-table.rowData"], found["entry-original.data"], found["entry-scope.data"]
     periods = sorted({row["period"] for row in data})
     assert [o["value"] for o in found["entry-report-period.options"]] == periods
     assert "not submitted" in text(found["entry-reports.children"])
-    assert any(column["editable"] for column in found["entry-table.columns"])
+    assert any(column["editable"] for column in found["entry-table.columnDefs"])
 
     done = submit_report(demo_client, periods[0], scope, data)
     assert "Submitted" in text(done["entry-report-result.children"])
     assert "submitted, waiting for approval" in text(done["entry-reports.children"])
     assert periods[0] not in [o["value"] for o in done["entry-report-period.options"]]
-    flags = {(row["period"], row["locked"]) for row in done["entry-table.data"]}
+    flags = {(row["period"], row["locked"]) for row in done["entry-table.rowData"]}
     assert flags == {(p, "yes" if p == periods[0] else "no") for p in periods}  # locked rows are greyed
 
     row = next(r for r in data if r["period"] == periods[0])
@@ -38,10 +42,12 @@ def test_a_member_submits_and_the_period_becomes_read_only(demo_client):
     refused = save(demo_client, data, original, scope)
     assert "Nothing was saved" in text(refused["entry-result.children"])
     assert "locked" in text(refused["entry-problems.children"])
+    # The grid stays as it was: read only when every period shown is locked.
+    assert any(column["editable"] for column in refused["entry-table.columnDefs"]) == (len(periods) > 1)
     assert observations(demo_client, indicator=row["indicator"], area=row["area"], period=periods[0]) == []
     if len(periods) == 1:
         again = choose(demo_client, "2026")
-        assert not any(column["editable"] for column in again["entry-table.columns"])
+        assert not any(column["editable"] for column in again["entry-table.columnDefs"])
         assert "locked" in text(again["entry-reports.children"])
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 
 from fastapi.testclient import TestClient
 
@@ -12,12 +13,29 @@ from tests.dashboard.callbacks import call, log_in
 
 def entry_table(client: TestClient, year: str) -> tuple[list[dict], dict, dict]:
     found = call(client, [("entry-year", "value", year), ("entry-organisation", "value", None)])
-    return found["entry-table.data"], found["entry-original.data"], found["entry-scope.data"]
+    return found["entry-table.rowData"], found["entry-original.data"], found["entry-scope.data"]
 
 
 def save(client: TestClient, data: list[dict], original: dict, scope: dict) -> dict:
-    state = [("entry-table", "data", data), ("entry-original", "data", original), ("entry-scope", "data", scope)]
+    """Save what the grid holds (its ``virtualRowData``: the rows with what was typed)."""
+    state = [
+        ("entry-table", "virtualRowData", data),
+        ("entry-original", "data", original),
+        ("entry-scope", "data", scope),
+    ]
     return call(client, [("entry-save", "n_clicks", 1)], state)
+
+
+def marked(columns: list[dict]) -> set[tuple[str, str]]:
+    """The cells the grid's columns turn red: (row id, column) from each column's ``invalid`` class rule."""
+    cells = set()
+    for column in columns:
+        rule = column.get("cellClassRules", {}).get("invalid")
+        if rule:
+            rows, _sep, test = rule.partition(".includes(")
+            assert test == "params.data.id)"
+            cells |= {(row, column["field"]) for row in json.loads(rows)}
+    return cells
 
 
 def observations(client: TestClient, **query: str) -> list[dict]:
@@ -50,7 +68,8 @@ def test_saving_sends_only_the_changed_rows_for_the_members_own_organisation(dem
     assert [(o["value"], o["organisation"], o["breakdown"]) for o in stored] == [(62.5, "KIDSFIRST", {})]
     made = submission(demo_client, stored[0]["submission"])
     assert (made["channel"], made["rows"], made["user"], made["organisation"]) == ("form", 1, "kidsfirst", "KIDSFIRST")
-    assert found["entry-table.data"][0]["value"] == "62,5"  # reloaded from what was stored
+    assert found["entry-table.rowData"][0]["value"] == "62,5"  # reloaded from what was stored
+    assert marked(found["entry-table.columnDefs"]) == set()
 
 
 def test_invalid_values_are_marked_in_their_cells_and_nothing_is_written(demo_client):
@@ -58,22 +77,13 @@ def test_invalid_values_are_marked_in_their_cells_and_nothing_is_written(demo_cl
     data, original, scope = entry_table(demo_client, "2026")
     data[0]["value"], data[1]["value"], data[4]["numerator"] = "150", "abc", "10"
     found = save(demo_client, data, original, scope)
-    marked = {
-        (rule["if"]["filter_query"], rule["if"]["column_id"])
-        for rule in found["entry-table.style_data_conditional"]
-        if "id" in rule["if"].get("filter_query", "")
-    }
-    assert marked == {(f'{{id}} = "{data[1]["id"]}"', "value")}  # text is caught before the pipeline
+    assert marked(found["entry-table.columnDefs"]) == {(data[1]["id"], "value")}  # text is caught before the pipeline
     data[1]["value"] = "40"
     found = save(demo_client, data, original, scope)
-    marked = {
-        (rule["if"]["filter_query"], rule["if"]["column_id"])
-        for rule in found["entry-table.style_data_conditional"]
-        if "id" in rule["if"].get("filter_query", "")
-    }
-    assert marked == {(f'{{id}} = "{data[0]["id"]}"', "value"), (f'{{id}} = "{data[4]["id"]}"', "denominator")}
+    assert marked(found["entry-table.columnDefs"]) == {(data[0]["id"], "value"), (data[4]["id"], "denominator")}
+    assert any(column["editable"] for column in found["entry-table.columnDefs"])
     assert "Nothing was saved" in text(found["entry-result.children"])
-    assert "entry-table.data" not in found  # what was typed stays
+    assert "entry-table.rowData" not in found  # what was typed stays
     assert observations(demo_client, area="GM0014", period="2026") == []
 
 
@@ -81,9 +91,19 @@ def test_checking_while_typing_writes_nothing_and_says_what_saving_would_do(demo
     log_in(demo_client, "kidsfirst")
     data, original, scope = entry_table(demo_client, "2026")
     data[0]["value"] = "61.5"
-    state = [("entry-original", "data", original), ("entry-scope", "data", scope)]
-    found = call(demo_client, [("entry-table", "data", data)], state)
+    edit = [{"rowId": data[0]["id"], "colId": "value", "oldValue": "", "value": "61.5", "data": data[0]}]
+    state = [
+        ("entry-table", "virtualRowData", data),
+        ("entry-original", "data", original),
+        ("entry-scope", "data", scope),
+    ]
+    found = call(demo_client, [("entry-table", "cellValueChanged", edit)], state)
     assert found["entry-pending.children"] == "Ready to save: 1 new, 0 changed, 0 unchanged."
+    assert marked(found["entry-table.columnDefs"]) == set()
+    data[1]["value"] = "abc"
+    found = call(demo_client, [("entry-table", "cellValueChanged", edit)], state)
+    assert found["entry-pending.children"] == "Problems to correct before saving: 1"
+    assert marked(found["entry-table.columnDefs"]) == {(data[1]["id"], "value")}
     assert observations(demo_client, area="GM0014", period="2026") == []
 
 
@@ -187,9 +207,9 @@ def test_the_template_downloads_for_the_members_organisation_with_decimal_commas
 def test_staff_choose_the_organisation_and_the_submission_records_them(demo_client):
     log_in(demo_client, "admin")
     nothing = call(demo_client, [("entry-year", "value", "2026"), ("entry-organisation", "value", None)])
-    assert nothing["entry-table.data"] == [] and "Choose the organisation" in text(nothing["entry-notice.children"])
+    assert nothing["entry-table.rowData"] == [] and "Choose the organisation" in text(nothing["entry-notice.children"])
     found = call(demo_client, [("entry-year", "value", "2026"), ("entry-organisation", "value", "KIDSFIRST")])
-    data, original, scope = found["entry-table.data"], found["entry-original.data"], found["entry-scope.data"]
+    data, original, scope = found["entry-table.rowData"], found["entry-original.data"], found["entry-scope.data"]
     data[0]["value"] = "70"
     assert "1 added" in text(save(demo_client, data, original, scope)["entry-result.children"])
     (value,) = observations(demo_client, indicator="ece-participation", area="GM0014", period="2026")

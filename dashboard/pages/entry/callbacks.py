@@ -12,8 +12,8 @@ from dashboard.data import imports, periods
 from dashboard.data.sessions import Principal
 from dashboard.pages.entry import reports
 from dashboard.pages.entry.actions import confirmation, failure, load, problem_list, scope_of, trusted
-from dashboard.pages.entry.form import batch_of, changed_rows
-from dashboard.pages.entry.table import columns, original_of, styles
+from dashboard.pages.entry.form import CellProblem, batch_of, changed_rows
+from dashboard.pages.entry.table import columns, original_of
 from dashboard.parts.components import HIDDEN, allowed, notice, session_ended
 
 REPORT_OUTPUTS = [
@@ -21,7 +21,7 @@ REPORT_OUTPUTS = [
     Output("entry-report-period", "options"),
     Output("entry-report-period", "value"),
     Output("entry-report-actions", "style"),
-    Output("entry-table", "columns"),
+    Output("entry-table", "columnDefs"),
 ]
 
 
@@ -41,6 +41,11 @@ def _reports(principal: Principal | None, scope: dict, data: list[dict]) -> tupl
     )
 
 
+def _columns(scope: dict, data: list[dict], problems: list[CellProblem] = ()) -> list[dict]:
+    """The grid's columns with the cells of ``problems`` marked, read only when every period shown is locked."""
+    return columns(reports.read_only(reports.states(scope, data)), problems)
+
+
 def _pending(summary, problems: int) -> str | None:
     if problems:
         return _("Problems to correct before saving: {count}", count=problems)
@@ -55,7 +60,7 @@ def _pending(summary, problems: int) -> str | None:
 
 
 CHOOSE = (
-    Output("entry-table", "data"),
+    Output("entry-table", "rowData"),
     Output("entry-original", "data"),
     Output("entry-scope", "data"),
     Output("entry-notice", "children"),
@@ -79,12 +84,12 @@ def choose(chosen: str | None, organisation: str | None):
 
 SUBMIT_REPORT = (
     Output("entry-report-result", "children"),
-    Output("entry-table", "data", allow_duplicate=True),
+    Output("entry-table", "rowData", allow_duplicate=True),
     *[Output(o.component_id, o.component_property, allow_duplicate=True) for o in REPORT_OUTPUTS],
     Input("entry-report-submit", "n_clicks"),
     State("entry-report-period", "value"),
     State("entry-scope", "data"),
-    State("entry-table", "data"),
+    State("entry-table", "virtualRowData"),
 )
 
 
@@ -112,46 +117,50 @@ async def submit_report(_clicks: int, period: str | None, scope: dict | None, da
     return done, data, *shown
 
 
+# Edits land in the grid's rows as typed; ``cellValueChanged`` says one was made, ``virtualRowData`` holds them all.
 CHECK = (
-    Output("entry-table", "style_data_conditional"),
+    Output("entry-table", "columnDefs", allow_duplicate=True),
     Output("entry-problems", "children"),
     Output("entry-pending", "children"),
-    Input("entry-table", "data"),
+    Input("entry-table", "cellValueChanged"),
+    State("entry-table", "virtualRowData"),
     State("entry-original", "data"),
     State("entry-scope", "data"),
 )
 
 
-async def check(data: list[dict] | None, original: dict | None, scope: dict | None):
+async def check(_edits: list[dict] | None, data: list[dict] | None, original: dict | None, scope: dict | None):
     """After each edit: the changed rows through the import's checks (a dry run); problems marked in place."""
     principal = allowed("entry")
-    language = context.language()
-    changed = changed_rows(data or [], original or {}, language)
-    if principal is None or not changed:
-        return styles(), None, None
+    if principal is None:
+        return no_update, None, None
+    language, data, scope = context.language(), data or [], trusted(principal, scope)
+    changed = changed_rows(data, original or {}, language)
+    if not changed:
+        return await run_in_threadpool(_columns, scope, data), None, None
     items, keys, problems = batch_of(changed, language)
     general: list[ErrorItem] = []
     summary = None
     if items:
         try:
-            organisation = trusted(principal, scope).get("organisation")
-            summary = await run_in_threadpool(imports.submit, items, organisation, dry_run=True)
+            summary = await run_in_threadpool(imports.submit, items, scope.get("organisation"), dry_run=True)
         except Exception as exc:  # noqa: BLE001  (shown to the person, never raised to the browser)
             message, cells, general = failure(exc, keys)
             problems += cells
             general = general or ([] if cells else [ErrorItem(code="", message=message)])
     count = len(problems) + len(general)
-    return styles(problems), problem_list(problems, general, data or []), _pending(summary, count)
+    marked = await run_in_threadpool(_columns, scope, data, problems)
+    return marked, problem_list(problems, general, data), _pending(summary, count)
 
 
 SAVE = (
     Output("entry-result", "children", allow_duplicate=True),
-    Output("entry-table", "data", allow_duplicate=True),
+    Output("entry-table", "rowData", allow_duplicate=True),
     Output("entry-original", "data", allow_duplicate=True),
-    Output("entry-table", "style_data_conditional", allow_duplicate=True),
+    Output("entry-table", "columnDefs", allow_duplicate=True),
     Output("entry-problems", "children", allow_duplicate=True),
     Input("entry-save", "n_clicks"),
-    State("entry-table", "data"),
+    State("entry-table", "virtualRowData"),
     State("entry-original", "data"),
     State("entry-scope", "data"),
 )
@@ -170,15 +179,18 @@ async def save(_clicks: int, data: list[dict] | None, original: dict | None, sco
     items, keys, problems = batch_of(changed, language)
     if problems:
         outcome = notice(_("Nothing was saved: correct the marked cells."), "error", id="entry-outcome")
-        return outcome, no_update, no_update, styles(problems), problem_list(problems, [], data)
+        marked = await run_in_threadpool(_columns, scope, data, problems)
+        return outcome, no_update, no_update, marked, problem_list(problems, [], data)
     try:
         summary = await run_in_threadpool(imports.submit, items, scope.get("organisation"), dry_run=False)
     except Exception as exc:  # noqa: BLE001  (shown to the person, never raised to the browser)
         message, cells, general = failure(exc, keys)
         outcome = notice(message, "error", id="entry-outcome")
-        return outcome, no_update, no_update, styles(cells), problem_list(cells, general, data)
+        marked = await run_in_threadpool(_columns, scope, data, cells)
+        return outcome, no_update, no_update, marked, problem_list(cells, general, data)
     if summary.submission is None:
         message = _("Nothing changed: the values you typed are the ones already stored.")
         return notice(message, id="entry-outcome"), *[no_update] * 4
     fresh, _empty = load(scope)
-    return confirmation(summary, changed, original, fresh), fresh, original_of(fresh), styles(), None
+    marked = await run_in_threadpool(_columns, scope, fresh)
+    return confirmation(summary, changed, original, fresh), fresh, original_of(fresh), marked, None

@@ -1,18 +1,20 @@
-"""The data-entry table: its columns, its rows (from the entry service) and the marks on cells with problems."""
+"""The data-entry grid: its columns, its rows (from the entry service) and the marks on cells with problems."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 
-from dash import dash_table
+import dash_ag_grid as dag
 
 from dashboard import i18n
 from dashboard.context import _
 from dashboard.data.imports import EntryRow
 from dashboard.pages.entry.form import EDITABLE, FINAL, CellProblem, show_number
-from dashboard.parts.components import FONT
+from dashboard.parts import grid
 
-ERROR_STYLE = {"backgroundColor": "#fdecea", "boxShadow": "inset 0 0 0 2px #c0392b", "color": "#8a1c13"}
+INVALID = "invalid"  # the class of a cell with a problem (style.css: red)
+NOT_RATE = {"not-rate": "params.data.rate === 'no'"}  # numerator and denominator of a count: grey
 
 
 def breakdown_label(row: EntryRow, language: str) -> str:
@@ -60,83 +62,77 @@ def row_label(row: dict[str, str]) -> str:
     return " · ".join(row.get(k, "") for k in ("indicator_name", "area_name", "period", "breakdown_label"))
 
 
-def styles(problems: Iterable[CellProblem] = ()) -> list[dict]:
-    """Grey cells that are not for typing (numerator and denominator of non-rates); red cells with problems."""
-    marks: list[dict] = [
-        {"if": {"column_editable": False}, "backgroundColor": "#f3f4f6"},
-        {"if": {"filter_query": '{rate} = "no"', "column_id": "numerator"}, "backgroundColor": "#e9ebef"},
-        {"if": {"filter_query": '{rate} = "no"', "column_id": "denominator"}, "backgroundColor": "#e9ebef"},
-        {"if": {"filter_query": '{locked} = "yes"'}, "backgroundColor": "#f3f4f6", "color": "#6b7280"},
-    ]
-    seen = set()
+def _marks(problems: Iterable[CellProblem]) -> dict[str, list[str]]:
+    """The rows with a problem, per column (each row once)."""
+    marked: dict[str, list[str]] = {}
     for problem in problems:
-        if (problem.row, problem.column) in seen:
-            continue
-        seen.add((problem.row, problem.column))
-        marks.append({"if": {"filter_query": f'{{id}} = "{problem.row}"', "column_id": problem.column}, **ERROR_STYLE})
-    return marks
+        rows = marked.setdefault(problem.column, [])
+        if problem.row not in rows:
+            rows.append(problem.row)
+    return marked
 
 
-def columns(read_only: bool = False) -> list[dict]:
-    """The table's columns; none editable when every period shown is locked."""
+def columns(read_only: bool = False, problems: Iterable[CellProblem] = ()) -> list[dict]:
+    """The grid's columns: grey where nothing is typed (all of them when every period shown is locked), and the
+    cells with problems red (class ``invalid``: the rows named in the column's rule)."""
+    statuses = {
+        FINAL: _("final"),
+        "provisional": _("provisional"),
+        "estimated": _("estimated"),
+        "provisional estimated": _("provisional and estimated"),
+    }
     spec = [
-        ("indicator_name", _("Indicator"), False),
-        ("area_name", _("Area"), False),
-        ("period", _("Period"), False),
-        ("breakdown_label", _("Group"), False),
-        ("previous", _("Last period"), False),
-        ("value", _("Value"), True),
-        ("numerator", _("Numerator"), True),
-        ("denominator", _("Denominator"), True),
-        ("status", _("Status"), True),
-        ("note", _("Note"), True),
+        ("indicator_name", _("Indicator"), False, {"width": 220, "maxWidth": 360}),
+        ("area_name", _("Area"), False, {"width": 120}),
+        ("period", _("Period"), False, {"width": 90}),
+        ("breakdown_label", _("Group"), False, {"width": 110}),
+        ("previous", _("Last period"), False, {"width": 110}),
+        ("value", _("Value"), True, {"width": 100}),
+        ("numerator", _("Numerator"), True, {"width": 110, "cellClassRules": NOT_RATE}),
+        ("denominator", _("Denominator"), True, {"width": 135, "cellClassRules": NOT_RATE}),
+        (
+            "status",
+            _("Status"),
+            True,
+            {
+                "width": 150,
+                "cellEditor": "agSelectCellEditor",  # Enter opens the list, the arrow keys choose, Enter takes
+                "cellEditorParams": {"values": list(statuses)},
+                "refData": statuses,  # the codes shown, and offered, in words
+            },
+        ),
+        ("note", _("Note"), True, {"width": 160}),
     ]
-    return [
-        {
-            "id": key,
-            "name": name,
-            "editable": editable and not read_only,
-            **({"presentation": "dropdown"} if key == "status" else {}),
-        }
-        for key, name, editable in spec
-    ]
+    marked = _marks(problems)
+    found = []
+    for key, name, editable, options in spec:
+        rules = dict(options.pop("cellClassRules", {}))
+        if marked.get(key):
+            rules[INVALID] = f"{json.dumps(marked[key])}.includes(params.data.id)"
+        column = grid.text_column(
+            key,
+            name,
+            sortable=False,  # the rows stay in the order the assignments give
+            editable=editable and not read_only,
+            cellDataType=False,  # what is typed stays text, as typed: the server reads the numbers
+            **({"cellClass": "readonly"} if not editable or read_only else {}),
+            **({"cellClassRules": rules} if rules else {}),
+            **options,
+        )
+        found.append(column)
+    return found
 
 
-def table(data: list[dict[str, str]], read_only: bool = False) -> dash_table.DataTable:
-    """The editable table of values, with its status dropdown."""
-    statuses = [
-        (FINAL, _("final")),
-        ("provisional", _("provisional")),
-        ("estimated", _("estimated")),
-        ("provisional estimated", _("provisional and estimated")),
-    ]
-    return dash_table.DataTable(
-        id="entry-table",
-        columns=columns(read_only),
-        data=data,
-        dropdown={"status": {"options": [{"label": label, "value": v} for v, label in statuses], "clearable": False}},
-        page_action="native",
+def table(data: list[dict[str, str]], read_only: bool = False) -> dag.AgGrid:
+    """The editable grid of values: a cell is typed into (or Enter, F2), Enter or Tab keeps what was typed."""
+    return grid.grid(
+        "entry-table",
+        columns(read_only),
+        data,
         page_size=100,
-        style_table={"overflowX": "auto"},
-        style_cell={
-            "fontFamily": FONT,
-            "fontSize": "0.9rem",
-            "padding": "0.3rem 0.5rem",
-            "textAlign": "left",
-            "whiteSpace": "normal",
-            "height": "auto",
-            "minWidth": "5rem",
+        rowClassRules={"locked": "params.data.locked === 'yes'"},
+        options={
+            "stopEditingWhenCellsLoseFocus": True,  # clicking Save keeps the value being typed
+            "enterNavigatesVerticallyAfterEdit": True,  # Enter keeps the value and goes down, as in a spreadsheet
         },
-        style_cell_conditional=[
-            {"if": {"column_id": "indicator_name"}, "minWidth": "14rem", "maxWidth": "22rem"},
-            {"if": {"column_id": "note"}, "minWidth": "10rem"},
-            {"if": {"column_id": "status"}, "minWidth": "9rem"},
-        ],
-        style_header={"fontWeight": 600, "whiteSpace": "normal"},
-        style_data_conditional=styles(),
-        css=[
-            {"selector": ".Select-menu-outer", "rule": "display: block !important"},
-            # The table's own focus colour is a pale red, which would read as an error.
-            {"selector": "td.focused, td.cell--selected", "rule": "background-color: #e8f0fb !important"},
-        ],
     )
