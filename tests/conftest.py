@@ -1,86 +1,32 @@
 """Fixtures: a fresh database per test (copied from a migrated template), apps and clients.
 
-The suite runs on SQLite by default and on PostgreSQL when BACKBONE_TEST_DATABASE_URL
-is set (e.g. postgresql+psycopg://postgres@127.0.0.1:5432/postgres): every test then
-gets its own database, created from a template database.
+Every test that takes a database runs once per backend: on SQLite, and also on PostgreSQL when
+BACKBONE_TEST_DATABASE_URL is set (its id then ends in ``[postgresql]``). Tests that take no
+database run once; the browser and dashboard tests on SQLite only (their conftest.py files say
+why). See tests/databases.py.
 """
 
 from __future__ import annotations
 
-import itertools
-import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from pwdlib import PasswordHash
+from pwdlib.hashers.argon2 import Argon2Hasher
 
+from api import security
 from api.config import Settings
 from api.db import Database
 from api.main import create_app
-from api.migrate import upgrade
-from api.seed import load_seed
+from tests.databases import BACKENDS, Templates
 
-PG_URL = os.environ.get("BACKBONE_TEST_DATABASE_URL")
-_counter = itertools.count()
-
-
-class Templates:
-    """Migrated template databases (empty, and with the demo seed) that tests copy."""
-
-    def __init__(self, workdir: Path) -> None:
-        self.workdir = workdir
-        self.prefix = f"bbt_{os.getpid()}"
-        self._made: set[str] = set()
-
-    def _url(self, name: str) -> str:
-        if PG_URL:
-            return make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
-        return f"sqlite:///{self.workdir / (name + '.db')}"
-
-    def _admin(self):
-        return create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-
-    def _ensure(self, kind: str) -> str:
-        name = f"{self.prefix}_tpl_{kind}"
-        if name in self._made:
-            return name
-        if PG_URL:
-            with self._admin().connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-                conn.execute(text(f'CREATE DATABASE "{name}"'))
-        db = Database(self._url(name))
-        upgrade(db.engine)
-        if kind == "demo":
-            load_seed(db, self.workdir / "uploads")
-        db.dispose()
-        self._made.add(name)
-        return name
-
-    def fresh(self, kind: str) -> str:
-        """URL of a new database copied from the ``kind`` template ('empty' or 'demo')."""
-        template = self._ensure(kind)
-        name = f"{self.prefix}_{next(_counter)}"
-        if PG_URL:
-            with self._admin().connect() as conn:
-                conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
-        else:
-            shutil.copyfile(self.workdir / f"{template}.db", self.workdir / f"{name}.db")
-        return self._url(name)
-
-    def drop(self, url: str) -> None:
-        if PG_URL:
-            with self._admin().connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)'))
-        else:
-            Path(make_url(url).database).unlink(missing_ok=True)
-
-    def close(self) -> None:
-        for name in self._made:
-            self.drop(self._url(name))
+# Argon2 at the cost of a login page is most of what a test that logs in spends. As Django's docs
+# advise for test suites, the suite hashes with the same algorithm at the lowest cost; a hash names
+# its own cost, so servers the tests start verify these hashes cheaply too. The production cost
+# is checked by tests/api/test_passwords.py in a process of its own.
+security._hasher = PasswordHash((Argon2Hasher(time_cost=1, memory_cost=8, parallelism=1),))
 
 
 @pytest.fixture(scope="session")
@@ -90,22 +36,29 @@ def templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Templates]:
     found.close()
 
 
-def _database(templates: Templates, kind: str) -> Iterator[str]:
-    url = templates.fresh(kind)
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    """The database the test runs on: 'sqlite', or 'postgresql' in the second run of the same test."""
+    return request.param
+
+
+def _database(templates: Templates, kind: str, backend: str) -> Iterator[str]:
+    url = templates.fresh(kind, backend)
     yield url
     templates.drop(url)
 
 
 @pytest.fixture
-def database_url(templates: Templates) -> Iterator[str]:
-    """A fresh, migrated, empty database."""
-    yield from _database(templates, "empty")
+def database_url(templates: Templates, backend: str, request: pytest.FixtureRequest) -> Iterator[str]:
+    """A fresh, migrated database: empty, or, for a test that uses a ``world`` fixture, holding
+    ``tests.factories.small_world`` (copied from a template, not built again for each test)."""
+    yield from _database(templates, "small" if "world" in request.fixturenames else "empty", backend)
 
 
 @pytest.fixture
-def demo_database_url(templates: Templates) -> Iterator[str]:
+def demo_database_url(templates: Templates, backend: str) -> Iterator[str]:
     """A fresh database holding the demo seed data."""
-    yield from _database(templates, "demo")
+    yield from _database(templates, "demo", backend)
 
 
 def make_settings(url: str, tmp_path: Path, **overrides: object) -> Settings:

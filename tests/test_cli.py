@@ -112,7 +112,6 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.mark.skipif(bool(os.environ.get("BACKBONE_TEST_DATABASE_URL")), reason="the demo always uses SQLite")
 def test_demo_builds_a_fresh_database_and_serves_it(tmp_path):
     port = _free_port()
     (tmp_path / "backbone.db").write_text("an old file the demo must replace")

@@ -9,11 +9,11 @@ from sqlalchemy import create_engine, text
 from api.db import Database
 from api.migrate import alembic_config, is_current, upgrade
 from api.models import Area
-from tests.conftest import PG_URL
 
 
-@pytest.mark.skipif(bool(PG_URL), reason="SQLite settings")
-def test_sqlite_runs_in_wal_mode_with_foreign_keys(db):
+def test_sqlite_runs_in_wal_mode_with_foreign_keys(db, backend):
+    if backend != "sqlite":
+        pytest.skip("SQLite settings")
     with db.engine.connect() as conn:
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
@@ -28,7 +28,6 @@ def test_migrations_match_the_models(database_url):
     command.check(alembic_config(database_url))  # raises if the models and the migrations differ
 
 
-@pytest.mark.skipif(bool(PG_URL), reason="creates its own SQLite file")
 def test_upgrade_creates_the_schema_and_is_idempotent(tmp_path):
     engine = create_engine(f"sqlite:///{tmp_path / 'new.db'}")
     assert not is_current(engine)
@@ -50,7 +49,7 @@ def test_app_refuses_to_start_on_an_unmigrated_database(tmp_path):
         pass
 
 
-def test_database_knows_its_dialect(database_url):
+def test_database_knows_its_dialect(database_url, backend):
     db = Database(database_url)
-    assert db.is_sqlite == (not PG_URL)
+    assert db.is_sqlite == (backend == "sqlite")
     db.dispose()

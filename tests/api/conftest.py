@@ -6,16 +6,14 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.config import Settings
-from api.db import Database
 from api.main import create_app
 from tests.conftest import login
-from tests.factories import PASSWORD, small_world
+from tests.factories import PASSWORD
 
 
 @pytest.fixture
-def world(settings: Settings, db: Database) -> Iterator[TestClient]:
+def world(settings: Settings) -> Iterator[TestClient]:
     """A client on the small world of tests.factories (two cities, staff, a viewer)."""
-    small_world(db)
     with TestClient(create_app(settings)) as client:
         yield client
 

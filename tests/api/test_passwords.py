@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 from sqlmodel import select
 
@@ -146,3 +149,10 @@ def test_guessing_the_current_password_is_throttled(database_url, db, tmp_path):
         guess = {"current_password": "guess-number-one", "new_password": "a-long-enough-passphrase"}
         statuses = [client.post("/api/v1/auth/password", json=guess, headers=headers).status_code for _ in range(3)]
         assert statuses == [403, 403, 429]
+
+
+def test_the_app_hashes_at_full_argon2id_cost():
+    # The suite hashes at the lowest cost (tests/conftest.py); the app, in a process of its own, does not.
+    program = "from api.security import hash_password; print(hash_password('correct-horse-battery'))"
+    hashed = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True).stdout
+    assert hashed.startswith("$argon2id$v=19$m=65536,t=3,p=4$")

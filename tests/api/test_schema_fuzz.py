@@ -1,14 +1,16 @@
 """schemathesis against the app's own OpenAPI schema: no server errors, no undocumented status codes,
 responses as documented, and no operation reachable without the authentication it declares.
 
-Every operation gets a bounded number of generated requests, as an anonymous caller and as each kind
-of user, so that CI stays fast. Each caller fuzzes its own server on its own fresh demo database
-(shared by that caller's operations, as a running server would be). ``REQUESTS`` counts the requests;
-the count is printed at the end of the run.
+Every operation gets a bounded number of generated requests (schemathesis's coverage cases, then
+``EXAMPLES`` generated ones). Each request is generated once and sent as every caller (anonymous, a
+steering-group viewer, a member, staff) to a server on each database backend, each server on its
+own fresh demo database shared by the operations, as a running server would be. ``REQUESTS``
+counts the requests; the count is printed at the end of the run.
 """
 
 from __future__ import annotations
 
+import contextlib
 from collections import Counter
 from collections.abc import Iterator
 
@@ -20,9 +22,12 @@ from schemathesis import checks
 
 from api.config import Settings
 from api.main import create_app
-from tests.conftest import Templates, login, make_settings
+from tests.conftest import login, make_settings
+from tests.databases import BACKENDS, Templates
 
-EXAMPLES = 6  # generated requests per operation and caller (fewer where the schema allows fewer)
+EXAMPLES = 6  # generated requests per operation, after the coverage cases (fewer where the schema allows fewer)
+TIMEOUT = 60  # seconds: the largest exports take seconds on a loaded two-core machine
+CALLERS = {"anonymous": None, "steering group": "steering", "member": "kidsfirst", "staff": "admin"}
 REQUESTS: Counter[str] = Counter()
 CHECKS = [
     checks.not_a_server_error,
@@ -41,10 +46,11 @@ schema = schemathesis.openapi.from_dict(
 )
 
 
-class Caller:
-    """A server on a fresh demo database and the headers of one caller (logged in once)."""
+class Server:
+    """A server on a fresh demo database and the headers of each caller (logged in once)."""
 
-    def __init__(self, client: TestClient) -> None:
+    def __init__(self, backend: str, client: TestClient) -> None:
+        self.backend = backend
         self.client = client
         self._headers: dict[str, dict[str, str]] = {}
 
@@ -57,40 +63,29 @@ class Caller:
 
 
 @pytest.fixture(scope="module")
-def server(templates: Templates, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Caller]:
-    url = templates.fresh("demo")
-    with TestClient(create_app(make_settings(url, tmp_path_factory.mktemp("fuzz")))) as client:
-        yield Caller(client)
-    templates.drop(url)
-
-
-def fuzz(case, server: Caller, username: str | None) -> None:
-    REQUESTS[username or "anonymous"] += 1
-    case.call_and_validate(headers=server.headers(username), checks=CHECKS, app=server.client.app)
-
-
-@schema.parametrize()
-@bounded
-def test_anonymous_requests_get_documented_answers(case, server):
-    fuzz(case, server, None)
+def servers(templates: Templates, tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[Server]]:
+    """One server per database backend."""
+    urls = {backend: templates.fresh("demo", backend) for backend in BACKENDS}
+    data_dir = tmp_path_factory.mktemp("fuzz")
+    with contextlib.ExitStack() as stack:
+        clients = {b: stack.enter_context(TestClient(create_app(make_settings(u, data_dir)))) for b, u in urls.items()}
+        yield [Server(backend, client) for backend, client in clients.items()]
+    for url in urls.values():
+        templates.drop(url)
 
 
 @schema.parametrize()
 @bounded
-def test_steering_group_requests_get_documented_answers(case, server):
-    fuzz(case, server, "steering")
-
-
-@schema.parametrize()
-@bounded
-def test_member_requests_get_documented_answers(case, server):
-    fuzz(case, server, "kidsfirst")
-
-
-@schema.parametrize()
-@bounded
-def test_staff_requests_get_documented_answers(case, server):
-    fuzz(case, server, "admin")
+def test_every_caller_gets_documented_answers(case, servers):
+    for caller, username in CALLERS.items():
+        for server in servers:
+            REQUESTS[caller] += 1
+            try:
+                headers = server.headers(username)
+                case.call_and_validate(headers=headers, checks=CHECKS, app=server.client.app, timeout=TIMEOUT)
+            except Exception as failure:
+                failure.add_note(f"as {caller} ({username or 'no token'}) on {server.backend}")
+                raise
 
 
 def teardown_module() -> None:

@@ -15,10 +15,11 @@ from dataclasses import dataclass, field
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import MetaData, select
+from sqlalchemy import select
 
 from api.db import Database
 from tests.conftest import login
+from tests.databases import all_tables
 from tests.factories import PASSWORD
 
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
@@ -344,13 +345,11 @@ def _flat(routes):
 
 def dump(db: Database) -> dict[str, list[dict]]:
     """Every row of every table."""
-    metadata = MetaData()
-    metadata.reflect(db.engine)
     with db.engine.connect() as connection:
         return {
             # Sorted here: PostgreSQL cannot order by JSON columns.
-            name: sorted((dict(row._mapping) for row in connection.execute(select(table))), key=repr)
-            for name, table in sorted(metadata.tables.items())
+            table.name: sorted((dict(row._mapping) for row in connection.execute(select(table))), key=repr)
+            for table in all_tables(db)
         }
 
 

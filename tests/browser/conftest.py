@@ -6,13 +6,14 @@ skipped, unless BACKBONE_REQUIRE_BROWSER=1 (CI sets it) turns the absence into a
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import Templates
+from tests.databases import Templates
 from tests.server import Server, running_server
 
 CHROMIUM = os.environ.get("BACKBONE_CHROMIUM", "/usr/bin/chromium")
@@ -33,15 +34,31 @@ def browser() -> Iterator[object]:
         launched.close()
 
 
-@pytest.fixture
-def server(templates: Templates, tmp_path: Path) -> Iterator[Server]:
-    """The app on its own fresh demo database."""
+@contextlib.contextmanager
+def demo_server(templates: Templates, data_dir: Path) -> Iterator[Server]:
+    """The app on its own fresh demo database, on SQLite: what the browser tests prove (pages, keyboard,
+    languages, downloads) does not depend on the database, and the services behind the pages run on
+    both databases in the API and dashboard tests."""
     url = templates.fresh("demo")
     try:
-        with running_server(url, tmp_path) as running:
+        with running_server(url, data_dir) as running:
             yield running
     finally:
         templates.drop(url)
+
+
+@pytest.fixture
+def server(templates: Templates, tmp_path: Path) -> Iterator[Server]:
+    """A server of the test's own."""
+    with demo_server(templates, tmp_path) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def reading_server(templates: Templates, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """One server for a module whose tests only read (they may log in): a module overrides ``server`` with it."""
+    with demo_server(templates, tmp_path_factory.mktemp("server")) as running:
+        yield running
 
 
 class Browsing:

@@ -8,6 +8,12 @@ from bench.browse import PAGES, SETTLED
 from tests.browser.conftest import Browsing
 
 
+@pytest.fixture(scope="module")
+def server(reading_server):
+    """These tests only read: they share one server."""
+    return reading_server
+
+
 @pytest.mark.parametrize("language", ["en-GB", "de-DE"])
 def test_every_page_opens_without_console_errors(browser, server, language):
     sessions: dict[str | None, Browsing] = {}

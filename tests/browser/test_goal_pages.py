@@ -4,6 +4,15 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
+
+@pytest.fixture(scope="module")
+def server(reading_server):
+    """These tests only read: they share one server."""
+    return reading_server
+
+
 PICTURES_LOADED = (
     "n => [...document.querySelectorAll(n + ' img.sparkline')].every(i => i.complete && i.naturalWidth > 0)"
 )

@@ -7,8 +7,16 @@ import io
 from pathlib import Path
 
 import httpx
+import pytest
 
 from tests.server import Server
+
+
+@pytest.fixture(scope="module")
+def server(reading_server):
+    """These tests only read: they share one server."""
+    return reading_server
+
 
 MAP = "#indicator-map .js-plotly-plot"
 

@@ -4,6 +4,14 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
+
+@pytest.fixture(scope="module")
+def server(reading_server):
+    """These tests only read: they share one server."""
+    return reading_server
+
 
 def test_member_logs_in_sees_name_and_role_and_logs_out(browsing):
     browsing.open("/dashboard/")

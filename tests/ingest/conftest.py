@@ -6,18 +6,18 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import MetaData, select, text
+from sqlalchemy import select, text
 
 from api.config import Settings
 from api.db import Database
 from api.main import create_app
 from tests.conftest import login
-from tests.factories import PASSWORD, small_world
+from tests.databases import all_tables
+from tests.factories import PASSWORD
 
 
 @pytest.fixture
-def world(settings: Settings, db: Database) -> Iterator[TestClient]:
-    small_world(db)
+def world(settings: Settings) -> Iterator[TestClient]:
     with TestClient(create_app(settings)) as client:
         yield client
 
@@ -34,10 +34,8 @@ def upload(client: TestClient, headers: dict[str, str], name: str, content: byte
 def snapshot(db: Database) -> str:
     """Every row of every table, and on SQLite the bytes of the database and its WAL file."""
     digest = hashlib.sha256()
-    metadata = MetaData()
-    metadata.reflect(db.engine)
     with db.engine.connect() as connection:
-        for table in sorted(metadata.tables.values(), key=lambda t: t.name):
+        for table in all_tables(db):
             digest.update(table.name.encode())
             for row in connection.execute(select(table).order_by(*table.primary_key.columns)):
                 digest.update(repr(tuple(row)).encode())

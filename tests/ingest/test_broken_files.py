@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.databases import BACKENDS
 from tests.ingest.conftest import snapshot, upload
 
 HEADER = "indicator,area,period,value,numerator,denominator,status,note,ses"
@@ -35,6 +36,9 @@ BROKEN = {
     "too few columns": ("rate,A1,2030,50", "missing_columns", "*"),
 }
 POSITIONS = {"first": 0, "middle": 4, "last": len(GOOD)}
+# Where an error sits is the parser's business, the same on either database; that a rejected file writes
+# nothing is the database's: on PostgreSQL each kind of error is tried last in the file, after every good row.
+PLACES = [(where, backend) for where in POSITIONS for backend in BACKENDS if backend == "sqlite" or where == "last"]
 
 
 def _file(bad: str, position: int) -> tuple[str, int]:
@@ -43,7 +47,7 @@ def _file(bad: str, position: int) -> tuple[str, int]:
     return "\n".join([HEADER, *rows]) + "\n", position + 2  # the header is row 1
 
 
-@pytest.mark.parametrize("where", POSITIONS)
+@pytest.mark.parametrize(("where", "backend"), PLACES)
 @pytest.mark.parametrize("kind", BROKEN)
 def test_each_error_is_found_where_it_is_and_nothing_is_written(world, alice, db, kind, where):
     bad, code, column = BROKEN[kind]
