@@ -8,6 +8,7 @@ why). See tests/databases.py.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -27,6 +28,11 @@ from tests.databases import BACKENDS, Templates
 # its own cost, so servers the tests start verify these hashes cheaply too. The production cost
 # is checked by tests/api/test_passwords.py in a process of its own.
 security._hasher = PasswordHash((Argon2Hasher(time_cost=1, memory_cost=8, parallelism=1),))
+
+# Each test builds an app, a Dash app and their schemas: with CPython's default thresholds (700, 10, 10)
+# the cyclic collector ran thousands of times and took a fifth of the suite's time; collected less
+# often, it takes a twentieth (measured on tests/api/test_write_matrix.py and neighbours).
+gc.set_threshold(10_000, 50, 100)
 
 
 @pytest.fixture(scope="session")
