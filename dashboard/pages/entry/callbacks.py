@@ -41,9 +41,10 @@ def _reports(principal: Principal | None, scope: dict, data: list[dict]) -> tupl
     )
 
 
-def _columns(scope: dict, data: list[dict], problems: list[CellProblem] = ()) -> list[dict]:
-    """The grid's columns with the cells of ``problems`` marked, read only when every period shown is locked."""
-    return columns(reports.read_only(reports.states(scope, data)), problems)
+def _marked(data: list[dict], problems: list[CellProblem] = ()) -> list[dict]:
+    """The grid's columns with the cells of ``problems`` marked; read only when every row shown is in a locked
+    period (as ``reports.mark`` flagged the rows when they were shown: no query on each edit)."""
+    return columns(bool(data) and all(row.get("locked") == "yes" for row in data), problems)
 
 
 def _pending(summary, problems: int) -> str | None:
@@ -137,7 +138,7 @@ async def check(_edits: list[dict] | None, data: list[dict] | None, original: di
     language, data, scope = context.language(), data or [], trusted(principal, scope)
     changed = changed_rows(data, original or {}, language)
     if not changed:
-        return await run_in_threadpool(_columns, scope, data), None, None
+        return _marked(data), None, None
     items, keys, problems = batch_of(changed, language)
     general: list[ErrorItem] = []
     summary = None
@@ -149,8 +150,7 @@ async def check(_edits: list[dict] | None, data: list[dict] | None, original: di
             problems += cells
             general = general or ([] if cells else [ErrorItem(code="", message=message)])
     count = len(problems) + len(general)
-    marked = await run_in_threadpool(_columns, scope, data, problems)
-    return marked, problem_list(problems, general, data), _pending(summary, count)
+    return _marked(data, problems), problem_list(problems, general, data), _pending(summary, count)
 
 
 SAVE = (
@@ -179,18 +179,16 @@ async def save(_clicks: int, data: list[dict] | None, original: dict | None, sco
     items, keys, problems = batch_of(changed, language)
     if problems:
         outcome = notice(_("Nothing was saved: correct the marked cells."), "error", id="entry-outcome")
-        marked = await run_in_threadpool(_columns, scope, data, problems)
-        return outcome, no_update, no_update, marked, problem_list(problems, [], data)
+        return outcome, no_update, no_update, _marked(data, problems), problem_list(problems, [], data)
     try:
         summary = await run_in_threadpool(imports.submit, items, scope.get("organisation"), dry_run=False)
     except Exception as exc:  # noqa: BLE001  (shown to the person, never raised to the browser)
         message, cells, general = failure(exc, keys)
         outcome = notice(message, "error", id="entry-outcome")
-        marked = await run_in_threadpool(_columns, scope, data, cells)
-        return outcome, no_update, no_update, marked, problem_list(cells, general, data)
+        return outcome, no_update, no_update, _marked(data, cells), problem_list(cells, general, data)
     if summary.submission is None:
         message = _("Nothing changed: the values you typed are the ones already stored.")
         return notice(message, id="entry-outcome"), *[no_update] * 4
     fresh, _empty = load(scope)
-    marked = await run_in_threadpool(_columns, scope, fresh)
-    return confirmation(summary, changed, original, fresh), fresh, original_of(fresh), marked, None
+    reports.mark(fresh, await run_in_threadpool(reports.states, scope, fresh))
+    return confirmation(summary, changed, original, fresh), fresh, original_of(fresh), _marked(fresh), None
