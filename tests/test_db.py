@@ -11,9 +11,8 @@ from api.migrate import alembic_config, is_current, upgrade
 from api.models import Area
 
 
-def test_sqlite_runs_in_wal_mode_with_foreign_keys(db, backend):
-    if backend != "sqlite":
-        pytest.skip("SQLite settings")
+@pytest.mark.parametrize("backend", ["sqlite"])  # SQLite's own settings
+def test_sqlite_runs_in_wal_mode_with_foreign_keys(db):
     with db.engine.connect() as conn:
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
