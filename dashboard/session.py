@@ -18,6 +18,8 @@ from urllib.parse import quote, urlsplit
 from fastapi import FastAPI, Form, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.errors import TooManyRequests
 from api.models.common import Role
@@ -85,24 +87,41 @@ def _cookie(response: Response, request: Request, name: str, value: str, max_age
     )
 
 
-def install_session(app: FastAPI) -> None:
-    """Add the login, logout and language routes and the CSRF middleware to ``app``."""
+class DashboardGuard:
+    """Pure ASGI middleware: refuses cross-site writes under /dashboard/ and gives a browser without
+    one its CSRF cookie. Everything else (the API) passes straight through, at no cost."""
 
-    @app.middleware("http")
-    async def dashboard_guard(request: Request, call_next):
-        if not request.url.path.startswith(PREFIX):
-            return await call_next(request)
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not scope["path"].startswith(PREFIX):
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
         if request.method not in SAFE_METHODS and not _same_origin(request):
-            return JSONResponse(
-                {"status": 403, "code": "cross_origin", "message": "Cross-site request refused", "errors": []},
-                status_code=403,
-            )
+            refusal = {"status": 403, "code": "cross_origin", "message": "Cross-site request refused", "errors": []}
+            await JSONResponse(refusal, status_code=403)(scope, receive, send)
+            return
         new = None if request.cookies.get(CSRF_COOKIE) else secrets.token_urlsafe(32)
         request.state.new_csrf = new
-        response = await call_next(request)
-        if new:
-            _cookie(response, request, CSRF_COOKIE, new, max_age=None, http_only=True)
-        return response
+        if new is None:
+            await self.app(scope, receive, send)
+            return
+        carrier = Response()
+        _cookie(carrier, request, CSRF_COOKIE, new, max_age=None, http_only=True)
+
+        async def send_with_cookie(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                MutableHeaders(scope=message).append("set-cookie", carrier.headers["set-cookie"])
+            await send(message)
+
+        await self.app(scope, receive, send_with_cookie)
+
+
+def install_session(app: FastAPI) -> None:
+    """Add the login, logout and language routes and the CSRF middleware to ``app``."""
+    app.add_middleware(DashboardGuard)
 
     @app.post(PREFIX + "auth/login", include_in_schema=False)
     def login(
