@@ -14,6 +14,12 @@ from tests.factories import PASSWORD, small_world
 
 
 @pytest.fixture
+def backend() -> str:
+    """The throttle counts in the process, not in the database: SQLite only."""
+    return "sqlite"
+
+
+@pytest.fixture
 def strict(database_url, db, tmp_path):
     """The small world behind an app that allows 3 failures per username and 20 attempts per client a minute."""
     small_world(db)

@@ -14,6 +14,12 @@ from tests.conftest import make_settings
 from tests.server import running_server
 
 
+@pytest.fixture
+def backend() -> str:
+    """Headers and CORS are the middleware's business, the same on either database: SQLite only."""
+    return "sqlite"
+
+
 def directives(response) -> dict[str, str]:
     header = response.headers["content-security-policy"]
     return {part.split(" ", 1)[0]: part.split(" ", 1)[1] for part in header.split("; ")}
