@@ -25,27 +25,37 @@ from api.security import dummy_hash
 from dashboard import drop_global_catch_all, mount_dashboard
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    """Build the app for ``settings`` (default: from the environment)."""
-    settings = settings or Settings()
+def open_backbone(settings: Settings) -> Backbone:
+    """What a running app holds for ``settings``: the system of record, its read model, the login throttle."""
     if settings.database_url is None:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
     db = Database(settings.resolved_database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms)
     logins = LoginThrottle(
         failures=Rate.parse(settings.login_rate_limit), attempts=Rate.parse(settings.login_client_rate_limit)
     )
-    backbone = Backbone(settings=settings, db=db, read_model=ReadModel(db), logins=logins)
+    return Backbone(settings=settings, db=db, read_model=ReadModel(db), logins=logins)
 
-    @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        if not is_current(db.engine):
-            raise RuntimeError("The database schema is not up to date: run `backbone init-db` first")
-        backbone.read_model.sync()
-        dummy_hash()  # made now, so that the first login of an unknown user takes no longer than others
-        drop_global_catch_all(app)
-        yield
-        db.dispose()
 
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Start: check the schema, load the read model; stop: close the database's connections."""
+    backbone: Backbone = app.state.backbone
+    if not is_current(backbone.db.engine):
+        raise RuntimeError("The database schema is not up to date: run `backbone init-db` first")
+    backbone.read_model.sync()
+    dummy_hash()  # made now, so that the first login of an unknown user takes no longer than others
+    drop_global_catch_all(app)
+    yield
+    backbone.db.dispose()
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the app for ``settings`` (default: from the environment).
+
+    Everything that depends on the data is in ``app.state.backbone``; of the settings, only the CORS
+    origins and HSTS shape the app itself.
+    """
+    settings = settings or Settings()
     app = FastAPI(
         title="Backbone",
         version=__version__,
@@ -54,7 +64,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url=None,  # api/docs.py serves /docs with its own CSP; no /redoc
         redoc_url=None,
     )
-    app.state.backbone = backbone
+    app.state.backbone = open_backbone(settings)
     install_error_handlers(app)
     app.include_router(api_router)
     install_openapi(app)
@@ -64,7 +74,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return RedirectResponse("/dashboard/")
 
     install_docs(app)
-    dash_app = mount_dashboard(app, backbone)
+    dash_app = mount_dashboard(app)
     if settings.cors_origin_list:
         # Closed unless listed: bearer tokens, no cookies, so no credentials across origins.
         app.add_middleware(

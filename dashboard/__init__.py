@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from dash import Dash
 from fastapi import FastAPI, Request
@@ -12,14 +11,11 @@ from fastapi.responses import FileResponse
 from dashboard.dash_internals import drop_global_catch_all, render_index
 from dashboard.session import PREFIX, deep_link_route, install_session
 
-if TYPE_CHECKING:
-    from api.deps import Backbone
-
 __all__ = ["drop_global_catch_all", "mount_dashboard"]  # api/main.py starts and trims the dashboard with these
 
 
-def mount_dashboard(app: FastAPI, backbone: Backbone) -> Dash:
-    """Attach the dashboard to ``app``; its pages read through ``backbone``'s services."""
+def mount_dashboard(app: FastAPI) -> Dash:
+    """Attach the dashboard to ``app``; its pages read through the services of ``app.state.backbone``."""
     from dashboard import pages, shell
 
     dash_app = Dash(

@@ -8,11 +8,13 @@ why). See tests/databases.py.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
@@ -20,7 +22,7 @@ from pwdlib.hashers.argon2 import Argon2Hasher
 from api import security
 from api.config import Settings
 from api.db import Database
-from api.main import create_app
+from api.main import create_app, open_backbone
 from tests.databases import BACKENDS, Templates
 
 # Argon2 at the cost of a login page is most of what a test that logs in spends. As Django's docs
@@ -83,15 +85,41 @@ def db(settings: Settings) -> Iterator[Database]:
     database.dispose()
 
 
+_idle_apps: dict[tuple[str, bytes], list[FastAPI]] = {}
+
+
+@contextlib.contextmanager
+def app_client(settings: Settings) -> Iterator[TestClient]:
+    """A started app for ``settings`` and a client of it.
+
+    Building an app (its routes, the dashboard's pages and callbacks) took a third of a short test's
+    time, so each test process keeps the apps it built and lends an idle one to the next test, with a
+    backbone of its own (the fresh database, its read model, the login throttle): everything a test
+    reads and writes. An app is only lent for the same settings, apart from where the data is.
+    """
+    key = (settings.model_dump_json(exclude={"database_url", "data_dir"}), settings.secret)
+    idle = _idle_apps.setdefault(key, [])
+    if idle:
+        app = idle.pop()
+        app.state.backbone = open_backbone(settings)
+    else:
+        app = create_app(settings)
+    try:
+        with TestClient(app) as test_client:
+            yield test_client
+    finally:
+        idle.append(app)
+
+
 @pytest.fixture
 def client(settings: Settings) -> Iterator[TestClient]:
-    with TestClient(create_app(settings)) as test_client:
+    with app_client(settings) as test_client:
         yield test_client
 
 
 @pytest.fixture
 def demo_client(demo_database_url: str, tmp_path: Path) -> Iterator[TestClient]:
-    with TestClient(create_app(make_settings(demo_database_url, tmp_path))) as test_client:
+    with app_client(make_settings(demo_database_url, tmp_path)) as test_client:
         yield test_client
 
 

@@ -6,15 +6,14 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.config import Settings
-from api.main import create_app
-from tests.conftest import login
+from tests.conftest import app_client, login
 from tests.factories import PASSWORD
 
 
 @pytest.fixture
 def world(settings: Settings) -> Iterator[TestClient]:
     """A client on the small world of tests.factories (two cities, staff, a viewer)."""
-    with TestClient(create_app(settings)) as client:
+    with app_client(settings) as client:
         yield client
 
 

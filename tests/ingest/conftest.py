@@ -10,15 +10,14 @@ from sqlalchemy import select, text
 
 from api.config import Settings
 from api.db import Database
-from api.main import create_app
-from tests.conftest import login
+from tests.conftest import app_client, login
 from tests.databases import all_tables
 from tests.factories import PASSWORD
 
 
 @pytest.fixture
 def world(settings: Settings) -> Iterator[TestClient]:
-    with TestClient(create_app(settings)) as client:
+    with app_client(settings) as client:
         yield client
 
 
