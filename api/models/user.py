@@ -24,6 +24,7 @@ class User(SQLModel, table=True):
     password_hash: str = Field(max_length=200)
     is_active: bool = True
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    email: str | None = Field(default=None, max_length=254)
 
 
 class UserPublic(BaseModel):
@@ -80,3 +81,34 @@ class TokenPublic(BaseModel):
 class TokenCreated(TokenPublic):
     access_token: str = PydanticField(description="the token itself: shown only now, keep it safe")
     token_type: str = "bearer"  # noqa: S105 - the OAuth2 token type, not a secret
+
+
+DisplayName = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
+Email = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=254, pattern=r"^$|^[^@\s]+@[^@\s]+\.[^@\s]+$")
+]
+
+
+class UserAccount(BaseModel):
+    """A user as the staff see them: never a password, a hash or a token."""
+
+    username: str
+    display_name: str
+    email: str | None
+    role: Role
+    organisation: str
+    active: bool
+    last_login: datetime | None = PydanticField(description="when they last logged in (API or dashboard)")
+    created: datetime
+
+
+class UserUpdate(BaseModel):
+    """What the staff may change about a user; fields left out stay as they are."""
+
+    display_name: DisplayName | None = None
+    email: Email | None = PydanticField(default=None, description="an address, or empty to remove it")
+    role: Role | None = None
+    organisation: str | None = PydanticField(default=None, max_length=50, description="an organisation's code")
+    active: bool | None = PydanticField(
+        default=None, description="false: the user can no longer log in, and their sessions and tokens end at once"
+    )
