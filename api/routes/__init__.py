@@ -26,6 +26,7 @@ from api.routes import (
     statuses,
     submissions,
     targets,
+    users,
 )
 
 api_router = APIRouter(prefix="/api/v1")
@@ -53,5 +54,6 @@ for module in (
     submissions,
     audit,
     exports,
+    users,
 ):
     api_router.include_router(module.router)

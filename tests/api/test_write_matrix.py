@@ -321,6 +321,9 @@ CASES: dict[tuple[str, str], Case] = {
     ("POST", "/api/v1/targets"): Case(body("/api/v1/targets", target("A1")), body("/api/v1/targets", target("B1"))),
     ("PATCH", "/api/v1/targets/{target_id}"): Case(target_request("PATCH", "A1"), target_request("PATCH", "B1")),
     ("DELETE", "/api/v1/targets/{target_id}"): Case(target_request("DELETE", "A1"), target_request("DELETE", "B1")),
+    ("PATCH", "/api/v1/users/{username}"): Case(
+        body("/api/v1/users/alice", {"display_name": "Alice"}), body("/api/v1/users/bob", {"display_name": "Bob"})
+    ),
 }
 
 

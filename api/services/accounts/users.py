@@ -1,0 +1,145 @@
+"""The staff's view of the users: listing them, changing them, switching them off.
+
+Every change is in the audit trail (``app_user`` and ``api_token`` are audited tables, secrets
+redacted), made in the name of the admin who asked for it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from api.errors import Conflict, ErrorItem, Invalid, NotFound
+from api.models import ApiToken, Organisation, User
+from api.models.common import Channel, Page, Role, stored_id, utcnow
+from api.models.user import UserAccount, UserUpdate
+from api.services.accounts.auth import Principal
+from api.services.accounts.tokens import API_LOGIN, DASHBOARD_LOGIN
+from api.services.audit import trail
+from api.services.common import page_of
+
+_LOGINS = (API_LOGIN, DASHBOARD_LOGIN)
+
+
+def _last_logins(session: Session, user_ids: list[int]) -> dict[int, datetime]:
+    """When each user last logged in: every login (API or dashboard) issues a token."""
+    if not user_ids:
+        return {}
+    rows = session.exec(
+        select(col(ApiToken.user_id), func.max(ApiToken.created_at))
+        .where(col(ApiToken.user_id).in_(user_ids), col(ApiToken.name).in_(_LOGINS))
+        .group_by(col(ApiToken.user_id))
+    ).all()
+    return {user_id: when for user_id, when in rows if when is not None}
+
+
+def _account(user: User, organisation: str, last_login: datetime | None) -> UserAccount:
+    return UserAccount(
+        username=user.username,
+        display_name=user.full_name,
+        email=user.email,
+        role=Role(user.role),
+        organisation=organisation,
+        active=user.is_active,
+        last_login=last_login,
+        created=user.created_at,
+    )
+
+
+def list_users(
+    *,
+    session: Session,
+    limit: int,
+    offset: int,
+    organisation: str | None = None,
+    role: Role | None = None,
+    active: bool | None = None,
+) -> Page[UserAccount]:
+    """The users, by username, filtered by organisation code, role and whether they are active."""
+    statement = select(User, col(Organisation.code)).join(Organisation, col(Organisation.id) == User.organisation_id)
+    if organisation is not None:
+        statement = statement.where(col(Organisation.code) == organisation)
+    if role is not None:
+        statement = statement.where(col(User.role) == role)
+    if active is not None:
+        statement = statement.where(col(User.is_active) == active)
+    rows, total = page_of(session, statement.order_by(col(User.username)), limit, offset)
+    logins = _last_logins(session, [stored_id(user) for user, _ in rows])
+    items = [_account(user, code, logins.get(stored_id(user))) for user, code in rows]
+    return Page(items=items, total=total, limit=limit, offset=offset)
+
+
+def _user(session: Session, username: str) -> tuple[User, Organisation]:
+    found = session.exec(
+        select(User, Organisation)
+        .join(Organisation, col(Organisation.id) == User.organisation_id)
+        .where(col(User.username) == username.strip().lower())
+    ).first()
+    if found is None:
+        raise NotFound(f"No user '{username}'")
+    return found
+
+
+def get_user(*, session: Session, username: str) -> UserAccount:
+    user, organisation = _user(session, username)
+    return _account(user, organisation.code, _last_logins(session, [stored_id(user)]).get(stored_id(user)))
+
+
+def _other_active_admins(session: Session, user: User) -> int:
+    return session.exec(
+        select(func.count())
+        .select_from(User)
+        .where(col(User.role) == Role.admin, col(User.is_active).is_(True), col(User.id) != user.id)
+    ).one()
+
+
+def revoke_all_tokens(session: Session, user: User) -> int:
+    """End every session and API token of ``user`` now; how many were still live."""
+    live = session.exec(select(ApiToken).where(ApiToken.user_id == user.id, col(ApiToken.revoked_at).is_(None))).all()
+    now = utcnow()
+    for row in live:
+        row.revoked_at = now
+        session.add(row)
+    return len(live)
+
+
+def update_user(*, session: Session, actor: Principal, username: str, data: UserUpdate) -> UserAccount:
+    """Change a user's name, email, role, organisation or whether they are active.
+
+    Switching a user off ends their sessions and tokens at once. The last active admin can be
+    neither switched off nor given another role (409, nothing changed): someone must be able to
+    run the alliance.
+    """
+    user, organisation = _user(session, username)
+    wanted = data.model_dump(exclude_unset=True)
+    loses_admin = (
+        user.role == Role.admin
+        and user.is_active
+        and (wanted.get("active") is False or wanted.get("role") not in (None, Role.admin))
+    )
+    if loses_admin and _other_active_admins(session, user) == 0:
+        raise Conflict(f"'{user.username}' is the last active admin: make another user admin first", code="last_admin")
+    if wanted.get("organisation") is not None and wanted["organisation"] != organisation.code:
+        found = session.exec(select(Organisation).where(Organisation.code == wanted["organisation"])).first()
+        if found is None:
+            message = f"No organisation with code '{wanted['organisation']}'"
+            item = ErrorItem(code="unknown_organisation", message=message, field="organisation")
+            raise Invalid(message, code="unknown_organisation", errors=[item])
+        organisation = found
+        user.organisation_id = stored_id(found)
+    trail.act_as(session, user_id=actor.user_id, organisation_id=actor.organisation_id, channel=Channel.api)
+    if wanted.get("display_name") is not None:
+        user.full_name = wanted["display_name"]
+    if "email" in wanted:
+        user.email = wanted["email"] or None
+    if wanted.get("role") is not None:
+        user.role = wanted["role"]
+    if wanted.get("active") is not None and wanted["active"] != user.is_active:
+        user.is_active = wanted["active"]
+        if not user.is_active:
+            revoke_all_tokens(session, user)
+    session.add(user)
+    session.flush()
+    return _account(user, organisation.code, _last_logins(session, [stored_id(user)]).get(stored_id(user)))
