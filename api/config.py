@@ -29,6 +29,7 @@ class Settings(BaseSettings):
     )
     secret_key: SecretStr | None = None
     token_ttl_minutes: int = Field(default=8 * 60, ge=1)
+    invitation_days: int = Field(default=7, ge=1, le=90, description="days an invitation link works")
     sqlite_busy_timeout_ms: int = Field(
         default=15_000, ge=0, description="how long a write waits for another write to finish"
     )

@@ -17,7 +17,7 @@ from api.models.observation import Observation, ObservationHistory
 from api.models.organisation import Organisation
 from api.models.submission import RevisionCounter, Submission
 from api.models.target import Target
-from api.models.user import ApiToken, User
+from api.models.user import ApiToken, Invitation, User
 
 metadata = SQLModel.metadata
 
@@ -36,6 +36,7 @@ __all__ = [
     "Goal",
     "Indicator",
     "IndicatorDimension",
+    "Invitation",
     "Narrative",
     "Observation",
     "ObservationHistory",

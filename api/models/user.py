@@ -27,6 +27,20 @@ class User(SQLModel, table=True):
     email: str | None = Field(default=None, max_length=254)
 
 
+class Invitation(SQLModel, table=True):
+    """A link that lets one user set their own password: single use, until it expires or a newer one replaces it."""
+
+    __tablename__ = "invitation"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="app_user.id", index=True)
+    token_hash: str = Field(max_length=64, unique=True, index=True)
+    invited_by_id: int | None = Field(default=None, foreign_key="app_user.id")
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    expires_at: datetime = Field(sa_type=UTCDateTime)
+    ended_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # used, or replaced by a newer link
+
+
 class UserPublic(BaseModel):
     username: str
     full_name: str
@@ -112,3 +126,40 @@ class UserUpdate(BaseModel):
     active: bool | None = PydanticField(
         default=None, description="false: the user can no longer log in, and their sessions and tokens end at once"
     )
+
+
+class UserCreate(BaseModel):
+    """A new user; they choose their own password through the invitation link they are given."""
+
+    username: Annotated[
+        str, StringConstraints(strip_whitespace=True, to_lower=True, min_length=1, max_length=80, pattern=USERNAME)
+    ]
+    display_name: DisplayName = ""
+    email: Email | None = None
+    role: Role
+    organisation: str = PydanticField(max_length=50, description="an organisation's code")
+
+
+class InvitationLink(BaseModel):
+    """A link to hand to the person (or that was mailed to them): shown only now, single use."""
+
+    url: str
+    token: str
+    expires_at: datetime
+
+
+class UserInvited(UserAccount):
+    invitation: InvitationLink
+
+
+class InvitationFor(BaseModel):
+    """Whom an invitation link is for."""
+
+    username: str
+    display_name: str
+    organisation: str
+    expires_at: datetime
+
+
+class InvitationAccept(BaseModel):
+    password: str = PydanticField(max_length=1000, description="12 or more characters, not a common password")

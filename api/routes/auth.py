@@ -1,15 +1,24 @@
 from datetime import timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.security import OAuth2PasswordRequestForm
 
 from api.deps import BackboneDep, CurrentUser, RowId, SessionDep
 from api.errors import Forbidden, Unauthorized, error_responses
-from api.models.user import PasswordChange, TokenCreate, TokenCreated, TokenPublic, TokenResponse, UserPublic
+from api.models.user import (
+    InvitationAccept,
+    InvitationFor,
+    PasswordChange,
+    TokenCreate,
+    TokenCreated,
+    TokenPublic,
+    TokenResponse,
+    UserPublic,
+)
 from api.ratelimit import client_address
 from api.services.accounts import auth as service
-from api.services.accounts import tokens
+from api.services.accounts import invitations, tokens
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 
@@ -88,3 +97,29 @@ def change_password(
         backbone.logins.failed(**attempt)
         raise
     return Response(status_code=204)
+
+
+InvitationToken = Annotated[str, Path(max_length=200, description="the token at the end of the invitation link")]
+
+
+@router.get("/invitations/{token}", responses=error_responses(404))
+def invitation(token: InvitationToken, session: SessionDep, backbone: BackboneDep) -> InvitationFor:
+    """Whom an invitation link is for; 404 for a link that is unknown, used or expired (one answer for all)."""
+    return invitations.invitation_for(session=session, token=token, secret=backbone.settings.secret)
+
+
+@router.post("/invitations/{token}", responses=error_responses(404, 422))
+def accept_invitation(
+    token: InvitationToken, data: InvitationAccept, session: SessionDep, backbone: BackboneDep
+) -> TokenResponse:
+    """Set your password with your invitation link (the strength rules apply) and be logged in; the link is used up."""
+    ttl = timedelta(minutes=backbone.settings.token_ttl_minutes)
+    access, row = invitations.accept(
+        session=session,
+        token=token,
+        password=data.password,
+        secret=backbone.settings.secret,
+        ttl=ttl,
+        token_name=tokens.API_LOGIN,
+    )
+    return TokenResponse(access_token=access, expires_at=row.expires_at)

@@ -2,12 +2,12 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 
-from api.deps import AdminUser, PageDep, SessionDep
+from api.deps import AdminUser, BackboneDep, PageDep, SessionDep
 from api.errors import error_responses
 from api.models.common import Page, Role
-from api.models.user import UserAccount, UserUpdate
+from api.models.user import InvitationLink, UserAccount, UserCreate, UserInvited, UserUpdate
 from api.services.accounts import users as service
 
 router = APIRouter(prefix="/users", tags=["users"])
@@ -25,6 +25,37 @@ def list_users(
     """The users, by username (admin): role, organisation, whether active, last login."""
     return service.list_users(
         session=session, limit=page.limit, offset=page.offset, organisation=organisation, role=role, active=active
+    )
+
+
+@router.post("", status_code=201, responses=error_responses(401, 403, 409, 422))
+def create_user(
+    data: UserCreate, request: Request, session: SessionDep, admin: AdminUser, backbone: BackboneDep
+) -> UserInvited:
+    """Add a user (admin). Nobody chooses a password for them: the answer holds a single-use
+    invitation link (`BACKBONE_INVITATION_DAYS`, 7 by default) with which they set their own."""
+    return service.create_user(
+        session=session,
+        actor=admin,
+        data=data,
+        secret=backbone.settings.secret,
+        days=backbone.settings.invitation_days,
+        base_url=str(request.base_url),
+    )
+
+
+@router.post("/{username}/invitation", status_code=201, responses=error_responses(401, 403, 404, 409))
+def new_invitation(
+    username: str, request: Request, session: SessionDep, admin: AdminUser, backbone: BackboneDep
+) -> InvitationLink:
+    """A new invitation link for a user (admin), e.g. after a forgotten password; earlier links stop working."""
+    return service.new_invitation(
+        session=session,
+        actor=admin,
+        username=username,
+        secret=backbone.settings.secret,
+        days=backbone.settings.invitation_days,
+        base_url=str(request.base_url),
     )
 
 

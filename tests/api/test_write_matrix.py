@@ -24,6 +24,7 @@ from tests.factories import PASSWORD
 
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
 LOGIN = ("POST", "/api/v1/auth/token")  # anyone may try to log in; the rate limit guards it
+INVITATION = ("POST", "/api/v1/auth/invitations/{token}")  # the link is the credential: tests/api/test_invitations.py
 ROLES = {"anonymous": None, "viewer": "viewer", "member": "alice", "admin": "admin"}
 SQUARE = [[[6.0, 53.0], [6.1, 53.0], [6.1, 53.1], [6.0, 53.1], [6.0, 53.0]]]
 
@@ -321,6 +322,13 @@ CASES: dict[tuple[str, str], Case] = {
     ("POST", "/api/v1/targets"): Case(body("/api/v1/targets", target("A1")), body("/api/v1/targets", target("B1"))),
     ("PATCH", "/api/v1/targets/{target_id}"): Case(target_request("PATCH", "A1"), target_request("PATCH", "B1")),
     ("DELETE", "/api/v1/targets/{target_id}"): Case(target_request("DELETE", "A1"), target_request("DELETE", "B1")),
+    ("POST", "/api/v1/users"): Case(
+        body("/api/v1/users", {"username": "carla", "role": "member", "organisation": "CITY-A"}),
+        body("/api/v1/users", {"username": "dirk", "role": "member", "organisation": "CITY-B"}),
+    ),
+    ("POST", "/api/v1/users/{username}/invitation"): Case(
+        body("/api/v1/users/alice/invitation"), body("/api/v1/users/bob/invitation")
+    ),
     ("PATCH", "/api/v1/users/{username}"): Case(
         body("/api/v1/users/alice", {"display_name": "Alice"}), body("/api/v1/users/bob", {"display_name": "Bob"})
     ),
@@ -334,7 +342,7 @@ def write_routes(app) -> set[tuple[str, str]]:
         path, methods = getattr(route, "path", ""), getattr(route, "methods", None) or set()
         if path.startswith("/api/v1"):
             found |= {(method, path) for method in methods & WRITES}
-    return found - {LOGIN}
+    return found - {LOGIN, INVITATION}
 
 
 def _flat(routes):

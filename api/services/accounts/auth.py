@@ -20,6 +20,8 @@ from api.security import (
     waste_time_like_verify,
 )
 
+NO_PASSWORD = ""  # the password hash of a user who has not yet set a password through their invitation
+
 
 @dataclass(frozen=True)
 class Principal:
@@ -58,7 +60,7 @@ def _principal(user: User, organisation: Organisation, token_id: int | None = No
 def authenticate(*, session: Session, username: str, password: str) -> User | None:
     """The active user with this username and password, else None (in constant-ish time)."""
     user = session.exec(select(User).where(User.username == username.strip().lower())).first()
-    if user is None:
+    if user is None or user.password_hash == NO_PASSWORD:
         waste_time_like_verify(password)
         return None
     if not verify_password(password, user.password_hash) or not user.is_active:

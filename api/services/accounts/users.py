@@ -12,10 +12,11 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from api.errors import Conflict, ErrorItem, Invalid, NotFound
-from api.models import ApiToken, Organisation, User
+from api.models import ApiToken, Invitation, Organisation, User
 from api.models.common import Channel, Page, Role, stored_id, utcnow
-from api.models.user import UserAccount, UserUpdate
-from api.services.accounts.auth import Principal
+from api.models.user import InvitationLink, UserAccount, UserCreate, UserInvited, UserUpdate
+from api.services.accounts import invitations
+from api.services.accounts.auth import NO_PASSWORD, Principal
 from api.services.accounts.tokens import API_LOGIN, DASHBOARD_LOGIN
 from api.services.audit import trail
 from api.services.common import page_of
@@ -140,6 +141,53 @@ def update_user(*, session: Session, actor: Principal, username: str, data: User
         user.is_active = wanted["active"]
         if not user.is_active:
             revoke_all_tokens(session, user)
+            invitations.end_open(session, user)
     session.add(user)
     session.flush()
     return _account(user, organisation.code, _last_logins(session, [stored_id(user)]).get(stored_id(user)))
+
+
+def _link(base_url: str, token: str, row: Invitation) -> InvitationLink:
+    return InvitationLink(url=base_url.rstrip("/") + invitations.PATH + token, token=token, expires_at=row.expires_at)
+
+
+def create_user(
+    *, session: Session, actor: Principal, data: UserCreate, secret: bytes, days: int, base_url: str
+) -> UserInvited:
+    """A new user without a password, and the invitation link with which they set one."""
+    organisation = session.exec(select(Organisation).where(Organisation.code == data.organisation)).first()
+    if organisation is None:
+        message = f"No organisation with code '{data.organisation}'"
+        raise Invalid(
+            message,
+            code="unknown_organisation",
+            errors=[ErrorItem(code="unknown_organisation", message=message, field="organisation")],
+        )
+    if session.exec(select(User).where(User.username == data.username)).first() is not None:
+        raise Conflict(f"A user '{data.username}' already exists", code="user_exists")
+    trail.act_as(session, user_id=actor.user_id, organisation_id=actor.organisation_id, channel=Channel.api)
+    user = User(
+        username=data.username,
+        full_name=data.display_name,
+        email=data.email or None,
+        role=data.role,
+        organisation_id=stored_id(organisation),
+        password_hash=NO_PASSWORD,
+    )
+    session.add(user)
+    session.flush()
+    token, row = invitations.invite(session=session, user=user, invited_by=actor.user_id, secret=secret, days=days)
+    account = _account(user, organisation.code, None)
+    return UserInvited(**account.model_dump(), invitation=_link(base_url, token, row))
+
+
+def new_invitation(
+    *, session: Session, actor: Principal, username: str, secret: bytes, days: int, base_url: str
+) -> InvitationLink:
+    """A new link for an active user (e.g. after a forgotten password); their earlier links stop working."""
+    user, _organisation = _user(session, username)
+    if not user.is_active:
+        raise Conflict(f"'{user.username}' is switched off: switch them on first", code="user_inactive")
+    trail.act_as(session, user_id=actor.user_id, organisation_id=actor.organisation_id, channel=Channel.api)
+    token, row = invitations.invite(session=session, user=user, invited_by=actor.user_id, secret=secret, days=days)
+    return _link(base_url, token, row)
