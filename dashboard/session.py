@@ -21,7 +21,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.errors import TooManyRequests
+from api.errors import Invalid, NotFound, TooManyRequests
 from api.models.common import Role
 from dashboard import i18n
 from dashboard.context import CSRF_COOKIE, LANGUAGE_COOKIE, SESSION_COOKIE, user_of
@@ -144,6 +144,31 @@ def install_session(app: FastAPI) -> None:
         token, ttl = found
         response = RedirectResponse(target, status_code=303)
         _cookie(response, request, SESSION_COOKIE, token, max_age=int(ttl.total_seconds()), http_only=True)
+        return response
+
+    @app.post(PREFIX + "auth/invitation", include_in_schema=False)
+    def accept_invitation(
+        request: Request,
+        token: Annotated[str, Form(max_length=200)] = "",
+        password: Annotated[str, Form(max_length=1000)] = "",
+        repeat: Annotated[str, Form(max_length=1000)] = "",
+        csrf: Annotated[str, Form(max_length=200)] = "",
+    ) -> RedirectResponse:
+        """Set the password from an invitation link; on success log in and go to the dashboard's start."""
+        back = f"{PREFIX}invitation/{quote(token, safe='')}"
+        if not _csrf_ok(request, csrf):
+            return RedirectResponse(f"{back}?error=expired", status_code=303)
+        if password != repeat:
+            return RedirectResponse(f"{back}?error=mismatch", status_code=303)
+        try:
+            found = sessions.accept_invitation(request, token, password)
+        except NotFound:
+            return RedirectResponse(back, status_code=303)  # the page says the link does not work
+        except Invalid:
+            return RedirectResponse(f"{back}?error=weak", status_code=303)
+        session_token, ttl = found
+        response = RedirectResponse(PREFIX, status_code=303)
+        _cookie(response, request, SESSION_COOKIE, session_token, max_age=int(ttl.total_seconds()), http_only=True)
         return response
 
     @app.post(PREFIX + "auth/logout", include_in_schema=False)
