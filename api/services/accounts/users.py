@@ -83,6 +83,16 @@ def _user(session: Session, username: str) -> tuple[User, Organisation]:
     return found
 
 
+def _organisation(session: Session, code: str) -> Organisation:
+    """The organisation a user is to belong to; 422 naming the field when there is none with this code."""
+    found = session.exec(select(Organisation).where(Organisation.code == code)).first()
+    if found is None:
+        message = f"No organisation with code '{code}'"
+        item = ErrorItem(code="unknown_organisation", message=message, field="organisation")
+        raise Invalid(message, code="unknown_organisation", errors=[item])
+    return found
+
+
 def get_user(*, session: Session, username: str) -> UserAccount:
     user, organisation = _user(session, username)
     return _account(user, organisation.code, _last_logins(session, [stored_id(user)]).get(stored_id(user)))
@@ -123,13 +133,8 @@ def update_user(*, session: Session, actor: Principal, username: str, data: User
     if loses_admin and _other_active_admins(session, user) == 0:
         raise Conflict(f"'{user.username}' is the last active admin: make another user admin first", code="last_admin")
     if wanted.get("organisation") is not None and wanted["organisation"] != organisation.code:
-        found = session.exec(select(Organisation).where(Organisation.code == wanted["organisation"])).first()
-        if found is None:
-            message = f"No organisation with code '{wanted['organisation']}'"
-            item = ErrorItem(code="unknown_organisation", message=message, field="organisation")
-            raise Invalid(message, code="unknown_organisation", errors=[item])
-        organisation = found
-        user.organisation_id = stored_id(found)
+        organisation = _organisation(session, wanted["organisation"])
+        user.organisation_id = stored_id(organisation)
     trail.act_as(session, user_id=actor.user_id, organisation_id=actor.organisation_id, channel=Channel.api)
     if wanted.get("display_name") is not None:
         user.full_name = wanted["display_name"]
@@ -155,14 +160,7 @@ def create_user(
     *, session: Session, actor: Principal, data: UserCreate, secret: bytes, days: int, base_url: str
 ) -> UserInvited:
     """A new user without a password, and the invitation link with which they set one."""
-    organisation = session.exec(select(Organisation).where(Organisation.code == data.organisation)).first()
-    if organisation is None:
-        message = f"No organisation with code '{data.organisation}'"
-        raise Invalid(
-            message,
-            code="unknown_organisation",
-            errors=[ErrorItem(code="unknown_organisation", message=message, field="organisation")],
-        )
+    organisation = _organisation(session, data.organisation)
     if session.exec(select(User).where(User.username == data.username)).first() is not None:
         raise Conflict(f"A user '{data.username}' already exists", code="user_exists")
     trail.act_as(session, user_id=actor.user_id, organisation_id=actor.organisation_id, channel=Channel.api)
