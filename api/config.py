@@ -30,6 +30,14 @@ class Settings(BaseSettings):
     secret_key: SecretStr | None = None
     token_ttl_minutes: int = Field(default=8 * 60, ge=1)
     invitation_days: int = Field(default=7, ge=1, le=90, description="days an invitation link works")
+    smtp_host: str | None = Field(
+        default=None, description="mail server for invitations; none: the staff copy the link"
+    )
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_user: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_sender: str = Field(default="Backbone <backbone@localhost>", description="the From of the mails sent")
+    smtp_starttls: bool = Field(default=True, description="encrypt the connection with STARTTLS before logging in")
     sqlite_busy_timeout_ms: int = Field(
         default=15_000, ge=0, description="how long a write waits for another write to finish"
     )

@@ -1,7 +1,7 @@
 """Users, their roles and their API tokens (stored hashed)."""
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, StringConstraints
 from pydantic import Field as PydanticField
@@ -11,6 +11,7 @@ from sqlmodel import Field, SQLModel
 from api.models.common import Role, UTCDateTime, utcnow
 
 USERNAME = r"^[a-z0-9][a-z0-9_.@-]*$"
+Language = Literal["nl", "de", "en"]
 
 
 class User(SQLModel, table=True):
@@ -25,6 +26,7 @@ class User(SQLModel, table=True):
     is_active: bool = True
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     email: str | None = Field(default=None, max_length=254)
+    language: str = Field(default="en", max_length=2, sa_column_kwargs={"server_default": "en"})
 
 
 class Invitation(SQLModel, table=True):
@@ -109,6 +111,7 @@ class UserAccount(BaseModel):
     username: str
     display_name: str
     email: str | None
+    language: Language = PydanticField(description="the language of the mails Backbone sends them")
     role: Role
     organisation: str
     active: bool
@@ -121,6 +124,7 @@ class UserUpdate(BaseModel):
 
     display_name: DisplayName | None = None
     email: Email | None = PydanticField(default=None, description="an address, or empty to remove it")
+    language: Language | None = None
     role: Role | None = None
     organisation: str | None = PydanticField(default=None, max_length=50, description="an organisation's code")
     active: bool | None = PydanticField(
@@ -136,6 +140,7 @@ class UserCreate(BaseModel):
     ]
     display_name: DisplayName = ""
     email: Email | None = None
+    language: Language = PydanticField(default="en", description="the language of the invitation mail")
     role: Role
     organisation: str = PydanticField(max_length=50, description="an organisation's code")
 
@@ -146,6 +151,9 @@ class InvitationLink(BaseModel):
     url: str
     token: str
     expires_at: datetime
+    mailed_to: str | None = PydanticField(
+        default=None, description="the address the link was also mailed to; none when mail is not set up or failed"
+    )
 
 
 class UserInvited(UserAccount):

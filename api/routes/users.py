@@ -33,13 +33,13 @@ def create_user(
     data: UserCreate, request: Request, session: SessionDep, admin: AdminUser, backbone: BackboneDep
 ) -> UserInvited:
     """Add a user (admin). Nobody chooses a password for them: the answer holds a single-use
-    invitation link (`BACKBONE_INVITATION_DAYS`, 7 by default) with which they set their own."""
+    invitation link (`BACKBONE_INVITATION_DAYS`, 7 by default) with which they set their own; with a
+    mail server set up (`BACKBONE_SMTP_HOST`) it is also mailed to their address, in their language."""
     return service.create_user(
         session=session,
         actor=admin,
         data=data,
-        secret=backbone.settings.secret,
-        days=backbone.settings.invitation_days,
+        settings=backbone.settings,
         base_url=str(request.base_url),
     )
 
@@ -53,8 +53,7 @@ def new_invitation(
         session=session,
         actor=admin,
         username=username,
-        secret=backbone.settings.secret,
-        days=backbone.settings.invitation_days,
+        settings=backbone.settings,
         base_url=str(request.base_url),
     )
 

@@ -11,11 +11,12 @@ from datetime import datetime
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from api.config import Settings
 from api.errors import Conflict, ErrorItem, Invalid, NotFound
-from api.models import ApiToken, Invitation, Organisation, User
+from api.models import ApiToken, Organisation, User
 from api.models.common import Channel, Page, Role, stored_id, utcnow
 from api.models.user import InvitationLink, UserAccount, UserCreate, UserInvited, UserUpdate
-from api.services.accounts import invitations
+from api.services.accounts import invitations, mail
 from api.services.accounts.auth import NO_PASSWORD, Principal
 from api.services.accounts.tokens import API_LOGIN, DASHBOARD_LOGIN
 from api.services.audit import trail
@@ -41,6 +42,7 @@ def _account(user: User, organisation: str, last_login: datetime | None) -> User
         username=user.username,
         display_name=user.full_name,
         email=user.email,
+        language=user.language,
         role=Role(user.role),
         organisation=organisation,
         active=user.is_active,
@@ -140,6 +142,8 @@ def update_user(*, session: Session, actor: Principal, username: str, data: User
         user.full_name = wanted["display_name"]
     if "email" in wanted:
         user.email = wanted["email"] or None
+    if wanted.get("language") is not None:
+        user.language = wanted["language"]
     if wanted.get("role") is not None:
         user.role = wanted["role"]
     if wanted.get("active") is not None and wanted["active"] != user.is_active:
@@ -152,12 +156,32 @@ def update_user(*, session: Session, actor: Principal, username: str, data: User
     return _account(user, organisation.code, _last_logins(session, [stored_id(user)]).get(stored_id(user)))
 
 
-def _link(base_url: str, token: str, row: Invitation) -> InvitationLink:
-    return InvitationLink(url=base_url.rstrip("/") + invitations.PATH + token, token=token, expires_at=row.expires_at)
+def _invite(
+    session: Session, actor: Principal, user: User, organisation: str, settings: Settings, base_url: str
+) -> InvitationLink:
+    """A new link for ``user``, also mailed to them when they have an address and mail is set up."""
+    token, row = invitations.invite(
+        session=session, user=user, invited_by=actor.user_id, secret=settings.secret, days=settings.invitation_days
+    )
+    link = InvitationLink(url=base_url.rstrip("/") + invitations.PATH + token, token=token, expires_at=row.expires_at)
+    if user.email and settings.smtp_host:
+        message = mail.invitation_message(
+            settings,
+            to=user.email,
+            name=user.full_name,
+            username=user.username,
+            organisation=organisation,
+            url=link.url,
+            expires_at=link.expires_at,
+            language=user.language,
+        )
+        if mail.send(settings, message):
+            link.mailed_to = user.email
+    return link
 
 
 def create_user(
-    *, session: Session, actor: Principal, data: UserCreate, secret: bytes, days: int, base_url: str
+    *, session: Session, actor: Principal, data: UserCreate, settings: Settings, base_url: str
 ) -> UserInvited:
     """A new user without a password, and the invitation link with which they set one."""
     organisation = _organisation(session, data.organisation)
@@ -168,24 +192,23 @@ def create_user(
         username=data.username,
         full_name=data.display_name,
         email=data.email or None,
+        language=data.language,
         role=data.role,
         organisation_id=stored_id(organisation),
         password_hash=NO_PASSWORD,
     )
     session.add(user)
     session.flush()
-    token, row = invitations.invite(session=session, user=user, invited_by=actor.user_id, secret=secret, days=days)
-    account = _account(user, organisation.code, None)
-    return UserInvited(**account.model_dump(), invitation=_link(base_url, token, row))
+    link = _invite(session, actor, user, organisation.code, settings, base_url)
+    return UserInvited(**_account(user, organisation.code, None).model_dump(), invitation=link)
 
 
 def new_invitation(
-    *, session: Session, actor: Principal, username: str, secret: bytes, days: int, base_url: str
+    *, session: Session, actor: Principal, username: str, settings: Settings, base_url: str
 ) -> InvitationLink:
     """A new link for an active user (e.g. after a forgotten password); their earlier links stop working."""
-    user, _organisation = _user(session, username)
+    user, organisation = _user(session, username)
     if not user.is_active:
         raise Conflict(f"'{user.username}' is switched off: switch them on first", code="user_inactive")
     trail.act_as(session, user_id=actor.user_id, organisation_id=actor.organisation_id, channel=Channel.api)
-    token, row = invitations.invite(session=session, user=user, invited_by=actor.user_id, secret=secret, days=days)
-    return _link(base_url, token, row)
+    return _invite(session, actor, user, organisation.code, settings, base_url)
