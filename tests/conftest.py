@@ -37,6 +37,18 @@ security._hasher = PasswordHash((Argon2Hasher(time_cost=1, memory_cost=8, parall
 gc.set_threshold(10_000, 50, 100)
 
 
+# The longest tests go first: with work stealing, a long test that starts near the end decides when
+# the run ends. Within each group the order stays as collected (module fixtures keep their modules).
+SLOW_FIRST = ("tests/ingest/test_server.py", "tests/browser/", "tests/api/test_schema_fuzz.py", "tests/test_cli.py")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    def rank(item: pytest.Item) -> int:
+        return next((i for i, prefix in enumerate(SLOW_FIRST) if item.nodeid.startswith(prefix)), len(SLOW_FIRST))
+
+    items.sort(key=rank)
+
+
 @pytest.fixture(scope="session")
 def templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Templates]:
     found = Templates(tmp_path_factory.mktemp("databases"))
