@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 RUN_STAMP := $(VENV)/.installed-run
 DEV_STAMP := $(VENV)/.installed-dev
 # Test workers: one per core and one more, as a test spends part of its time waiting on a database,
-# a server or the browser (on two cores, three workers were the fastest: 6.7 minutes on both databases).
+# a server or the browser (on two cores, three workers were the fastest).
 WORKERS ?= $(shell $(PYTHON) -c 'import os; print((os.cpu_count() or 1) + 1)')
 
 .PHONY: demo test setup lock lint bench bench-dashboard screenshots messages clean
