@@ -106,6 +106,19 @@ def revoke_token(*, session: Session, token_id: int) -> None:
         session.add(row)
 
 
+def revoke_user_tokens(*, session: Session, user_id: int | None, keep: int | None = None) -> int:
+    """End every live session and API token of a user at once (but ``keep``); how many there were."""
+    statement = select(ApiToken).where(ApiToken.user_id == user_id, col(ApiToken.revoked_at).is_(None))
+    if keep is not None:
+        statement = statement.where(col(ApiToken.id) != keep)
+    live = session.exec(statement).all()
+    now = utcnow()
+    for row in live:
+        row.revoked_at = now
+        session.add(row)
+    return len(live)
+
+
 def create_user(
     *,
     session: Session,

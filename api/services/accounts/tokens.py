@@ -11,7 +11,7 @@ from api.models import ApiToken, User
 from api.models.common import utcnow
 from api.models.user import TokenCreate, TokenCreated, TokenPublic
 from api.security import hash_password, password_problems, verify_password
-from api.services.accounts.auth import Principal, issue_token
+from api.services.accounts.auth import Principal, issue_token, revoke_user_tokens
 from api.services.audit import trail
 
 # The names of the tokens that logging in makes (the dashboard shows them in words).
@@ -70,12 +70,5 @@ def change_password(*, session: Session, principal: Principal, current: str, new
     trail.act_as(session, user_id=user.id, organisation_id=principal.organisation_id, channel=None)
     user.password_hash = hash_password(new)
     session.add(user)
-    others = session.exec(
-        select(ApiToken).where(
-            ApiToken.user_id == user.id, col(ApiToken.revoked_at).is_(None), ApiToken.id != principal.token_id
-        )
-    ).all()
-    for row in others:  # whoever knew the old password may hold one of them
-        row.revoked_at = utcnow()
-        session.add(row)
-    return len(others)
+    # whoever knew the old password may hold one of the others
+    return revoke_user_tokens(session=session, user_id=user.id, keep=principal.token_id)

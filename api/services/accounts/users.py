@@ -14,10 +14,10 @@ from sqlmodel import Session, col, select
 from api.config import Settings
 from api.errors import Conflict, ErrorItem, Invalid, NotFound
 from api.models import ApiToken, Organisation, User
-from api.models.common import Channel, Page, Role, stored_id, utcnow
+from api.models.common import Channel, Page, Role, stored_id
 from api.models.user import InvitationLink, UserAccount, UserCreate, UserInvited, UserUpdate
 from api.services.accounts import invitations, mail
-from api.services.accounts.auth import NO_PASSWORD, Principal
+from api.services.accounts.auth import NO_PASSWORD, Principal, revoke_user_tokens
 from api.services.accounts.tokens import API_LOGIN, DASHBOARD_LOGIN
 from api.services.audit import trail
 from api.services.common import page_of
@@ -95,9 +95,13 @@ def _organisation(session: Session, code: str) -> Organisation:
     return found
 
 
+def _current(session: Session, user: User, organisation: str) -> UserAccount:
+    return _account(user, organisation, _last_logins(session, [stored_id(user)]).get(stored_id(user)))
+
+
 def get_user(*, session: Session, username: str) -> UserAccount:
     user, organisation = _user(session, username)
-    return _account(user, organisation.code, _last_logins(session, [stored_id(user)]).get(stored_id(user)))
+    return _current(session, user, organisation.code)
 
 
 def _other_active_admins(session: Session, user: User) -> int:
@@ -106,16 +110,6 @@ def _other_active_admins(session: Session, user: User) -> int:
         .select_from(User)
         .where(col(User.role) == Role.admin, col(User.is_active).is_(True), col(User.id) != user.id)
     ).one()
-
-
-def revoke_all_tokens(session: Session, user: User) -> int:
-    """End every session and API token of ``user`` now; how many were still live."""
-    live = session.exec(select(ApiToken).where(ApiToken.user_id == user.id, col(ApiToken.revoked_at).is_(None))).all()
-    now = utcnow()
-    for row in live:
-        row.revoked_at = now
-        session.add(row)
-    return len(live)
 
 
 def update_user(*, session: Session, actor: Principal, username: str, data: UserUpdate) -> UserAccount:
@@ -149,11 +143,11 @@ def update_user(*, session: Session, actor: Principal, username: str, data: User
     if wanted.get("active") is not None and wanted["active"] != user.is_active:
         user.is_active = wanted["active"]
         if not user.is_active:
-            revoke_all_tokens(session, user)
+            revoke_user_tokens(session=session, user_id=user.id)
             invitations.end_open(session, user)
     session.add(user)
     session.flush()
-    return _account(user, organisation.code, _last_logins(session, [stored_id(user)]).get(stored_id(user)))
+    return _current(session, user, organisation.code)
 
 
 def _invite(
