@@ -9,11 +9,14 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
 from api.config import Mode, Settings
+
+if TYPE_CHECKING:
+    from api.db import Database
 
 
 def _settings(**overrides: Any) -> Settings:
@@ -71,13 +74,37 @@ def cmd_serve(args: argparse.Namespace) -> None:
     from api.migrate import upgrade
 
     settings = _settings(data_dir=args.data_dir)
-    if not args.no_migrate:
-        if settings.database_url is None:
-            settings.data_dir.mkdir(parents=True, exist_ok=True)
-        db = Database(settings.resolved_database_url)
-        upgrade(db.engine)
+    if settings.database_url is None:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+    db = Database(settings.resolved_database_url)
+    try:
+        if not args.no_migrate:
+            upgrade(db.engine)
+        _print_first_admin_link(db, settings, args.public_url or _local_url(args.host, args.port))
+    finally:
         db.dispose()
     _serve(settings, args.host, args.port)
+
+
+def _local_url(host: str, port: int) -> str:
+    if host in ("0.0.0.0", "::", ""):  # noqa: S104 - naming the wildcard, not binding to it
+        host = "127.0.0.1"
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+
+def _print_first_admin_link(db: Database, settings: Settings, base_url: str) -> None:
+    """On a database where no admin can log in: the one-time link with which the first admin sets up the alliance."""
+    from api.services.accounts.users import first_admin
+
+    with db.transaction() as session:
+        link = first_admin(session=session, settings=settings, base_url=base_url)
+    if link is not None:
+        print(
+            "\nNo admin can log in yet. Open this link once to set the first admin's password\n"
+            f"(it works until {link.expires_at:%Y-%m-%d %H:%M} UTC; each start without an admin makes a new one):\n\n"
+            f"    {link.url}\n",
+            flush=True,
+        )
 
 
 def cmd_init_db(args: argparse.Namespace) -> None:
@@ -249,6 +276,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--no-migrate", action="store_true", help="do not upgrade the schema first")
+    serve.add_argument(
+        "--public-url",
+        default=None,
+        help="the address people open, e.g. https://backbone.example.org, for the first admin's link "
+        "(default: http://HOST:PORT)",
+    )
     where(serve)
 
     init_db = add("init-db", "Create the database or upgrade its schema to the latest version.", cmd_init_db)

@@ -142,6 +142,39 @@ def test_demo_builds_a_fresh_database_and_serves_it(tmp_path):
         process.wait(timeout=20)
 
 
+def test_serve_on_an_empty_database_prints_the_first_admins_one_time_link(tmp_path):
+    port = _free_port()
+    env = {**os.environ, "BACKBONE_MODE": "development", "BACKBONE_DATA_DIR": str(tmp_path), "BACKBONE_DATABASE_URL": ""}
+    process = subprocess.Popen(
+        [BACKBONE, "serve", "--port", str(port), "--public-url", "https://backbone.example.org"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env=env,
+    )
+    try:
+        assert process.stdout is not None
+        lines = iter(process.stdout.readline, "")
+        link = next(line.strip() for line in lines if "/dashboard/invitation/" in line)
+        assert link.startswith("https://backbone.example.org/dashboard/invitation/")
+        token = link.rsplit("/", 1)[1]
+        base = f"http://127.0.0.1:{port}/api/v1"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                whom = httpx.get(f"{base}/auth/invitations/{token}", timeout=2)
+                break
+            except httpx.TransportError:
+                assert process.poll() is None and time.monotonic() < deadline, "the server did not come up"
+                time.sleep(0.3)
+        assert whom.status_code == 200 and whom.json()["username"] == "admin"
+        set_password = httpx.post(f"{base}/auth/invitations/{token}", json={"password": "lantern-harbour-meadow-41"})
+        assert set_password.status_code == 200
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
 def _import_env(database_url: str, tmp_path: Path) -> dict[str, str]:
     return {"BACKBONE_MODE": "development", "BACKBONE_DATABASE_URL": database_url, "BACKBONE_DATA_DIR": str(tmp_path)}
 

@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 from api.config import Settings
 from api.errors import Conflict, ErrorItem, Invalid, NotFound
 from api.models import ApiToken, Organisation, User
-from api.models.common import Channel, Page, Role, stored_id
+from api.models.common import Channel, OrganisationType, Page, Role, stored_id
 from api.models.user import InvitationLink, UserAccount, UserCreate, UserInvited, UserUpdate
 from api.services.accounts import invitations, mail
 from api.services.accounts.auth import NO_PASSWORD, Principal, revoke_user_tokens
@@ -151,11 +151,11 @@ def update_user(*, session: Session, actor: Principal, username: str, data: User
 
 
 def _invite(
-    session: Session, actor: Principal, user: User, organisation: str, settings: Settings, base_url: str
+    session: Session, invited_by: int | None, user: User, organisation: str, settings: Settings, base_url: str
 ) -> InvitationLink:
     """A new link for ``user``, also mailed to them when they have an address and mail is set up."""
     token, row = invitations.invite(
-        session=session, user=user, invited_by=actor.user_id, secret=settings.secret, days=settings.invitation_days
+        session=session, user=user, invited_by=invited_by, secret=settings.secret, days=settings.invitation_days
     )
     link = InvitationLink(url=base_url.rstrip("/") + invitations.PATH + token, token=token, expires_at=row.expires_at)
     if user.email and settings.smtp_host:
@@ -193,7 +193,7 @@ def create_user(
     )
     session.add(user)
     session.flush()
-    link = _invite(session, actor, user, organisation.code, settings, base_url)
+    link = _invite(session, actor.user_id, user, organisation.code, settings, base_url)
     return UserInvited(**_account(user, organisation.code, None).model_dump(), invitation=link)
 
 
@@ -205,4 +205,48 @@ def new_invitation(
     if not user.is_active:
         raise Conflict(f"'{user.username}' is switched off: switch them on first", code="user_inactive")
     trail.act_as(session, user_id=actor.user_id, organisation_id=actor.organisation_id, channel=Channel.api)
-    return _invite(session, actor, user, organisation.code, settings, base_url)
+    return _invite(session, actor.user_id, user, organisation.code, settings, base_url)
+
+
+FIRST_ADMIN = "admin"  # the username of the first admin made by `backbone serve` (free names get a number)
+BACKBONE = ("BACKBONE", "Backbone office")  # the backbone organisation of a new alliance (code, name), renamed later
+
+
+def first_admin(*, session: Session, settings: Settings, base_url: str) -> InvitationLink | None:
+    """A one-time link that makes the first admin, when no active admin can log in; else None.
+
+    On an empty database this also makes the backbone organisation, which the new admin renames in
+    the console. Asked again before the link is used (a restart), the same pending admin gets a new
+    link and the earlier one stops working.
+    """
+    admins = select(User).where(col(User.role) == Role.admin, col(User.is_active).is_(True))
+    if session.exec(admins.where(col(User.password_hash) != NO_PASSWORD)).first() is not None:
+        return None
+    trail.act_as(session, user_id=None, organisation_id=None, channel=Channel.cli)
+    pending = session.exec(admins.order_by(col(User.id))).first()
+    if pending is None:
+        organisation = session.exec(
+            select(Organisation)
+            .where(col(Organisation.type) == OrganisationType.backbone)
+            .order_by(col(Organisation.id))
+        ).first()
+        if organisation is None:
+            code, name = BACKBONE
+            organisation = Organisation(code=code, name=name, type=OrganisationType.backbone)
+            session.add(organisation)
+            session.flush()
+        taken = set(session.exec(select(col(User.username)).where(col(User.username).startswith(FIRST_ADMIN))).all())
+        username = next(
+            name for n in range(1, len(taken) + 2) if (name := FIRST_ADMIN + (str(n) if n > 1 else "")) not in taken
+        )
+        pending = User(
+            username=username,
+            full_name="",
+            role=Role.admin,
+            organisation_id=stored_id(organisation),
+            password_hash=NO_PASSWORD,
+        )
+        session.add(pending)
+        session.flush()
+    code = session.exec(select(col(Organisation.code)).where(col(Organisation.id) == pending.organisation_id)).one()
+    return _invite(session, None, pending, code, settings, base_url)
