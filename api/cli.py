@@ -1,4 +1,4 @@
-"""The ``backbone`` command: demo, serve, init-db, import, create-user."""
+"""The ``backbone`` command: demo, serve, init-db, import, create-user, config."""
 
 from __future__ import annotations
 
@@ -151,6 +151,55 @@ def cmd_create_user(args: argparse.Namespace) -> None:
     finally:
         db.dispose()
     print(f"Created {args.role} '{user.username}' of {args.organisation}.")
+
+
+def cmd_config_export(args: argparse.Namespace) -> None:
+    from api.db import Database
+    from api.services.config.tables import export
+
+    settings = _settings(data_dir=args.data_dir)
+    target = Path(args.directory)
+    target.mkdir(parents=True, exist_ok=True)
+    db = Database(settings.resolved_database_url)
+    try:
+        with db.session() as session:
+            files = export(session)
+    finally:
+        db.dispose()
+    for name, data in files.items():
+        (target / name).write_bytes(data)
+    print(f"Wrote {len(files)} files to {target}: {', '.join(files)}")
+
+
+def cmd_config_load(args: argparse.Namespace) -> None:
+    from api.db import Database
+    from api.errors import BackboneError
+    from api.models.common import Channel
+    from api.services.config.load import load, read_files
+
+    settings = _settings(data_dir=args.data_dir)
+    source = Path(args.directory)
+    if not source.is_dir():
+        raise SystemExit(f"No such directory: {source}")
+    db = Database(settings.resolved_database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms)
+    try:
+        with db.transaction() as session:
+            report = load(
+                session=session,
+                actor=None,
+                files=read_files({path.name: path.read_bytes() for path in sorted(source.glob("*.csv"))}),
+                settings=settings,
+                base_url=args.public_url,
+                dry_run=args.dry_run,
+                channel=Channel.cli,
+            )
+        print(report.model_dump_json(indent=2))
+    except BackboneError as exc:
+        print(exc.body().model_dump_json(indent=2))
+        print(f"Not loaded: {exc.message}", file=sys.stderr)
+        raise SystemExit(1) from None
+    finally:
+        db.dispose()
 
 
 class _ProgressBar:
@@ -316,7 +365,34 @@ def build_parser() -> argparse.ArgumentParser:
     user.add_argument("--full-name", default="")
     user.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     where(user)
+
+    config = add("config", "The alliance's set-up as CSV files, one per kind (as in seed_data/).", _config_help)
+    config_commands = config.add_subparsers(dest="config_command", required=True, metavar="ACTION")
+    exporter = config_commands.add_parser(
+        "export", help="write the set-up (users without secrets) into DIR", description="write the set-up into DIR"
+    )
+    exporter.add_argument("directory", metavar="DIR")
+    exporter.set_defaults(handler=cmd_config_export)
+    where(exporter)
+    loader = config_commands.add_parser(
+        "load",
+        help="load the set-up files in DIR: all or nothing, every problem by file, row and column",
+        description="load the set-up files in DIR: all or nothing; rows missing from a file stay as they are",
+    )
+    loader.add_argument("directory", metavar="DIR")
+    loader.add_argument("--dry-run", action="store_true", help="check and count only; write nothing")
+    loader.add_argument(
+        "--public-url",
+        default="http://127.0.0.1:8000",
+        help="the address people open, for the invitation links of new users (default: http://127.0.0.1:8000)",
+    )
+    loader.set_defaults(handler=cmd_config_load)
+    where(loader)
     return parser
+
+
+def _config_help(args: argparse.Namespace) -> None:  # argparse requires an action, so this is never reached
+    raise SystemExit("backbone config export DIR | backbone config load DIR [--dry-run]")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 class ErrorItem(BaseModel):
     code: str
     message: str
+    file: str | None = Field(default=None, description="the file, when several were sent together (a zip)")
     row: int | None = Field(default=None, description="row in the file, as a spreadsheet counts it")
     column: str | None = Field(default=None, description="column in the file")
     field: str | None = Field(default=None, description="path of the field in a JSON body or query")

@@ -11,9 +11,10 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import insert, select
 from sqlmodel import Session, col
 
+from api.config import Mode, Settings
 from api.db import Database
 from api.ingest.files import stage_file
 from api.ingest.spool import spool_local_file
@@ -22,28 +23,20 @@ from api.models import (
     Activity,
     ActivityArea,
     ActivityIndicator,
-    Agenda,
     Area,
-    Assignment,
-    Dimension,
-    DimensionValue,
     Goal,
     Indicator,
-    IndicatorDimension,
     Narrative,
     Organisation,
-    Signatory,
-    Target,
-    User,
 )
-from api.models.common import LANGUAGES, Channel, pk, table_of
+from api.models.common import LANGUAGES, Channel, pk
 from api.models.observation import WriteSummary
 from api.readmodel import ReadModel
-from api.security import hash_password
 from api.services.audit import trail
 from api.services.common import Coded, record_change
+from api.services.config.load import load as load_config
+from api.services.config.load import read_csv, read_files
 from api.services.imports.batches import write_batch
-from indicators import periods
 
 SEED_DIR = Path(__file__).resolve().parent.parent / "seed_data"
 
@@ -77,152 +70,24 @@ def _ids(session: Session, model: type[Coded]) -> dict[str, int]:
 
 
 def load_metadata(session: Session, directory: Path, *, demo_users: bool) -> tuple[int, int, int, int]:
-    """Organisations, areas, agenda, goals, dimensions, indicators, assignments, targets and users."""
-    organisations = _read(directory, "organisations.csv")
-    session.execute(
-        insert(Organisation), [{"code": o["code"], "name": o["name"], "type": o["type"]} for o in organisations]
+    """The set-up files (through ``backbone config load``'s path), then the narratives and activities."""
+    found = {path.name: path.read_bytes() for path in directory.glob("*.csv")}
+    files = read_files(found)
+    if "schools.csv" in found:  # the generated schools: more areas
+        files["areas.csv"] += read_csv("areas.csv", found["schools.csv"])
+    if not demo_users:
+        files.pop("users.csv", None)
+    load_config(
+        session=session,
+        actor=None,
+        files=files,
+        settings=Settings(mode=Mode.demo),
+        base_url="",
+        dry_run=False,
+        channel=Channel.seed,
+        demo_passwords=True,
     )
-    org = _ids(session, Organisation)
-
-    areas = _read(directory, "areas.csv") + _read(directory, "schools.csv")
-    session.execute(insert(Area), [{"code": a["code"], "name": a["name"], "level": a["level"]} for a in areas])
-    area = _ids(session, Area)
-    session.execute(
-        update(table_of(Area))
-        .where(table_of(Area).c.id == bindparam("area_id"))
-        .values(parent_id=bindparam("parent_id")),
-        [{"area_id": area[a["code"]], "parent_id": area[a["parent"]]} for a in areas if a["parent"]],
-    )
-
-    (agenda_row,) = _read(directory, "agenda.csv")
-    session.execute(
-        insert(Agenda),
-        [
-            {
-                "code": agenda_row["code"],
-                "name": _translated(agenda_row, "name"),
-                "vision": _translated(agenda_row, "vision"),
-                "problem": _translated(agenda_row, "problem"),
-                "start_date": _date(agenda_row["start_date"]),
-            }
-        ],
-    )
-    agenda_id = session.execute(select(pk(Agenda.id))).scalar_one()
-    session.execute(
-        insert(Signatory),
-        [
-            {
-                "agenda_id": agenda_id,
-                "organisation_id": org[o["code"]],
-                "signed_on": dt.date.fromisoformat(o["signed_on"]),
-            }
-            for o in organisations
-            if o["signed_on"]
-        ],
-    )
-    session.execute(
-        insert(Goal),
-        [
-            {
-                "code": g["code"],
-                "agenda_id": agenda_id,
-                "position": int(g["position"]),
-                "title": _translated(g, "title"),
-                "description": _translated(g, "description"),
-            }
-            for g in _read(directory, "goals.csv")
-        ],
-    )
-    goal = _ids(session, Goal)
-
-    dimension_rows = _read(directory, "dimensions.csv")
-    dimensions = {r["dimension"]: _translated(r, "dimension_name") for r in dimension_rows}
-    session.execute(insert(Dimension), [{"code": code, "name": name} for code, name in dimensions.items()])
-    dimension = _ids(session, Dimension)
-    session.execute(
-        insert(DimensionValue),
-        [
-            {
-                "dimension_id": dimension[r["dimension"]],
-                "code": r["value"],
-                "name": _translated(r, "value_name"),
-                "position": int(r["position"]),
-            }
-            for r in dimension_rows
-        ],
-    )
-
-    indicators = _read(directory, "indicators.csv")
-    session.execute(
-        insert(Indicator),
-        [
-            {
-                "code": i["code"],
-                "goal_id": goal[i["goal"]],
-                "position": int(i["position"]),
-                "name": _translated(i, "name"),
-                "definition": _translated(i, "definition"),
-                "unit": i["unit"],
-                "direction": i["direction"],
-                "period_type": i["period_type"],
-                "aggregation": i["aggregation"],
-                "suppression_threshold": int(i["suppression_threshold"] or 0),
-                "min_value": float(i["min_value"]) if i["min_value"] else None,
-                "max_value": float(i["max_value"]) if i["max_value"] else None,
-                "source": i["source"] or None,
-                "owner_id": org.get(i["owner"]),
-                "published": i["published"].lower() == "true",
-                "derivation": i.get("derivation") or None,
-                "derivation_group": i.get("derivation_group") or None,
-            }
-            for i in indicators
-        ],
-    )
-    indicator = _ids(session, Indicator)
-    derived = [
-        {"indicator_id": indicator[i["code"]], "source_id": indicator[i["derived_from"]]}
-        for i in indicators
-        if i.get("derived_from")
-    ]
-    if derived:
-        table = table_of(Indicator)
-        session.execute(
-            update(table).where(table.c.id == bindparam("indicator_id")).values(derived_from_id=bindparam("source_id")),
-            derived,
-        )
-    links = [
-        {"indicator_id": indicator[i["code"]], "dimension_id": dimension[d]}
-        for i in indicators
-        for d in i["dimensions"].split()
-    ]
-    if links:
-        session.execute(insert(IndicatorDimension), links)
-    session.execute(
-        insert(Assignment),
-        [
-            {
-                "organisation_id": org[a["organisation"]],
-                "indicator_id": indicator[a["indicator"]],
-                "area_id": area[a["area"]],
-            }
-            for a in _read(directory, "assignments.csv")
-        ],
-    )
-    period_type = {i["code"]: i["period_type"] for i in indicators}
-    session.execute(
-        insert(Target),
-        [
-            {
-                "indicator_id": indicator[t["indicator"]],
-                "area_id": area[t["area"]] if t["area"] else None,
-                "baseline_period": periods.normalize(t["baseline_period"], period_type[t["indicator"]]),
-                "baseline_value": float(t["baseline_value"]),
-                "target_period": periods.normalize(t["target_period"], period_type[t["indicator"]]),
-                "target_value": float(t["target_value"]),
-            }
-            for t in _read(directory, "targets.csv")
-        ],
-    )
+    org, goal, indicator, area = (_ids(session, model) for model in (Organisation, Goal, Indicator, Area))
     if (directory / "narratives.csv").exists():
         session.execute(
             insert(Narrative),
@@ -240,28 +105,10 @@ def load_metadata(session: Session, directory: Path, *, demo_users: bool) -> tup
         )
     if (directory / "activities.csv").exists():
         _load_activities(session, _read(directory, "activities.csv"), org, goal, indicator, area)
-    users = _read(directory, "users.csv") if demo_users else []
-    if users:
-        # Demo only: the contract's well-known passwords, demo-<username>.
-        session.execute(
-            insert(User),
-            [
-                {
-                    "username": u["username"],
-                    "full_name": u["full_name"],
-                    "role": u["role"],
-                    "organisation_id": org[u["organisation"]],
-                    "password_hash": hash_password(f"demo-{u['username']}"),
-                    "is_active": True,
-                    "created_at": dt.datetime.now(dt.UTC),
-                }
-                for u in users
-            ],
-        )
     record_change(session, None, f"seed data loaded from {directory.name}", channel=Channel.seed)
-    counts = {"organisations": len(organisations), "areas": len(areas), "indicators": len(indicators)}
-    trail.record(session, entity="seed", entity_key=directory.name, action="load", after=counts | {"users": len(users)})
-    return len(organisations), len(areas), len(indicators), len(users)
+    counts = {name.removesuffix(".csv"): len(rows) for name, rows in files.items()}
+    trail.record(session, entity="seed", entity_key=directory.name, action="load", after=counts)
+    return counts["organisations"], counts["areas"], counts["indicators"], counts.get("users", 0)
 
 
 def _load_activities(session: Session, rows: list[dict[str, str]], *ids: dict[str, int]) -> None:

@@ -33,7 +33,9 @@ def run(*args: str, env: dict[str, str] | None = None, stdin: str | None = None)
     )
 
 
-@pytest.mark.parametrize("command", [[], ["demo"], ["serve"], ["init-db"], ["create-user"]])
+@pytest.mark.parametrize(
+    "command", [[], ["demo"], ["serve"], ["init-db"], ["create-user"], ["config"], ["config", "load"]]
+)
 def test_every_command_has_help(command):
     result = run(*command, "--help")
     assert result.returncode == 0 and "usage: backbone" in result.stdout
@@ -144,7 +146,12 @@ def test_demo_builds_a_fresh_database_and_serves_it(tmp_path):
 
 def test_serve_on_an_empty_database_prints_the_first_admins_one_time_link(tmp_path):
     port = _free_port()
-    env = {**os.environ, "BACKBONE_MODE": "development", "BACKBONE_DATA_DIR": str(tmp_path), "BACKBONE_DATABASE_URL": ""}
+    env = {
+        **os.environ,
+        "BACKBONE_MODE": "development",
+        "BACKBONE_DATA_DIR": str(tmp_path),
+        "BACKBONE_DATABASE_URL": "",
+    }
     process = subprocess.Popen(
         [BACKBONE, "serve", "--port", str(port), "--public-url", "https://backbone.example.org"],
         stdout=subprocess.PIPE,
@@ -231,4 +238,26 @@ def test_import_without_as_gives_each_row_to_its_assigned_organisation(database_
     assert sorted(reporters) == [("A1", "CITY-A"), ("B1", "CITY-B")]
     unknown = run("import", str(both), "--as", "nobody", env=_import_env(database_url, tmp_path))
     assert unknown.returncode != 0 and "nobody" in unknown.stderr
+    db.dispose()
+
+
+def test_config_export_and_load_a_directory(database_url, tmp_path):
+    db = Database(database_url)
+    small_world(db)
+    env = _import_env(database_url, tmp_path)
+    exported = run("config", "export", str(tmp_path / "setup"), env=env)
+    assert exported.returncode == 0, exported.stderr
+    areas = tmp_path / "setup" / "areas.csv"
+    assert areas.read_text().splitlines()[0] == "code,name,level,parent" and "\nA1," in areas.read_text()
+    areas.write_text(areas.read_text() + "A1-N,Noord,district,A1\n")
+    dry = run("config", "load", str(tmp_path / "setup"), "--dry-run", env=env)
+    assert dry.returncode == 0, dry.stderr
+    assert json.loads(dry.stdout)["kinds"]["areas"] == {"created": 1, "updated": 0, "unchanged": 3}
+    areas.write_text(areas.read_text() + "A1-Z,Zuid,galaxy,A1\n")
+    refused = run("config", "load", str(tmp_path / "setup"), env=env)
+    assert refused.returncode == 1 and "Not loaded" in refused.stderr
+    (problem,) = json.loads(refused.stdout)["errors"]
+    assert (problem["file"], problem["row"], problem["column"]) == ("areas.csv", 6, "level")
+    with db.session() as s:
+        assert s.exec(select(Area).where(Area.code == "A1-N")).first() is None
     db.dispose()

@@ -10,6 +10,7 @@ from api.routes import (
     audit,
     auth,
     completeness,
+    config,
     dimensions,
     equity,
     exports,
@@ -55,5 +56,6 @@ for module in (
     audit,
     exports,
     users,
+    config,
 ):
     api_router.include_router(module.router)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar, TypeVarTuple, overload
 
 from pydantic import BaseModel
@@ -62,10 +65,21 @@ def page_of(
     return list(session.exec(statement.limit(limit).offset(offset)).all()), total
 
 
+_ONE_CHANGE = "backbone.one_change"
+
+
 def record_change(
     session: Session, actor: Principal | None, summary: str, *, channel: Channel = Channel.api
 ) -> Submission:
-    """Record a metadata change as a submission, so the read models reload the metadata."""
+    """Record a metadata change as a submission, so the read models reload the metadata.
+
+    Inside ``one_change`` every change of the transaction is that one submission.
+    """
+    batch: _OneChange | None = session.info.get(_ONE_CHANGE)
+    if batch is not None:
+        actor, summary, channel = batch.actor, batch.summary, batch.channel
+        if batch.submission is not None:
+            return batch.submission
     submission = Submission(
         kind=SubmissionKind.metadata,
         channel=channel,
@@ -75,7 +89,27 @@ def record_change(
     )
     session.add(submission)
     track_submission(session, submission)
+    if batch is not None:
+        batch.submission = submission
     return submission
+
+
+@dataclass
+class _OneChange:
+    actor: Principal | None
+    summary: str
+    channel: Channel
+    submission: Submission | None = None
+
+
+@contextmanager
+def one_change(session: Session, actor: Principal | None, summary: str, *, channel: Channel) -> Iterator[None]:
+    """The metadata changes made in the block as one submission (made with the first change, if any)."""
+    session.info[_ONE_CHANGE] = _OneChange(actor, summary, channel)
+    try:
+        yield
+    finally:
+        session.info.pop(_ONE_CHANGE, None)
 
 
 def apply_changes(row: SQLModel, changes: dict[str, Any]) -> list[str]:

@@ -10,6 +10,8 @@ A1), "foreign" data another's (CITY-B, area B1); the member is alice of CITY-A.
 
 from __future__ import annotations
 
+import io
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -97,6 +99,13 @@ def body(path: str, method_body: dict | None = None, **extra: object) -> Make:
 def csv(area: str) -> Make:
     content = f"indicator,area,period,value\ncount,{area},2024,7\n".encode()
     return lambda _w: {"path": "/api/v1/imports", "files": {"file": ("values.csv", content)}}
+
+
+def config(area: str) -> Make:
+    zipped = io.BytesIO()
+    with zipfile.ZipFile(zipped, "w") as archive:
+        archive.writestr("areas.csv", f"code,name,level,parent\n{area}-X,New district,district,{area}\n")
+    return lambda _w: {"path": "/api/v1/config", "files": {"file": ("config.zip", zipped.getvalue())}}
 
 
 def values(area: str) -> Make:
@@ -329,6 +338,7 @@ CASES: dict[tuple[str, str], Case] = {
     ("POST", "/api/v1/users/{username}/invitation"): Case(
         body("/api/v1/users/alice/invitation"), body("/api/v1/users/bob/invitation")
     ),
+    ("POST", "/api/v1/config"): Case(config("A1"), config("B1")),
     ("PATCH", "/api/v1/users/{username}"): Case(
         body("/api/v1/users/alice", {"display_name": "Alice"}), body("/api/v1/users/bob", {"display_name": "Bob"})
     ),

@@ -112,7 +112,7 @@ def _other_active_admins(session: Session, user: User) -> int:
     ).one()
 
 
-def update_user(*, session: Session, actor: Principal, username: str, data: UserUpdate) -> UserAccount:
+def update_user(*, session: Session, actor: Principal | None, username: str, data: UserUpdate) -> UserAccount:
     """Change a user's name, email, role, organisation or whether they are active.
 
     Switching a user off ends their sessions and tokens at once. The last active admin can be
@@ -131,7 +131,7 @@ def update_user(*, session: Session, actor: Principal, username: str, data: User
     if wanted.get("organisation") is not None and wanted["organisation"] != organisation.code:
         organisation = _organisation(session, wanted["organisation"])
         user.organisation_id = stored_id(organisation)
-    trail.act_as(session, user_id=actor.user_id, organisation_id=actor.organisation_id, channel=Channel.api)
+    _act_as(session, actor)
     if wanted.get("display_name") is not None:
         user.full_name = wanted["display_name"]
     if "email" in wanted:
@@ -148,6 +148,14 @@ def update_user(*, session: Session, actor: Principal, username: str, data: User
     session.add(user)
     session.flush()
     return _current(session, user, organisation.code)
+
+
+def _act_as(session: Session, actor: Principal | None) -> None:
+    """Changes are the admin's (through the API or dashboard), or the operator's (the command line)."""
+    if actor is None:
+        trail.act_as(session, user_id=None, organisation_id=None, channel=Channel.cli)
+    else:
+        trail.act_as(session, user_id=actor.user_id, organisation_id=actor.organisation_id, channel=Channel.api)
 
 
 def _invite(
@@ -175,13 +183,13 @@ def _invite(
 
 
 def create_user(
-    *, session: Session, actor: Principal, data: UserCreate, settings: Settings, base_url: str
+    *, session: Session, actor: Principal | None, data: UserCreate, settings: Settings, base_url: str
 ) -> UserInvited:
     """A new user without a password, and the invitation link with which they set one."""
     organisation = _organisation(session, data.organisation)
     if session.exec(select(User).where(User.username == data.username)).first() is not None:
         raise Conflict(f"A user '{data.username}' already exists", code="user_exists")
-    trail.act_as(session, user_id=actor.user_id, organisation_id=actor.organisation_id, channel=Channel.api)
+    _act_as(session, actor)
     user = User(
         username=data.username,
         full_name=data.display_name,
@@ -193,7 +201,7 @@ def create_user(
     )
     session.add(user)
     session.flush()
-    link = _invite(session, actor.user_id, user, organisation.code, settings, base_url)
+    link = _invite(session, actor.user_id if actor else None, user, organisation.code, settings, base_url)
     return UserInvited(**_account(user, organisation.code, None).model_dump(), invitation=link)
 
 
@@ -204,7 +212,7 @@ def new_invitation(
     user, organisation = _user(session, username)
     if not user.is_active:
         raise Conflict(f"'{user.username}' is switched off: switch them on first", code="user_inactive")
-    trail.act_as(session, user_id=actor.user_id, organisation_id=actor.organisation_id, channel=Channel.api)
+    _act_as(session, actor)
     return _invite(session, actor.user_id, user, organisation.code, settings, base_url)
 
 
@@ -222,7 +230,7 @@ def first_admin(*, session: Session, settings: Settings, base_url: str) -> Invit
     admins = select(User).where(col(User.role) == Role.admin, col(User.is_active).is_(True))
     if session.exec(admins.where(col(User.password_hash) != NO_PASSWORD)).first() is not None:
         return None
-    trail.act_as(session, user_id=None, organisation_id=None, channel=Channel.cli)
+    _act_as(session, None)
     pending = session.exec(admins.order_by(col(User.id))).first()
     if pending is None:
         organisation = session.exec(

@@ -54,7 +54,7 @@ def _set_signatories(session: Session, agenda: Agenda, signatories: list[Signato
         session.add(row)
 
 
-def put_agenda(*, session: Session, actor: Principal, data: AgendaPut) -> AgendaPublic:
+def put_agenda(*, session: Session, actor: Principal | None, data: AgendaPut) -> AgendaPublic:
     """Create the agenda, or replace it entirely."""
     agenda = _current(session)
     fields = data.model_dump(exclude={"signatories"})
@@ -75,7 +75,7 @@ def put_agenda(*, session: Session, actor: Principal, data: AgendaPut) -> Agenda
     return get_agenda(session=session)
 
 
-def update_agenda(*, session: Session, actor: Principal, data: AgendaUpdate) -> AgendaPublic:
+def update_agenda(*, session: Session, actor: Principal | None, data: AgendaUpdate) -> AgendaPublic:
     """Change some fields of the agenda."""
     agenda = _current(session)
     if agenda is None:

@@ -52,7 +52,7 @@ def _check_parent(session: Session, area: Area | None, parent_code: str) -> Area
     return parent
 
 
-def create_area(*, session: Session, actor: Principal, data: AreaCreate) -> AreaPublic:
+def create_area(*, session: Session, actor: Principal | None, data: AreaCreate) -> AreaPublic:
     """Add an area below an existing parent (or at the top)."""
     if session.exec(select(Area).where(Area.code == data.code)).first():
         raise Conflict(f"An area with code '{data.code}' already exists", code="duplicate_code")
@@ -63,7 +63,7 @@ def create_area(*, session: Session, actor: Principal, data: AreaCreate) -> Area
     return _public(area, data.parent)
 
 
-def update_area(*, session: Session, actor: Principal, code: str, data: AreaUpdate) -> AreaPublic:
+def update_area(*, session: Session, actor: Principal | None, code: str, data: AreaUpdate) -> AreaPublic:
     """Rename an area, change its level or move it under another parent."""
     area = get_by_code(session, Area, code, "area")
     changes = data.model_dump(exclude_unset=True, exclude_none=True, exclude={"parent"})

@@ -103,7 +103,7 @@ def parse_boundaries(document: bytes, known_areas: set[str]) -> dict[str, dict[s
     return found
 
 
-def replace_boundaries(*, session: Session, actor: Principal, document: bytes) -> BoundariesStored:
+def replace_boundaries(*, session: Session, actor: Principal | None, document: bytes) -> BoundariesStored:
     """Replace every stored boundary with those of the uploaded FeatureCollection (an empty one removes them)."""
     ids = dict(session.exec(select(Area.code, Area.id)).all())
     geometries = parse_boundaries(document, set(ids))

@@ -41,7 +41,7 @@ def _check_unique(values: list[DimensionValueIn]) -> None:
         raise Conflict("Each value of a dimension needs its own code", code="duplicate_code")
 
 
-def create_dimension(*, session: Session, actor: Principal, data: DimensionCreate) -> DimensionPublic:
+def create_dimension(*, session: Session, actor: Principal | None, data: DimensionCreate) -> DimensionPublic:
     """Add a dimension with its values."""
     if session.exec(select(Dimension).where(Dimension.code == data.code)).first():
         raise Conflict(f"A dimension with code '{data.code}' already exists", code="duplicate_code")
@@ -58,7 +58,7 @@ def create_dimension(*, session: Session, actor: Principal, data: DimensionCreat
     return _public(session, dimension)
 
 
-def update_dimension(*, session: Session, actor: Principal, code: str, data: DimensionUpdate) -> DimensionPublic:
+def update_dimension(*, session: Session, actor: Principal | None, code: str, data: DimensionUpdate) -> DimensionPublic:
     """Rename a dimension or replace its list of values (values in use must stay)."""
     dimension = get_by_code(session, Dimension, code, "dimension")
     if data.name is not None:

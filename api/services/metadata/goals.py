@@ -23,7 +23,7 @@ def get_goal(*, session: Session, code: str) -> GoalPublic:
     return GoalPublic.model_validate(get_by_code(session, Goal, code, "goal"))
 
 
-def create_goal(*, session: Session, actor: Principal, data: GoalCreate) -> GoalPublic:
+def create_goal(*, session: Session, actor: Principal | None, data: GoalCreate) -> GoalPublic:
     """Add a goal to the agenda."""
     if session.exec(select(Goal).where(Goal.code == data.code)).first():
         raise Conflict(f"A goal with code '{data.code}' already exists", code="duplicate_code")
@@ -34,7 +34,7 @@ def create_goal(*, session: Session, actor: Principal, data: GoalCreate) -> Goal
     return GoalPublic.model_validate(goal)
 
 
-def update_goal(*, session: Session, actor: Principal, code: str, data: GoalUpdate) -> GoalPublic:
+def update_goal(*, session: Session, actor: Principal | None, code: str, data: GoalUpdate) -> GoalPublic:
     """Change the title, description or order of a goal."""
     goal = get_by_code(session, Goal, code, "goal")
     changed = apply_changes(goal, data.model_dump(exclude_unset=True, exclude_none=True))

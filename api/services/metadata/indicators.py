@@ -118,7 +118,7 @@ def _derivation_source(session: Session, data: IndicatorCreate) -> int | None:
     return source.id
 
 
-def create_indicator(*, session: Session, actor: Principal, data: IndicatorCreate) -> IndicatorPublic:
+def create_indicator(*, session: Session, actor: Principal | None, data: IndicatorCreate) -> IndicatorPublic:
     """Add an indicator to a goal (or a derived one, computed from a count indicator in the child areas)."""
     if session.exec(select(Indicator).where(Indicator.code == data.code)).first():
         raise Conflict(f"An indicator with code '{data.code}' already exists", code="duplicate_code")
@@ -141,7 +141,7 @@ def create_indicator(*, session: Session, actor: Principal, data: IndicatorCreat
     return get_indicator(session=session, code=data.code)
 
 
-def update_indicator(*, session: Session, actor: Principal, code: str, data: IndicatorUpdate) -> IndicatorPublic:
+def update_indicator(*, session: Session, actor: Principal | None, code: str, data: IndicatorUpdate) -> IndicatorPublic:
     """Change an indicator; its period type and derivation are fixed once created, as values depend on them."""
     indicator = get_by_code(session, Indicator, code, "indicator")
     changes = data.model_dump(exclude_unset=True, exclude={"goal", "owner", "dimensions"})

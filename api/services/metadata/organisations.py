@@ -23,7 +23,7 @@ def get_organisation(*, session: Session, code: str) -> OrganisationPublic:
     return OrganisationPublic.model_validate(get_by_code(session, Organisation, code, "organisation"))
 
 
-def create_organisation(*, session: Session, actor: Principal, data: OrganisationCreate) -> OrganisationPublic:
+def create_organisation(*, session: Session, actor: Principal | None, data: OrganisationCreate) -> OrganisationPublic:
     """Add an organisation; its code must be new."""
     if session.exec(select(Organisation).where(Organisation.code == data.code)).first():
         raise Conflict(f"An organisation with code '{data.code}' already exists", code="duplicate_code")
@@ -34,7 +34,7 @@ def create_organisation(*, session: Session, actor: Principal, data: Organisatio
 
 
 def update_organisation(
-    *, session: Session, actor: Principal, code: str, data: OrganisationUpdate
+    *, session: Session, actor: Principal | None, code: str, data: OrganisationUpdate
 ) -> OrganisationPublic:
     """Change the name or type of an organisation."""
     row = get_by_code(session, Organisation, code, "organisation")

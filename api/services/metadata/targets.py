@@ -69,7 +69,7 @@ def _check_free(session: Session, target: Target) -> None:
         raise Conflict(f"Target {clash} already covers this indicator, area and target period", code="duplicate_target")
 
 
-def create_target(*, session: Session, actor: Principal, data: TargetCreate) -> TargetPublic:
+def create_target(*, session: Session, actor: Principal | None, data: TargetCreate) -> TargetPublic:
     """Set a baseline and a target for an indicator, alliance-wide or for one area."""
     indicator = get_by_code(session, Indicator, data.indicator, "indicator")
     area = get_by_code(session, Area, data.area, "area") if data.area else None
@@ -96,7 +96,7 @@ def _get(session: Session, target_id: int) -> tuple[Target, Indicator]:
     return target, session.get_one(Indicator, target.indicator_id)
 
 
-def update_target(*, session: Session, actor: Principal, target_id: int, data: TargetUpdate) -> TargetPublic:
+def update_target(*, session: Session, actor: Principal | None, target_id: int, data: TargetUpdate) -> TargetPublic:
     """Change the periods or values of a target."""
     target, indicator = _get(session, target_id)
     changes = data.model_dump(exclude_unset=True)
@@ -112,7 +112,7 @@ def update_target(*, session: Session, actor: Principal, target_id: int, data: T
     return _public((target, indicator.code, area.code if area else None))
 
 
-def delete_target(*, session: Session, actor: Principal, target_id: int) -> None:
+def delete_target(*, session: Session, actor: Principal | None, target_id: int) -> None:
     """Remove a target."""
     target, _ = _get(session, target_id)
     session.delete(target)

@@ -1,0 +1,298 @@
+"""The set-up as rows of text, one list per file, in a fixed order: what is exported, and what a load compares with.
+
+Every value is the text the file holds: translations as one column per language, lists of codes
+separated by spaces, numbers without trailing zeros, booleans as ``true``/``false``, nothing as
+an empty cell. Rows are ordered so that an export of a database loaded from an export is the same,
+byte for byte: parents before their children, then by code.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from collections import defaultdict
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, col, select
+
+from api.models import (
+    Agenda,
+    Area,
+    Assignment,
+    Dimension,
+    DimensionValue,
+    Goal,
+    Indicator,
+    IndicatorDimension,
+    Organisation,
+    Signatory,
+    Target,
+    User,
+)
+from api.models.common import LANGUAGES, Translated, stored_id
+
+Row = dict[str, str]
+
+
+def _translated(prefix: str) -> list[str]:
+    return [f"{prefix}_{lang}" for lang in LANGUAGES]
+
+
+# Each file's columns, in the order they are written; the files in the order they are loaded.
+COLUMNS: dict[str, list[str]] = {
+    "organisations.csv": ["code", "name", "type", "signed_on"],
+    "areas.csv": ["code", "name", "level", "parent"],
+    "agenda.csv": ["code", *_translated("name"), *_translated("vision"), *_translated("problem"), "start_date"],
+    "goals.csv": ["code", "position", *_translated("title"), *_translated("description")],
+    "dimensions.csv": [
+        "dimension",
+        *_translated("dimension_name"),
+        "value",
+        *_translated("value_name"),
+        "position",
+    ],
+    "indicators.csv": [
+        "code",
+        "goal",
+        "position",
+        *_translated("name"),
+        *_translated("definition"),
+        "unit",
+        "direction",
+        "period_type",
+        "aggregation",
+        "dimensions",
+        "suppression_threshold",
+        "min_value",
+        "max_value",
+        "source",
+        "owner",
+        "published",
+        "derivation",
+        "derivation_group",
+        "derived_from",
+    ],
+    "assignments.csv": ["organisation", "indicator", "area"],
+    "targets.csv": ["indicator", "area", "baseline_period", "baseline_value", "target_period", "target_value"],
+    "users.csv": ["username", "full_name", "role", "organisation", "email", "language", "active"],
+}
+# The columns a file must have; the others may be left out (an older file, a hand-made one).
+REQUIRED: dict[str, list[str]] = {
+    "organisations.csv": ["code", "name", "type"],
+    "areas.csv": ["code", "name", "level"],
+    "agenda.csv": ["code"],
+    "goals.csv": ["code"],
+    "dimensions.csv": ["dimension", "value"],
+    "indicators.csv": ["code", "goal", "unit", "direction", "period_type", "aggregation"],
+    "assignments.csv": ["organisation", "indicator", "area"],
+    "targets.csv": ["indicator", "baseline_period", "baseline_value", "target_period", "target_value"],
+    "users.csv": ["username", "role", "organisation"],
+}
+
+
+def text(value: Any) -> str:
+    """A stored value as the file writes it."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return f"{value:.15g}"
+    return str(value)
+
+
+def texts(prefix: str, value: Translated | None) -> Row:
+    return {f"{prefix}_{lang}": (getattr(value, lang) or "") if value else "" for lang in LANGUAGES}
+
+
+def _organisations(session: Session) -> list[Row]:
+    signed = {s.organisation_id: s.signed_on for s in session.exec(select(Signatory)).all()}
+    return [
+        {"code": o.code, "name": o.name, "type": text(o.type), "signed_on": text(signed.get(stored_id(o)))}
+        for o in session.exec(select(Organisation).order_by(col(Organisation.code))).all()
+    ]
+
+
+def _areas(session: Session) -> list[Row]:
+    areas = session.exec(select(Area)).all()
+    code = {a.id: a.code for a in areas}
+    children: dict[int | None, list[Area]] = defaultdict(list)
+    for area in areas:
+        children[area.parent_id].append(area)
+    rows: list[Row] = []
+    level = sorted(children[None], key=lambda a: a.code)
+    while level:  # breadth first: every parent before its children
+        rows += [
+            {"code": a.code, "name": a.name, "level": text(a.level), "parent": code.get(a.parent_id, "")} for a in level
+        ]
+        level = sorted((c for a in level for c in children[a.id]), key=lambda a: a.code)
+    return rows
+
+
+def _agenda(session: Session) -> list[Row]:
+    return [
+        {
+            "code": a.code,
+            **texts("name", a.name),
+            **texts("vision", a.vision),
+            **texts("problem", a.problem),
+            "start_date": text(a.start_date),
+        }
+        for a in session.exec(select(Agenda).order_by(col(Agenda.id))).all()[:1]
+    ]
+
+
+def _goals(session: Session) -> list[Row]:
+    return [
+        {"code": g.code, "position": text(g.position), **texts("title", g.title), **texts("description", g.description)}
+        for g in session.exec(select(Goal).order_by(col(Goal.position), col(Goal.code))).all()
+    ]
+
+
+def _dimensions(session: Session) -> list[Row]:
+    rows: list[Row] = []
+    for dimension in session.exec(select(Dimension).order_by(col(Dimension.code))).all():
+        values = session.exec(
+            select(DimensionValue)
+            .where(DimensionValue.dimension_id == dimension.id)
+            .order_by(col(DimensionValue.position), col(DimensionValue.id))
+        ).all()
+        rows += [
+            {
+                "dimension": dimension.code,
+                **texts("dimension_name", dimension.name),
+                "value": value.code,
+                **texts("value_name", value.name),
+                "position": str(position),
+            }
+            for position, value in enumerate(values, start=1)
+        ]
+    return rows
+
+
+def _indicators(session: Session) -> list[Row]:
+    codes = dict(session.exec(select(Indicator.id, Indicator.code)).all())
+    goals = dict(session.exec(select(Goal.id, Goal.code)).all())
+    organisations = dict(session.exec(select(Organisation.id, Organisation.code)).all())
+    dimensions: dict[int, list[str]] = defaultdict(list)
+    for indicator_id, code in session.exec(
+        select(IndicatorDimension.indicator_id, Dimension.code)
+        .join(Dimension, col(Dimension.id) == IndicatorDimension.dimension_id)
+        .order_by(col(Dimension.code))
+    ).all():
+        dimensions[indicator_id].append(code)
+    return [
+        {
+            "code": i.code,
+            "goal": goals[i.goal_id],
+            "position": text(i.position),
+            **texts("name", i.name),
+            **texts("definition", i.definition),
+            "unit": text(i.unit),
+            "direction": text(i.direction),
+            "period_type": text(i.period_type),
+            "aggregation": text(i.aggregation),
+            "dimensions": " ".join(dimensions[i.id or 0]),
+            "suppression_threshold": text(i.suppression_threshold),
+            "min_value": text(i.min_value),
+            "max_value": text(i.max_value),
+            "source": text(i.source),
+            "owner": organisations.get(i.owner_id, ""),
+            "published": text(i.published),
+            "derivation": text(i.derivation),
+            "derivation_group": text(i.derivation_group),
+            "derived_from": codes.get(i.derived_from_id, ""),
+        }
+        # Sources before the indicators derived from them.
+        for i in sorted(session.exec(select(Indicator)).all(), key=lambda i: (i.derived_from_id is not None, i.code))
+    ]
+
+
+def _assignments(session: Session) -> list[Row]:
+    rows = session.exec(
+        select(Organisation.code, Indicator.code, Area.code)
+        .select_from(Assignment)
+        .join(Organisation, col(Organisation.id) == Assignment.organisation_id)
+        .join(Indicator, col(Indicator.id) == Assignment.indicator_id)
+        .join(Area, col(Area.id) == Assignment.area_id)
+    ).all()
+    return [{"organisation": o, "indicator": i, "area": a} for o, i, a in sorted(rows)]
+
+
+def _targets(session: Session) -> list[Row]:
+    target_area = aliased(Area)
+    rows = session.exec(
+        select(Target, Indicator.code, target_area.code)
+        .join(Indicator, col(Indicator.id) == Target.indicator_id)
+        .outerjoin(target_area, col(target_area.id) == Target.area_id)
+    ).all()
+    return [
+        {
+            "indicator": indicator,
+            "area": area or "",
+            "baseline_period": t.baseline_period,
+            "baseline_value": text(t.baseline_value),
+            "target_period": t.target_period,
+            "target_value": text(t.target_value),
+        }
+        for t, indicator, area in sorted(rows, key=lambda r: (r[1], r[2] or "", r[0].target_period))
+    ]
+
+
+def _users(session: Session) -> list[Row]:
+    rows = session.exec(
+        select(User, Organisation.code)
+        .join(Organisation, col(Organisation.id) == User.organisation_id)
+        .order_by(col(User.username))
+    ).all()
+    return [
+        {
+            "username": u.username,
+            "full_name": u.full_name,
+            "role": text(u.role),
+            "organisation": organisation,
+            "email": text(u.email),
+            "language": text(u.language),
+            "active": text(u.is_active),
+        }
+        for u, organisation in rows
+    ]
+
+
+READERS: dict[str, Callable[[Session], list[Row]]] = {
+    "organisations.csv": _organisations,
+    "areas.csv": _areas,
+    "agenda.csv": _agenda,
+    "goals.csv": _goals,
+    "dimensions.csv": _dimensions,
+    "indicators.csv": _indicators,
+    "assignments.csv": _assignments,
+    "targets.csv": _targets,
+    "users.csv": _users,
+}
+
+
+def to_csv(name: str, rows: list[Row]) -> bytes:
+    """One file: UTF-8, a header, commas, ``\\n`` line ends, quotes only where needed (as ``seed_data/``)."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=COLUMNS[name], lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue().encode("utf-8")
+
+
+def export(session: Session) -> dict[str, bytes]:
+    """The whole set-up: file name -> the file's bytes (users without any secret)."""
+    return {name: to_csv(name, read(session)) for name, read in READERS.items()}
+
+
+def export_zip(session: Session) -> bytes:
+    """The whole set-up as one zip of CSV files (a fixed date inside, so the same set-up gives the same bytes)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, data in export(session).items():
+            archive.writestr(zipfile.ZipInfo(name, date_time=(2000, 1, 1, 0, 0, 0)), data, zipfile.ZIP_DEFLATED)
+    return buffer.getvalue()
