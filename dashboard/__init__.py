@@ -29,6 +29,7 @@ def mount_dashboard(app: FastAPI) -> Dash:
         suppress_callback_exceptions=True,
         on_error=shell.show_alert,
     )
+    _name_the_language(dash_app)
     install_session(app)
     _serve_plotly_bundle(app)
     pages.register_all(dash_app)
@@ -40,6 +41,18 @@ def mount_dashboard(app: FastAPI) -> Dash:
 
     deep_link_route(app, index)
     return dash_app
+
+
+def _name_the_language(dash_app: Dash) -> None:
+    """The page's ``<html lang>`` is the reader's language, for screen readers' pronunciation (WCAG 3.1.1)."""
+    from dashboard import context
+
+    interpolate = dash_app.interpolate_index
+
+    def interpolate_index(**parts: str) -> str:
+        return interpolate(**parts).replace("<html>", f'<html lang="{context.language()}">', 1)
+
+    dash_app.interpolate_index = interpolate_index  # type: ignore[method-assign]
 
 
 PLOTLY_BUNDLE = Path(__file__).parent / "vendor" / "plotly-cartesian.min.js"

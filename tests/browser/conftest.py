@@ -90,6 +90,22 @@ class Browsing:
         self.context.close()
 
 
+# WCAG 2.1 A and AA, which EN 301 549 asks of Dutch and German public bodies' web pages.
+WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+
+
+def accessibility_problems(page: object) -> list[str]:
+    """The serious and critical WCAG 2.1 AA violations axe-core finds on the page as it is now."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    found = Axe().run(page, options={**WCAG_21_AA, "resultTypes": ["violations"]}).response["violations"]
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in found
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
 @pytest.fixture
 def browsing(browser: object, server: Server) -> Iterator[Browsing]:
     """A fresh browser context on a fresh server; fails the test if any page logged a console error."""

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import httpx
 
+from tests.browser.conftest import accessibility_problems
+
 
 def _invite(base: str, username: str) -> str:
     token = httpx.post(f"{base}/api/v1/auth/token", data={"username": "admin", "password": "demo-admin"}).json()
@@ -28,6 +30,7 @@ def test_an_invited_member_sets_a_password_with_the_keyboard_and_is_logged_in(br
     page.keyboard.press("Enter")
     page.wait_for_selector("#invitation-error")
     assert "not acceptable" in page.inner_text("#invitation-error")
+    assert accessibility_problems(page) == []  # the page with its error shown
 
     page.fill("#invitation-password", "lantern-harbour-meadow-41")
     page.fill("#invitation-repeat", "lantern-harbour-meadow-41")
@@ -37,3 +40,4 @@ def test_an_invited_member_sets_a_password_with_the_keyboard_and_is_logged_in(br
 
     page.goto(url)  # the link is used up
     page.wait_for_selector("#invitation-gone")
+    assert accessibility_problems(page) == []

@@ -77,7 +77,7 @@ def test_staff_approve_return_lock_and_unlock_on_the_completeness_page(demo_clie
         [
             ("completeness-lock-period", "value", period),
             ("completeness-lock-organisation", "value", None),
-            ("completeness-lock-date", "date", None),
+            ("completeness-lock-date", "value", None),
         ],
     )
     assert "Locked" in text(locked["completeness-lock-result.children"])
@@ -88,7 +88,7 @@ def test_staff_approve_return_lock_and_unlock_on_the_completeness_page(demo_clie
         [
             ("completeness-lock-period", "value", "2024-13"),
             ("completeness-lock-organisation", "value", None),
-            ("completeness-lock-date", "date", None),
+            ("completeness-lock-date", "value", None),
         ],
     )
     assert "Not done" in text(bad["completeness-lock-result.children"])

@@ -142,7 +142,13 @@ def layout(observation: str | None = None, entity: str | None = None, user: str 
             _pager(),
             html.H2(_("History of a value")),
             html.P(_("The versions of one observation, oldest first, by its id (as the API gives it).")),
-            dcc.Input(id="audit-observation", type="number", min=1, value=observation, debounce=True),
+            html.Label(
+                [
+                    _("Observation id"),
+                    dcc.Input(id="audit-observation", type="number", min=1, value=observation, debounce=True),
+                ],
+                className="filters",
+            ),
             html.Div(id="audit-history"),
         ],
         className="page",

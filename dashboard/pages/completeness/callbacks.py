@@ -80,7 +80,7 @@ LOCK = (
     Input("completeness-lock", "n_clicks"),
     State("completeness-lock-period", "value"),
     State("completeness-lock-organisation", "value"),
-    State("completeness-lock-date", "date"),
+    State("completeness-lock-date", "value"),
 )
 
 

@@ -57,7 +57,7 @@ def tools(organisations: list[tuple[str, str]]) -> html.Div:
                             ),
                         ]
                     ),
-                    html.Label([_("Deadline"), dcc.DatePickerSingle(id="completeness-lock-date", clearable=True)]),
+                    html.Label([_("Deadline"), dcc.Input(id="completeness-lock-date", type="date")]),
                     html.Button(_("Lock"), id="completeness-lock", className="button", n_clicks=0),
                 ],
                 className="filters",

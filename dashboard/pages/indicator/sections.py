@@ -189,9 +189,9 @@ def map_section(
                             ),
                         ]
                     ),
-                    html.Label(
+                    html.Fieldset(
                         [
-                            _("Colour by"),
+                            html.Legend(_("Colour by")),
                             dcc.RadioItems(
                                 id="indicator-colour",
                                 className="indicator-radio",

@@ -36,9 +36,9 @@ def _template_section(due: int) -> list:
                         dcc.Dropdown(id="upload-template-year", options=years, value=due, clearable=False),
                     ]
                 ),
-                html.Label(
+                html.Fieldset(
                     [
-                        _("Format"),
+                        html.Legend(_("Format")),
                         dcc.RadioItems(
                             id="upload-template-format",
                             options=[{"label": label, "value": value} for value, label in formats],
