@@ -88,6 +88,19 @@ PAGES = (
         "completeness", "/dashboard/completeness", "admin", ("#completeness-table .ag-cell",), ("/api/v1/completeness",)
     ),
     Page("account", "/dashboard/account", "witten", ("#account-tokens em",), ("/api/v1/auth/tokens",)),
+    *(
+        Page(f"admin-{kind}", f"/dashboard/admin/{kind}", "admin", (f"#admin-{kind}-grid .ag-cell",), (api,))
+        for kind, api in (
+            ("agenda", "/api/v1/agenda"),
+            ("goals", "/api/v1/goals"),
+            ("indicators", "/api/v1/indicators?limit=1000"),
+            ("dimensions", "/api/v1/dimensions"),
+            ("areas", "/api/v1/areas?limit=1000"),
+            ("organisations", "/api/v1/organisations?limit=1000"),
+            ("assignments", "/api/v1/assignments?limit=1000"),
+            ("targets", "/api/v1/targets?limit=1000"),
+        )
+    ),
     Page(
         "audit",
         "/dashboard/audit?observation=1",

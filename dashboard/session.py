@@ -37,6 +37,7 @@ RESTRICTED = {
     "completeness": {Role.admin},
     "account": set(Role),
     "audit": {Role.admin},
+    "admin": {Role.admin},  # the staff console: every page under /dashboard/admin
 }
 
 

@@ -198,7 +198,8 @@ def _stage_from_raw(cur: duckdb.DuckDBPyConnection, columns: list[str], rejected
         cur.unregister("row_numbers")
 
 
-def _cell_text(value: object) -> str | None:
+def cell_text(value: object) -> str | None:
+    """A spreadsheet cell as the text a CSV file would hold."""
     if value is None:
         return None
     if isinstance(value, bool):
@@ -224,7 +225,7 @@ def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[str | None]]]:
         sheet = next((ws for ws in workbook.worksheets if ws.title.strip().lower() == "observations"), None)
         sheet = sheet or workbook.worksheets[0]
         for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
-            cells = [_cell_text(v) for v in row]
+            cells = [cell_text(v) for v in row]
             if any(c is not None and c.strip() for c in cells):
                 yield number, cells
     finally:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -23,6 +24,8 @@ from sqlmodel import Session, col, select
 
 from api.config import Settings
 from api.errors import BackboneError, ErrorItem, Invalid, TooLarge
+from api.ingest.files import cell_text
+from api.ingest.spool import XLSX_MAGIC
 from api.models import Area, Dimension, Goal, Indicator, Organisation, Target
 from api.models.agenda import AgendaPut, AgendaUpdate, SignatoryIn
 from api.models.area import AreaCreate, AreaUpdate
@@ -46,14 +49,48 @@ Files = dict[str, list[tuple[int, Row]]]  # file name -> (row number, row)
 MAX_FILES = 100
 
 
-def read_csv(name: str, data: bytes) -> list[tuple[int, Row]]:
-    """A file's rows by their row number (the header is row 1); checked for its encoding and columns."""
+NUMBERS = {"position", "suppression_threshold", "min_value", "max_value", "baseline_value", "target_value"}
+DECIMAL_COMMA = re.compile(r"^-?\d+,\d+$")
+
+
+def read_table(name: str, data: bytes) -> list[tuple[int, Row]]:
+    """A file's rows by their row number (the header is row 1), checked for its encoding and columns.
+
+    The file is CSV as exported (commas), as Dutch and German spreadsheets save it (semicolons,
+    decimal commas), cells copied from a spreadsheet (tabs, decimal commas), or an XLSX workbook
+    (its first sheet).
+    """
+    if data.startswith(XLSX_MAGIC):
+        return _rows(name, _sheet(name, data), decimal_comma=False)
     try:
         content = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise _rejected(name, None, None, "not_utf8", f"The file is not UTF-8 text (byte {exc.start})") from None
-    reader = csv.reader(io.StringIO(content, newline=""))
+    first = content.split("\n", 1)[0]
+    delimiter = "\t" if "\t" in first else ";" if first.count(";") > first.count(",") else ","
+    return _rows(
+        name, csv.reader(io.StringIO(content, newline=""), delimiter=delimiter), decimal_comma=delimiter != ","
+    )
+
+
+def _sheet(name: str, data: bytes) -> Iterator[list[str]]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a damaged file
+        raise _rejected(name, None, None, "unreadable_file", f"The file cannot be read as XLSX: {exc}") from None
+    try:
+        for values in workbook.worksheets[0].iter_rows(values_only=True):
+            yield [cell_text(v) or "" for v in values]
+    finally:
+        workbook.close()
+
+
+def _rows(name: str, reader: Iterator[list[str]], *, decimal_comma: bool) -> list[tuple[int, Row]]:
     header = [h.strip() for h in next(reader, [])]
+    while header and not header[-1]:  # empty columns at the end, as spreadsheets save them
+        header.pop()
     problems = [
         ErrorItem(code="missing_column", message=f"The column '{c}' is missing", file=name, row=1, column=c)
         for c in REQUIRED[name]
@@ -75,10 +112,12 @@ def read_csv(name: str, data: bytes) -> list[tuple[int, Row]]:
     for number, values in enumerate(reader, start=2):
         if not any(v.strip() for v in values):
             continue
-        if len(values) > len(header):
+        if any(v.strip() for v in values[len(header) :]):
             raise _rejected(name, number, None, "too_many_values", f"{len(values)} values for {len(header)} columns")
         row = dict.fromkeys(COLUMNS[name], "")
         row.update({column: value.strip() for column, value in zip(header, values, strict=False)})
+        if decimal_comma:
+            row.update({c: row[c].replace(",", ".") for c in NUMBERS & row.keys() if DECIMAL_COMMA.match(row[c])})
         rows.append((number, row))
     return rows
 
@@ -103,13 +142,13 @@ def read_zip(source: Path | bytes, *, max_bytes: int) -> Files:
         if name in COLUMNS:
             if name in files:
                 raise _rejected(name, None, None, "duplicate_file", "The zip holds this file twice")
-            files[name] = read_csv(name, archive.read(entry))
+            files[name] = read_table(name, archive.read(entry))
     return files
 
 
 def read_files(found: dict[str, bytes]) -> Files:
     """Files by name (a directory's): the set-up ones are read, others left alone."""
-    return {name: read_csv(name, data) for name, data in found.items() if name in COLUMNS}
+    return {name: read_table(name, data) for name, data in found.items() if name in COLUMNS}
 
 
 class _Loader:

@@ -1,0 +1,30 @@
+"""The staff's page of assignments: edited in a grid, or pasted or uploaded as rows."""
+
+from __future__ import annotations
+
+import dash
+from dash import Dash, html
+
+from dashboard.context import N_
+from dashboard.parts import setup
+
+KIND = setup.Kind(
+    page="assignments",
+    file="assignments.csv",
+    title=N_("Assignments"),
+    intro=N_(
+        "Which organisation reports which indicator for which area: one reporter per indicator and area. New "
+        "rows are added; an assignment is ended through the API (values reported stay)."
+    ),
+    key=("organisation", "indicator", "area"),
+)
+
+
+def layout(**_query: str) -> html.Div:
+    return setup.layout(KIND)
+
+
+def register(app: Dash) -> None:
+    """The page and its callbacks."""
+    dash.register_page(__name__, path="/admin/assignments", title="Backbone · Assignments", layout=layout)
+    setup.register(app, KIND)

@@ -1,0 +1,30 @@
+"""The staff's page of targets: edited in a grid, or pasted or uploaded as rows."""
+
+from __future__ import annotations
+
+import dash
+from dash import Dash, html
+
+from dashboard.context import N_
+from dashboard.parts import setup
+
+KIND = setup.Kind(
+    page="targets",
+    file="targets.csv",
+    title=N_("Targets"),
+    intro=N_(
+        "Baselines and targets per indicator and area (an empty area: the whole alliance). Several target "
+        "periods for the same indicator and area make a trajectory, year by year."
+    ),
+    key=("indicator", "area", "target_period"),
+)
+
+
+def layout(**_query: str) -> html.Div:
+    return setup.layout(KIND)
+
+
+def register(app: Dash) -> None:
+    """The page and its callbacks."""
+    dash.register_page(__name__, path="/admin/targets", title="Backbone · Targets", layout=layout)
+    setup.register(app, KIND)

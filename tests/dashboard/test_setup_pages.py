@@ -1,0 +1,111 @@
+"""The staff's set-up pages: rows edited in a grid, checked and saved all or nothing, rows pasted or uploaded."""
+
+from __future__ import annotations
+
+import base64
+import io
+
+from openpyxl import Workbook
+
+from tests.dashboard.callbacks import by_id, call, components, log_in
+from tests.dashboard.test_callback_errors import page
+
+
+def text(tree) -> str:
+    return " ".join(
+        str(c["props"]["children"]) for c in components(tree) if isinstance(c["props"].get("children"), str)
+    )
+
+
+def grid_of(client) -> tuple[list[dict], dict]:
+    layout = page(client, "/dashboard/admin/areas")["_pages_content.children"]
+    return by_id(layout, "admin-areas-grid")["props"]["rowData"], by_id(layout, "admin-areas-original")["props"]["data"]
+
+
+def save(client, data, original, *, check: bool = False) -> dict:
+    clicks = [("admin-areas-check", "n_clicks", 1 if check else 0), ("admin-areas-save", "n_clicks", 0 if check else 1)]
+    state = [("admin-areas-grid", "rowData", data), ("admin-areas-original", "data", original)]
+    return call(client, clicks, state, changed=0 if check else 1)
+
+
+def rows_action(client, *, load: bool, text_value: str | None = None, contents: str | None = None, held=None) -> dict:
+    inputs = [
+        ("admin-areas-check-rows", "n_clicks", 0 if load else 1),
+        ("admin-areas-load-rows", "n_clicks", 1 if load else None),
+    ]
+    state = [
+        ("admin-areas-paste", "value", text_value),
+        ("admin-areas-file", "contents", contents),
+        ("admin-areas-checked", "data", held),
+    ]
+    return call(client, inputs, state, changed=1 if load else 0)
+
+
+def test_only_admins_open_the_set_up_pages(demo_client):
+    for user, expected in ((None, "Please log in"), ("kidsfirst", "Not allowed"), ("steering", "Not allowed")):
+        if user:
+            log_in(demo_client, user)
+        layout = page(demo_client, "/dashboard/admin/areas")["_pages_content.children"]
+        assert expected in text(layout), user
+        assert not [c for c in components(layout) if c["props"].get("id") == "admin-areas-grid"]
+    log_in(demo_client, "admin")
+    data, original = grid_of(demo_client)
+    assert {"code": "GM0014", "name": "Groningen", "level": "municipality", "parent": "PV20"}.items() <= next(
+        r for r in data if r["code"] == "GM0014"
+    ).items()
+    assert len(original) == len(data) > 500
+
+
+def test_a_bad_cell_is_marked_and_nothing_is_saved_until_it_is_right(demo_client):
+    log_in(demo_client, "admin")
+    data, original = grid_of(demo_client)
+    renamed = [dict(r, name="Groningen (gemeente)") if r["code"] == "GM0014" else r for r in data]
+    new = {"id": "new-1", "_new": True, "code": "GM0014-W1", "name": "Wijk 1", "level": "quarter", "parent": "GM0014"}
+    answer = save(demo_client, [*renamed, new], original)
+    columns = {c["field"]: c for c in answer["admin-areas-grid.columnDefs"]}
+    assert columns["level"]["cellClassRules"] == {"invalid": '["new-1"].includes(params.data.id)'}
+    assert "cellClassRules" not in columns["name"]
+    problems = text(answer["admin-areas-problems.children"])
+    assert "Nothing was saved" in problems and "GM0014-W1 · Level" in problems
+    assert demo_client.get("/api/v1/areas/GM0014").json()["name"] == "Groningen"
+    assert demo_client.get("/api/v1/areas/GM0014-W1").status_code == 404
+
+    fixed = dict(new, level="district")
+    checked = save(demo_client, [*renamed, fixed], original, check=True)
+    assert "1 new, 1 changed, 0 unchanged" in text(checked["admin-areas-result.children"])
+    assert demo_client.get("/api/v1/areas/GM0014-W1").status_code == 404  # a check writes nothing
+    saved = save(demo_client, [*renamed, fixed], original)
+    assert "Saved: 1 new, 1 changed" in text(saved["admin-areas-result.children"])
+    assert demo_client.get("/api/v1/areas/GM0014").json()["name"] == "Groningen (gemeente)"
+    assert demo_client.get("/api/v1/areas/GM0014-W1").json()["parent"] == "GM0014"
+    assert "GM0014-W1" in saved["admin-areas-original.data"]  # the grid holds what is stored now
+
+
+def test_rows_pasted_from_a_spreadsheet_are_checked_then_loaded(demo_client):
+    log_in(demo_client, "admin")
+    pasted = "code\tname\tlevel\tparent\nGM0014-W1\tWijk 1\tdistrict\tGM0014\nGM0014-W2\tWijk 2\tdistrict\tGM0014\n"
+    checked = rows_action(demo_client, load=False, text_value=pasted)
+    assert "2 new, 0 changed, 0 unchanged" in text(checked["admin-areas-rows-result.children"])
+    assert checked["admin-areas-load-rows.disabled"] is False
+    assert demo_client.get("/api/v1/areas/GM0014-W1").status_code == 404
+    loaded = rows_action(demo_client, load=True, text_value="ignored", held=checked["admin-areas-checked.data"])
+    assert "Loaded: 2 new" in text(loaded["admin-areas-rows-result.children"])
+    assert demo_client.get("/api/v1/areas/GM0014-W2").json()["name"] == "Wijk 2"
+    assert any(r["code"] == "GM0014-W2" for r in loaded["admin-areas-grid.rowData"])
+
+    bad = rows_action(demo_client, load=False, text_value="code;name;level;parent\nX1;Nowhere;district;NOPE\n")
+    assert "row 2 · Parent area: No area with code 'NOPE'" in text(bad["admin-areas-rows-result.children"])
+    assert bad["admin-areas-load-rows.disabled"] is True
+
+
+def test_an_xlsx_file_is_read_like_a_csv_file(demo_client):
+    log_in(demo_client, "admin")
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["code", "name", "level", "parent"])
+    sheet.append(["GM0014-W3", "Wijk 3", "district", "GM0014"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    contents = "data:application/octet-stream;base64," + base64.b64encode(buffer.getvalue()).decode()
+    checked = rows_action(demo_client, load=False, contents=contents)
+    assert "1 new" in text(checked["admin-areas-rows-result.children"])
