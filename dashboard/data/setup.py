@@ -3,13 +3,17 @@ rows (typed into a grid, pasted or uploaded) loaded through the same loader as `
 
 from __future__ import annotations
 
+from api.errors import BackboneError, ErrorItem, Invalid
+from api.models.assignment import AssignmentCreate
 from api.models.common import Channel
 from api.models.config import ConfigLoaded
+from api.services.common import one_change
 from api.services.config import load, tables
 from api.services.config.tables import Row
+from api.services.metadata import assignments
 from dashboard import context
 
-__all__ = ["ConfigLoaded", "Row", "columns", "load_rows", "read_table", "rows"]
+__all__ = ["ConfigLoaded", "Row", "assign", "columns", "load_rows", "read_table", "rows"]
 
 
 def columns(file: str) -> list[str]:
@@ -41,3 +45,35 @@ def load_rows(file: str, found: list[tuple[int, Row]], *, dry_run: bool) -> Conf
             dry_run=dry_run,
             channel=Channel.form,
         )
+
+
+def assign(cells: list[tuple[str, str, str]]) -> int:
+    """Who reports each (area, indicator, organisation code or "" for no one), all or nothing; how many changed.
+
+    A new reporter replaces the old one (values already reported stay theirs). Refused cells raise
+    ``Invalid`` with one problem each: ``row`` its place in ``cells``, ``column`` the indicator.
+    """
+    backbone, actor = context.backbone(), context.user()
+    changed, problems = 0, []
+    with backbone.db.transaction() as session:
+        listed = assignments.list_assignments(session=session, limit=1_000_000, offset=0).items
+        current = {(a.area, a.indicator): a for a in listed}
+        with one_change(session, actor, "assignments changed in the grid", channel=Channel.form):
+            for place, (area, indicator, organisation) in enumerate(cells):
+                old = current.get((area, indicator))
+                if (old.organisation if old else "") == organisation:
+                    continue
+                try:
+                    if old is not None:
+                        assignments.delete_assignment(session=session, actor=actor, assignment_id=old.id)
+                    if organisation:
+                        data = AssignmentCreate(organisation=organisation, indicator=indicator, area=area)
+                        assignments.create_assignment(session=session, actor=actor, data=data)
+                    session.flush()
+                    changed += 1
+                except BackboneError as exc:
+                    problems.append(ErrorItem(code=exc.code, message=exc.message, row=place, column=indicator))
+        if problems:
+            session.rollback()
+            raise Invalid(f"{len(problems)} assignments could not be made", code="not_assigned", errors=problems)
+    return changed

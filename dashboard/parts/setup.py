@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -143,8 +144,8 @@ def _grid_rows(kind: Kind) -> list[dict[str, Any]]:
     return [{"id": "/".join(row[k] for k in kind.key), **row} for row in setup.rows(kind.file)]
 
 
-def layout(kind: Kind) -> html.Div:
-    """The page: the rows to edit, the buttons, and the paste or upload box."""
+def layout(kind: Kind, view: Callable[[], list] | None = None) -> html.Div:
+    """The page: the rows to edit, the buttons, and the paste or upload box; ``view`` adds a view of its own first."""
     if (blocked := guard(f"admin/{kind.page}")) is not None:
         return blocked
     data = _grid_rows(kind)
@@ -153,6 +154,8 @@ def layout(kind: Kind) -> html.Div:
             dcc.Link(_("Administration"), href=href("/admin"), className="back-link"),
             html.H1(_(kind.title)),
             html.P(_(kind.intro)),
+            *(view() if view else []),
+            html.H2(_("Every row")) if view else None,
             html.P(
                 _(
                     "Change a cell by typing into it (or Enter or F2); the code of an existing row stays. "

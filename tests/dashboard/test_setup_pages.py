@@ -7,6 +7,7 @@ import io
 
 from openpyxl import Workbook
 
+from tests.conftest import login
 from tests.dashboard.callbacks import by_id, call, components, log_in
 from tests.dashboard.test_callback_errors import page
 
@@ -109,3 +110,77 @@ def test_an_xlsx_file_is_read_like_a_csv_file(demo_client):
     contents = "data:application/octet-stream;base64," + base64.b64encode(buffer.getvalue()).decode()
     checked = rows_action(demo_client, load=False, contents=contents)
     assert "1 new" in text(checked["admin-areas-rows-result.children"])
+
+
+def trajectory_inputs(indicator: str, saves: int = 0) -> list:
+    return [
+        ("admin-targets-indicator", "value", indicator),
+        ("admin-targets-years-add", "n_clicks", 0),
+        ("admin-targets-years-save", "n_clicks", saves),
+    ]
+
+
+def years_state(rows: list, columns: list) -> list:
+    return [("admin-targets-years", "rowData", rows), ("admin-targets-years", "columnDefs", columns)]
+
+
+def test_a_trajectory_is_typed_year_by_year_and_a_bad_cell_is_marked(demo_client):
+    log_in(demo_client, "admin")
+    layout = page(demo_client, "/dashboard/admin/targets")["_pages_content.children"]
+    years = by_id(layout, "admin-targets-years")["props"]
+    assert by_id(layout, "admin-targets-indicator")["props"]["value"] == "academic-track-advice"
+    chosen = call(demo_client, trajectory_inputs("ece-participation"), years_state([], []))
+    data, columns = chosen["admin-targets-years.rowData"], chosen["admin-targets-years.columnDefs"]
+    assert data[0]["area_name"] == "Whole alliance" and data[0]["2030"] == "92.4"
+    assert [c["field"] for c in columns][:4] == ["area", "area_name", "baseline_period", "baseline_value"]
+    assert {"2015", "2030", "2036"} <= {c["field"] for c in columns} and len(years["columnDefs"]) > 10
+
+    groningen = next(r for r in data if r["area"] == "GM0014")
+    typed = [dict(r, **{"2027": "86", "2028": "a lot"}) if r is groningen else r for r in data]
+
+    def save(rows):
+        return call(demo_client, trajectory_inputs("ece-participation", 1), years_state(rows, columns), changed=2)
+
+    refused = save(typed)
+    marked = {c["field"]: c.get("cellClassRules") for c in refused["admin-targets-years.columnDefs"]}
+    assert marked["2028"] == {"invalid": '["GM0014"].includes(params.data.id)'} and marked["2027"] is None
+    assert "GM0014 · 2028" in text(refused["admin-targets-years-problems.children"])
+    listed = demo_client.get("/api/v1/targets", params={"indicator": "ece-participation", "area": "GM0014"}).json()
+    assert "2027" not in {t["target_period"] for t in listed["items"]}
+
+    saved = save([dict(r, **{"2027": "86"}) if r is groningen else r for r in data])
+    assert "1 new" in text(saved["admin-targets-years-result.children"])
+    listed = demo_client.get("/api/v1/targets", params={"indicator": "ece-participation", "area": "GM0014"}).json()
+    assert {t["target_period"]: t["target_value"] for t in listed["items"]}["2027"] == 86
+
+
+def test_the_assignment_matrix_hands_an_area_to_another_reporter(demo_client):
+    log_in(demo_client, "admin")
+    layout = page(demo_client, "/dashboard/admin/assignments")["_pages_content.children"]
+    data = by_id(layout, "admin-assignments-matrix")["props"]["rowData"]
+    original = by_id(layout, "admin-assignments-original")["props"]["data"]  # the list below the matrix
+    assert original and by_id(layout, "admin-assignments-level")["props"]["value"] == "municipality"
+    groningen = next(r for r in data if r["area"] == "GM0014")
+    assert groningen["ece-participation"] == "KIDSFIRST"
+
+    def save(rows):
+        inputs = [
+            ("admin-assignments-level", "value", "municipality"),
+            ("admin-assignments-matrix-save", "n_clicks", 1),
+        ]
+        state = [("admin-assignments-matrix", "rowData", rows), ("admin-assignments-matrix-original", "data", data)]
+        return call(demo_client, inputs, state, changed=1)
+
+    refused = save([dict(r, **{"ece-participation": "NOBODY"}) if r is groningen else r for r in data])
+    marked = {c["field"]: c.get("cellClassRules") for c in refused["admin-assignments-matrix.columnDefs"]}
+    assert marked["ece-participation"] == {"invalid": '["GM0014"].includes(params.data.id)'}
+    assert "GM0014 · ece-participation" in text(refused["admin-assignments-matrix-problems.children"])
+    where = {"indicator": "ece-participation", "area": "GM0014"}
+    token = login(demo_client, "admin", "demo-admin")
+    assigned = demo_client.get("/api/v1/assignments", params=where, headers=token)
+    assert [a["organisation"] for a in assigned.json()["items"]] == ["KIDSFIRST"]
+
+    saved = save([dict(r, **{"ece-participation": "GM-GRONINGEN"}) if r is groningen else r for r in data])
+    assert "1 assignments changed" in text(saved["admin-assignments-matrix-result.children"])
+    assigned = demo_client.get("/api/v1/assignments", params=where, headers=token)
+    assert [a["organisation"] for a in assigned.json()["items"]] == ["GM-GRONINGEN"]

@@ -6,6 +6,7 @@ import dash
 from dash import Dash, html
 
 from dashboard.context import N_
+from dashboard.pages.admin_assignments import matrix
 from dashboard.parts import setup
 
 KIND = setup.Kind(
@@ -13,18 +14,20 @@ KIND = setup.Kind(
     file="assignments.csv",
     title=N_("Assignments"),
     intro=N_(
-        "Which organisation reports which indicator for which area: one reporter per indicator and area. New "
-        "rows are added; an assignment is ended through the API (values reported stay)."
+        "Which organisation reports which indicator for which area: one reporter per indicator and area. In the "
+        "matrix a new reporter replaces the old one and an emptied cell ends the assignment; values already "
+        "reported stay."
     ),
     key=("organisation", "indicator", "area"),
 )
 
 
 def layout(**_query: str) -> html.Div:
-    return setup.layout(KIND)
+    return setup.layout(KIND, matrix.view)
 
 
 def register(app: Dash) -> None:
     """The page and its callbacks."""
     dash.register_page(__name__, path="/admin/assignments", title="Backbone · Assignments", layout=layout)
     setup.register(app, KIND)
+    matrix.register(app)

@@ -6,6 +6,7 @@ import dash
 from dash import Dash, html
 
 from dashboard.context import N_
+from dashboard.pages.admin_targets import years
 from dashboard.parts import setup
 
 KIND = setup.Kind(
@@ -21,10 +22,11 @@ KIND = setup.Kind(
 
 
 def layout(**_query: str) -> html.Div:
-    return setup.layout(KIND)
+    return setup.layout(KIND, years.view)
 
 
 def register(app: Dash) -> None:
     """The page and its callbacks."""
     dash.register_page(__name__, path="/admin/targets", title="Backbone · Targets", layout=layout)
     setup.register(app, KIND)
+    years.register(app)
