@@ -102,6 +102,9 @@ PAGES = (
         )
     ),
     Page(
+        "admin-boundaries", "/dashboard/admin/boundaries", "admin", ("#admin-boundaries-stored",), ("/api/v1/health",)
+    ),
+    Page(
         "audit",
         "/dashboard/audit?observation=1",
         "admin",

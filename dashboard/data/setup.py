@@ -5,15 +5,28 @@ from __future__ import annotations
 
 from api.errors import BackboneError, ErrorItem, Invalid
 from api.models.assignment import AssignmentCreate
+from api.models.boundary import BoundariesStored
 from api.models.common import Channel
 from api.models.config import ConfigLoaded
 from api.services.common import one_change
 from api.services.config import load, tables
 from api.services.config.tables import Row
 from api.services.metadata import assignments
+from api.services.metadata import boundaries as boundary_service
 from dashboard import context
 
-__all__ = ["ConfigLoaded", "Row", "assign", "columns", "load_rows", "read_table", "rows"]
+__all__ = [
+    "BoundariesStored",
+    "ConfigLoaded",
+    "Row",
+    "assign",
+    "boundary_areas",
+    "columns",
+    "load_rows",
+    "read_table",
+    "replace_boundaries",
+    "rows",
+]
 
 
 def columns(file: str) -> list[str]:
@@ -77,3 +90,15 @@ def assign(cells: list[tuple[str, str, str]]) -> int:
             session.rollback()
             raise Invalid(f"{len(problems)} assignments could not be made", code="not_assigned", errors=problems)
     return changed
+
+
+def boundary_areas() -> list[str]:
+    """The codes of the areas with a stored boundary."""
+    with context.backbone().db.session() as session:
+        return [feature["properties"]["code"] for feature in boundary_service.boundaries(session=session)["features"]]
+
+
+def replace_boundaries(document: bytes) -> BoundariesStored:
+    """Replace every boundary with those of a GeoJSON FeatureCollection, checked whole (as ``PUT`` does)."""
+    with context.backbone().db.transaction() as session:
+        return boundary_service.replace_boundaries(session=session, actor=context.user(), document=document)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import io
+import json
 
 from openpyxl import Workbook
 
@@ -184,3 +185,30 @@ def test_the_assignment_matrix_hands_an_area_to_another_reporter(demo_client):
     assert "1 assignments changed" in text(saved["admin-assignments-matrix-result.children"])
     assigned = demo_client.get("/api/v1/assignments", params=where, headers=token)
     assert [a["organisation"] for a in assigned.json()["items"]] == ["GM-GRONINGEN"]
+
+
+def test_boundaries_are_replaced_by_a_geojson_file_checked_whole(demo_client):
+    log_in(demo_client, "admin")
+    layout = page(demo_client, "/dashboard/admin/boundaries")["_pages_content.children"]
+    assert "No boundaries are stored" in text(layout)
+    square = [[[6.5, 53.2], [6.6, 53.2], [6.6, 53.3], [6.5, 53.3], [6.5, 53.2]]]
+    feature = {
+        "type": "Feature",
+        "properties": {"code": "GM0014"},
+        "geometry": {"type": "Polygon", "coordinates": square},
+    }
+
+    def upload(document: dict) -> dict:
+        contents = "data:application/geo+json;base64," + base64.b64encode(json.dumps(document).encode()).decode()
+        inputs = [("admin-boundaries-file", "contents", contents)]
+        return call(demo_client, inputs, [("admin-boundaries-file", "filename", "groningen.geojson")])
+
+    bad = upload({"type": "FeatureCollection", "features": [feature, dict(feature, properties={"code": "NOWHERE"})]})
+    assert "NOWHERE" in text(bad["admin-boundaries-problems.children"])
+    assert demo_client.get("/api/v1/areas/boundaries").json()["features"] == []
+    good = upload({"type": "FeatureCollection", "features": [feature]})
+    assert "groningen.geojson: 1 boundaries stored" in text(good["admin-boundaries-result.children"])
+    assert "1 areas have a boundary: GM0014" in text(good["admin-boundaries-current.children"])
+    assert [f["properties"]["code"] for f in demo_client.get("/api/v1/areas/boundaries").json()["features"]] == [
+        "GM0014"
+    ]
