@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import dash
 from dash import Dash, Input, Output, State, ctx, dcc, html, no_update
 
 from api.errors import BackboneError, ErrorItem
@@ -281,6 +282,25 @@ def _content(text: str | None, contents: str | None) -> bytes | None:
         except (binascii.Error, ValueError):
             return None
     return text.encode("utf-8") if text and text.strip() else None
+
+
+def page(
+    module: str, kind: Kind, view: Callable[[], list] | None = None, also: Callable[[Dash], None] | None = None
+) -> tuple[Callable[..., html.Div], Callable[[Dash], None]]:
+    """A set-up page's ``layout`` and ``register`` for its package: the page at /admin/<kind>, its callbacks
+    (and those of its own ``view``, ``also``)."""
+
+    def layout_of(**_query: str) -> html.Div:
+        return layout(kind, view)
+
+    def register_page(app: Dash) -> None:
+        title = f"Backbone · {kind.page.capitalize()}"
+        dash.register_page(module, path=f"/admin/{kind.page}", title=title, layout=layout_of)
+        register(app, kind)
+        if also is not None:
+            also(app)
+
+    return layout_of, register_page
 
 
 def register(app: Dash, kind: Kind) -> None:

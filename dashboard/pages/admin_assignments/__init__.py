@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import dash
-from dash import Dash, html
-
 from dashboard.context import N_
 from dashboard.pages.admin_assignments import matrix
 from dashboard.parts import setup
@@ -22,12 +19,4 @@ KIND = setup.Kind(
 )
 
 
-def layout(**_query: str) -> html.Div:
-    return setup.layout(KIND, matrix.view)
-
-
-def register(app: Dash) -> None:
-    """The page and its callbacks."""
-    dash.register_page(__name__, path="/admin/assignments", title="Backbone · Assignments", layout=layout)
-    setup.register(app, KIND)
-    matrix.register(app)
+layout, register = setup.page(__name__, KIND, matrix.view, matrix.register)

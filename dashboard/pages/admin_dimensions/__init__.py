@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import dash
-from dash import Dash, html
-
 from dashboard.context import N_
 from dashboard.parts import setup
 
@@ -21,11 +18,4 @@ KIND = setup.Kind(
 )
 
 
-def layout(**_query: str) -> html.Div:
-    return setup.layout(KIND)
-
-
-def register(app: Dash) -> None:
-    """The page and its callbacks."""
-    dash.register_page(__name__, path="/admin/dimensions", title="Backbone · Dimensions", layout=layout)
-    setup.register(app, KIND)
+layout, register = setup.page(__name__, KIND)
