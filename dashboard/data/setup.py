@@ -7,7 +7,7 @@ from api.errors import BackboneError, ErrorItem, Invalid
 from api.models.assignment import AssignmentCreate
 from api.models.boundary import BoundariesStored
 from api.models.common import Channel
-from api.models.config import ConfigLoaded
+from api.models.config import ConfigLoaded, UserInvitation
 from api.services.common import one_change
 from api.services.config import load, tables
 from api.services.config.tables import Row
@@ -19,6 +19,7 @@ __all__ = [
     "BoundariesStored",
     "ConfigLoaded",
     "Row",
+    "UserInvitation",
     "assign",
     "boundary_areas",
     "columns",

@@ -182,35 +182,41 @@ def layout(kind: Kind, view: Callable[[], list] | None = None) -> html.Div:
             ),
             html.Div(id=kind.id("result"), role="status"),
             html.Div(id=kind.id("problems"), role="alert"),
-            html.H2(_("Paste or upload rows")),
-            html.P(
-                _(
-                    "With a header row naming the columns ({columns}): copied from a spreadsheet, "
-                    "or a CSV or XLSX file. Rows with a new code are added, others changed; rows left out stay.",
-                    columns=", ".join(c for c in setup.columns(kind.file) if c not in kind.hidden),
-                )
-            ),
-            html.Label([_("Rows to paste"), dcc.Textarea(id=kind.id("paste"), rows=6, className="paste-box")]),
-            dcc.Upload(
-                id=kind.id("file"),
-                children=html.Div([_("Or drop a CSV or XLSX file here, or "), html.A(_("choose a file"))]),
-                max_size=MAX_UPLOAD,
-                className="upload-drop",
-            ),
-            html.Div(
-                [
-                    html.Button(
-                        _("Check the rows"), id=kind.id("check-rows"), className="button secondary", n_clicks=0
-                    ),
-                    html.Button(_("Load the rows"), id=kind.id("load-rows"), className="button", disabled=True),
-                ],
-                className="actions",
-            ),
-            dcc.Store(id=kind.id("checked")),
-            html.Div(id=kind.id("rows-result"), role="status"),
+            *paste_section(kind),
         ],
         className="page admin-page",
     )
+
+
+def paste_section(kind: Kind) -> list:
+    """Rows pasted or dropped as a file: checked first, then loaded all or nothing (``register_paste``)."""
+    return [
+        html.H2(_("Paste or upload rows")),
+        html.P(
+            _(
+                "With a header row naming the columns ({columns}): copied from a spreadsheet, "
+                "or a CSV or XLSX file. Rows with a new code are added, others changed; rows left out stay.",
+                columns=", ".join(c for c in setup.columns(kind.file) if c not in kind.hidden),
+            )
+        ),
+        html.Label([_("Rows to paste"), dcc.Textarea(id=kind.id("paste"), rows=6, className="paste-box")]),
+        dcc.Upload(
+            id=kind.id("file"),
+            children=html.Div([_("Or drop a CSV or XLSX file here, or "), html.A(_("choose a file"))]),
+            max_size=MAX_UPLOAD,
+            className="upload-drop",
+        ),
+        html.Div(
+            [
+                html.Button(_("Check the rows"), id=kind.id("check-rows"), className="button secondary", n_clicks=0),
+                html.Button(_("Load the rows"), id=kind.id("load-rows"), className="button", disabled=True),
+            ],
+            className="actions",
+        ),
+        dcc.Store(id=kind.id("checked")),
+        html.Div(id=kind.id("rows-result"), role="status"),
+        dcc.Store(id=kind.id("loaded"), data=0),  # how many loads: what shows the rows reloads on a change
+    ]
 
 
 def _counts(loaded: setup.ConfigLoaded) -> str:
@@ -334,33 +340,62 @@ def register(app: Dash, kind: Kind) -> None:
         return _save(kind, data, original, dry_run=ctx.triggered_id == kind.id("check"))
 
     @app.callback(
+        Output(kind.id("grid"), "rowData", allow_duplicate=True),
+        Output(kind.id("original"), "data", allow_duplicate=True),
+        Input(kind.id("loaded"), "data"),
+        prevent_initial_call=True,
+    )
+    def reload(_loads: int) -> tuple:
+        fresh = _grid_rows(kind)
+        return fresh, {row["id"]: row for row in fresh}
+
+    register_paste(app, kind)
+
+
+def register_paste(app: Dash, kind: Kind) -> None:
+    """Check pasted or dropped rows; load what was checked (and count the load in the ``loaded`` store)."""
+
+    @app.callback(
         Output(kind.id("rows-result"), "children"),
         Output(kind.id("checked"), "data"),
         Output(kind.id("load-rows"), "disabled"),
-        Output(kind.id("grid"), "rowData", allow_duplicate=True),
-        Output(kind.id("original"), "data", allow_duplicate=True),
+        Output(kind.id("loaded"), "data"),
         Input(kind.id("check-rows"), "n_clicks"),
         Input(kind.id("load-rows"), "n_clicks"),
         State(kind.id("paste"), "value"),
         State(kind.id("file"), "contents"),
         State(kind.id("checked"), "data"),
+        State(kind.id("loaded"), "data"),
         prevent_initial_call=True,
     )
-    def check_or_load_rows(_check: int, _load: int | None, text: str | None, contents: str | None, held: str | None):
+    def check_or_load_rows(
+        _check: int, _load: int | None, text: str | None, contents: str | None, held: str | None, loads: int
+    ) -> tuple:
         if allowed(f"admin/{kind.page}") is None:
-            return session_ended(), None, True, no_update, no_update
+            return session_ended(), None, True, no_update
         loading = ctx.triggered_id == kind.id("load-rows")
         content = base64.b64decode(held) if loading and held else _content(text, contents)
         if content is None:
-            return notice(_("Paste rows or choose a file first."), "error"), None, True, no_update, no_update
+            return notice(_("Paste rows or choose a file first."), "error"), None, True, no_update
         try:
             found = setup.read_table(kind.file, content)
             loaded = setup.load_rows(kind.file, found, dry_run=not loading)
         except BackboneError as exc:
-            return problem_list(exc.errors, {}, exc.error_count), None, True, no_update, no_update
+            return problem_list(exc.errors, {}, exc.error_count), None, True, no_update
         if not loading:
             said = notice(_("Checked: ") + _counts(loaded) + " " + _("Load them to save."), "info")
-            return said, base64.b64encode(content).decode("ascii"), False, no_update, no_update
-        fresh = _grid_rows(kind)
-        loaded_note = notice(_("Loaded: ") + _counts(loaded), "success")
-        return loaded_note, None, True, fresh, {row["id"]: row for row in fresh}
+            return said, base64.b64encode(content).decode("ascii"), False, no_update
+        said = html.Div([notice(_("Loaded: ") + _counts(loaded), "success"), *invitation_list(loaded.invitations)])
+        return said, None, True, (loads or 0) + 1
+
+
+def invitation_list(invitations: list[setup.UserInvitation]) -> list:
+    """The links of the users just made, to copy and hand over (each works once)."""
+    if not invitations:
+        return []
+    items = []
+    for invitation in invitations:
+        mailed = " (" + _("mailed to {address}", address=invitation.mailed_to) + ")" if invitation.mailed_to else ""
+        link = dcc.Input(value=invitation.url, readOnly=True, className="invitation-link")
+        items.append(html.Li(html.Label([invitation.username + mailed, link])))
+    return [html.P(_("Hand each new user their link (it works once):")), html.Ul(items)]

@@ -39,7 +39,9 @@ WK001407,Ten Boer,district,GM0014
 """
 AGENDA = "code,name_en,name_nl\nequal-chances,Equal chances for every child,Gelijke kansen voor elk kind\n"
 GOALS = "code,position,title_en\nearly-years,1,A strong start\n"
-DIMENSIONS = "dimension,dimension_name_en,value,value_name_en,position\nses,Socio-economic status,low,Low,1\n" + (
+DIMENSIONS = (
+    "dimension,dimension_name_en,value,value_name_en,position\n"
+    "ses,Socio-economic status,low,Low,1\n"
     "ses,Socio-economic status,high,High,2\n"
 )
 INDICATORS = (
@@ -94,8 +96,8 @@ def test_a_new_alliance_is_set_up_in_the_browser_and_its_first_value_reported(br
             page.keyboard.press("Tab")  # keeps the value and edits the next cell
             page.keyboard.type("Kids First")
             page.keyboard.press("Tab")
-            page.keyboard.press("ArrowDown")  # the type, chosen from its list: municipality, then region, childcare
-            page.keyboard.press("ArrowDown")
+            for _ in range(3):  # the type, chosen from its list: municipality, region, childcare
+                page.keyboard.press("ArrowDown")
             page.keyboard.press("Enter")
             page.click("#admin-organisations-save")
             page.wait_for_selector("#admin-organisations-result .notice-success")

@@ -39,6 +39,7 @@ def rows_action(client, *, load: bool, text_value: str | None = None, contents: 
         ("admin-areas-paste", "value", text_value),
         ("admin-areas-file", "contents", contents),
         ("admin-areas-checked", "data", held),
+        ("admin-areas-loaded", "data", 0),
     ]
     return call(client, inputs, state, changed=1 if load else 0)
 
@@ -93,7 +94,9 @@ def test_rows_pasted_from_a_spreadsheet_are_checked_then_loaded(demo_client):
     loaded = rows_action(demo_client, load=True, text_value="ignored", held=checked["admin-areas-checked.data"])
     assert "Loaded: 2 new" in text(loaded["admin-areas-rows-result.children"])
     assert demo_client.get("/api/v1/areas/GM0014-W2").json()["name"] == "Wijk 2"
-    assert any(r["code"] == "GM0014-W2" for r in loaded["admin-areas-grid.rowData"])
+    assert loaded["admin-areas-loaded.data"] == 1  # the grid reloads on it
+    reloaded = call(demo_client, [("admin-areas-loaded", "data", 1)])
+    assert any(r["code"] == "GM0014-W2" for r in reloaded["admin-areas-grid.rowData"])
 
     bad = rows_action(demo_client, load=False, text_value="code;name;level;parent\nX1;Nowhere;district;NOPE\n")
     assert "row 2 · Parent area: No area with code 'NOPE'" in text(bad["admin-areas-rows-result.children"])
