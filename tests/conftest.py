@@ -76,6 +76,12 @@ def database_url(templates: Templates, backend: str, request: pytest.FixtureRequ
 
 
 @pytest.fixture
+def empty_database_url(templates: Templates, backend: str) -> Iterator[str]:
+    """A second fresh, migrated, empty database, beside the test's ``database_url``."""
+    yield from _database(templates, "empty", backend)
+
+
+@pytest.fixture
 def demo_database_url(templates: Templates, backend: str) -> Iterator[str]:
     """A fresh database holding the demo seed data."""
     yield from _database(templates, "demo", backend)

@@ -15,6 +15,7 @@ import pytest
 from sqlmodel import func, select
 
 from api.db import Database
+from api.migrate import upgrade
 from api.models import Area, Observation, Organisation, User
 from api.security import verify_password
 from tests.factories import organisation, setup, small_world
@@ -241,8 +242,11 @@ def test_import_without_as_gives_each_row_to_its_assigned_organisation(database_
     db.dispose()
 
 
-def test_config_export_and_load_a_directory(database_url, tmp_path):
+def test_config_export_and_load_a_directory(tmp_path):
+    # The command's own work, on SQLite (the loader runs on both databases in tests/api/test_config.py).
+    database_url = f"sqlite:///{tmp_path / 'config.db'}"
     db = Database(database_url)
+    upgrade(db.engine)
     small_world(db)
     env = _import_env(database_url, tmp_path)
     exported = run("config", "export", str(tmp_path / "setup"), env=env)
