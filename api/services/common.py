@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
-from typing import Any, Protocol, TypeVar, TypeVarTuple, overload
+from dataclasses import dataclass, field
+from typing import Any, Protocol, cast, TypeVar, TypeVarTuple, overload
 
 from pydantic import BaseModel
 from sqlalchemy import func
@@ -32,10 +32,19 @@ Ts = TypeVarTuple("Ts")
 
 
 def get_by_code(session: Session, model: type[M], code: str, what: str) -> M:
-    """The row of ``model`` with this code, else 404 naming what was looked for."""
+    """The row of ``model`` with this code, else 404 naming what was looked for.
+
+    Inside ``one_change`` (a whole set-up loaded) rows found are remembered: thousands of rows name
+    the same few organisations, indicators and parent areas.
+    """
+    batch: _OneChange | None = session.info.get(_ONE_CHANGE)
+    if batch is not None and (found := batch.found.get((model, code))) is not None:
+        return cast(M, found)
     row = session.exec(select(model).where(col(model.code) == code)).first()
     if row is None:
         raise NotFound(f"No {what} with code '{code}'")
+    if batch is not None:
+        batch.found[(model, code)] = row
     return row
 
 
@@ -100,6 +109,7 @@ class _OneChange:
     summary: str
     channel: Channel
     submission: Submission | None = None
+    found: dict[tuple[type, str], object] = field(default_factory=dict)  # rows looked up by code
 
 
 @contextmanager
