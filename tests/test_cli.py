@@ -252,12 +252,12 @@ def test_config_export_and_load_a_directory(tmp_path):
     exported = run("config", "export", str(tmp_path / "setup"), env=env)
     assert exported.returncode == 0, exported.stderr
     areas = tmp_path / "setup" / "areas.csv"
-    assert areas.read_text().splitlines()[0] == "code,name,level,parent" and "\nA1," in areas.read_text()
-    areas.write_text(areas.read_text() + "A1-N,Noord,district,A1\n")
+    assert areas.read_text().splitlines()[0] == "code,name,level,parent,active" and "\nA1," in areas.read_text()
+    areas.write_text(areas.read_text() + "A1-N,Noord,district,A1,true\n")
     dry = run("config", "load", str(tmp_path / "setup"), "--dry-run", env=env)
     assert dry.returncode == 0, dry.stderr
     assert json.loads(dry.stdout)["kinds"]["areas"] == {"created": 1, "updated": 0, "unchanged": 3}
-    areas.write_text(areas.read_text() + "A1-Z,Zuid,galaxy,A1\n")
+    areas.write_text(areas.read_text() + "A1-Z,Zuid,galaxy,A1,true\n")
     refused = run("config", "load", str(tmp_path / "setup"), env=env)
     assert refused.returncode == 1 and "Not loaded" in refused.stderr
     (problem,) = json.loads(refused.stdout)["errors"]

@@ -10,6 +10,9 @@ from api.models.common import AreaLevel, Code
 class AreaBase(SQLModel):
     name: str = Field(min_length=1, max_length=200)
     level: AreaLevel = Field(sa_type=String(20))
+    active: bool = Field(
+        default=True, description="false: retired, kept for the data that names it; no new assignments"
+    )
 
 
 class Area(AreaBase, table=True):
@@ -27,6 +30,7 @@ class AreaUpdate(BaseModel):
     name: str | None = Field(default=None, min_length=1, max_length=200)
     level: AreaLevel | None = None
     parent: str | None = None
+    active: bool | None = Field(default=None, description="false retires the area and ends its assignments")
 
 
 class AreaPublic(AreaBase):

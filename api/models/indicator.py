@@ -32,6 +32,9 @@ class IndicatorBase(SQLModel):
     max_value: float | None = Field(default=None, description="default from the unit")
     source: str | None = Field(default=None, max_length=500)
     published: bool = Field(default=True, description="visible to anonymous visitors")
+    active: bool = Field(
+        default=True, description="false: retired, kept for the data that names it; no new assignments"
+    )
     position: int = Field(default=0, ge=0, le=10_000)
     derivation: Derivation | None = Field(
         default=None, sa_type=String(20), description="computed from a count indicator in the child areas"
@@ -95,6 +98,7 @@ class IndicatorUpdate(BaseModel):
     source: str | None = Field(default=None, max_length=500)
     published: bool | None = None
     position: int | None = Field(default=None, ge=0, le=10_000)
+    active: bool | None = Field(default=None, description="false retires the indicator and ends its assignments")
 
 
 class IndicatorPublic(IndicatorBase):

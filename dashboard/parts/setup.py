@@ -79,6 +79,7 @@ LABELS = {
     "baseline_value": N_("Baseline value"),
     "target_period": N_("Target period"),
     "target_value": N_("Target value"),
+    "active": N_("Active (not retired)"),
 }
 LANGUAGE_NAMES = {"nl": N_("Dutch"), "de": N_("German"), "en": N_("English")}
 # Columns with a fixed set of values: chosen from a list.
@@ -92,6 +93,7 @@ CHOICES: dict[str, list[str]] = {
     "derivation": ["", *(v.value for v in Derivation)],
     "role": [v.value for v in Role],
     "published": ["true", "false"],
+    "active": ["true", "false"],
 }
 
 

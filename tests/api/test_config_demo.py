@@ -22,4 +22,4 @@ def test_the_demo_set_up_loaded_into_an_empty_database_exports_the_same_bytes(de
     second = round_trip(first, empty_database_url)
     assert second == first
     organisations = zipfile.ZipFile(io.BytesIO(first)).read("organisations.csv")
-    assert b"\nBACKBONE,Backbone office (demo),backbone,\n" in organisations  # the demo, not an empty set-up
+    assert b"\nBACKBONE,Backbone office (demo),backbone,,true\n" in organisations  # the demo, not an empty set-up

@@ -41,7 +41,7 @@ from api.models.user import UserCreate, UserUpdate
 from api.services.accounts import auth, users
 from api.services.accounts.auth import Principal
 from api.services.common import one_change
-from api.services.config.tables import COLUMNS, READERS, REQUIRED, Row, text
+from api.services.config.tables import COLUMNS, DEFAULTS, READERS, REQUIRED, Row, text
 from api.services.metadata import agenda, areas, assignments, dimensions, goals, indicators, organisations, targets
 from indicators import periods
 
@@ -250,7 +250,7 @@ class _Loader:
         current = self.current("organisations.csv", "code")
         for number, row in rows:
             code = row["code"]
-            fields = {"name": row["name"], "type": row["type"]}
+            fields = {"name": row["name"], "type": row["type"], "active": row["active"]}
             if row["signed_on"]:
                 try:
                     self.signed[code] = dt.date.fromisoformat(row["signed_on"]).isoformat()
@@ -265,7 +265,7 @@ class _Loader:
                     made = OrganisationCreate.model_validate({**fields, "code": code})
                     organisations.create_organisation(session=self.session, actor=self.actor, data=made)
 
-            self.outcome(number, row, current.get(code), ["name", "type", "signed_on"], change)
+            self.outcome(number, row, current.get(code), ["name", "type", "signed_on", "active"], change)
             self.known["organisation"].add(code)
 
     def areas(self, rows: list[tuple[int, Row]]) -> None:
@@ -281,14 +281,15 @@ class _Loader:
 
                 def change(code: str = code, row: Row = row, parent: str | None = parent) -> None:
                     if code in current:
-                        data = AreaUpdate.model_validate({"name": row["name"], "level": row["level"], "parent": parent})
+                        wanted = {"name": row["name"], "level": row["level"], "parent": parent, "active": row["active"]}
+                        data = AreaUpdate.model_validate(wanted)
                         areas.update_area(session=self.session, actor=self.actor, code=code, data=data)
                     else:
                         made = AreaCreate.model_validate(dict(row, parent=parent))
                         areas.create_area(session=self.session, actor=self.actor, data=made)
                         self.session.flush()
 
-                self.outcome(number, row, current.get(code), ["name", "level", "parent"], change)
+                self.outcome(number, row, current.get(code), ["name", "level", "parent", "active"], change)
                 self.known["area"].add(code)
         for number, row in waiting:
             self.refer(number, row, [("parent", "area")])
@@ -424,7 +425,11 @@ class _Loader:
                         "max_value": row["max_value"] or None,
                         "source": row["source"] or None,
                         # Left empty: the default (no derivation, published, position 0, no suppression).
-                        **{c: row[c] for c in (*given, "suppression_threshold", "published", "position") if row[c]},
+                        **{
+                            c: row[c]
+                            for c in (*given, "suppression_threshold", "published", "position", "active")
+                            if row[c]
+                        },
                     }
                 )
                 if code not in current:
@@ -537,6 +542,11 @@ class _Loader:
             self.outcome(number, compared, current.get(username), COLUMNS["users.csv"], change)
 
 
+def _with_defaults(row: Row) -> Row:
+    """What an empty cell means, filled in (``active``: true)."""
+    return {**row, **{c: default for c, default in DEFAULTS.items() if c in row and not row[c]}}
+
+
 def _equal(given: str, stored: str) -> bool:
     if given == stored:
         return True
@@ -573,6 +583,7 @@ def load(
 
     A dry run rolls the session back at the end: call it in a transaction of its own.
     """
+    files = {name: [(n, _with_defaults(row)) for n, row in rows] for name, rows in files.items()}
     loader = _Loader(session, actor, settings, base_url, files, demo_passwords=demo_passwords)
     steps: list[tuple[str, Callable[[list[tuple[int, Row]]], None]]] = [
         ("organisations.csv", loader.organisations),

@@ -43,8 +43,8 @@ def _translated(prefix: str) -> list[str]:
 
 # Each file's columns, in the order they are written; the files in the order they are loaded.
 COLUMNS: dict[str, list[str]] = {
-    "organisations.csv": ["code", "name", "type", "signed_on"],
-    "areas.csv": ["code", "name", "level", "parent"],
+    "organisations.csv": ["code", "name", "type", "signed_on", "active"],
+    "areas.csv": ["code", "name", "level", "parent", "active"],
     "agenda.csv": ["code", *_translated("name"), *_translated("vision"), *_translated("problem"), "start_date"],
     "goals.csv": ["code", "position", *_translated("title"), *_translated("description")],
     "dimensions.csv": [
@@ -74,11 +74,14 @@ COLUMNS: dict[str, list[str]] = {
         "derivation",
         "derivation_group",
         "derived_from",
+        "active",
     ],
     "assignments.csv": ["organisation", "indicator", "area"],
     "targets.csv": ["indicator", "area", "baseline_period", "baseline_value", "target_period", "target_value"],
     "users.csv": ["username", "full_name", "role", "organisation", "email", "language", "active"],
 }
+# What an empty cell of these columns means.
+DEFAULTS = {"active": "true"}
 # The columns a file must have; the others may be left out (an older file, a hand-made one).
 REQUIRED: dict[str, list[str]] = {
     "organisations.csv": ["code", "name", "type"],
@@ -111,7 +114,13 @@ def texts(prefix: str, value: Translated | None) -> Row:
 def _organisations(session: Session) -> list[Row]:
     signed = {s.organisation_id: s.signed_on for s in session.exec(select(Signatory)).all()}
     return [
-        {"code": o.code, "name": o.name, "type": text(o.type), "signed_on": text(signed.get(stored_id(o)))}
+        {
+            "code": o.code,
+            "name": o.name,
+            "type": text(o.type),
+            "signed_on": text(signed.get(stored_id(o))),
+            "active": text(o.active),
+        }
         for o in session.exec(select(Organisation).order_by(col(Organisation.code))).all()
     ]
 
@@ -126,7 +135,14 @@ def _areas(session: Session) -> list[Row]:
     level = sorted(children[None], key=lambda a: a.code)
     while level:  # breadth first: every parent before its children
         rows += [
-            {"code": a.code, "name": a.name, "level": text(a.level), "parent": code.get(a.parent_id, "")} for a in level
+            {
+                "code": a.code,
+                "name": a.name,
+                "level": text(a.level),
+                "parent": code.get(a.parent_id, ""),
+                "active": text(a.active),
+            }
+            for a in level
         ]
         level = sorted((c for a in level for c in children[a.id]), key=lambda a: a.code)
     return rows
@@ -205,6 +221,7 @@ def _indicators(session: Session) -> list[Row]:
             "derivation": text(i.derivation),
             "derivation_group": text(i.derivation_group),
             "derived_from": codes.get(i.derived_from_id, ""),
+            "active": text(i.active),
         }
         # Sources before the indicators derived from them.
         for i in sorted(session.exec(select(Indicator)).all(), key=lambda i: (i.derived_from_id is not None, i.code))

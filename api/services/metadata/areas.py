@@ -14,12 +14,13 @@ from api.models.common import AreaLevel, Page
 from api.readmodel import ReadModel
 from api.services.accounts.auth import Principal
 from api.services.common import apply_changes, get_by_code, page_of, record_change
+from api.services.metadata.assignments import end_assignments
 
 Parent = aliased(Area)
 
 
 def _public(area: Area, parent_code: str | None) -> AreaPublic:
-    return AreaPublic(code=area.code, name=area.name, level=area.level, parent=parent_code)
+    return AreaPublic(code=area.code, name=area.name, level=area.level, parent=parent_code, active=area.active)
 
 
 def list_areas(
@@ -57,14 +58,17 @@ def create_area(*, session: Session, actor: Principal | None, data: AreaCreate) 
     if session.exec(select(Area).where(Area.code == data.code)).first():
         raise Conflict(f"An area with code '{data.code}' already exists", code="duplicate_code")
     parent = _check_parent(session, None, data.parent) if data.parent else None
-    area = Area(code=data.code, name=data.name, level=data.level, parent_id=parent.id if parent else None)
+    area = Area(
+        code=data.code, name=data.name, level=data.level, parent_id=parent.id if parent else None, active=data.active
+    )
     session.add(area)
     record_change(session, actor, f"area {data.code} created")
     return _public(area, data.parent)
 
 
 def update_area(*, session: Session, actor: Principal | None, code: str, data: AreaUpdate) -> AreaPublic:
-    """Rename an area, change its level or move it under another parent."""
+    """Rename an area, change its level, move it under another parent, or retire it (its assignments end; the values
+    reported for it stay)."""
     area = get_by_code(session, Area, code, "area")
     changes = data.model_dump(exclude_unset=True, exclude_none=True, exclude={"parent"})
     if "parent" in data.model_fields_set:
@@ -73,6 +77,8 @@ def update_area(*, session: Session, actor: Principal | None, code: str, data: A
     if changed:
         session.add(area)
         record_change(session, actor, f"area {code} updated: {', '.join(changed)}")
+    if "active" in changed and not area.active:
+        end_assignments(session, actor, area_id=area.id)
     return get_area(session=session, code=code)
 
 

@@ -52,6 +52,14 @@ def create_assignment(*, session: Session, actor: Principal | None, data: Assign
     organisation = get_by_code(session, Organisation, data.organisation, "organisation")
     indicator = get_by_code(session, Indicator, data.indicator, "indicator")
     area = get_by_code(session, Area, data.area, "area")
+    named: tuple[tuple[str, Organisation | Indicator | Area], ...] = (
+        ("organisation", organisation),
+        ("indicator", indicator),
+        ("area", area),
+    )
+    for what, retired in named:
+        if not retired.active:
+            raise Conflict(f"The {what} '{retired.code}' is retired: make it active again first", code="retired")
     existing = session.exec(
         select(Assignment, Organisation.code)
         .join(Organisation, col(Organisation.id) == Assignment.organisation_id)
@@ -78,3 +86,28 @@ def delete_assignment(*, session: Session, actor: Principal | None, assignment_i
         raise NotFound(f"No assignment with id {assignment_id}")
     session.delete(row)
     record_change(session, actor, f"assignment {assignment_id} deleted")
+
+
+def end_assignments(
+    session: Session,
+    actor: Principal | None,
+    *,
+    organisation_id: int | None = None,
+    indicator_id: int | None = None,
+    area_id: int | None = None,
+) -> int:
+    """End every assignment of an organisation, indicator or area being retired (values reported stay); how many."""
+    statement = select(Assignment)
+    for column, value in (
+        (Assignment.organisation_id, organisation_id),
+        (Assignment.indicator_id, indicator_id),
+        (Assignment.area_id, area_id),
+    ):
+        if value is not None:
+            statement = statement.where(column == value)
+    ended = session.exec(statement).all()
+    for row in ended:  # one by one: the audit sees each
+        session.delete(row)
+    if ended:
+        record_change(session, actor, f"{len(ended)} assignments ended")
+    return len(ended)

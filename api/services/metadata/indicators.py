@@ -14,6 +14,7 @@ from api.models.common import Aggregation, Derivation, Page, Unit, stored_id
 from api.models.indicator import IndicatorCreate, IndicatorPublic, IndicatorUpdate, check_rules
 from api.services.accounts.auth import Principal
 from api.services.common import apply_changes, get_by_code, ids_by_code, page_of, record_change
+from api.services.metadata.assignments import end_assignments
 
 
 def _dimension_codes(session: Session, indicator_ids: list[int]) -> dict[int, list[str]]:
@@ -142,10 +143,20 @@ def create_indicator(*, session: Session, actor: Principal | None, data: Indicat
 
 
 def update_indicator(*, session: Session, actor: Principal | None, code: str, data: IndicatorUpdate) -> IndicatorPublic:
-    """Change an indicator; its period type and derivation are fixed once created, as values depend on them."""
+    """Change an indicator, or retire it (its assignments end; its values stay); its period type and derivation are
+    fixed once created, as values depend on them."""
     indicator = get_by_code(session, Indicator, code, "indicator")
     changes = data.model_dump(exclude_unset=True, exclude={"goal", "owner", "dimensions"})
-    for required in ("name", "unit", "direction", "aggregation", "suppression_threshold", "published", "position"):
+    for required in (
+        "name",
+        "unit",
+        "direction",
+        "aggregation",
+        "suppression_threshold",
+        "published",
+        "position",
+        "active",
+    ):
         if changes.get(required, ...) is None:
             raise Invalid(f"'{required}' cannot be empty", code="required")
     if data.goal is not None:
@@ -168,4 +179,6 @@ def update_indicator(*, session: Session, actor: Principal | None, code: str, da
         session.add(indicator)
         record_change(session, actor, f"indicator {code} updated: {', '.join(changed)}")
         session.flush()
+    if "active" in changed and not indicator.active:
+        end_assignments(session, actor, indicator_id=indicator.id)
     return get_indicator(session=session, code=code)
