@@ -101,6 +101,7 @@ PAGES = (
             ("targets", "/api/v1/targets?limit=1000"),
         )
     ),
+    Page("admin", "/dashboard/admin", "admin", ("#admin-link-users",), ("/api/v1/users",)),
     Page("admin-users", "/dashboard/admin/users", "admin", ("#admin-users-grid .ag-cell",), ("/api/v1/users",)),
     Page(
         "audit",
