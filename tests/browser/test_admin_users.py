@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import httpx
+from playwright.sync_api import expect
 
 from tests.browser.conftest import accessibility_problems
 
@@ -27,7 +28,7 @@ def test_an_admin_changes_users_and_adds_one_with_the_keyboard(browsing):
     page.keyboard.press("Enter")
     page.wait_for_selector("#admin-users-refused")
     assert "last active admin" in page.inner_text("#admin-users-problem")
-    assert page.inner_text(CELL.format(user="admin", column="role")) == "Backbone staff"
+    expect(page.locator(CELL.format(user="admin", column="role"))).to_have_text("Backbone staff")
 
     page.focus("#admin-users-new-username")
     page.keyboard.type("carla")
@@ -36,6 +37,8 @@ def test_an_admin_changes_users_and_adds_one_with_the_keyboard(browsing):
     page.keyboard.press("Tab")
     page.keyboard.press("Tab")  # no address; the role stays Member
     page.keyboard.press("Tab")
+    page.keyboard.press("Enter")  # the organisation's list opens with its search box
+    page.wait_for_selector(".dash-dropdown-search")
     page.keyboard.type("Kids First")
     page.keyboard.press("Enter")
     page.focus("#admin-users-add")
@@ -44,5 +47,5 @@ def test_an_admin_changes_users_and_adds_one_with_the_keyboard(browsing):
     token = page.input_value("#admin-users-new-link").rsplit("/", 1)[1]
     whom = httpx.get(f"{browsing.server.url}/api/v1/auth/invitations/{token}").json()
     assert (whom["username"], whom["organisation"]) == ("carla", "KIDSFIRST")
-    assert page.locator(CELL.format(user="carla", column="organisation")).inner_text() == "KIDSFIRST"
+    expect(page.locator(CELL.format(user="carla", column="organisation"))).to_have_text("KIDSFIRST")
     assert accessibility_problems(page) == []  # with the refusal and the link shown

@@ -86,7 +86,8 @@ def layout(**_query: str) -> html.Div:
             html.P(
                 _(
                     "Change a cell by typing into it (or Enter or F2), then Enter: each change is saved at once. "
-                    "Switching a user off (Active) ends their sessions, tokens and invitation links at once."
+                    "To switch a user off, clear their box under Active (Space): their sessions, tokens and "
+                    "invitation links end at once."
                 ),
                 className="muted",
             ),

@@ -76,7 +76,9 @@ def edit(changes: list[dict] | None):
             rows.append(row_of(account, language))
             said.append(html.P(_saved(account, column)))
     done = html.Div(said, className="notice notice-success", id="admin-users-saved") if said else None
-    return ({"update": rows} if rows else no_update), done, (html.Div(refused) if refused else None)
+    # Applied at once (not batched), so the cell and the message change together.
+    changed = {"update": rows, "async": False} if rows else no_update
+    return changed, done, (html.Div(refused) if refused else None)
 
 
 # Only the newest link is shown: a new one for the user just added ends the link shown with them.
@@ -163,4 +165,5 @@ def add(
             link_box(made.invitation, made.username, "admin-users-new-link", renewed=False),
         ]
     )
-    return {"add": [row_of(made, context.language())]}, shown, None, "", "", "", None
+    added = {"add": [row_of(made, context.language())], "async": False}
+    return added, shown, None, "", "", "", None

@@ -25,7 +25,7 @@ LABELS = {
     "role": N_("Role"),
     "organisation": N_("Organisation"),
     "language": N_("Language"),
-    "active": N_("Active"),
+    "active": N_("Active (can log in)"),
     "last_login": N_("Last login"),
     "created": N_("Created"),
 }
@@ -92,9 +92,9 @@ def columns(organisations: list[tuple[str, str]]) -> list[dict[str, Any]]:
     """The grid's columns: the username fixed, the rest typed or chosen; the dates as the locale writes them."""
     codes = [code for code, _name in organisations]
     return [
-        _column("username", 110, **FILTER),
-        _column("display_name", 140, **FILTER),
-        _column("email", 170, **FILTER),
+        _column("username", 130, **FILTER),
+        _column("display_name", 130, **FILTER),
+        _column("email", 160, **FILTER),
         _choice("role", ROLES, role_names(), 130),
         _column("organisation", 130, cellEditor="agSelectCellEditor", cellEditorParams={"values": codes}, **FILTER),
         _choice("language", list(i18n.LANGUAGES), dict(i18n.NAMES), 100),
