@@ -101,6 +101,8 @@ PAGES = (
             ("targets", "/api/v1/targets?limit=1000"),
         )
     ),
+    Page("admin", "/dashboard/admin", "admin", ("#admin-link-users",), ("/api/v1/users",)),
+    Page("admin-users", "/dashboard/admin/users", "admin", ("#admin-users-grid .ag-cell",), ("/api/v1/users",)),
     Page(
         "admin-boundaries", "/dashboard/admin/boundaries", "admin", ("#admin-boundaries-stored",), ("/api/v1/health",)
     ),

@@ -27,6 +27,7 @@ NAVIGATION = (
     ("/stories", N_("Stories"), "stories"),
     ("/completeness", N_("Completeness"), "completeness"),
     ("/audit", N_("Audit"), "audit"),
+    ("/admin", N_("Administration"), "admin"),
 )
 
 

@@ -112,7 +112,9 @@ def _other_active_admins(session: Session, user: User) -> int:
     ).one()
 
 
-def update_user(*, session: Session, actor: Principal | None, username: str, data: UserUpdate) -> UserAccount:
+def update_user(
+    *, session: Session, actor: Principal | None, username: str, data: UserUpdate, channel: Channel = Channel.api
+) -> UserAccount:
     """Change a user's name, email, role, organisation or whether they are active.
 
     Switching a user off ends their sessions and tokens at once. The last active admin can be
@@ -131,7 +133,7 @@ def update_user(*, session: Session, actor: Principal | None, username: str, dat
     if wanted.get("organisation") is not None and wanted["organisation"] != organisation.code:
         organisation = _organisation(session, wanted["organisation"])
         user.organisation_id = stored_id(organisation)
-    _act_as(session, actor)
+    _act_as(session, actor, channel)
     if wanted.get("display_name") is not None:
         user.full_name = wanted["display_name"]
     if "email" in wanted:
@@ -150,12 +152,12 @@ def update_user(*, session: Session, actor: Principal | None, username: str, dat
     return _current(session, user, organisation.code)
 
 
-def _act_as(session: Session, actor: Principal | None) -> None:
+def _act_as(session: Session, actor: Principal | None, channel: Channel = Channel.api) -> None:
     """Changes are the admin's (through the API or dashboard), or the operator's (the command line)."""
     if actor is None:
         trail.act_as(session, user_id=None, organisation_id=None, channel=Channel.cli)
     else:
-        trail.act_as(session, user_id=actor.user_id, organisation_id=actor.organisation_id, channel=Channel.api)
+        trail.act_as(session, user_id=actor.user_id, organisation_id=actor.organisation_id, channel=channel)
 
 
 def _invite(
@@ -183,13 +185,19 @@ def _invite(
 
 
 def create_user(
-    *, session: Session, actor: Principal | None, data: UserCreate, settings: Settings, base_url: str
+    *,
+    session: Session,
+    actor: Principal | None,
+    data: UserCreate,
+    settings: Settings,
+    base_url: str,
+    channel: Channel = Channel.api,
 ) -> UserInvited:
     """A new user without a password, and the invitation link with which they set one."""
     organisation = _organisation(session, data.organisation)
     if session.exec(select(User).where(User.username == data.username)).first() is not None:
         raise Conflict(f"A user '{data.username}' already exists", code="user_exists")
-    _act_as(session, actor)
+    _act_as(session, actor, channel)
     user = User(
         username=data.username,
         full_name=data.display_name,
@@ -206,13 +214,19 @@ def create_user(
 
 
 def new_invitation(
-    *, session: Session, actor: Principal, username: str, settings: Settings, base_url: str
+    *,
+    session: Session,
+    actor: Principal,
+    username: str,
+    settings: Settings,
+    base_url: str,
+    channel: Channel = Channel.api,
 ) -> InvitationLink:
     """A new link for an active user (e.g. after a forgotten password); their earlier links stop working."""
     user, organisation = _user(session, username)
     if not user.is_active:
         raise Conflict(f"'{user.username}' is switched off: switch them on first", code="user_inactive")
-    _act_as(session, actor)
+    _act_as(session, actor, channel)
     return _invite(session, actor.user_id, user, organisation.code, settings, base_url)
 
 
