@@ -114,6 +114,49 @@ def test_a_new_alliance_is_set_up_in_the_browser_and_its_first_value_reported(br
             assert "20 new" in page.inner_text("#admin-areas-rows-result")
             paste(page, "targets", TARGETS)
             paste(page, "assignments", ASSIGNMENTS)
+
+            # A member of Kids First, invited: the admin hands over the link shown.
+            page = admin.open("/dashboard/admin/users", "#admin-users-grid .ag-cell")
+            page.fill("#admin-users-new-username", "carla")
+            page.fill("#admin-users-new-name", "Carla Jansen")
+            page.focus("#admin-users-new-organisation")
+            page.keyboard.press("Enter")  # the list opens with its search box
+            page.wait_for_selector(".dash-dropdown-search")
+            page.keyboard.type("Kids First")
+            page.keyboard.press("Enter")
+            page.click("#admin-users-add")
+            page.wait_for_selector("#admin-users-new-link")
+            invitation = page.input_value("#admin-users-new-link")
             assert admin.errors == []
         finally:
             admin.close()
+
+        member = Browsing(browser, server, language="nl-NL")
+        try:
+            page = member.page
+            page.goto(invitation)
+            page.fill("#invitation-password", PASSWORD)
+            page.fill("#invitation-repeat", PASSWORD)
+            page.click("#invitation-submit")
+            page.wait_for_selector("#shell-user")
+            assert "Carla Jansen" in page.inner_text("#shell-user")
+            page = member.open("/dashboard/entry?year=2025", "#entry-table .ag-cell[col-id='value']")
+            page.locator("#entry-table .ag-cell[col-id='value']").first.click()  # the total, Groningen, 2025
+            page.keyboard.type("86,5")
+            page.keyboard.press("Enter")
+            page.wait_for_function("() => document.querySelector('#entry-pending').innerText.includes('1')")
+            page.click("#entry-save")
+            page.wait_for_selector("#entry-outcome")
+            assert member.errors == []
+        finally:
+            member.close()
+
+        steering = Browsing(browser, server)  # the public view of a published indicator
+        try:
+            view = steering.open("/dashboard/indicator/ece-participation?area=GM0014", "#indicator-status .big")
+            status = view.inner_text("#indicator-status")
+            assert "86.5" in status and "(2025)" in status
+            assert "on track" in status.lower()  # 86.5 against 85 expected on the way from 80 (2020) to 90 (2030)
+            assert steering.errors == []
+        finally:
+            steering.close()
