@@ -207,7 +207,7 @@ class _Loader:
     def _column(self, loc: tuple[Any, ...]) -> str | None:
         columns = COLUMNS[self.file]
         path = "_".join(str(part) for part in loc)
-        renamed = {"display_name": "full_name", "organisation": "organisation", "values": "value"}
+        renamed = {"display_name": "full_name", "values": "value"}
         for name in (path, renamed.get(path, ""), f"{path}_en", str(loc[0]) if loc else ""):
             if name in columns:
                 return name
