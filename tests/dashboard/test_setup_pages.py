@@ -215,3 +215,16 @@ def test_boundaries_are_replaced_by_a_geojson_file_checked_whole(demo_client):
     assert [f["properties"]["code"] for f in demo_client.get("/api/v1/areas/boundaries").json()["features"]] == [
         "GM0014"
     ]
+
+
+def test_the_set_up_callbacks_give_nothing_to_others(demo_client):
+    """Callbacks can be called without the page: the set-up's rows (unpublished indicators too) stay the staff's."""
+    log_in(demo_client, "steering")
+    reloaded = call(demo_client, [("admin-indicators-loaded", "data", 1)])
+    assert reloaded["admin-indicators-grid.rowData"] == []
+    checked = call(
+        demo_client,
+        [("admin-areas-check", "n_clicks", 1), ("admin-areas-save", "n_clicks", 0)],
+        [("admin-areas-grid", "rowData", []), ("admin-areas-original", "data", {})],
+    )
+    assert "session has ended" in text(checked["admin-areas-result.children"])
