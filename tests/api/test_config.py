@@ -158,3 +158,23 @@ def round_trip(exported: bytes, empty_url: str) -> bytes:
 def test_export_load_into_an_empty_database_and_export_again_gives_the_same_bytes(world, as_user, empty_database_url):
     first = world.get("/api/v1/config.zip", headers=as_user("admin")).content
     assert round_trip(first, empty_database_url) == first
+
+
+def test_a_changed_dimension_and_agenda_are_saved_not_counted_unchanged(world, as_user):
+    admin = as_user("admin")
+    dimensions = (
+        "dimension,dimension_name_en,value,value_name_en,position\n"
+        "ses,SES,low,Low,1\nses,SES,middle,Middle,2\nses,SES,high,High,3\nses,SES,unknown,Unknown,4\n"
+    )
+    agenda = "code,name_en,vision_en\nequal-chances,Equal chances,Every child\n"
+    first = _post(world, {"dimensions.csv": dimensions, "agenda.csv": agenda}, admin)
+    assert first.status_code == 200, first.text
+    assert first.json()["kinds"]["dimensions"] == {"created": 0, "updated": 1, "unchanged": 0}
+    values = [v["code"] for v in world.get("/api/v1/dimensions/ses").json()["values"]]
+    assert values == ["low", "middle", "high", "unknown"]
+    changed = _post(world, {"agenda.csv": agenda.replace("Every child", '"Every child, everywhere"')}, admin)
+    assert changed.status_code == 200, changed.text
+    assert changed.json()["kinds"]["agenda"] == {"created": 0, "updated": 1, "unchanged": 0}
+    assert world.get("/api/v1/agenda").json()["vision"]["en"] == "Every child, everywhere"
+    again = _post(world, {"dimensions.csv": dimensions}, admin)
+    assert again.json()["kinds"]["dimensions"] == {"created": 0, "updated": 0, "unchanged": 1}

@@ -230,15 +230,19 @@ class _Loader:
     def outcome(
         self, number: int, row: Row, current: Row | None, columns: list[str], change: Callable[[], Any]
     ) -> None:
-        """Leave the row, or make the change and count it as created or updated."""
+        """Leave the row as it is stored, or make the change."""
         if self.same(row, current, columns):
             self.count("unchanged")
-            return
+        else:
+            self.apply(number, current is not None, change)
+
+    def apply(self, number: int, existed: bool, change: Callable[[], Any]) -> None:
+        """Make one row's change; count it as updated or created unless it was refused."""
         errors = len(self.errors)
         with self.row(number):
             change()
         if len(self.errors) == errors:
-            self.count("updated" if current is not None else "created")
+            self.count("updated" if existed else "created")
 
     def current(self, name: str, *key: str) -> dict[Any, Row]:
         rows = READERS[name](self.session)
@@ -333,7 +337,7 @@ class _Loader:
             )
             agenda.put_agenda(session=self.session, actor=self.actor, data=data)
 
-        self.outcome(number, row, existing, [], change)
+        self.apply(number, existing is not None, change)
 
     def goals(self, rows: list[tuple[int, Row]]) -> None:
         current = self.current("goals.csv", "code")
@@ -384,7 +388,7 @@ class _Loader:
                         made = DimensionCreate.model_validate({"code": code, "name": name, "values": values})
                         dimensions.create_dimension(session=self.session, actor=self.actor, data=made)
 
-                self.outcome(number, first, None if code not in current else {}, [], change)
+                self.apply(number, code in current, change)
             self.known["dimension"].add(code)
 
     FIXED = ("period_type", "derivation", "derivation_group", "derived_from")  # fixed once an indicator is made
