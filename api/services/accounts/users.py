@@ -258,9 +258,10 @@ def first_admin(*, session: Session, settings: Settings, base_url: str) -> Invit
             session.add(organisation)
             session.flush()
         taken = set(session.exec(select(col(User.username)).where(col(User.username).startswith(FIRST_ADMIN))).all())
-        username = next(
-            name for n in range(1, len(taken) + 2) if (name := FIRST_ADMIN + (str(n) if n > 1 else "")) not in taken
-        )
+        username, number = FIRST_ADMIN, 1
+        while username in taken:
+            number += 1
+            username = f"{FIRST_ADMIN}{number}"
         pending = User(
             username=username,
             full_name="",
