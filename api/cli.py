@@ -1,4 +1,4 @@
-"""The ``backbone`` command: demo, serve, init-db, import, create-user, config."""
+"""The ``backbone`` command: demo, serve, init-db, import, create-user, config, mapping."""
 
 from __future__ import annotations
 
@@ -167,6 +167,7 @@ def cmd_config_export(args: argparse.Namespace) -> None:
     finally:
         db.dispose()
     for name, data in files.items():
+        (target / name).parent.mkdir(exist_ok=True)
         (target / name).write_bytes(data)
     print(f"Wrote {len(files)} files to {target}: {', '.join(files)}")
 
@@ -175,7 +176,7 @@ def cmd_config_load(args: argparse.Namespace) -> None:
     from api.db import Database
     from api.errors import BackboneError
     from api.models.common import Channel
-    from api.services.config.load import load, read_files
+    from api.services.config.load import load, read_directory
 
     settings = _settings(data_dir=args.data_dir)
     source = Path(args.directory)
@@ -187,7 +188,7 @@ def cmd_config_load(args: argparse.Namespace) -> None:
             report = load(
                 session=session,
                 actor=None,
-                files=read_files({path.name: path.read_bytes() for path in sorted(source.glob("*.csv"))}),
+                files=read_directory(source),
                 settings=settings,
                 base_url=args.public_url,
                 dry_run=args.dry_run,
@@ -200,6 +201,50 @@ def cmd_config_load(args: argparse.Namespace) -> None:
         raise SystemExit(1) from None
     finally:
         db.dispose()
+
+
+def cmd_mapping_check(args: argparse.Namespace) -> None:
+    """A file through a mapping document, with no server nor database: the observations it makes, or why not."""
+    import csv
+    import tempfile
+
+    from api.errors import BackboneError
+    from api.ingest.spool import spool_local_file
+    from api.services.imports import mappings
+
+    settings = _settings(mode=Mode.demo)  # only its limits: no database is opened
+    source = Path(args.file)
+    if not source.is_file():
+        raise SystemExit(f"No such file: {source}")
+    with tempfile.TemporaryDirectory() as spool_dir:
+        try:
+            document = mappings.read_document_file(Path(args.mapping))
+            spooled = spool_local_file(
+                source, Path(spool_dir), max_bytes=settings.max_upload_bytes, max_line_bytes=settings.max_line_bytes
+            )
+            count, rows = mappings.check_file(
+                spooled,
+                document,
+                max_rows=settings.max_import_rows,
+                max_errors=settings.max_error_count,
+                limit=args.rows,
+            )
+        except (BackboneError, OSError) as exc:
+            body = exc.body().model_dump_json(indent=2, exclude_none=True) if isinstance(exc, BackboneError) else ""
+            print(body or str(exc))
+            raise SystemExit(f"Not mapped: {getattr(exc, 'message', exc)}") from None
+    dimensions = sorted({d for row in rows for d in row.breakdown})
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(["line", "indicator", "area", "period", "value", "numerator", "denominator", *dimensions])
+    for row in rows:
+        parts = [row.indicator, row.area, row.period, row.value, row.numerator, row.denominator]
+        writer.writerow([row.line, *parts, *(row.breakdown.get(d, "") for d in dimensions)])
+    shown = f"the first {len(rows)}" if len(rows) < count else "all"
+    print(
+        f"{document.code}: {count} observations from {source.name} ({shown} above); not checked against the "
+        "alliance's indicators and areas: an import (--dry-run) does that",
+        file=sys.stderr,
+    )
 
 
 class _ProgressBar:
@@ -244,6 +289,7 @@ def cmd_import(args: argparse.Namespace) -> None:
     from api.models import User
     from api.models.common import Channel, Role
     from api.readmodel import ReadModel
+    from api.services.imports import mappings
     from api.services.imports.batches import import_file
 
     settings = _settings(data_dir=args.data_dir)
@@ -254,6 +300,12 @@ def cmd_import(args: argparse.Namespace) -> None:
     progress = _ProgressBar()
     spooled = None
     try:
+        mapping = None
+        if args.mapping and Path(args.mapping).is_file():  # a mapping document not saved yet
+            mapping = mappings.read_document_file(Path(args.mapping))
+        elif args.mapping:
+            with db.session() as session:
+                mapping = mappings.get_mapping(session=session, code=args.mapping)
         organisation_id = user_id = None
         staff = True  # the server's operator, unless importing as a member
         if args.as_user:
@@ -284,9 +336,10 @@ def cmd_import(args: argparse.Namespace) -> None:
                 staff=staff,
                 override=args.override,
                 reason=args.reason,
+                mapping=mapping,
             )
         progress.close()
-        print(summary.model_dump_json(indent=2))
+        print(summary.model_dump_json(indent=2, exclude_none=True))
     except BackboneError as exc:
         progress.close()
         print(exc.body().model_dump_json(indent=2))
@@ -356,7 +409,24 @@ def build_parser() -> argparse.ArgumentParser:
         help="import for this user's organisation (its assignments apply); without it each row goes "
         "to the organisation assigned to its indicator and area",
     )
+    importer.add_argument(
+        "--mapping",
+        metavar="CODE",
+        help="the file is a publisher's: read it through this source mapping (its code, or a JSON/YAML file)",
+    )
     where(importer)
+
+    mapping = add("mapping", "Source mappings: how a publisher's statistics file becomes observations.", _mapping_help)
+    mapping_commands = mapping.add_subparsers(dest="mapping_command", required=True, metavar="ACTION")
+    checker = mapping_commands.add_parser(
+        "check",
+        help="run FILE through a mapping document and print the observations it makes (no server or database)",
+        description="run FILE through a mapping document and print the observations it makes, as CSV",
+    )
+    checker.add_argument("file", metavar="FILE")
+    checker.add_argument("--mapping", required=True, metavar="PATH", help="the mapping document (JSON or YAML)")
+    checker.add_argument("--rows", type=int, default=20, help="how many observations to print (default 20)")
+    checker.set_defaults(handler=cmd_mapping_check)
 
     user = add("create-user", "Create a user (asks for the password).", cmd_create_user)
     user.add_argument("username")
@@ -389,6 +459,10 @@ def build_parser() -> argparse.ArgumentParser:
     loader.set_defaults(handler=cmd_config_load)
     where(loader)
     return parser
+
+
+def _mapping_help(args: argparse.Namespace) -> None:  # argparse requires an action, so this is never reached
+    raise SystemExit("backbone mapping check FILE --mapping PATH")
 
 
 def _config_help(args: argparse.Namespace) -> None:  # argparse requires an action, so this is never reached

@@ -27,6 +27,7 @@ class ErrorItem(BaseModel):
     row: int | None = Field(default=None, description="row in the file, as a spreadsheet counts it")
     column: str | None = Field(default=None, description="column in the file")
     field: str | None = Field(default=None, description="path of the field in a JSON body or query")
+    rule: str | None = Field(default=None, description="the source mapping's rule that produced the value")
 
 
 class ErrorBody(BaseModel):

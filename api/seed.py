@@ -35,7 +35,7 @@ from api.readmodel import ReadModel
 from api.services.audit import trail
 from api.services.common import Coded, record_change
 from api.services.config.load import load as load_config
-from api.services.config.load import read_files, read_table
+from api.services.config.load import read_directory, read_table
 from api.services.imports.batches import write_batch
 
 SEED_DIR = Path(__file__).resolve().parent.parent / "seed_data"
@@ -71,10 +71,9 @@ def _ids(session: Session, model: type[Coded]) -> dict[str, int]:
 
 def load_metadata(session: Session, directory: Path, *, demo_users: bool) -> tuple[int, int, int, int]:
     """The set-up files (through ``backbone config load``'s path), then the narratives and activities."""
-    found = {path.name: path.read_bytes() for path in directory.glob("*.csv")}
-    files = read_files(found)
-    if "schools.csv" in found:  # the generated schools: more areas
-        files["areas.csv"] += read_table("areas.csv", found["schools.csv"])
+    files = read_directory(directory)
+    if (directory / "schools.csv").exists():  # the generated schools: more areas
+        files["areas.csv"] += read_table("areas.csv", (directory / "schools.csv").read_bytes())
     if not demo_users:
         files.pop("users.csv", None)
     load_config(

@@ -80,7 +80,7 @@ def _periods(cur: duckdb.DuckDBPyConnection, staged: str) -> None:
         cur.executemany("INSERT INTO period_check VALUES (?, ?, ?, ?)", checked)
 
 
-def _number(column: str, decimal_comma: bool) -> str:
+def number_text(column: str, decimal_comma: bool) -> str:
     """SQL turning a raw text column into a cleaned numeric text (decimal point, no spaces)."""
     text = f"replace(replace({column}, ' ', ''), chr(160), '')"
     if decimal_comma:
@@ -88,7 +88,8 @@ def _number(column: str, decimal_comma: bool) -> str:
     return text
 
 
-def _is_marker(column: str) -> str:
+def suppression_marker(column: str) -> str:
+    """SQL: whether a text column holds a suppression marker (x . - * or <n)."""
     markers = ", ".join(_lit(m) for m in SUPPRESSION_MARKERS)
     less_than = f"(left({column}, 1) = '<' AND try_cast(trim(substr({column}, 2)) AS BIGINT) IS NOT NULL)"
     return f"coalesce(lower({column}) IN ({markers}) OR {less_than}, false)"
@@ -158,10 +159,10 @@ def check(
         ),
         s AS (
             SELECT *,
-                {_number("value_raw", decimal_comma)} AS value_text,
-                {_is_marker("value_raw")} AS is_suppressed,
-                {_is_marker("numerator_raw")} AS numerator_marker,
-                {_is_marker("denominator_raw")} AS denominator_marker
+                {number_text("value_raw", decimal_comma)} AS value_text,
+                {suppression_marker("value_raw")} AS is_suppressed,
+                {suppression_marker("numerator_raw")} AS numerator_marker,
+                {suppression_marker("denominator_raw")} AS denominator_marker
             FROM r
         ),
         joined AS (
@@ -172,9 +173,9 @@ def check(
                 {breakdown} AS breakdown,
                 try_cast(s.value_text AS DOUBLE) AS value_num,
                 CASE WHEN NOT s.numerator_marker
-                     THEN try_cast({_number("s.numerator_raw", decimal_comma)} AS DOUBLE) END AS numerator,
+                     THEN try_cast({number_text("s.numerator_raw", decimal_comma)} AS DOUBLE) END AS numerator,
                 CASE WHEN NOT s.denominator_marker
-                     THEN try_cast({_number("s.denominator_raw", decimal_comma)} AS DOUBLE) END AS denominator,
+                     THEN try_cast({number_text("s.denominator_raw", decimal_comma)} AS DOUBLE) END AS denominator,
                 CASE WHEN instr(s.value_text, '.') > 0 THEN length(s.value_text) - instr(s.value_text, '.') ELSE 0 END
                      AS value_decimals,
                 CASE WHEN s.status_raw IS NULL THEN []::VARCHAR[] ELSE list_filter(

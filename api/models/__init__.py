@@ -12,6 +12,7 @@ from api.models.boundary import AreaBoundary
 from api.models.dimension import Dimension, DimensionValue
 from api.models.goal import Goal
 from api.models.indicator import Indicator, IndicatorDimension
+from api.models.mapping import SourceMapping
 from api.models.narrative import Narrative
 from api.models.observation import Observation, ObservationHistory
 from api.models.organisation import Organisation
@@ -46,6 +47,7 @@ __all__ = [
     "PeriodReview",
     "RevisionCounter",
     "Signatory",
+    "SourceMapping",
     "Submission",
     "Target",
     "User",

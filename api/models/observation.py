@@ -6,6 +6,8 @@ from pydantic import BaseModel, field_validator
 from pydantic import Field as PydanticField
 from sqlmodel import Field, Index, SQLModel, UniqueConstraint
 
+from api.models.mapping import MappedRow
+
 TOTAL = ""  # the breakdown key of a total (no breakdown)
 
 # What a reporter may write in a value, status or note (every channel, and the entry form as it is typed).
@@ -114,4 +116,7 @@ class WriteSummary(BaseModel):
     submission: int | None = PydanticField(description="none when nothing changed or on a dry run")
     submissions: list[int] = PydanticField(
         default_factory=list, description="every submission made (one per organisation when staff load a file)"
+    )
+    preview: list[MappedRow] | None = PydanticField(
+        default=None, description="through a source mapping, on a dry run: the first observations it made"
     )

@@ -8,7 +8,7 @@ from api.deps import BackboneDep, ReadModelDep, ReporterUser, SessionDep
 from api.errors import error_responses
 from api.models.observation import WriteSummary
 from api.routes.observations import Override, Reason
-from api.services.imports import batches, template
+from api.services.imports import batches, mappings, template
 from api.services.imports.receive import FIELD, receive_upload
 
 router = APIRouter(prefix="/imports", tags=["imports"])
@@ -31,7 +31,7 @@ _UPLOAD = {
 }
 
 
-@router.post("", responses=error_responses(401, 403, 409, 413, 415, 422), openapi_extra=_UPLOAD)
+@router.post("", responses=error_responses(401, 403, 404, 409, 413, 415, 422), openapi_extra=_UPLOAD)
 async def import_file(
     request: Request,
     session: SessionDep,
@@ -41,11 +41,17 @@ async def import_file(
     dry_run: Annotated[bool, Query(description="check and count only; write nothing")] = False,
     override: Override = False,
     reason: Reason = None,
+    mapping: Annotated[
+        str | None, Query(max_length=40, description="a source mapping's code: the file is a publisher's, mapped")
+    ] = None,
 ) -> WriteSummary:
     """Import a CSV or XLSX file of observations for the caller's organisation: all rows, or none with every error.
 
     Rows in a locked period are refused with 409 unless backbone staff send ``override=true`` and a ``reason``.
+    With ``mapping``, the file is read as that source mapping says (``/mappings``); errors name the file's own
+    line and column and the mapping's rule, and a dry run shows the first observations it made.
     """
+    document = await run_in_threadpool(lambda: mappings.get_mapping(session=session, code=mapping)) if mapping else None
     spooled = await receive_upload(
         body=request.stream(),
         content_type=request.headers.get("content-type", ""),
@@ -65,6 +71,7 @@ async def import_file(
                 staff=principal.is_admin,
                 override=override,
                 reason=reason,
+                mapping=document,
             )
         )
     finally:

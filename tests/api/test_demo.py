@@ -19,7 +19,7 @@ def test_both_alliances_are_there(demo_client):
     indicators = demo_client.get(
         "/api/v1/indicators", params={"limit": 100}, headers=login(demo_client, "admin")
     ).json()
-    assert 10 <= indicators["total"] <= 15
+    assert 10 <= indicators["total"] <= 17
     assert all(i["name"]["nl"] and i["name"]["de"] and i["name"]["en"] for i in indicators["items"])
     assert any("ses" in i["dimensions"] for i in indicators["items"])
     agenda = demo_client.get("/api/v1/agenda").json()
@@ -40,6 +40,7 @@ def test_demo_users_of_the_contract_can_log_in(demo_client):
         "kidsfirst": ("member", "KIDSFIRST"),
         "witten": ("member", "STADT-WITTEN"),
         "hattingen": ("member", "STADT-HATTINGEN"),
+        "groningen": ("member", "GM-GRONINGEN"),
     }
     for username, (role, organisation) in expected.items():
         me = demo_client.get("/api/v1/auth/me", headers=login(demo_client, username)).json()

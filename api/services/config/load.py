@@ -42,11 +42,15 @@ from api.services.accounts import auth, users
 from api.services.accounts.auth import Principal
 from api.services.common import one_change
 from api.services.config.tables import COLUMNS, DEFAULTS, READERS, REQUIRED, Row, text
+from api.services.imports import mappings as source_mappings
 from api.services.metadata import agenda, areas, assignments, dimensions, goals, indicators, organisations, targets
 from indicators import periods
 
 Files = dict[str, list[tuple[int, Row]]]  # file name -> (row number, row)
 MAX_FILES = 100
+# Source mappings are documents, one per file in the folder mappings/: as rows of (file, text) under this name.
+MAPPINGS = "mappings"
+MAPPING_SUFFIXES = (".json", ".yaml", ".yml")
 
 
 NUMBERS = {"position", "suppression_threshold", "min_value", "max_value", "baseline_value", "target_value"}
@@ -136,19 +140,38 @@ def read_zip(source: Path | bytes, *, max_bytes: int) -> Files:
     entries = [e for e in archive.infolist() if not e.is_dir()]
     if len(entries) > MAX_FILES or sum(e.file_size for e in entries) > max_bytes:
         raise TooLarge(f"The zip holds more than {MAX_FILES} files or {max_bytes} bytes unpacked")
-    files: Files = {}
+    found: dict[str, bytes] = {}
     for entry in entries:
-        name = PurePosixPath(entry.filename).name
-        if name in COLUMNS:
-            if name in files:
+        path = PurePosixPath(entry.filename)
+        name = f"{MAPPINGS}/{path.name}" if _mapping_file(path) else path.name
+        if name in COLUMNS or name.startswith(f"{MAPPINGS}/"):
+            if name in found:
                 raise _rejected(name, None, None, "duplicate_file", "The zip holds this file twice")
-            files[name] = read_table(name, archive.read(entry))
-    return files
+            found[name] = archive.read(entry)
+    return read_files(found)
+
+
+def _mapping_file(path: PurePosixPath) -> bool:
+    return path.parent.name == MAPPINGS and path.suffix.lower() in MAPPING_SUFFIXES
 
 
 def read_files(found: dict[str, bytes]) -> Files:
-    """Files by name (a directory's): the set-up ones are read, others left alone."""
-    return {name: read_table(name, data) for name, data in found.items() if name in COLUMNS}
+    """Files by name (a directory's; ``mappings/<code>.yaml`` a mapping): the set-up ones read, others left alone."""
+    files = {name: read_table(name, data) for name, data in found.items() if name in COLUMNS}
+    documents = [(name, data) for name, data in sorted(found.items()) if _mapping_file(PurePosixPath(name))]
+    if documents:
+        files[MAPPINGS] = [
+            (0, {"file": f"{MAPPINGS}/{PurePosixPath(name).name}", "text": data.decode("utf-8", errors="replace")})
+            for name, data in documents
+        ]
+    return files
+
+
+def read_directory(directory: Path) -> Files:
+    """A directory's set-up files: the CSV files in it, and the mappings in its ``mappings`` folder."""
+    found = {path.name: path.read_bytes() for path in sorted(directory.glob("*.csv"))}
+    found |= {f"{MAPPINGS}/{path.name}": path.read_bytes() for path in sorted((directory / MAPPINGS).glob("*"))}
+    return read_files(found)
 
 
 class _Loader:
@@ -545,6 +568,27 @@ class _Loader:
 
             self.outcome(number, compared, current.get(username), COLUMNS["users.csv"], change)
 
+    def mappings(self, rows: list[tuple[int, Row]]) -> None:
+        """Each document in mappings/: checked whole, then created, replaced or left as it is."""
+        seen: dict[str, str] = {}
+        for _, row in rows:
+            self.file = row["file"]
+            try:
+                document = source_mappings.parse_document(row["text"], name=row["file"])
+                if document.code in seen:
+                    self.problem(
+                        None, "code", "duplicate_code", f"'{document.code}' is also the code of {seen[document.code]}"
+                    )
+                    continue
+                seen[document.code] = row["file"]
+                outcome = source_mappings.save_mapping(session=self.session, actor=self.actor, document=document)
+            except BackboneError as exc:
+                for item in exc.errors or [ErrorItem(code=exc.code, message=exc.message)]:
+                    self.problem(None, item.field, item.code, item.message)
+                continue
+            kind = self.counts.setdefault(MAPPINGS, KindCount())
+            setattr(kind, outcome, getattr(kind, outcome) + 1)
+
 
 def _with_defaults(row: Row) -> Row:
     """What an empty cell means, filled in (``active``: true)."""
@@ -587,7 +631,9 @@ def load(
 
     A dry run rolls the session back at the end: call it in a transaction of its own.
     """
-    files = {name: [(n, _with_defaults(row)) for n, row in rows] for name, rows in files.items()}
+    files = {
+        name: [(n, row if name == MAPPINGS else _with_defaults(row)) for n, row in rows] for name, rows in files.items()
+    }
     loader = _Loader(session, actor, settings, base_url, files, demo_passwords=demo_passwords)
     steps: list[tuple[str, Callable[[list[tuple[int, Row]]], None]]] = [
         ("organisations.csv", loader.organisations),
@@ -599,6 +645,7 @@ def load(
         ("assignments.csv", loader.assignments),
         ("targets.csv", loader.targets),
         ("users.csv", loader.users),
+        (MAPPINGS, loader.mappings),
     ]
     with one_change(session, actor, f"set-up loaded: {', '.join(sorted(files))}", channel=channel):
         for name, step in steps:

@@ -33,6 +33,7 @@ from api.models import (
     User,
 )
 from api.models.common import LANGUAGES, Translated, stored_id
+from api.services.imports import mappings
 
 Row = dict[str, str]
 
@@ -302,8 +303,11 @@ def to_csv(name: str, rows: list[Row]) -> bytes:
 
 
 def export(session: Session) -> dict[str, bytes]:
-    """The whole set-up: file name -> the file's bytes (users without any secret)."""
-    return {name: to_csv(name, read(session)) for name, read in READERS.items()}
+    """The whole set-up: file name -> the file's bytes (users without any secret; mappings as mappings/<code>.json)."""
+    files = {name: to_csv(name, read(session)) for name, read in READERS.items()}
+    for document in mappings.all_mappings(session=session):
+        files[f"mappings/{document.code}.json"] = mappings.document_json(document)
+    return files
 
 
 def export_zip(session: Session) -> bytes:

@@ -14,17 +14,21 @@ from sqlmodel import Session
 from api.config import Settings
 from api.errors import Forbidden
 from api.ingest.files import stage_file
+from api.ingest.mapping import mapped_rows, stage_mapped
 from api.ingest.pipeline import STAGED_COLUMNS, Staged, StagedRow, ingest, stage_rows
 from api.ingest.spool import SpooledFile
 from api.ingest.validate import Problem
 from api.ingest.write import Origin, Progress
 from api.models.common import Channel, utcnow
+from api.models.mapping import MappedRow, MappingDocument
 from api.models.observation import ObservationBatch, WriteSummary
 from api.readmodel import ReadModel
 from api.services.accounts.auth import Principal
 from api.services.periods.closed import locks_in_force
 from api.services.periods.reports import override_reason
 from api.services.periods.reviews import record_override
+
+PREVIEW_ROWS = 20  # observations a mapped file's dry run shows
 
 
 def write_batch(
@@ -77,10 +81,12 @@ def import_file(
     staff: bool = False,
     override: bool = False,
     reason: str | None = None,
+    mapping: MappingDocument | None = None,
 ) -> WriteSummary:
     """Import a spooled CSV or XLSX file: every row checked, then all rows written or none.
 
     ``staff``: backbone staff or the server's operator, who alone may ``override`` locked periods (with a reason).
+    ``mapping``: a publisher's file, made observations by its source mapping; a dry run shows the first of them.
     """
     origin = Origin(
         organisation_id=organisation_id,
@@ -90,18 +96,35 @@ def import_file(
         file_checksum=spooled.checksum,
         override_reason=override_reason(staff=staff, override=override, reason=reason),
     )
-    return write_batch(
+    preview: list[MappedRow] = []
+
+    def stage(cur: duckdb.DuckDBPyConnection) -> Staged:
+        if mapping is None:
+            return stage_file(cur, spooled, max_rows=settings.max_import_rows, max_line_bytes=settings.max_line_bytes)
+        staged = stage_mapped(
+            cur,
+            spooled,
+            mapping,
+            max_rows=settings.max_import_rows,
+            max_errors=settings.max_error_count,
+            organisation_id=organisation_id,
+        )
+        preview.extend(mapped_rows(cur, staged.dimensions, PREVIEW_ROWS))
+        return staged
+
+    summary = write_batch(
         session=session,
         read_model=read_model,
-        stage=lambda cur: stage_file(
-            cur, spooled, max_rows=settings.max_import_rows, max_line_bytes=settings.max_line_bytes
-        ),
+        stage=stage,
         origin=origin,
         max_errors=settings.max_error_count,
         staff=staff,
         dry_run=dry_run,
         progress=progress,
     )
+    if mapping is not None and dry_run:
+        summary.preview = preview
+    return summary
 
 
 def _json_stage(
