@@ -35,7 +35,8 @@ def run(*args: str, env: dict[str, str] | None = None, stdin: str | None = None)
 
 
 @pytest.mark.parametrize(
-    "command", [[], ["demo"], ["serve"], ["init-db"], ["create-user"], ["config"], ["config", "load"]]
+    "command",
+    [[], ["demo"], ["serve"], ["init-db"], ["create-user"], ["config"], ["config", "load"], ["mapping", "check"]],
 )
 def test_every_command_has_help(command):
     result = run(*command, "--help")
@@ -239,6 +240,50 @@ def test_import_without_as_gives_each_row_to_its_assigned_organisation(database_
     assert sorted(reporters) == [("A1", "CITY-A"), ("B1", "CITY-B")]
     unknown = run("import", str(both), "--as", "nobody", env=_import_env(database_url, tmp_path))
     assert unknown.returncode != 0 and "nobody" in unknown.stderr
+    db.dispose()
+
+
+SOURCES = Path(__file__).parent / "data" / "sources"
+SEED_MAPPINGS = Path(__file__).parents[1] / "seed_data" / "mappings"
+
+
+def test_mapping_check_prints_what_a_publishers_file_becomes_without_a_database(tmp_path):
+    genesis = SOURCES / "genesis-21111-02-06-4-absolvierende-kreise.csv"
+    mapping = str(SEED_MAPPINGS / "genesis-21111-02-06-4.yaml")
+    result = run("mapping", "check", str(genesis), "--mapping", mapping, "--rows", "100")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "line,indicator,area,period,value,numerator,denominator,gender"
+    assert "20,leavers-without-qualification,05913000,2022/23,560,,," in lines  # Dortmund, line 20 of the file
+    assert "36 observations" in result.stderr
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(
+        "code: x\nname: x\nindicator: a\narea: {column: Nope}\nperiod: '2024'\nmeasures: [{columns: '^Insgesamt'}]\n"
+    )
+    refused = run("mapping", "check", str(genesis), "--mapping", str(broken))
+    assert refused.returncode != 0 and "Not mapped" in refused.stderr
+    assert json.loads(refused.stdout)["errors"][0]["rule"] == "area.column"
+
+
+def test_import_with_a_mapping_document_or_code(database_url, tmp_path):
+    db = Database(database_url)
+    small_world(db)
+    wide = tmp_path / "wide.csv"
+    wide.write_text("Gebied;Aantal 2023;Aantal 2024\nA1;10;12\nB1;7;<5\nZZ;1;1\n")
+    mapping = tmp_path / "wide.yaml"
+    mapping.write_text(
+        "code: wide-counts\nname: Counts per year\nindicator: count\narea: {column: Gebied}\n"
+        "period: {group: year}\nmeasures: [{columns: '^Aantal (?P<year>\\d{4})$'}]\nareas: assigned\n"
+    )
+    env = _import_env(database_url, tmp_path)
+    done = run("import", str(wide), "--mapping", str(mapping), env=env)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert json.loads(done.stdout)["inserted"] == 4  # ZZ is no area of the alliance: left out
+    with db.session() as s:
+        assert s.exec(select(func.count()).select_from(Observation)).one() == 4
+        assert s.exec(select(func.count()).select_from(Observation).where(Observation.is_suppressed)).one() == 1
+    unknown = run("import", str(wide), "--mapping", "no-such-mapping", env=env)
+    assert unknown.returncode == 1 and "no-such-mapping" in unknown.stdout
     db.dispose()
 
 
