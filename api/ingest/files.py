@@ -36,6 +36,7 @@ _HEAD_BYTES = 1 << 20
 _XLSX_CHUNK = 50_000
 # How a column without a name is staged: ``_unnamed_7`` is the 7th column.
 _UNNAMED = "_unnamed_"
+_TWO_LINE_ENDS = re.compile(rb"\n\r?\n")
 
 
 def _locate_file(row: int, column: str) -> dict[str, object]:
@@ -225,7 +226,7 @@ def _empty_lines(path: Path, delimiter: str, *, expected: int) -> list[int]:
     if the two readers disagree, no line is taken as empty (the numbers stay as DuckDB's alone).
     """
     with path.open("rb") as binary, mmap.mmap(binary.fileno(), 0, access=mmap.ACCESS_READ) as content:
-        if content.find(b"\n\n") < 0 and content.find(b"\n\r\n") < 0:
+        if not _TWO_LINE_ENDS.search(content):
             return []
     empty, others = [], 0
     with path.open(encoding="utf-8", errors="replace", newline="") as handle:
@@ -260,8 +261,8 @@ def _stage_from_raw(cur: duckdb.DuckDBPyConnection, columns: list[str], set_asid
         + [f"r.{c}" if c in columns else f"NULL::VARCHAR AS {c}" for c in STAGED_COLUMNS]
         + [f"r.{d}" for d in dims]
     )
-    # A blank line of the header's width: every cell empty or spaces.
-    blank = "trim(concat(" + ", ".join(f"r.{c}" for c in columns) + "), ' \t') = ''"
+    # A blank line of the header's width: every cell empty or spaces (this way round, a row's first value settles it).
+    blank = " AND ".join(f"(r.{c} IS NULL OR trim(r.{c}, ' \t') = '')" for c in columns)
     cur.execute(f"CREATE OR REPLACE TEMP TABLE staged AS SELECT {select} FROM raw r {join} WHERE NOT ({blank})")
     if set_aside:
         cur.unregister("row_numbers")
