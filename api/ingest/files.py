@@ -5,6 +5,10 @@ columns; DuckDB then reads every column as VARCHAR (``allow_quoted_nulls=false``
 rows that do not fit the header are collected as errors, not dropped silently).
 A file that is not UTF-8 is read as Windows-1252. XLSX: the sheet named
 ``observations`` (else the first) is read row by row with openpyxl.
+
+Either way, as spreadsheets save them: blank lines (empty, or nothing but delimiters and
+spaces, of any width) are passed over but keep their row numbers, and columns without a
+name are read and ignored as long as their cells are empty.
 """
 
 from __future__ import annotations
@@ -12,6 +16,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import mmap
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -28,6 +34,9 @@ REQUIRED = ("indicator", "area", "period", "value")
 INFORMATIONAL = ("previous_period", "previous_value")
 _HEAD_BYTES = 1 << 20
 _XLSX_CHUNK = 50_000
+# How a column without a name is staged: ``_unnamed_7`` is the 7th column.
+_UNNAMED = "_unnamed_"
+_TWO_LINE_ENDS = re.compile(rb"\n\r?\n")
 
 
 def _locate_file(row: int, column: str) -> dict[str, object]:
@@ -39,15 +48,16 @@ def _reject(message: str, code: str, column: str | None = None, row: int | None 
 
 
 def _check_header(names: list[str], dimensions: set[str]) -> list[str]:
-    """Normalised column names (trimmed, lower case); 422 with every header problem."""
+    """Normalised column names (trimmed, lower case; ``""`` for a column without a name); 422 with every
+    header problem. An unnamed column is no problem here: its cells must be empty (``_unnamed_values``)."""
     normalised = [name.strip().lstrip("\ufeff").strip().lower() for name in names]
     known = set(STAGED_COLUMNS) | dimensions | set(INFORMATIONAL)
     problems = []
     seen: set[str] = set()
     for original, name in zip(names, normalised, strict=True):
         if not name:
-            problems.append(ErrorItem(code="empty_column_name", message="a column has no name", row=1))
-        elif name in seen:
+            continue
+        if name in seen:
             problems.append(
                 ErrorItem(code="duplicate_column", message=f"column '{name}' appears twice", row=1, column=original)
             )
@@ -74,6 +84,21 @@ def _check_header(names: list[str], dimensions: set[str]) -> list[str]:
             code="invalid_header",
         )
     return normalised
+
+
+def _letters(number: int) -> str:
+    """A column's letters as a spreadsheet shows them: 1 is A, 27 is AA."""
+    letters = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def _unnamed_problem(row: int, number: int, cell: str) -> Problem:
+    shown = cell if len(cell) <= 50 else cell[:47] + "..."
+    message = f"column {number} ({_letters(number)}) has no name but row {row} has a value in it: '{shown}'"
+    return Problem(row, f"column {number}", "value_in_unnamed_column", message)
 
 
 def _transcode(source: Path) -> Path:
@@ -104,12 +129,18 @@ def _header(path: Path) -> tuple[list[str], str]:
 
 
 def stage_csv(
-    cur: duckdb.DuckDBPyConnection, spooled: SpooledFile, *, dimensions: set[str], max_rows: int, max_line_bytes: int
+    cur: duckdb.DuckDBPyConnection,
+    spooled: SpooledFile,
+    *,
+    dimensions: set[str],
+    max_rows: int,
+    max_line_bytes: int,
+    max_errors: int,
 ) -> Staged:
     path = spooled.path if spooled.is_utf8 else _transcode(spooled.path)
     try:
         names, delimiter = _header(path)
-        columns = _check_header(names, dimensions)
+        columns = [name or f"{_UNNAMED}{number}" for number, name in enumerate(_check_header(names, dimensions), 1)]
         spec = "{" + ", ".join(f"'{name}': 'VARCHAR'" for name in columns) + "}"
         try:
             cur.execute(
@@ -121,21 +152,27 @@ def stage_csv(
             )
         except duckdb.Error as exc:
             raise _reject(f"The file cannot be read as CSV: {str(exc).splitlines()[0]}", "unreadable_file") from exc
-        problems = _structural_problems(cur, len(columns), delimiter)
+        problems, blank = _structural_problems(cur, len(columns), delimiter)
+        rows = cur.execute("SELECT count(*) FROM raw").fetchall()[0][0]
+        if rows + len(problems) > max_rows:
+            raise TooLarge(
+                f"The file has more than {max_rows:,} rows; split it into smaller files", code="too_many_rows"
+            )
+        set_aside = [p.row for p in problems] + blank
+        empty = _empty_lines(path, delimiter, expected=rows + len(set_aside))
     finally:
         if path != spooled.path:
             path.unlink(missing_ok=True)
-    rows = cur.execute("SELECT count(*) FROM raw").fetchall()[0][0]
-    if rows + len(problems) > max_rows:
-        raise TooLarge(f"The file has more than {max_rows:,} rows; split it into smaller files", code="too_many_rows")
-    if rows + len(problems) == 0:
+    _stage_from_raw(cur, columns, set_aside=sorted(set_aside + empty))
+    listed, count = _unnamed_values(cur, columns, max_errors)
+    if not problems and not cur.execute("SELECT count(*) FROM staged").fetchall()[0][0]:
         raise _reject("The file has a header but no rows", "no_rows", row=None)
-    _stage_from_raw(cur, columns, rejected=sorted(p.row for p in problems))
     return Staged(
         dimensions=[c for c in columns if c in dimensions],
         locate=_locate_file,
         decimal_comma=delimiter == ";",
-        problems=problems,
+        problems=problems + listed,
+        unlisted=count - len(listed),
         skip_blank=True,
     )
 
@@ -157,14 +194,19 @@ def _width(csv_line: str, delimiter: str) -> int:
         return csv_line.count(delimiter) + 1
 
 
-def _structural_problems(cur: duckdb.DuckDBPyConnection, width: int, delimiter: str) -> list[Problem]:
-    """One problem per row that DuckDB set aside, in the row numbers a spreadsheet shows."""
-    problems = []
+def _structural_problems(cur: duckdb.DuckDBPyConnection, width: int, delimiter: str) -> tuple[list[Problem], list[int]]:
+    """One problem per row that DuckDB set aside, in the row numbers a spreadsheet shows; and the
+    numbers of the rows it set aside that are blank lines of another width than the header's."""
+    problems, blank = [], []
+    only_delimiters = re.compile(f"[ \t{re.escape(delimiter)}]*")
     for line, kind, csv_line in cur.execute(
         """SELECT line, first(error_type::VARCHAR ORDER BY column_idx), first(csv_line)
            FROM reject_errors GROUP BY line ORDER BY line"""
     ).fetchall():
         code = _REJECTS.get(kind, "malformed_row")
+        if code in ("too_many_columns", "missing_columns") and only_delimiters.fullmatch(csv_line.strip("\r\n")):
+            blank.append(int(line))
+            continue
         if code in ("too_many_columns", "missing_columns"):
             found = _width(csv_line, delimiter)
             message = f"the row has {found} values where the header has {width} columns"
@@ -173,29 +215,76 @@ def _structural_problems(cur: duckdb.DuckDBPyConnection, width: int, delimiter: 
         else:
             message = kind.lower()
         problems.append(Problem(int(line), "", code, message))
-    return problems
+    return problems, blank
 
 
-def _stage_from_raw(cur: duckdb.DuckDBPyConnection, columns: list[str], rejected: list[int]) -> None:
-    """``staged`` from ``raw``: row numbers as a spreadsheet counts them (the header is row 1)."""
-    if rejected:
+def _empty_lines(path: Path, delimiter: str, *, expected: int) -> list[int]:
+    """The row numbers of the empty lines, which DuckDB's reader passes over without a trace.
+
+    Only for a file with two line ends in a row (an empty line, or one inside a quoted value): its
+    records are then read again with Python's reader. ``expected``: the rows DuckDB read or set aside;
+    if the two readers disagree, no line is taken as empty (the numbers stay as DuckDB's alone).
+    """
+    with path.open("rb") as binary, mmap.mmap(binary.fileno(), 0, access=mmap.ACCESS_READ) as content:
+        if not _TWO_LINE_ENDS.search(content):
+            return []
+    empty, others = [], 0
+    with path.open(encoding="utf-8", errors="replace", newline="") as handle:
+        records = csv.reader(handle, delimiter=delimiter)
+        try:
+            next(records, None)  # the header
+            for number, record in enumerate(records, start=2):
+                if record:
+                    others += 1
+                else:
+                    empty.append(number)
+        except csv.Error:  # e.g. a value longer than the reader takes
+            return []
+    return empty if others == expected else []
+
+
+def _stage_from_raw(cur: duckdb.DuckDBPyConnection, columns: list[str], set_aside: list[int]) -> None:
+    """``staged`` from ``raw``: row numbers as a spreadsheet counts them (the header is row 1), without
+    blank lines. ``set_aside``: the numbers of the rows that are not in ``raw``."""
+    if set_aside:
         # Rows DuckDB set aside are not in ``raw``; number the others around them.
-        total = cur.execute("SELECT count(*) FROM raw").fetchall()[0][0] + len(rejected)
-        skip = set(rejected)
+        total = cur.execute("SELECT count(*) FROM raw").fetchall()[0][0] + len(set_aside)
+        skip = set(set_aside)
         numbers = [row for row in range(2, total + 2) if row not in skip]
         cur.register("row_numbers", pa.table({"k": list(range(len(numbers))), "row": numbers}))
         row_expr, join = "n.row", "JOIN row_numbers n ON n.k = r.rowid"
     else:
         row_expr, join = "r.rowid + 2", ""
-    dims = [c for c in columns if c not in STAGED_COLUMNS and c not in INFORMATIONAL]
+    dims = [c for c in columns if c not in STAGED_COLUMNS and c not in INFORMATIONAL]  # and unnamed ones
     select = ", ".join(
         [f"{row_expr} AS _row"]
         + [f"r.{c}" if c in columns else f"NULL::VARCHAR AS {c}" for c in STAGED_COLUMNS]
         + [f"r.{d}" for d in dims]
     )
-    cur.execute(f"CREATE OR REPLACE TEMP TABLE staged AS SELECT {select} FROM raw r {join}")
-    if rejected:
+    # A blank line of the header's width: every cell empty or spaces (this way round, a row's first value settles it).
+    blank = " AND ".join(f"(r.{c} IS NULL OR trim(r.{c}, ' \t') = '')" for c in columns)
+    cur.execute(f"CREATE OR REPLACE TEMP TABLE staged AS SELECT {select} FROM raw r {join} WHERE NOT ({blank})")
+    if set_aside:
         cur.unregister("row_numbers")
+
+
+def _unnamed_values(cur: duckdb.DuckDBPyConnection, columns: list[str], limit: int) -> tuple[list[Problem], int]:
+    """The values in columns without a name (the first ones, and how many there are); those columns
+    are then dropped from ``staged``."""
+    unnamed = [(number, c) for number, c in enumerate(columns, 1) if c.startswith(_UNNAMED)]
+    if not unnamed:
+        return [], 0
+    found = " UNION ALL ".join(
+        f"SELECT _row, {number} AS number, {c} AS cell FROM staged WHERE trim({c}, ' \t') <> ''"
+        for number, c in unnamed
+    )
+    ((count,),) = cur.execute(f"SELECT count(*) FROM ({found})").fetchall()
+    listed = (
+        cur.execute(f"SELECT * FROM ({found}) ORDER BY _row, number LIMIT {int(limit)}").fetchall() if count else []
+    )
+    for _, c in unnamed:
+        cur.execute(f"ALTER TABLE staged DROP COLUMN {c}")
+    return [_unnamed_problem(row, number, cell) for row, number, cell in listed], count
 
 
 def cell_text(value: object) -> str | None:
@@ -232,7 +321,9 @@ def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[str | None]]]:
         workbook.close()
 
 
-def stage_xlsx(cur: duckdb.DuckDBPyConnection, spooled: SpooledFile, *, dimensions: set[str], max_rows: int) -> Staged:
+def stage_xlsx(
+    cur: duckdb.DuckDBPyConnection, spooled: SpooledFile, *, dimensions: set[str], max_rows: int, max_errors: int
+) -> Staged:
     rows = _xlsx_rows(spooled.path)
     first = next(rows, None)
     if first is None:
@@ -241,6 +332,9 @@ def stage_xlsx(cur: duckdb.DuckDBPyConnection, spooled: SpooledFile, *, dimensio
     while header and header[-1] is None:
         header.pop()
     columns = _check_header([h or "" for h in header], dimensions)
+    unnamed = [index for index, name in enumerate(columns) if not name]  # and every column after the header's last
+    problems: list[Problem] = []
+    found = 0
     dims = [c for c in columns if c in dimensions]
     names = ["_row", *STAGED_COLUMNS, *dims]
     cur.execute(
@@ -254,7 +348,13 @@ def stage_xlsx(cur: duckdb.DuckDBPyConnection, spooled: SpooledFile, *, dimensio
         count += 1
         if count > max_rows:
             raise TooLarge(f"The sheet has more than {max_rows:,} rows; split it", code="too_many_rows")
-        record: StagedRow = {"_row": number, **dict(zip(columns, cells, strict=False))}
+        for index in [*unnamed, *range(len(columns), len(cells))]:
+            cell = cells[index] if index < len(cells) else None
+            if cell is not None and cell.strip():
+                found += 1
+                if len(problems) < max_errors:
+                    problems.append(_unnamed_problem(number, index + 1, cell))
+        record: StagedRow = {"_row": number, **{c: v for c, v in zip(columns, cells, strict=False) if c}}
         batch.append(record)
         if len(batch) >= _XLSX_CHUNK:
             _append(cur, batch, names)
@@ -262,7 +362,14 @@ def stage_xlsx(cur: duckdb.DuckDBPyConnection, spooled: SpooledFile, *, dimensio
     _append(cur, batch, names)
     if count == 0:
         raise _reject("The sheet has a header but no rows", "no_rows", row=None)
-    return Staged(dimensions=dims, locate=_locate_file, decimal_comma=True, skip_blank=True)
+    return Staged(
+        dimensions=dims,
+        locate=_locate_file,
+        decimal_comma=True,
+        problems=problems,
+        unlisted=found - len(problems),
+        skip_blank=True,
+    )
 
 
 def _append(cur: duckdb.DuckDBPyConnection, batch: list[StagedRow], names: list[str]) -> None:
@@ -276,11 +383,26 @@ def _append(cur: duckdb.DuckDBPyConnection, batch: list[StagedRow], names: list[
     cur.unregister("xlsx_batch")
 
 
-def stage_file(cur: duckdb.DuckDBPyConnection, spooled: SpooledFile, *, max_rows: int, max_line_bytes: int) -> Staged:
-    """Stage an observations file as the table ``staged``; 422/413 for a file that cannot be."""
+def stage_file(
+    cur: duckdb.DuckDBPyConnection,
+    spooled: SpooledFile,
+    *,
+    max_rows: int,
+    max_line_bytes: int,
+    max_errors: int = 1000,
+) -> Staged:
+    """Stage an observations file as the table ``staged``; 422/413 for a file that cannot be.
+    ``max_errors``: how many of the problems found while staging are listed (all are counted)."""
     dimensions = {code for (code,) in cur.execute("SELECT code FROM dimension").fetchall()}
     if spooled.size == 0:
         raise _reject("The file is empty", "empty_file", row=None)
     if spooled.is_xlsx:
-        return stage_xlsx(cur, spooled, dimensions=dimensions, max_rows=max_rows)
-    return stage_csv(cur, spooled, dimensions=dimensions, max_rows=max_rows, max_line_bytes=max_line_bytes)
+        return stage_xlsx(cur, spooled, dimensions=dimensions, max_rows=max_rows, max_errors=max_errors)
+    return stage_csv(
+        cur,
+        spooled,
+        dimensions=dimensions,
+        max_rows=max_rows,
+        max_line_bytes=max_line_bytes,
+        max_errors=max_errors,
+    )

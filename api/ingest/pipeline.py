@@ -29,6 +29,7 @@ class Staged:
     locate: Locate
     decimal_comma: bool = False
     problems: list[Problem] = field(default_factory=list)  # found while staging
+    unlisted: int = 0  # more problems found while staging than are in ``problems``
     skip_blank: bool = False  # files: rows without any value are left out, not errors
 
 
@@ -115,7 +116,7 @@ def ingest(
             locks=closed,
             enforce_locks=origin.override_reason is None,
         )
-        count = len(staged.problems) + checked.problem_count
+        count = len(staged.problems) + staged.unlisted + checked.problem_count
         if count:
             _reject(staged, staged.problems + checked.problems, count, checked, max_errors)
         if progress:

@@ -40,7 +40,7 @@ PROBLEMS = {
     "missing_column": N_("A required column is missing."),
     "unknown_column": N_("Unknown column."),
     "duplicate_column": N_("The column appears twice."),
-    "empty_column_name": N_("A column has no name."),
+    "value_in_unnamed_column": N_("A column without a name has a value in this row: name the column or empty it."),
     "invalid_header": N_("The first row is not a valid header."),
     "empty_file": N_("The file is empty."),
     "no_rows": N_("The file has a header but no rows."),

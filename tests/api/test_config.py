@@ -117,6 +117,28 @@ def test_broken_uploads_are_refused_with_a_reason(world, as_user):
     assert latin.status_code == 200 and latin.json()["files"] == []
 
 
+def test_a_spreadsheets_semicolon_export_loads_as_it_is(world, as_user):
+    # Unnamed columns, empty at the end of every line and one inside, blank lines of any width, padded values.
+    lines = [
+        "code;name;;level;parent;;",
+        " A1-N ; Noord ;; district ; A1 ;;",
+        ";;;;;;",
+        ";;",
+        "",
+        "A1-Z;Zuid;;district;A1;;",
+    ]
+    areas = "\r\n".join([*lines, ";;;;;;;;;", ""])
+    loaded = _post(world, {"areas.csv": areas}, as_user("admin"))
+    assert loaded.status_code == 200, loaded.text
+    assert loaded.json()["kinds"] == {"areas": {"created": 2, "updated": 0, "unchanged": 0}}
+    assert world.get("/api/v1/areas/A1-N").json()["name"] == "Noord"
+    stray = _post(world, {"areas.csv": areas.replace("A1-Z;Zuid;;", "A1-Z;Zuid;x;")}, as_user("admin"))
+    assert stray.status_code == 422
+    assert [(e["row"], e["column"], e["code"]) for e in stray.json()["errors"]] == [
+        (6, "column 3", "value_in_unnamed_column")
+    ]
+
+
 def test_new_users_get_invitation_links_in_the_answer(world, as_user):
     users = "username,full_name,role,organisation,email,language,active\ncarla,Carla Jansen,member,CITY-A,,nl,true\n"
     answer = _post(world, {"users.csv": users}, as_user("admin"))

@@ -108,18 +108,25 @@ def _rows(name: str, reader: Iterator[list[str]], *, decimal_comma: bool) -> lis
             column=c,
         )
         for c in header
-        if c not in COLUMNS[name]
+        if c and c not in COLUMNS[name]  # a column without a name is ignored while its cells are empty
     ]
     if problems:
         raise Invalid(f"{name}: the header is not right", code="config_rejected", errors=problems)
+    unnamed = [index for index, column in enumerate(header) if not column]
     rows = []
     for number, values in enumerate(reader, start=2):
         if not any(v.strip() for v in values):
             continue
         if any(v.strip() for v in values[len(header) :]):
             raise _rejected(name, number, None, "too_many_values", f"{len(values)} values for {len(header)} columns")
+        for index in unnamed:
+            if index < len(values) and values[index].strip():
+                message = (
+                    f"column {index + 1} has no name but row {number} has a value in it: '{values[index].strip()}'"
+                )
+                raise _rejected(name, number, f"column {index + 1}", "value_in_unnamed_column", message)
         row = dict.fromkeys(COLUMNS[name], "")
-        row.update({column: value.strip() for column, value in zip(header, values, strict=False)})
+        row.update({column: value.strip() for column, value in zip(header, values, strict=False) if column})
         if decimal_comma:
             row.update({c: row[c].replace(",", ".") for c in NUMBERS & row.keys() if DECIMAL_COMMA.match(row[c])})
         rows.append((number, row))

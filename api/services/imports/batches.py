@@ -100,7 +100,13 @@ def import_file(
 
     def stage(cur: duckdb.DuckDBPyConnection) -> Staged:
         if mapping is None:
-            return stage_file(cur, spooled, max_rows=settings.max_import_rows, max_line_bytes=settings.max_line_bytes)
+            return stage_file(
+                cur,
+                spooled,
+                max_rows=settings.max_import_rows,
+                max_line_bytes=settings.max_line_bytes,
+                max_errors=settings.max_error_count,
+            )
         staged = stage_mapped(
             cur,
             spooled,
