@@ -25,7 +25,7 @@ from api.errors import ErrorItem, ImportRejected, TooLarge
 from api.ingest.files import cell_text
 from api.ingest.pipeline import STAGED_COLUMNS, Staged
 from api.ingest.spool import SpooledFile
-from api.ingest.validate import number_text, suppression_marker
+from api.ingest.validate import Locate, number_text, suppression_marker
 from api.models.mapping import MEASURES, FieldRule, MappedRow, MappingDocument
 
 _DELIMITERS = (";", "\t", ",", "|")
@@ -136,8 +136,15 @@ def _head_text(path: Path, encoding: str) -> str:
         return handle.read(1 << 16).decode(encoding, errors="replace")
 
 
-def _filled(fields: list[str]) -> int:
-    return sum(1 for f in fields if f.strip())
+def _filled(fields: list[str], enough: int = 2) -> int:
+    """How many cells hold something, counted up to ``enough`` (all a caller asks: none, one, or two and more)."""
+    count = 0
+    for field in fields:
+        if field and not field.isspace():
+            count += 1
+            if count >= enough:
+                break
+    return count
 
 
 def _header_names(lines: list[list[str]]) -> list[str]:
@@ -155,11 +162,106 @@ def _header_names(lines: list[list[str]]) -> list[str]:
     return names
 
 
+def _plain_lines(path: Path) -> int | None:
+    """The file's number of lines if every line holds something and ends in LF or CRLF (DuckDB's reader then
+    keeps count), else None."""
+    previous, lines, last = b"", 0, b"\n"
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            joined = previous + chunk
+            lone_cr = joined.count(b"\r") - joined.count(b"\r\n") - (1 if joined.endswith(b"\r") else 0)
+            if b"\n\n" in joined or b"\n\r\n" in joined or lone_cr:
+                return None
+            lines += chunk.count(b"\n")
+            previous, last = joined[-2:], chunk[-1:]
+    return lines + (0 if last == b"\n" else 1)
+
+
+def _load_with_duckdb(
+    cur: duckdb.DuckDBPyConnection, path: Path, *, delimiter: str, width: int, lines: int, max_line_bytes: int
+) -> bool:
+    """``source`` from DuckDB's own reader, each row numbered by the line it starts on; False if it cannot."""
+    columns = "{" + ", ".join(f"'c{k}': 'VARCHAR'" for k in range(width)) + "}"
+    try:
+        cur.execute(
+            f"""CREATE OR REPLACE TEMP TABLE source AS SELECT * FROM read_csv(?, delim = ?, quote = '"',
+                escape = '"', header = false, columns = {columns}, null_padding = true, parallel = false,
+                strict_mode = true, allow_quoted_nulls = false, max_line_size = ?, encoding = 'utf-8',
+                auto_detect = false)""",
+            [str(path), delimiter, max(max_line_bytes, 2048)],
+        )
+    except duckdb.Error:  # a row wider than the head's, a stray quote: Python's reader says where
+        return False
+    cur.execute("ALTER TABLE source ADD COLUMN _line BIGINT")
+    if cur.execute("SELECT count(*) FROM source").fetchall()[0][0] == lines:  # one row per line
+        cur.execute("UPDATE source SET _line = rowid + 1")
+        return True
+    # Some cells hold line breaks: a row starts on its number plus the breaks inside the rows before it.
+    text = f"concat_ws('', {', '.join(f'c{k}' for k in range(width))})"
+    breaks = f"length({text}) - length(replace({text}, chr(10), ''))"
+    cur.execute(f"""
+        UPDATE source SET _line = s.line FROM (
+            SELECT rowid AS r, rowid + 1 + coalesce(sum({breaks}) OVER (ORDER BY rowid
+                ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS line FROM source
+        ) s WHERE source.rowid = s.r
+    """)
+    return True
+
+
+def _load_with_python(
+    cur: duckdb.DuckDBPyConnection, records: Iterator[tuple[int, list[str]]], *, width: int, max_rows: int
+) -> int:
+    """``source`` from Python's reader, in batches (blank lines left out); returns its number of columns."""
+    cur.execute("CREATE OR REPLACE TEMP TABLE source (_line BIGINT)")
+    columns, rows = 0, 0
+    batch: list[tuple[int, list[str]]] = []
+
+    def flush() -> None:
+        nonlocal columns
+        wanted = max([width, *(len(fields) for _, fields in batch)])
+        for k in range(columns, wanted):
+            cur.execute(f"ALTER TABLE source ADD COLUMN c{k} VARCHAR")
+        columns = max(columns, wanted)
+        arrays = {"_line": pa.array([line for line, _ in batch], type=pa.int64())}
+        padded = [fields if len(fields) == columns else fields + [""] * (columns - len(fields)) for _, fields in batch]
+        for k, values in enumerate(zip(*padded, strict=True)):
+            arrays[f"c{k}"] = pa.array(values, type=pa.string())
+        cur.register("source_batch", pa.table(arrays))
+        cur.execute("INSERT INTO source BY NAME SELECT * FROM source_batch")
+        cur.unregister("source_batch")
+        batch.clear()
+
+    for line, fields in records:
+        if not _filled(fields, 1):
+            continue
+        rows += 1
+        if rows > max_rows:
+            raise TooLarge(
+                f"The file has more than {max_rows:,} rows; split it into smaller files", code="too_many_rows"
+            )
+        batch.append((line, fields))
+        if len(batch) >= _BATCH:
+            flush()
+    if batch or not columns:
+        flush()
+    return columns
+
+
 def read_source(
-    cur: duckdb.DuckDBPyConnection, spooled: SpooledFile, document: MappingDocument, *, max_rows: int
+    cur: duckdb.DuckDBPyConnection,
+    spooled: SpooledFile,
+    document: MappingDocument,
+    *,
+    max_rows: int,
+    max_line_bytes: int = 1 << 20,
 ) -> Source:
-    """The file as the table ``source`` (blank lines, title lines and footnotes left out)."""
+    """The file as the table ``source`` (blank lines, title lines and footnotes left out).
+
+    The head (titles and header) is read with Python's csv reader; the rows after it by DuckDB's own
+    reader when the file is UTF-8 with a line break only between lines, else by Python's (line by line).
+    """
     dialect = document.file
+    fast: tuple[str, int] | None = None  # DuckDB's reader can read it: (delimiter, lines)
     if spooled.is_xlsx:
         records = _xlsx_records(spooled.path, dialect.sheet)
         decimal_comma = dialect.decimal == ","
@@ -171,6 +273,9 @@ def read_source(
             delimiter = _detect_delimiter(_head_text(spooled.path, encoding), dialect.quote)
         decimal_comma = dialect.decimal == "," or (dialect.decimal == "detect" and delimiter != ",")
         records = _text_records(spooled.path, encoding=encoding, delimiter=delimiter, quote=dialect.quote)
+        if encoding == "utf-8-sig" and spooled.is_utf8 and dialect.quote == '"':
+            lines = _plain_lines(spooled.path)
+            fast = None if lines is None else (delimiter, lines)
 
     # The lines up to the header's last: title lines first (detect: those before the first with two cells filled).
     head: list[tuple[int, list[str]]] = []
@@ -179,9 +284,9 @@ def read_source(
         head.append(record)
         if skip is None and _filled(record[1]) >= 2:
             skip = len(head) - 1
-        if skip is not None and sum(1 for _, fields in head[skip:] if _filled(fields)) >= dialect.header_lines:
+        if skip is not None and sum(1 for _, fields in head[skip:] if _filled(fields, 1)) >= dialect.header_lines:
             break
-    header_records = [r for r in head[skip or 0 :] if _filled(r[1])][: dialect.header_lines]
+    header_records = [r for r in head[skip or 0 :] if _filled(r[1], 1)][: dialect.header_lines]
     if len(header_records) < dialect.header_lines:
         message = "the file ends before its header"
         raise _reject(
@@ -189,61 +294,38 @@ def read_source(
         )
     header_line = header_records[-1][0]
     headers = _header_names([fields for _, fields in header_records])
-    width = len(headers)
+    width = max(len(headers), *(len(fields) for _, fields in head))
 
-    def data() -> Iterator[tuple[int, list[str]]]:
-        for line, fields in head:
-            if line > header_line:
-                yield line, fields
+    def rest() -> Iterator[tuple[int, list[str]]]:
+        yield from ((line, fields) for line, fields in head if line > header_line)
         yield from records
 
-    cur.execute("CREATE OR REPLACE TEMP TABLE source (_line BIGINT)")
-    columns, rows, last_full = 0, 0, header_line
-    batch: list[tuple[int, list[str]]] = []
-
-    def flush() -> None:
-        nonlocal columns
-        wanted = max([width, *(len(fields) for _, fields in batch)])
-        for k in range(columns, wanted):
-            cur.execute(f"ALTER TABLE source ADD COLUMN c{k} VARCHAR")
-        columns = max(columns, wanted)
-        arrays = {"_line": pa.array([line for line, _ in batch], type=pa.int64())}
-        padded = [fields + [""] * (columns - len(fields)) for _, fields in batch]
-        for k, values in enumerate(zip(*padded, strict=True)):
-            arrays[f"c{k}"] = pa.array(values, type=pa.string())
-        cur.register("source_batch", pa.table(arrays))
-        cur.execute("INSERT INTO source BY NAME SELECT * FROM source_batch")
-        cur.unregister("source_batch")
-        batch.clear()
-
-    for line, fields in data():
-        filled = _filled(fields)
-        if not filled:
-            continue
-        rows += 1
-        if rows > max_rows:
-            raise TooLarge(
-                f"The file has more than {max_rows:,} rows; split it into smaller files", code="too_many_rows"
-            )
-        if filled >= 2:
-            last_full = line
-        batch.append((line, fields))
-        if len(batch) >= _BATCH:
-            flush()
-    if batch or not columns:
-        flush()
-    if dialect.footer_lines == "detect":
-        cur.execute("DELETE FROM source WHERE _line > ?", [last_full])
+    if fast is not None and _load_with_duckdb(
+        cur, spooled.path, delimiter=fast[0], width=width, lines=fast[1], max_line_bytes=max_line_bytes
+    ):
+        columns = width
+    else:
+        columns = _load_with_python(cur, rest(), width=len(headers), max_rows=max_rows)
+    cells = ", ".join(f"c{k}" for k in range(columns))
+    filled = f"list_count(list_filter([{cells}], lambda x: trim(x) <> ''))"
+    cur.execute("DELETE FROM source WHERE _line <= ?", [header_line])
+    if dialect.footer_lines == "detect":  # the lines after the last with two cells filled: footnotes
+        last = f"SELECT max(_line) FROM (SELECT * FROM source ORDER BY _line DESC LIMIT {{}}) WHERE {filled} >= 2"
+        found = cur.execute(last.format(1000)).fetchall()[0][0] or cur.execute(last.format("ALL")).fetchall()[0][0]
+        cur.execute("DELETE FROM source WHERE _line > ?", [found or header_line])
     elif dialect.footer_lines:
         cur.execute(
             "DELETE FROM source WHERE _line IN (SELECT _line FROM source ORDER BY _line DESC LIMIT ?)",
             [dialect.footer_lines],
         )
-    if not cur.execute("SELECT count(*) FROM source").fetchall()[0][0]:
+    if cur.execute("SELECT count(*) FROM source").fetchall()[0][0] > max_rows:
+        raise TooLarge(f"The file has more than {max_rows:,} rows; split it into smaller files", code="too_many_rows")
+    if not cur.execute(f"SELECT EXISTS (SELECT 1 FROM source WHERE {filled} > 0)").fetchall()[0][0]:
         message = "the file has a header but no rows"
         raise _reject(f"The file cannot be read: {message}", [ErrorItem(code="no_rows", message=message)])
-    headers += [""] * (columns - width)
-    return Source(headers=headers, header_line=header_line, decimal_comma=decimal_comma)
+    return Source(
+        headers=headers + [""] * (columns - len(headers)), header_line=header_line, decimal_comma=decimal_comma
+    )
 
 
 # -- mapping ----------------------------------------------------------------------------------------
@@ -251,18 +333,23 @@ def read_source(
 
 @dataclass
 class _Field:
-    """One key of an observation as SQL: its raw text, and the mapped and templated value."""
+    """One key of an observation as SQL: its raw text, and where it is worked out.
+
+    ``level`` is ``col`` for a key that only depends on the column a cell is in (a group of the
+    header's pattern, or a fixed value), ``row`` for one that depends on the file's row (a column of
+    it). Each is worked out once per column or once per row, not for every cell.
+    """
 
     path: str
     rule: FieldRule
-    raw: str  # SQL over the unpivoted row
+    raw: str  # SQL over a row of ``measure_col`` (col) or of ``source`` (row)
     column: int | None  # the file's column it reads, if one
+    level: str
 
 
 class _Builder:
-    def __init__(self, source: Source, document: MappingDocument, groups: list[str]) -> None:
+    def __init__(self, source: Source, groups: list[str]) -> None:
         self.source = source
-        self.document = document
         self.groups = groups
 
     def base(self, path: str, rule: FieldRule) -> tuple[str, int | None]:
@@ -290,13 +377,24 @@ class _Builder:
                 parts.append(f"nullif(trim(c{self.source.column(text, f'{path}.template')}), '')")
         return " || ".join(parts) if parts else "''"
 
+    def level(self, path: str, rule: FieldRule) -> str:
+        names = set(rule.placeholders()) - {"value"}
+        grouped = rule.group is not None or bool(names & set(self.groups))
+        columned = rule.column is not None or bool(names - set(self.groups))
+        if grouped and columned:
+            message = "a key is made of the header's groups or of the file's columns, not both"
+            raise _reject(
+                f"The mapping cannot be used: {message}", [ErrorItem(code="mixed_template", message=message, rule=path)]
+            )
+        return "row" if columned else "col"
+
     def field(self, path: str, rule: FieldRule) -> _Field:
         base, column = self.base(path, rule)
         raw = f"nullif(trim({base}), '')"
         if rule.extract:
             group = 1 if _CAPTURE.search(rule.extract) else 0
             raw = f"nullif(regexp_extract({raw}, {_lit(rule.extract)}, {group}), '')"
-        return _Field(path, rule, raw, column)
+        return _Field(path, rule, raw, column, self.level(path, rule))
 
 
 def _measure_columns(
@@ -384,7 +482,8 @@ def _cell_kind(document: MappingDocument) -> tuple[str, str]:
         text = f"CASE WHEN {text} IN ({', '.join(_lit(m.strip()) for m in markers.missing)}) THEN NULL ELSE {text} END"
     if markers.zero:
         text = f"CASE WHEN {text} IN ({', '.join(_lit(m.strip()) for m in markers.zero)}) THEN '0' ELSE {text} END"
-    suppressed = suppression_marker("cell_text")
+    # A cell that starts with a digit is a number: only the others can be markers (most cells are numbers).
+    suppressed = f"(NOT regexp_matches(cell_text, '^[0-9]') AND {suppression_marker('cell_text')})"
     if markers.suppressed:
         suppressed = f"({suppressed} OR cell_text IN ({', '.join(_lit(m.strip()) for m in markers.suppressed)}))"
     return text, suppressed
@@ -399,7 +498,12 @@ def map_source(
     max_errors: int,
     organisation_id: int | None = None,
 ) -> list[str]:
-    """``staged`` and ``staged_origin`` from ``source``; 422 with every mapping problem. Returns the dimensions."""
+    """``staged`` and ``staged_origin`` from ``source``; 422 with every mapping problem. Returns the dimensions.
+
+    The keys are worked out per column (``col_key``, from the headers) and per row (``row_key``, from
+    the rows the skip rules leave), each numbered by its distinct values (``cid``, ``rid``); the
+    unpivoted cells (``mapped_cell``) carry only those numbers, so an observation is a (rid, cid).
+    """
     unknown = [name for name in document.breakdown if name not in dimensions]
     if unknown:
         raise _reject(
@@ -414,53 +518,54 @@ def map_source(
         for path, rule in document.fields().items()
         if rule.column is not None
     }
-    groups = _measure_columns(cur, source, document, keys)
-    builder = _Builder(source, document, groups)
+    builder = _Builder(source, _measure_columns(cur, source, document, keys))
     fields = [builder.field(path, rule) for path, rule in document.fields().items()]
-    # The measure a cell holds: per measure rule (each may say it differently).
-    measure_fields = [builder.field(f"measures.{i}.measure", m.measure) for i, m in enumerate(document.measures)]
-    every = fields + measure_fields
+    # The measure a cell holds, per measure rule (each may say it differently): fields after the keys.
+    every = fields + [builder.field(f"measures.{i}.measure", m.measure) for i, m in enumerate(document.measures)]
     _map_tables(cur, every)
 
-    value_columns = ", ".join(col for (col,) in cur.execute("SELECT col FROM measure_col ORDER BY idx").fetchall())
-    raws = "".join(f", {f.raw} AS raw_{n}" for n, f in enumerate(every))
-    joins = "".join(
-        f" LEFT JOIN map_{n} m{n} ON m{n}.raw = r.raw_{n}" for n, f in enumerate(every) if f.rule.map is not None
+    def by_rule(name: str) -> str:  # each measure rule's own measure field
+        whens = " ".join(f"WHEN {i} THEN {name}_{len(fields) + i}" for i in range(len(document.measures)))
+        return f"CASE rule {whens} END"
+
+    def any_skip(level: str) -> str:
+        return " OR ".join(f"skip_{n}" for n, f in enumerate(fields) if f.level == level) or "false"
+
+    # What a cell's column says (its keys, and its measure when the headers give it) is worked out once per
+    # column, what its row says once per row; a cell only carries the numbers of both.
+    measure = {"measure": by_rule("key"), "unmapped_measure": by_rule("unmapped"), "skip_measure": by_rule("skip")}
+    per_column = all(f.level == "col" for f in every[len(fields) :])
+    column_extra = {"skip_here": any_skip("col"), **(measure if per_column else {})}
+    _keys(cur, builder, every, len(fields), "col", "measure_col", "idx, rule", column_extra)
+    skip_rows = f"source WHERE NOT ({_skip_condition(source, document)})"
+    _keys(cur, builder, every, len(fields), "row", skip_rows, "_line", {"skip_here": any_skip("row")})
+    if per_column:
+        measure = {name: f"ck.{name}" for name in measure}
+    else:
+        measure = {name: sql.replace("CASE rule", "CASE ck.rule") for name, sql in measure.items()}
+
+    # The unpivot: one row per cell of the columns a measure rule claims (two lists unnested side by side).
+    claimed = [idx for (idx,) in cur.execute("SELECT idx FROM measure_col ORDER BY idx").fetchall()]
+    cells = (
+        f"SELECT _line, unnest([{', '.join(f'c{k}' for k in claimed)}]) AS cell, "
+        f"unnest([{', '.join(map(str, claimed))}]) AS idx FROM source"
     )
-    finals = [_final(builder, n, f) for n, f in enumerate(every)]
-
-    def by_rule(part: int) -> str:  # the measure's value, skip or unmapped test: each measure rule has its own
-        whens = " ".join(f"WHEN {i} THEN {finals[len(fields) + i][part]}" for i in range(len(document.measures)))
-        return f"CASE r.rule {whens} END"
-
-    measure_raw = " ".join(f"WHEN {i} THEN r.raw_{len(fields) + i}" for i in range(len(document.measures)))
     text, suppressed = _cell_kind(document)
-    key_columns = "".join(f", {finals[n][0]} AS key_{n}" for n in range(len(fields)))
-    unmapped_columns = "".join(f", {finals[n][2]} AS unmapped_{n}" for n in range(len(fields)))
-    skips = " OR ".join([finals[n][1] for n in range(len(fields))] + [by_rule(1)])
     cur.execute(f"""
         CREATE OR REPLACE TEMP TABLE mapped_cell AS
-        WITH cells AS (
-            UNPIVOT (SELECT * FROM source WHERE NOT ({_skip_condition(source, document)}))
-            ON {value_columns} INTO NAME col VALUE cell
-        ),
-        j AS (SELECT c.*, m.* EXCLUDE (col) FROM cells c JOIN measure_col m USING (col)),
-        r AS (SELECT j.*, {text} AS cell_text {raws} FROM j),
-        t AS (
-            SELECT r._line, r.idx, r.rule, r.cell_text, {suppressed} AS suppressed
-                {key_columns}, {by_rule(0)} AS measure {unmapped_columns},
-                {by_rule(2)} AS unmapped_measure, CASE r.rule {measure_raw} END AS measure_raw,
-                {skips} AS skipped
-                {"".join(f", r.raw_{n}" for n in range(len(every)))}
-            FROM r {joins}
-        )
-        SELECT * FROM t WHERE cell_text IS NOT NULL
+        WITH j AS MATERIALIZED (SELECT c._line, c.idx, {text} AS cell_text FROM ({cells}) c)
+        SELECT j._line, j.idx, ck.rule, j.cell_text, {suppressed} AS suppressed, rk.rid, ck.cid,
+            {measure["measure"]} AS measure, {measure["unmapped_measure"]} AS unmapped_measure,
+            rk.skip_here OR ck.skip_here OR {measure["skip_measure"]} AS skipped
+        FROM j JOIN row_key rk ON rk._line = j._line JOIN col_key ck ON ck.idx = j.idx
+        WHERE j.cell_text IS NOT NULL
     """)
     number = f"try_cast({number_text('cell_text', source.decimal_comma)} AS DOUBLE)"
-    _mapping_problems(cur, source, document, fields, number, max_errors)
-    cur.execute("DELETE FROM mapped_cell WHERE skipped")
-
-    keys_sql = ", ".join(f"key_{n}" for n in range(len(fields)))
+    present = [
+        m
+        for (m,) in cur.execute("SELECT DISTINCT measure FROM mapped_cell WHERE NOT skipped").fetchall()
+        if m in MEASURES
+    ]
 
     def combined(m: str) -> str:
         where = f"FILTER (WHERE measure = '{m}')"
@@ -470,18 +575,27 @@ def map_source(
             return f"CASE WHEN NOT bool_or(suppressed) {where} THEN {whole} END"
         return f"any_value(CASE WHEN suppressed THEN NULL ELSE cell_text END) {where}"
 
-    per_measure = "".join(
-        f", {combined(m)} AS {m}"
-        + "".join(f", min({c}) FILTER (WHERE measure = '{m}') AS {m}_{c.strip('_')}" for c in ("_line", "idx", "rule"))
-        for m in MEASURES
-    )
+    # The observations: one per (rid, cid), with how many cells gave each measure; numbered by their first cell.
     cur.execute(f"""
-        CREATE OR REPLACE TEMP TABLE staged_origin AS
-        SELECT row_number() OVER (ORDER BY min(_line), min(idx)) AS _row, {keys_sql},
-            bool_or(suppressed) AS suppressed, min(_line) AS _line, min(idx) AS first_idx, min(rule) AS first_rule
-            {per_measure}
-        FROM mapped_cell GROUP BY {keys_sql}
+        CREATE OR REPLACE TEMP TABLE mapped_observation AS
+        SELECT rid, cid, bool_or(suppressed) AS suppressed, min(_line) AS _line, min(idx) AS first_idx,
+            min(_line * {len(source.headers)} + idx) AS _row
+            {"".join(f", {combined(m)} AS {m}, count(*) FILTER (WHERE measure = '{m}') AS {m}_cells" for m in present)}
+        FROM mapped_cell WHERE NOT skipped GROUP BY rid, cid
     """)
+    _mapping_problems(cur, source, document, every, number, present, max_errors)
+    key_columns = {level: [f"key_{n}" for n, f in enumerate(fields) if f.level == level] for level in ("row", "col")}
+    cur.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE staged_origin AS
+        SELECT o.*
+            {"".join(f", NULL::VARCHAR AS {m}" for m in MEASURES if m not in present)}
+            {"".join(f", {c}" for c in key_columns["row"] + key_columns["col"])}
+        FROM mapped_observation o
+        JOIN (SELECT DISTINCT ON (rid) rid{"".join(f", {c}" for c in key_columns["row"])} FROM row_key) USING (rid)
+        JOIN (SELECT DISTINCT ON (cid) cid{"".join(f", {c}" for c in key_columns["col"])} FROM col_key) USING (cid)
+    """
+    )
     _leave_out(cur, document, source.decimal_comma, organisation_id)
     dims = [path.removeprefix("breakdown.") for path in document.fields() if path.startswith("breakdown.")]
     names = {"indicator": "key_0", "area": "key_1", "period": "key_2"}
@@ -490,10 +604,41 @@ def map_source(
     hidden = {"value": "'x'", "numerator": "NULL", "denominator": "NULL"}
     measures = {m: f"CASE WHEN suppressed THEN {hidden[m]} ELSE {m} END" for m in MEASURES}
     select = ", ".join(f"{names.get(c) or measures.get(c) or 'NULL::VARCHAR'} AS {c}" for c in STAGED_COLUMNS)
-    cur.execute(
+    cur.execute(  # in the file's order: the checks read it so
         f"CREATE OR REPLACE TEMP TABLE staged AS SELECT _row, {select}{dim_columns} FROM staged_origin ORDER BY _row"
     )
     return dims
+
+
+def _keys(
+    cur: duckdb.DuckDBPyConnection,
+    builder: _Builder,
+    every: list[_Field],
+    key_count: int,
+    level: str,
+    table: str,
+    ids: str,
+    extra: dict[str, str],
+) -> None:
+    """The table ``<level>_key``: each field of this level worked out (key_n, skip_n, unmapped_n, raw_n),
+    the ``extra`` columns over those, and numbered by the keys (``rid`` or ``cid``)."""
+    own = [n for n, f in enumerate(every) if f.level == level]
+    raws = "".join(f", {every[n].raw} AS raw_{n}" for n in own)
+    joins = "".join(f" LEFT JOIN map_{n} m{n} ON m{n}.raw = r.raw_{n}" for n in own if every[n].rule.map is not None)
+    worked = "".join(
+        f", {value} AS key_{n}, {skip} AS skip_{n}, {unmapped} AS unmapped_{n}, r.raw_{n}"
+        for n in own
+        for value, skip, unmapped in [_final(builder, n, every[n])]
+    )
+    order = ", ".join(f"key_{n}" for n in own if n < key_count) or "1"
+    cur.execute(f"""
+        CREATE OR REPLACE TEMP TABLE {level}_key AS
+        SELECT *{"".join(f", {sql} AS {name}" for name, sql in extra.items())},
+            dense_rank() OVER (ORDER BY {order}) AS {level[0]}id FROM (
+            SELECT {", ".join(f"r.{i.strip()}" for i in ids.split(","))} {worked}
+            FROM (SELECT *{raws} FROM {table}) r {joins}
+        )
+    """)
 
 
 def _leave_out(
@@ -519,25 +664,38 @@ def _mapping_problems(
     cur: duckdb.DuckDBPyConnection,
     source: Source,
     document: MappingDocument,
-    fields: list[_Field],
+    every: list[_Field],
     number: str,
+    present: list[str],
     max_errors: int,
 ) -> None:
     """422 for texts missing from a map, measures that are none of the three, and two cells for one measure."""
-    queries = []
-    for n, field in enumerate(fields):
-        where = _where(source, field)
-        queries.append(
-            f"SELECT _line, {where} AS col, {_lit(field.path + '.map')} AS rule, 'not_in_map' AS code, "
-            f"'''' || raw_{n} || ''' is not in the map of {field.path}' AS message FROM mapped_cell WHERE unmapped_{n}"
-        )
     headers = "[" + ", ".join(_lit(h) for h in source.headers) + "]"
     name = f"{headers}[idx + 1]"
-    queries.append(
-        f"SELECT _line, {name} AS col, 'measures.' || rule || '.measure' AS rule, 'not_in_map' AS code, "
-        "'''' || measure_raw || ''' is not in the map of the measure' AS message "
-        "FROM mapped_cell WHERE unmapped_measure"
-    )
+    queries = []
+    for n, field in enumerate(every):
+        table = f"{field.level}_key"
+        if not cur.execute(f"SELECT coalesce(bool_or(unmapped_{n}), false) FROM {table}").fetchall()[0][0]:
+            continue
+        what = f"'''' || raw_{n} || ''' is not in the map of {field.path}' AS message"
+        rule = _lit(field.path + ".map")
+        # Only where a cell is: a row or column none of whose cells holds a value does not matter.
+        cells = (
+            f"mapped_cell WHERE rule = {field.path.split('.')[1]}"
+            if field.path.startswith("measures.")
+            else "mapped_cell"
+        )
+        if field.level == "col":  # a header's text: once per column, at the header
+            queries.append(
+                f"SELECT {source.header_line} AS _line, {name} AS col, {rule} AS rule, 'not_in_map' AS code, {what} "
+                f"FROM col_key WHERE unmapped_{n} AND idx IN (SELECT idx FROM {cells})"
+            )
+        else:
+            where = _lit(source.headers[field.column]) if field.column is not None else "NULL"
+            queries.append(
+                f"SELECT _line, {where} AS col, {rule} AS rule, 'not_in_map' AS code, {what} "
+                f"FROM row_key WHERE unmapped_{n} AND _line IN (SELECT _line FROM {cells})"
+            )
     queries.append(
         f"SELECT _line, {name} AS col, 'measures.' || rule || '.measure' AS rule, 'invalid_measure' AS code, "
         "'the measure ''' || coalesce(measure, '') || ''' is none of value, numerator, denominator' AS message "
@@ -550,14 +708,14 @@ def _mapping_problems(
             "'''' || cell_text || ''' is not a number (or a suppression marker such as x or <5)' AS message "
             f"FROM mapped_cell WHERE NOT skipped AND NOT suppressed AND {number} IS NULL"
         )
-    else:
-        keys = ", ".join(f"key_{n}" for n in range(len(fields)))
+    elif any_twice := " OR ".join(f"{m}_cells > 1" for m in present):
         queries.append(f"""
             SELECT max(_line) AS _line, {headers}[arg_max(idx, _line) + 1] AS col, 'measures.' || max(rule) AS rule,
                 'duplicate_cell' AS code,
                 'this cell and the one in line ' || min(_line) || ', column ''' || {headers}[arg_min(idx, _line) + 1]
                 || ''', give the ' || measure || ' of the same observation (combine: sum adds them up)' AS message
-            FROM mapped_cell WHERE NOT skipped GROUP BY {keys}, measure HAVING count(*) > 1
+            FROM mapped_cell c SEMI JOIN (SELECT rid, cid FROM mapped_observation WHERE {any_twice}) USING (rid, cid)
+            WHERE NOT skipped GROUP BY rid, cid, measure HAVING count(*) > 1
         """)
     cur.execute("CREATE OR REPLACE TEMP TABLE mapping_problem AS " + " UNION ALL ".join(f"({q})" for q in queries))
     count = cur.execute("SELECT count(*) FROM mapping_problem").fetchall()[0][0]
@@ -575,15 +733,6 @@ def _mapping_problems(
             error_count=count,
             code="mapping_failed",
         )
-
-
-def _where(source: Source, field: _Field) -> str:
-    """SQL for the name of the file's column a field's text came from."""
-    if field.column is not None:
-        return _lit(source.headers[field.column])
-    if field.rule.group is not None:
-        return "[" + ", ".join(_lit(h) for h in source.headers) + "][idx + 1]"
-    return "NULL"
 
 
 def stage_mapped(
@@ -610,37 +759,29 @@ def stage_mapped(
     )
 
 
-def _locator(cur: duckdb.DuckDBPyConnection, source: Source, document: MappingDocument):  # type: ignore[no-untyped-def]
-    fields = document.fields()
-    keys = {path.removeprefix("breakdown."): (n, path, rule) for n, (path, rule) in enumerate(fields.items())}
+def _locator(cur: duckdb.DuckDBPyConnection, source: Source, document: MappingDocument) -> Locate:
+    """Where a problem of a staged row is: the file's line and column of its cell, and the mapping's rule."""
+    keys = {path.removeprefix("breakdown."): (path, rule) for path, rule in document.fields().items()}
 
     def locate(row: int, column: str) -> dict[str, object]:
-        found = cur.execute("SELECT * FROM staged_origin WHERE _row = ?", [row]).fetchall()
+        found = cur.execute("SELECT rid, cid, _line, first_idx FROM staged_origin WHERE _row = ?", [row]).fetchall()
         if not found:
             return {"row": None, "column": None}
-        names = [d[0] for d in cur.description or []]
-        origin = dict(zip(names, found[0], strict=True))
-        if column in MEASURES or column not in keys:
-            measure = (
-                column
-                if column in MEASURES and origin.get(f"{column}_line") is not None
-                else next((m for m in MEASURES if origin.get(f"{m}_line") is not None), None)
-            )
-            if measure is None:
-                return {"row": origin["_line"], "column": None}
-            return {
-                "row": origin[f"{measure}_line"],
-                "column": source.headers[origin[f"{measure}_idx"]] or None,
-                "rule": f"measures.{origin[f'{measure}_rule']}",
-            }
-        _, path, rule = keys[column]
-        if rule.column is not None:
-            where = rule.column
-        elif rule.group is not None:
-            where = source.headers[origin["first_idx"]]
-        else:
-            where = None
-        return {"row": origin["_line"], "column": where, "rule": path}
+        rid, cid, line, first_idx = found[0]
+        if column in keys:
+            path, rule = keys[column]
+            where = rule.column if rule.column is not None else source.headers[first_idx] if rule.group else None
+            return {"row": line, "column": where or None, "rule": path}
+        # A measure: the cell that gave it (or, for the value of a rate, its first cell).
+        cell = cur.execute(
+            "SELECT _line, idx, rule FROM mapped_cell WHERE rid = ? AND cid = ? AND NOT skipped "
+            "ORDER BY measure <> ?, _line, idx LIMIT 1",
+            [rid, cid, column],
+        ).fetchall()
+        if not cell:
+            return {"row": line, "column": None}
+        line, idx, measure_rule = cell[0]
+        return {"row": line, "column": source.headers[idx] or None, "rule": f"measures.{measure_rule}"}
 
     return locate
 

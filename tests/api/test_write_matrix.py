@@ -221,6 +221,24 @@ def lock_of(organisation: str) -> Make:
 
 MINE = {("member", "own"), ("admin", "own"), ("admin", "foreign")}
 
+
+def mapping(code: str) -> dict:
+    """A source mapping (the alliance's, not an organisation's: staff keep them)."""
+    return {
+        "code": code,
+        "name": f"Mapping {code}",
+        "indicator": "count",
+        "area": {"column": "Code"},
+        "period": {"group": "year"},
+        "measures": [{"columns": r"^Aantal (?P<year>\d{4})$"}],
+    }
+
+
+def make_mapping(w: World) -> None:
+    made = w.client.post("/api/v1/mappings", json=mapping("m-a"), headers=w.headers("admin"))
+    assert made.status_code == 201, made.text
+
+
 CASES: dict[tuple[str, str], Case] = {
     ("PUT", "/api/v1/agenda"): Case(
         body("/api/v1/agenda", agenda("Pact A", "CITY-A")), body("/api/v1/agenda", agenda("Pact B", "CITY-B"))
@@ -339,6 +357,16 @@ CASES: dict[tuple[str, str], Case] = {
         body("/api/v1/users/alice/invitation"), body("/api/v1/users/bob/invitation")
     ),
     ("POST", "/api/v1/config"): Case(config("A1"), config("B1")),
+    ("POST", "/api/v1/mappings"): Case(body("/api/v1/mappings", mapping("m-b")), None, allowed={("admin", "own")}),
+    ("PUT", "/api/v1/mappings/{code}"): Case(
+        body("/api/v1/mappings/m-a", {**mapping("m-a"), "name": "Renamed"}),
+        None,
+        allowed={("admin", "own")},
+        prepare=make_mapping,
+    ),
+    ("DELETE", "/api/v1/mappings/{code}"): Case(
+        body("/api/v1/mappings/m-a"), None, allowed={("admin", "own")}, prepare=make_mapping
+    ),
     ("PATCH", "/api/v1/users/{username}"): Case(
         body("/api/v1/users/alice", {"display_name": "Alice"}), body("/api/v1/users/bob", {"display_name": "Bob"})
     ),

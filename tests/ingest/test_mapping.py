@@ -221,3 +221,21 @@ def test_patterns_run_in_a_linear_time_engine_and_others_are_refused(tmp_path):
         with pytest.raises(Invalid) as raised:
             mappings.validate_document({**BASE, **WIDE, "period": "2024", "measures": [{"columns": pattern}]})
         assert raised.value.errors[0].field == "measures.0.columns"
+
+
+@pytest.mark.parametrize("empty_line", [b"", b"\r\n"])  # without one DuckDB's reader reads the rows, with one Python's
+@pytest.mark.parametrize("wider_row", [b"", b";extra"])  # a row wider than the head: Python's reader again
+def test_rows_are_numbered_by_the_line_they_start_on_whichever_reader_reads_them(tmp_path, empty_line, wider_row):
+    data = (
+        b'Code;Naam;Waarde 2024\r\nA1;"twee\r\nregels";1\r\n'
+        + empty_line
+        + b'B1;"drie\r\nvolle\r\nregels";2\r\nC1;x;3'
+        + wider_row
+        + b"\r\n"
+    )
+    shift = 1 if empty_line else 0
+    assert keys(run(tmp_path, data, WIDE)[1]) == [
+        (2, "A1", "2024", "1", None, None, {}),
+        (4 + shift, "B1", "2024", "2", None, None, {}),
+        (7 + shift, "C1", "2024", "3", None, None, {}),
+    ]
