@@ -9,10 +9,11 @@ import logging
 from dash import html
 
 from api.errors import BackboneError, Conflict, ErrorItem, Forbidden, Invalid, NotFound, TooLarge
+from api.models.mapping import MappedRow
 from api.models.observation import WriteSummary
 from dashboard import context, i18n
 from dashboard.context import _
-from dashboard.data import imports
+from dashboard.data import imports, mappings
 from dashboard.data.sessions import Principal
 from dashboard.parts import grid
 from dashboard.parts.components import notice
@@ -20,6 +21,43 @@ from dashboard.parts.problems import explain
 
 log = logging.getLogger(__name__)
 BROWSER_LIMIT = 10 * 1024 * 1024  # bytes; a dropped file travels base64-encoded inside a callback request
+OWN = "_backbone"  # the format choice of Backbone's own format (never a mapping's code: those start with a letter)
+
+
+def mapping_code(chosen: str | None) -> str | None:
+    """The source mapping chosen for the file, or None for Backbone's own format."""
+    return None if not chosen or chosen == OWN else chosen
+
+
+def format_options() -> list[dict[str, str]]:
+    """Backbone's own format first, then the alliance's mappings by name."""
+    found = sorted(mappings.mappings(), key=lambda m: m.name.lower())
+    return [{"label": _("Backbone's own format"), "value": OWN}] + [{"label": m.name, "value": m.code} for m in found]
+
+
+def about_mapping(code: str | None) -> html.Div | None:
+    """What a chosen mapping reads: its description and where the publisher's file is found."""
+    if code is None:
+        return None
+    found = {m.code: m for m in mappings.mappings()}.get(code)
+    if found is None:
+        return notice(_("This mapping no longer exists: choose another."), "error", id="upload-mapping-gone")
+    source = found.source or ""
+    where = html.A(source, href=source, rel="noopener") if source.startswith(("https://", "http://")) else source
+    return html.Div(
+        [
+            html.P(found.description or "", id="upload-mapping-description"),
+            html.P([_("Where the file is published: "), where], id="upload-mapping-source") if source else None,
+            html.P(
+                _(
+                    "Drop the publisher's file as it was downloaded. The check shows the first observations as the "
+                    "mapping makes them; nothing is stored until you confirm."
+                ),
+                className="muted",
+            ),
+        ],
+        className="upload-mapping-about",
+    )
 
 
 def browser_limit() -> int:
@@ -72,9 +110,47 @@ def counts(summary: WriteSummary, *, done: bool) -> html.Table:
     )
 
 
-def problems(exc: BackboneError) -> html.Div:
-    """A rejected file: every problem with its row and column (the first 1,000), and that nothing was written."""
+def mapped(rows: list[MappedRow], count: int) -> html.Div:
+    """The first observations as the source mapping made them from the file, with the line each came from."""
+    language = context.language()
+    dimensions = sorted({d for row in rows for d in row.breakdown})
+    data = [
+        {
+            "line": row.line,
+            "line_text": i18n.number(row.line, language, 0),
+            "indicator": row.indicator or "",
+            "area": row.area or "",
+            "period": row.period or "",
+            "value": row.value or "",
+            "numerator": row.numerator or "",
+            "denominator": row.denominator or "",
+            "breakdown": ", ".join(f"{d}: {row.breakdown[d]}" for d in dimensions if row.breakdown.get(d)),
+        }
+        for row in rows
+    ]
+    columns = [
+        grid.number_column("line", _("Line"), maxWidth=100),
+        grid.text_column("indicator", _("Indicator"), width=140),
+        grid.text_column("area", _("Area"), width=110),
+        grid.text_column("period", _("Period"), width=90),
+        grid.text_column("value", _("Value"), width=80),
+        grid.text_column("numerator", _("Numerator"), width=90),
+        grid.text_column("denominator", _("Denominator"), width=90),
+        grid.text_column("breakdown", _("Breakdown"), width=120),
+    ]
+    shown = _(
+        "The first {shown} of {count} observations as the mapping made them (Line: the line of your file):",
+        shown=i18n.number(len(rows), language, 0),
+        count=i18n.number(count, language, 0),
+    )
+    return html.Div([html.P(shown), grid.grid("upload-mapped", columns, data, row_id=None)], className="upload-mapped")
+
+
+def problems(exc: BackboneError, *, mapping: bool = False) -> html.Div:
+    """A rejected file: every problem with its row and column (the first 1,000), and that nothing was written;
+    for a mapped file, the line and column of the publisher's file and the mapping's rule that made the value."""
     errors: list[ErrorItem] = exc.errors
+    mapping = mapping or any(e.rule for e in errors)
     language = context.language()
     if isinstance(exc, Forbidden):
         headline = _("Some rows lie outside your organisation's assignments; nothing was written.")
@@ -92,14 +168,17 @@ def problems(exc: BackboneError) -> html.Div:
             "problem": explain(e.code, e.message),
             "detail": e.message,
         }
+        | ({"rule": e.rule or e.field or ""} if mapping else {})
         for e in errors
     ]
     columns = [
-        grid.number_column("row", _("Row"), maxWidth=110),
+        grid.number_column("row", _("Line") if mapping else _("Row"), maxWidth=110),
         grid.text_column("column", _("Column"), width=120),
+        grid.text_column("rule", _("Mapping rule"), width=140) if mapping else None,
         grid.text_column("problem", _("Problem"), width=260),
         grid.text_column("detail", _("Detail"), width=260),
     ]
+    columns = [c for c in columns if c is not None]
     return html.Div(
         [
             notice(headline, "error", id="upload-rejected"),
@@ -111,12 +190,19 @@ def problems(exc: BackboneError) -> html.Div:
     )
 
 
-def failure(exc: Exception) -> html.Div:
+def failure(exc: Exception, *, mapping: bool = False, checking: bool = False) -> html.Div:
     """A failed check or import as something a person can act on; never a traceback."""
     if isinstance(exc, TooLarge):
         return notice(_("The file is too large: {reason}", reason=exc.message), "error", id="upload-rejected")
     if (isinstance(exc, (Invalid, Forbidden)) and exc.errors) or (isinstance(exc, Conflict) and not imports.busy(exc)):
-        return problems(exc)
+        return problems(exc, mapping=mapping)
+    if isinstance(exc, NotFound) and exc.code == "mapping_changed":
+        message = _(
+            "The mapping was changed or removed after the file was checked; nothing was written. Drop it again."
+        )
+        return notice(message, "error", id="upload-rejected")
+    if isinstance(exc, NotFound) and checking and mapping:
+        return notice(_("This mapping no longer exists: choose another."), "error", id="upload-rejected")
     if isinstance(exc, NotFound):
         return notice(_("This upload is no longer available: drop the file again."), "error", id="upload-rejected")
     if imports.busy(exc):
