@@ -9,7 +9,6 @@ import logging
 from dash import html
 
 from api.errors import BackboneError, Conflict, ErrorItem, Forbidden, Invalid, NotFound, TooLarge
-from api.models.mapping import MappedRow
 from api.models.observation import WriteSummary
 from dashboard import context, i18n
 from dashboard.context import _
@@ -108,42 +107,6 @@ def counts(summary: WriteSummary, *, done: bool) -> html.Table:
         className="upload-counts",
         id="upload-done-counts" if done else "upload-counts",
     )
-
-
-def mapped(rows: list[MappedRow], count: int) -> html.Div:
-    """The first observations as the source mapping made them from the file, with the line each came from."""
-    language = context.language()
-    dimensions = sorted({d for row in rows for d in row.breakdown})
-    data = [
-        {
-            "line": row.line,
-            "line_text": i18n.number(row.line, language, 0),
-            "indicator": row.indicator or "",
-            "area": row.area or "",
-            "period": row.period or "",
-            "value": row.value or "",
-            "numerator": row.numerator or "",
-            "denominator": row.denominator or "",
-            "breakdown": ", ".join(f"{d}: {row.breakdown[d]}" for d in dimensions if row.breakdown.get(d)),
-        }
-        for row in rows
-    ]
-    columns = [
-        grid.number_column("line", _("Line"), maxWidth=100),
-        grid.text_column("indicator", _("Indicator"), width=140),
-        grid.text_column("area", _("Area"), width=110),
-        grid.text_column("period", _("Period"), width=90),
-        grid.text_column("value", _("Value"), width=80),
-        grid.text_column("numerator", _("Numerator"), width=90),
-        grid.text_column("denominator", _("Denominator"), width=90),
-        grid.text_column("breakdown", _("Breakdown"), width=120),
-    ]
-    shown = _(
-        "The first {shown} of {count} observations as the mapping made them (Line: the line of your file):",
-        shown=i18n.number(len(rows), language, 0),
-        count=i18n.number(count, language, 0),
-    )
-    return html.Div([html.P(shown), grid.grid("upload-mapped", columns, data, row_id=None)], className="upload-mapped")
 
 
 def problems(exc: BackboneError, *, mapping: bool = False) -> html.Div:

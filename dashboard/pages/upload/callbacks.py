@@ -15,12 +15,12 @@ from dashboard.pages.upload.actions import (
     counts,
     decode,
     failure,
-    mapped,
     mapping_code,
     megabytes,
     organisation_for,
 )
 from dashboard.parts.components import HIDDEN, allowed, notice, session_ended
+from dashboard.parts.mapped import observations
 
 
 def _rejected(message: str) -> tuple:
@@ -73,7 +73,7 @@ async def check(
     except Exception as exc:  # noqa: BLE001  (shown to the person, never raised to the browser)
         return failure(exc, mapping=mapping is not None, checking=True), HIDDEN, None, None, None
     heading = html.P(_("{name} is fine. This is what importing it would do:", name=filename or ""), id="upload-ok")
-    preview = mapped(summary.preview, summary.rows) if mapping is not None else None
+    preview = observations("upload-mapped", summary.preview, summary.rows) if mapping is not None else None
     if summary.inserted + summary.updated == 0:
         await run_in_threadpool(imports.release_upload, token)
         nothing = notice(_("Nothing would change: every value in the file is already stored."), id="upload-nothing")
