@@ -107,6 +107,13 @@ PAGES = (
         "admin-boundaries", "/dashboard/admin/boundaries", "admin", ("#admin-boundaries-stored",), ("/api/v1/health",)
     ),
     Page(
+        "admin-mappings",
+        "/dashboard/admin/mappings",
+        "admin",
+        ("#admin-mappings-list .ag-cell",),
+        ("/api/v1/mappings",),
+    ),
+    Page(
         "audit",
         "/dashboard/audit?observation=1",
         "admin",

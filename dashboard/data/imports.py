@@ -71,8 +71,12 @@ def upload_limit() -> int:
     return context.backbone().settings.max_upload_bytes
 
 
-def check_upload(organisation_id: int, name: str, data: bytes) -> tuple[WriteSummary, str]:
-    """Check a dropped file through the import pipeline (a dry run) and hold it for confirmation: (counts, hold id)."""
+def check_upload(organisation_id: int, name: str, data: bytes, mapping: str | None = None) -> tuple[WriteSummary, str]:
+    """Check a dropped file through the import pipeline (a dry run) and hold it for confirmation: (counts, hold id).
+
+    ``mapping``: the code of the source mapping that reads a publisher's file (its dry run previews the first
+    observations it made); the confirmation uses the same mapping.
+    """
     backbone = context.backbone()
     with backbone.db.transaction(write=False) as session:
         return uploads.check(
@@ -83,15 +87,17 @@ def check_upload(organisation_id: int, name: str, data: bytes) -> tuple[WriteSum
             organisation_id=organisation_id,
             name=name,
             data=data,
+            mapping=mapping,
         )
 
 
 def confirm_upload(token: str) -> WriteSummary:
-    """Import the held file for real, in one write transaction; it is removed, unless the database was busy."""
+    """Import the held file for real (with the mapping it was checked with), in one write transaction; it is
+    removed, unless the database was busy."""
     backbone, principal = context.backbone(), context.user()
     settings = backbone.settings
     with (
-        uploads.confirming(settings=settings, token=token, user_id=principal.user_id) as (spooled, organisation_id),
+        uploads.confirming(settings=settings, token=token, user_id=principal.user_id) as held,
         backbone.db.transaction(write=True) as session,
     ):
         return uploads.import_spooled(
@@ -99,9 +105,10 @@ def confirm_upload(token: str) -> WriteSummary:
             read_model=backbone.read_model,
             settings=settings,
             principal=principal,
-            spooled=spooled,
-            organisation_id=organisation_id,
+            spooled=held.spooled,
+            organisation_id=held.organisation_id,
             dry_run=False,
+            mapping=uploads.held_mapping(session=session, held=held),
         )
 
 

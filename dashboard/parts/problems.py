@@ -47,6 +47,15 @@ PROBLEMS = {
     "unreadable_file": N_("The file cannot be read as CSV or XLSX."),
     "file_too_large": N_("The file is too large."),
     "too_many_rows": N_("The file has too many rows."),
+    # source mappings: a publisher's file that does not fit its mapping, or a mapping with a problem in itself
+    "not_in_map": N_("This text is not in the mapping's map: add it there, or set unmapped to keep or skip."),
+    "invalid_measure": N_("The measure must be value, numerator or denominator."),
+    "duplicate_cell": N_("Two cells give the same measure of one observation: combine: sum adds them up."),
+    "no_measure_columns": N_("No column header matches the pattern of the measures."),
+    "unknown_sheet": N_("The workbook has no sheet of this name."),
+    "invalid_pattern": N_("Not a valid regular expression (RE2)."),
+    "unknown_group": N_("The pattern has no group of this name."),
+    "unreadable_mapping": N_("The text cannot be read as YAML or JSON."),
 }
 
 

@@ -7,16 +7,29 @@ import time
 import pytest
 
 from api.config import Settings
+from api.db import Database
 from api.errors import Busy, Conflict, ImportRejected, NotFound, TooLarge
-from api.services.imports import uploads
+from api.services.imports import mappings, uploads
 
 CSV = b"indicator,area,period,value\ncount,A1,2025,12\n"
 
 
-def held(settings: Settings, user_id: int = 1, data: bytes = CSV) -> str:
+WIDE = b"area;count 2024;count 2025\nA1;12;13\n"
+MAPPING = """
+code: wide
+name: A wide file
+indicator: count
+area: {column: area}
+period: {group: year}
+measures:
+  - columns: '^count (?P<year>\\d{4})$'
+"""
+
+
+def held(settings: Settings, user_id: int = 1, data: bytes = CSV, mapping=None) -> str:
     spooled = uploads.spool_bytes(settings=settings, name="../../etc/values.csv", data=data)
     assert spooled.path.parent == settings.upload_dir and spooled.name == "values.csv"
-    return uploads.hold(settings=settings, spooled=spooled, user_id=user_id, organisation_id=7)
+    return uploads.hold(settings=settings, spooled=spooled, user_id=user_id, organisation_id=7, mapping=mapping)
 
 
 def files(settings: Settings) -> list[str]:
@@ -25,8 +38,9 @@ def files(settings: Settings) -> list[str]:
 
 def test_a_held_file_is_claimed_by_its_uploader_once_and_released(settings):
     token = held(settings)
-    spooled, organisation_id = uploads.claim(settings=settings, token=token, user_id=1)
+    spooled, organisation_id, mapping, _version = uploads.claim(settings=settings, token=token, user_id=1)
     assert organisation_id == 7 and spooled.path.read_bytes() == CSV and not spooled.is_xlsx
+    assert mapping is None  # Backbone's own format
     with pytest.raises(NotFound):
         uploads.claim(settings=settings, token=token, user_id=1)  # a second confirmation finds nothing
     uploads.unclaim(settings=settings, token=token)  # the database was busy: it may be confirmed again
@@ -53,8 +67,8 @@ def test_a_held_file_whose_bytes_changed_is_refused_and_removed(settings):
 
 def test_a_confirmed_file_is_removed_after_its_import_and_held_again_when_the_database_was_busy(settings):
     done, busy, locked, broken = held(settings), held(settings), held(settings), held(settings)
-    with uploads.confirming(settings=settings, token=done, user_id=1) as (spooled, organisation_id):
-        assert organisation_id == 7 and spooled.path.read_bytes() == CSV
+    with uploads.confirming(settings=settings, token=done, user_id=1) as held_file:
+        assert held_file.organisation_id == 7 and held_file.spooled.path.read_bytes() == CSV
     with pytest.raises(Busy), uploads.confirming(settings=settings, token=busy, user_id=1):
         raise Busy()
     with pytest.raises(Conflict), uploads.confirming(settings=settings, token=locked, user_id=1):
@@ -69,6 +83,39 @@ def test_a_confirmed_file_is_removed_after_its_import_and_held_again_when_the_da
             uploads.claim(settings=settings, token=gone, user_id=1)
     assert uploads.claim(settings=settings, token=busy, user_id=1)  # the same file may be confirmed again
     assert len([name for name in files(settings) if name.startswith("upload-")]) == 1
+
+
+def test_a_file_held_with_a_mapping_is_confirmed_with_that_mapping_unless_it_changed_since(settings, db: Database):
+    document = mappings.parse_document(MAPPING)
+    with db.transaction() as session:
+        mappings.create_mapping(session=session, actor=None, document=document)
+    first, second, third = (held(settings, data=WIDE, mapping=document) for _ in range(3))
+    with uploads.confirming(settings=settings, token=first, user_id=1) as found, db.session() as session:
+        assert (found.organisation_id, found.mapping) == (7, "wide")
+        assert uploads.held_mapping(session=session, held=found) == document  # the same mapping as checked
+    with pytest.raises(NotFound):
+        uploads.claim(settings=settings, token=first, user_id=2)  # bound to its uploader, mapping and all
+
+    changed = document.model_copy(update={"name": "A wide file, changed"})
+    with db.transaction() as session:
+        mappings.replace_mapping(session=session, actor=None, code="wide", document=changed)
+    with (
+        pytest.raises(NotFound) as raised,
+        uploads.confirming(settings=settings, token=second, user_id=1) as found,
+        db.session() as session,
+    ):
+        uploads.held_mapping(session=session, held=found)
+    assert raised.value.code == "mapping_changed"
+    with db.transaction() as session:
+        mappings.delete_mapping(session=session, actor=None, code="wide")
+    with (
+        pytest.raises(NotFound) as raised,
+        uploads.confirming(settings=settings, token=third, user_id=1) as found,
+        db.session() as session,
+    ):
+        uploads.held_mapping(session=session, held=found)
+    assert raised.value.code == "mapping_changed"
+    assert files(settings) == []  # both removed: they cannot be imported as they were checked
 
 
 @pytest.mark.parametrize("token", ["../../etc/passwd", "short", "x" * 100, "held-abc/../x"])

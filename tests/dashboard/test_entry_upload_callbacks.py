@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import base64
 import json
+from pathlib import Path
 
 from fastapi.testclient import TestClient
 
 from tests.conftest import login
-from tests.dashboard.callbacks import call, log_in
+from tests.dashboard.callbacks import by_id, call, log_in
+from tests.dashboard.test_callback_errors import page
 
 
 def entry_table(client: TestClient, year: str) -> tuple[list[dict], dict, dict]:
@@ -132,12 +134,14 @@ def data_url(content: bytes) -> str:
     return "data:text/csv;base64," + base64.b64encode(content).decode()
 
 
-def drop(client: TestClient, content: bytes, token: str | None = None) -> dict:
-    state = [("upload-file", "filename", "values.csv"), ("upload-organisation", "value", None)]
+def drop(
+    client: TestClient, content: bytes, token: str | None = None, mapping: str = "_backbone", name: str = "values.csv"
+) -> dict:
+    state = [("upload-file", "filename", name), ("upload-organisation", "value", None)]
     return call(
         client,
         [("upload-file", "contents", data_url(content))],
-        [*state, ("upload-token", "data", token)],
+        [*state, ("upload-token", "data", token), ("upload-mapping", "value", mapping)],
     )
 
 
@@ -233,7 +237,8 @@ def test_the_xlsx_template_uploaded_back_unchanged_would_change_nothing(demo_cli
     assert download["filename"] == "backbone-KIDSFIRST-2025.xlsx" and download["base64"]
     xlsx = "data:application/vnd.openxmlformats-officedocument.spreadsheetml.sheet;base64," + download["content"]
     state = [("upload-file", "filename", "back.xlsx"), ("upload-organisation", "value", None)]
-    found = call(demo_client, [("upload-file", "contents", xlsx)], [*state, ("upload-token", "data", None)])
+    state += [("upload-token", "data", None), ("upload-mapping", "value", "_backbone")]
+    found = call(demo_client, [("upload-file", "contents", xlsx)], state)
     assert "Nothing would change" in text(found["upload-preview.children"])
     assert found["upload-token.data"] is None and list((tmp_path / "uploads").iterdir()) == []
 
@@ -255,3 +260,65 @@ def test_a_file_with_more_errors_than_listed_says_how_many_more(demo_client):
         "problem": "Not a number (or a suppression marker such as x or <5).",
         "detail": "'abc' is not a number (or a suppression marker such as x or <5)",
     }
+
+
+SOURCES = Path(__file__).parents[1] / "data" / "sources"
+DUO = (SOURCES / "duo-vo-examenkandidaten-geslaagden.csv").read_bytes()
+
+
+def test_a_publishers_file_is_read_through_the_chosen_mapping_previewed_and_imported_with_it(demo_client, tmp_path):
+    log_in(demo_client, "groningen")
+    layout = page(demo_client, "/dashboard/upload")["_pages_content.children"]
+    options = {o["value"]: o["label"] for o in by_id(layout, "upload-mapping")["props"]["options"]}
+    assert options["_backbone"] == "Backbone's own format" and "duo-vo-exams" in options
+    about = call(demo_client, [("upload-mapping", "value", "duo-vo-exams")], [("upload-token", "data", None)])
+    assert "Pass rate per school" in text(about["upload-mapping-about.children"])
+    assert "https://duo.nl/open_onderwijsdata/" in text(about["upload-mapping-about.children"])
+
+    found = drop(demo_client, DUO, mapping="duo-vo-exams", name="duo.csv")
+    token = found["upload-token.data"]
+    assert "To add 30" in text(found["upload-preview.children"])
+    grid = by_id(found["upload-preview.children"], "upload-mapped")["props"]
+    assert [c["field"] for c in grid["columnDefs"]] == [
+        "line", "indicator", "area", "period", "value", "numerator", "denominator", "breakdown"
+    ]  # fmt: skip
+    first = grid["rowData"][0]
+    assert (first["line"], first["indicator"], first["area"]) == (2, "exam-pass-rate", "VO-01UH00")
+    assert any(r["breakdown"] == "gender: girl" for r in grid["rowData"])
+    assert observations(demo_client, indicator="exam-pass-rate") == []  # nothing before the confirmation
+
+    done = call(demo_client, [("upload-confirm", "n_clicks", 1)], [("upload-token", "data", token)])
+    assert "Imported as submission" in text(done["upload-result.children"])
+    assert "Added 30" in text(done["upload-result.children"])
+    assert len(observations(demo_client, indicator="exam-pass-rate", limit="100")) == 30
+
+
+def test_a_file_that_does_not_fit_the_mapping_lists_line_column_and_rule(demo_client, tmp_path):
+    log_in(demo_client, "groningen")
+    broken = DUO.replace(b'"100";"7";"7"', b'"100";"seven";"7"', 1)  # line 2: candidates, 2019-2020, all
+    found = drop(demo_client, broken, mapping="duo-vo-exams", name="duo.csv")
+    assert found["upload-token.data"] is None
+    assert "Nothing was written" in text(found["upload-preview.children"])
+    table = by_id(found["upload-preview.children"], "upload-errors")["props"]
+    assert [c["field"] for c in table["columnDefs"]] == ["row", "column", "rule", "problem", "detail"]
+    assert table["columnDefs"][0]["headerName"] == "Line"
+    (error,) = table["rowData"]
+    assert (error["row"], error["column"], error["rule"], error["code"]) == (
+        2,
+        "EXAMENKANDIDATEN SCHOOLJAAR 2019-2020 - TOTAAL",
+        "measures.0",
+        "not_a_number",
+    )
+    assert list((tmp_path / "uploads").iterdir()) == []
+
+
+def test_the_held_file_keeps_its_mapping_and_a_changed_mapping_stops_the_import(demo_client):
+    log_in(demo_client, "groningen")
+    token = drop(demo_client, DUO, mapping="duo-vo-exams", name="duo.csv")["upload-token.data"]
+    admin = login(demo_client, "admin")
+    document = demo_client.get("/api/v1/mappings/duo-vo-exams", headers=admin).json()
+    changed = demo_client.put("/api/v1/mappings/duo-vo-exams", json=document | {"name": "DUO, changed"}, headers=admin)
+    assert changed.status_code == 200, changed.text
+    done = call(demo_client, [("upload-confirm", "n_clicks", 1)], [("upload-token", "data", token)])
+    assert "mapping was changed or removed" in text(done["upload-result.children"])
+    assert observations(demo_client, indicator="exam-pass-rate") == []

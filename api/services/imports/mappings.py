@@ -8,6 +8,7 @@ comes back with the path of the rule in the document.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from api.errors import Conflict, ErrorItem, Invalid, TooLarge
 from api.ingest.mapping import mapped_rows, stage_mapped
 from api.ingest.spool import SpooledFile
 from api.models import Dimension, SourceMapping
-from api.models.common import Page, utcnow
+from api.models.common import Channel, Page, utcnow
 from api.models.mapping import MAX_DOCUMENT_BYTES, MEASURES, FieldRule, MappedRow, MappingDocument, MappingSummary
 from api.services.accounts.auth import Principal
 from api.services.common import get_by_code, page_of, record_change
@@ -160,18 +161,35 @@ def document_json(document: MappingDocument) -> bytes:
     return (json.dumps(_stored(document), indent=2, ensure_ascii=False) + "\n").encode()
 
 
-def create_mapping(*, session: Session, actor: Principal | None, document: MappingDocument) -> MappingDocument:
+def document_yaml(document: MappingDocument) -> str:
+    """A mapping as YAML for people to read and edit (what was given, defaults left out, in the document's order)."""
+    return str(yaml.safe_dump(_stored(document), sort_keys=False, allow_unicode=True, width=100))
+
+
+def document_version(document: MappingDocument) -> str:
+    """A fingerprint of a mapping's content: a file checked with it is imported with the same mapping."""
+    return hashlib.sha256(document_json(document)).hexdigest()
+
+
+def create_mapping(
+    *, session: Session, actor: Principal | None, document: MappingDocument, channel: Channel = Channel.api
+) -> MappingDocument:
     if session.exec(select(SourceMapping).where(SourceMapping.code == document.code)).first():
         raise Conflict(f"A mapping with code '{document.code}' already exists", code="duplicate_code")
     _check_dimensions(session, document)
     session.add(SourceMapping(code=document.code, name=document.name, document=_stored(document)))
-    record_change(session, actor, f"mapping {document.code} created")
+    record_change(session, actor, f"mapping {document.code} created", channel=channel)
     session.flush()
     return document
 
 
 def replace_mapping(
-    *, session: Session, actor: Principal | None, code: str, document: MappingDocument
+    *,
+    session: Session,
+    actor: Principal | None,
+    code: str,
+    document: MappingDocument,
+    channel: Channel = Channel.api,
 ) -> MappingDocument:
     """Replace a mapping by a new version of it (the code stays)."""
     row = get_by_code(session, SourceMapping, code, "mapping")
@@ -182,7 +200,7 @@ def replace_mapping(
     if stored != row.document:
         row.name, row.document, row.updated_at = document.name, stored, utcnow()
         session.add(row)
-        record_change(session, actor, f"mapping {code} changed")
+        record_change(session, actor, f"mapping {code} changed", channel=channel)
         session.flush()
     return document
 
@@ -199,9 +217,9 @@ def save_mapping(*, session: Session, actor: Principal | None, document: Mapping
     return "updated"
 
 
-def delete_mapping(*, session: Session, actor: Principal | None, code: str) -> None:
+def delete_mapping(*, session: Session, actor: Principal | None, code: str, channel: Channel = Channel.api) -> None:
     session.delete(get_by_code(session, SourceMapping, code, "mapping"))
-    record_change(session, actor, f"mapping {code} deleted")
+    record_change(session, actor, f"mapping {code} deleted", channel=channel)
     session.flush()
 
 

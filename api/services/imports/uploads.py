@@ -1,8 +1,9 @@
 """Files uploaded through the dashboard, held on disk between their dry run and the uploader's confirmation.
 
 The browser sends a file once; after the dry run it stays in the upload directory
-under a random id, with a note of who uploaded it, for whom and its checksum. The
-confirmation imports exactly those bytes (checked again) and removes the file.
+under a random id, with a note of who uploaded it, for whom, its checksum and the source
+mapping it was read with (if any, with its version). The confirmation imports exactly
+those bytes (checked again) with that same mapping, and removes the file.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import NamedTuple
 
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
@@ -22,14 +24,25 @@ from sqlmodel import Session
 from api.config import Settings
 from api.errors import Conflict, NotFound
 from api.ingest.spool import Spool, SpooledFile
+from api.models.mapping import MappingDocument
 from api.models.observation import WriteSummary
 from api.readmodel import ReadModel
 from api.services.accounts.auth import Principal
 from api.services.imports.batches import import_file
+from api.services.imports.mappings import document_version, get_mapping
 
 HOLD_SECONDS = 3600  # an unconfirmed upload is removed after an hour
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 _CHUNK = 1 << 20
+
+
+class Held(NamedTuple):
+    """A held file as its uploader claims it: the bytes, whom they are for, and the mapping they were checked with."""
+
+    spooled: SpooledFile
+    organisation_id: int
+    mapping: str | None = None  # the source mapping's code; None: Backbone's own format
+    mapping_version: str | None = None  # ``mappings.document_version`` of the mapping when the file was checked
 
 
 def spool_bytes(*, settings: Settings, name: str, data: bytes) -> SpooledFile:
@@ -53,12 +66,21 @@ def _note(settings: Settings, token: str, state: str = "held") -> Path:
     return settings.upload_dir / f"{state}-{token}.json"
 
 
-def hold(*, settings: Settings, spooled: SpooledFile, user_id: int, organisation_id: int) -> str:
-    """Keep a checked file for its uploader's confirmation; return the random id it is held under."""
+def hold(
+    *,
+    settings: Settings,
+    spooled: SpooledFile,
+    user_id: int,
+    organisation_id: int,
+    mapping: MappingDocument | None = None,
+) -> str:
+    """Keep a checked file for its uploader's confirmation (with the mapping it was read with); return its random id."""
     token = secrets.token_urlsafe(24)
     note = {
         "user_id": user_id,
         "organisation_id": organisation_id,
+        "mapping": mapping.code if mapping else None,
+        "mapping_version": document_version(mapping) if mapping else None,
         "file": spooled.path.name,
         "name": spooled.name,
         "size": spooled.size,
@@ -71,8 +93,8 @@ def hold(*, settings: Settings, spooled: SpooledFile, user_id: int, organisation
     return token
 
 
-def claim(*, settings: Settings, token: str, user_id: int) -> tuple[SpooledFile, int]:
-    """Take the file held under ``token`` for this user (one taker at a time), with its organisation id.
+def claim(*, settings: Settings, token: str, user_id: int) -> Held:
+    """Take the file held under ``token`` for this user (one taker at a time), with its organisation and mapping.
 
     NotFound when it is gone, expired, being imported, someone else's, or its bytes changed.
     """
@@ -107,7 +129,7 @@ def claim(*, settings: Settings, token: str, user_id: int) -> tuple[SpooledFile,
         is_xlsx=note["is_xlsx"],
         is_utf8=note["is_utf8"],
     )
-    return spooled, note["organisation_id"]
+    return Held(spooled, note["organisation_id"], note.get("mapping"), note.get("mapping_version"))
 
 
 def unclaim(*, settings: Settings, token: str) -> None:
@@ -152,8 +174,10 @@ def import_spooled(
     spooled: SpooledFile,
     organisation_id: int,
     dry_run: bool,
+    mapping: MappingDocument | None = None,
 ) -> WriteSummary:
-    """A spooled file through the import pipeline for the organisation, as the uploader (a dry run writes nothing)."""
+    """A spooled file through the import pipeline for the organisation, as the uploader (a dry run writes nothing);
+    a publisher's file read through its source ``mapping``."""
     return import_file(
         session=session,
         read_model=read_model,
@@ -163,7 +187,25 @@ def import_spooled(
         user_id=principal.user_id,
         dry_run=dry_run,
         staff=principal.is_admin,
+        mapping=mapping,
     )
+
+
+def held_mapping(*, session: Session, held: Held) -> MappingDocument | None:
+    """The mapping a held file was checked with, as it is stored now; NotFound if it was changed or removed since."""
+    if held.mapping is None:
+        return None
+    gone = NotFound(
+        f"The mapping '{held.mapping}' was changed or removed since the file was checked; upload it again",
+        code="mapping_changed",
+    )
+    try:
+        document = get_mapping(session=session, code=held.mapping)
+    except NotFound:
+        raise gone from None
+    if document_version(document) != held.mapping_version:
+        raise gone
+    return document
 
 
 def check(
@@ -175,12 +217,15 @@ def check(
     organisation_id: int,
     name: str,
     data: bytes,
+    mapping: str | None = None,
 ) -> tuple[WriteSummary, str]:
     """Spool a file, check it through the import pipeline (a dry run) and hold it for confirmation: (counts, hold id).
 
-    Raises the pipeline's errors (the file is removed then).
+    ``mapping``: the code of the source mapping the file is read with (None: Backbone's own format); the
+    confirmation uses the same one. Raises the pipeline's errors (the file is removed then).
     """
     sweep(settings=settings)
+    document = get_mapping(session=session, code=mapping) if mapping else None
     spooled = spool_bytes(settings=settings, name=name, data=data)
     try:
         summary = import_spooled(
@@ -191,23 +236,31 @@ def check(
             spooled=spooled,
             organisation_id=organisation_id,
             dry_run=True,
+            mapping=document,
         )
     except BaseException:
         spooled.remove()
         raise
-    return summary, hold(settings=settings, spooled=spooled, user_id=principal.user_id, organisation_id=organisation_id)
+    held = hold(
+        settings=settings,
+        spooled=spooled,
+        user_id=principal.user_id,
+        organisation_id=organisation_id,
+        mapping=document,
+    )
+    return summary, held
 
 
 @contextmanager
-def confirming(*, settings: Settings, token: str, user_id: int) -> Iterator[tuple[SpooledFile, int]]:
-    """The held file, claimed for its import in the block (with its organisation id); removed afterwards.
+def confirming(*, settings: Settings, token: str, user_id: int) -> Iterator[Held]:
+    """The held file, claimed for its import in the block (with its organisation and mapping); removed afterwards.
 
     The block holds the import's whole write transaction, its commit too: when the database
     was busy the file is held again, so that the same file may be confirmed again.
     """
-    spooled, organisation_id = claim(settings=settings, token=token, user_id=user_id)
+    held = claim(settings=settings, token=token, user_id=user_id)
     try:
-        yield spooled, organisation_id
+        yield held
     except (Conflict, DBAPIError) as exc:
         if busy(exc):
             unclaim(settings=settings, token=token)

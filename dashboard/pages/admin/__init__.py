@@ -61,6 +61,11 @@ SECTIONS = (
     ),
     Section("boundaries", N_("Boundaries"), N_("The outlines of the areas for the maps, as GeoJSON.")),
     Section(
+        "mappings",
+        N_("Source mappings"),
+        N_("How a publisher's statistics file (DUO, CBS, GENESIS) becomes observations, tried on a sample file."),
+    ),
+    Section(
         "periods",
         N_("Periods and locks"),
         N_("Approving the members' reports, and which periods are closed for changes: on the Completeness page."),

@@ -11,7 +11,7 @@ from dashboard import context
 from dashboard.context import _
 from dashboard.data import imports
 from dashboard.pages.upload import callbacks
-from dashboard.pages.upload.actions import browser_limit, megabytes
+from dashboard.pages.upload.actions import OWN, browser_limit, format_options, megabytes
 from dashboard.parts.components import HIDDEN, guard
 
 YEARS_BACK = 10
@@ -55,10 +55,35 @@ def _template_section(due: int) -> list:
     ]
 
 
+def _format_choice() -> html.Div:
+    """Backbone's own format, or one of the alliance's source mappings for a publisher's file (DUO, CBS, GENESIS)."""
+    options = format_options()
+    return html.Div(
+        [
+            html.Label(
+                [
+                    _("Format of the file"),
+                    dcc.Dropdown(id="upload-mapping", options=options, value=OWN, clearable=False, searchable=False),
+                    html.Small(
+                        _(
+                            "Backbone's own format is the template's. A publisher's statistics file (such as DUO's, "
+                            "CBS's or GENESIS's) is read through the alliance's mapping for it."
+                        )
+                    ),
+                ],
+                className="upload-organisation",
+            ),
+            html.Div(id="upload-mapping-about", **{"aria-live": "polite"}),
+        ],
+        style=None if len(options) > 1 else HIDDEN,  # no mappings: only the own format
+    )
+
+
 def _file_section(limit: int, api_limit: int) -> list:
     too_large = _("This file is larger than {size}: use the API or the command line.", size=megabytes(limit))
     return [
         html.H2(_("2. Your file")),
+        _format_choice(),
         # No ``accept``: the drop zone would refuse other files without a word; the check explains instead.
         html.Div(
             dcc.Upload(
@@ -138,4 +163,5 @@ def register(app: Dash) -> None:
     app.callback(*callbacks.CHECK, prevent_initial_call=True)(callbacks.check)
     app.callback(*callbacks.IMPORT_HELD, prevent_initial_call=True, running=callbacks.IMPORTING)(callbacks.import_held)
     app.callback(*callbacks.CANCEL, prevent_initial_call=True)(callbacks.cancel)
+    app.callback(*callbacks.FORMAT, prevent_initial_call=True)(callbacks.choose_format)
     app.callback(*callbacks.DOWNLOAD_TEMPLATE, prevent_initial_call=True)(callbacks.download_template)

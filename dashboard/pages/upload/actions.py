@@ -12,7 +12,7 @@ from api.errors import BackboneError, Conflict, ErrorItem, Forbidden, Invalid, N
 from api.models.observation import WriteSummary
 from dashboard import context, i18n
 from dashboard.context import _
-from dashboard.data import imports
+from dashboard.data import imports, mappings
 from dashboard.data.sessions import Principal
 from dashboard.parts import grid
 from dashboard.parts.components import notice
@@ -20,6 +20,43 @@ from dashboard.parts.problems import explain
 
 log = logging.getLogger(__name__)
 BROWSER_LIMIT = 10 * 1024 * 1024  # bytes; a dropped file travels base64-encoded inside a callback request
+OWN = "_backbone"  # the format choice of Backbone's own format (never a mapping's code: those start with a letter)
+
+
+def mapping_code(chosen: str | None) -> str | None:
+    """The source mapping chosen for the file, or None for Backbone's own format."""
+    return None if not chosen or chosen == OWN else chosen
+
+
+def format_options() -> list[dict[str, str]]:
+    """Backbone's own format first, then the alliance's mappings by name."""
+    found = sorted(mappings.mappings(), key=lambda m: m.name.lower())
+    return [{"label": _("Backbone's own format"), "value": OWN}] + [{"label": m.name, "value": m.code} for m in found]
+
+
+def about_mapping(code: str | None) -> html.Div | None:
+    """What a chosen mapping reads: its description and where the publisher's file is found."""
+    if code is None:
+        return None
+    found = {m.code: m for m in mappings.mappings()}.get(code)
+    if found is None:
+        return notice(_("This mapping no longer exists: choose another."), "error", id="upload-mapping-gone")
+    source = found.source or ""
+    where = html.A(source, href=source, rel="noopener") if source.startswith(("https://", "http://")) else source
+    return html.Div(
+        [
+            html.P(found.description or "", id="upload-mapping-description"),
+            html.P([_("Where the file is published: "), where], id="upload-mapping-source") if source else None,
+            html.P(
+                _(
+                    "Drop the publisher's file as it was downloaded. The check shows the first observations as the "
+                    "mapping makes them; nothing is stored until you confirm."
+                ),
+                className="muted",
+            ),
+        ],
+        className="upload-mapping-about",
+    )
 
 
 def browser_limit() -> int:
@@ -72,9 +109,11 @@ def counts(summary: WriteSummary, *, done: bool) -> html.Table:
     )
 
 
-def problems(exc: BackboneError) -> html.Div:
-    """A rejected file: every problem with its row and column (the first 1,000), and that nothing was written."""
+def problems(exc: BackboneError, *, mapping: bool = False) -> html.Div:
+    """A rejected file: every problem with its row and column (the first 1,000), and that nothing was written;
+    for a mapped file, the line and column of the publisher's file and the mapping's rule that made the value."""
     errors: list[ErrorItem] = exc.errors
+    mapping = mapping or any(e.rule for e in errors)
     language = context.language()
     if isinstance(exc, Forbidden):
         headline = _("Some rows lie outside your organisation's assignments; nothing was written.")
@@ -92,14 +131,17 @@ def problems(exc: BackboneError) -> html.Div:
             "problem": explain(e.code, e.message),
             "detail": e.message,
         }
+        | ({"rule": e.rule or e.field or ""} if mapping else {})
         for e in errors
     ]
     columns = [
-        grid.number_column("row", _("Row"), maxWidth=110),
+        grid.number_column("row", _("Line") if mapping else _("Row"), maxWidth=110),
         grid.text_column("column", _("Column"), width=120),
+        grid.text_column("rule", _("Mapping rule"), width=140) if mapping else None,
         grid.text_column("problem", _("Problem"), width=260),
         grid.text_column("detail", _("Detail"), width=260),
     ]
+    columns = [c for c in columns if c is not None]
     return html.Div(
         [
             notice(headline, "error", id="upload-rejected"),
@@ -111,12 +153,19 @@ def problems(exc: BackboneError) -> html.Div:
     )
 
 
-def failure(exc: Exception) -> html.Div:
+def failure(exc: Exception, *, mapping: bool = False, checking: bool = False) -> html.Div:
     """A failed check or import as something a person can act on; never a traceback."""
     if isinstance(exc, TooLarge):
         return notice(_("The file is too large: {reason}", reason=exc.message), "error", id="upload-rejected")
     if (isinstance(exc, (Invalid, Forbidden)) and exc.errors) or (isinstance(exc, Conflict) and not imports.busy(exc)):
-        return problems(exc)
+        return problems(exc, mapping=mapping)
+    if isinstance(exc, NotFound) and exc.code == "mapping_changed":
+        message = _(
+            "The mapping was changed or removed after the file was checked; nothing was written. Drop it again."
+        )
+        return notice(message, "error", id="upload-rejected")
+    if isinstance(exc, NotFound) and checking and mapping:
+        return notice(_("This mapping no longer exists: choose another."), "error", id="upload-rejected")
     if isinstance(exc, NotFound):
         return notice(_("This upload is no longer available: drop the file again."), "error", id="upload-rejected")
     if imports.busy(exc):

@@ -9,8 +9,18 @@ from starlette.concurrency import run_in_threadpool
 
 from dashboard.context import _
 from dashboard.data import imports
-from dashboard.pages.upload.actions import browser_limit, counts, decode, failure, megabytes, organisation_for
+from dashboard.pages.upload.actions import (
+    about_mapping,
+    browser_limit,
+    counts,
+    decode,
+    failure,
+    mapping_code,
+    megabytes,
+    organisation_for,
+)
 from dashboard.parts.components import HIDDEN, allowed, notice, session_ended
+from dashboard.parts.mapped import observations
 
 
 def _rejected(message: str) -> tuple:
@@ -28,11 +38,15 @@ CHECK = (
     State("upload-file", "filename"),
     State("upload-organisation", "value"),
     State("upload-token", "data"),
+    State("upload-mapping", "value"),
 )
 
 
-async def check(contents: str | None, filename: str | None, chosen: str | None, previous: str | None):
-    """A dropped file: spooled, checked through the import pipeline (a dry run), held for confirmation."""
+async def check(
+    contents: str | None, filename: str | None, chosen: str | None, previous: str | None, format_chosen: str | None
+):
+    """A dropped file: spooled, checked through the import pipeline (a dry run) in Backbone's own format or through
+    the chosen source mapping, held (with that mapping) for confirmation."""
     if not contents:
         return no_update, no_update, no_update, no_update, no_update
     principal = allowed("upload")
@@ -51,16 +65,39 @@ async def check(contents: str | None, filename: str | None, chosen: str | None, 
         return _rejected(
             _("This file is larger than {size}: use the API or the command line.", size=megabytes(browser_limit()))
         )
+    mapping = mapping_code(format_chosen)
     try:
-        summary, token = await run_in_threadpool(imports.check_upload, organisation[0], filename or "upload.csv", data)
+        summary, token = await run_in_threadpool(
+            imports.check_upload, organisation[0], filename or "upload.csv", data, mapping
+        )
     except Exception as exc:  # noqa: BLE001  (shown to the person, never raised to the browser)
-        return failure(exc), HIDDEN, None, None, None
+        return failure(exc, mapping=mapping is not None, checking=True), HIDDEN, None, None, None
     heading = html.P(_("{name} is fine. This is what importing it would do:", name=filename or ""), id="upload-ok")
+    preview = observations("upload-mapped", summary.preview, summary.rows) if mapping is not None else None
     if summary.inserted + summary.updated == 0:
         await run_in_threadpool(imports.release_upload, token)
         nothing = notice(_("Nothing would change: every value in the file is already stored."), id="upload-nothing")
-        return html.Div([heading, counts(summary, done=False), nothing]), HIDDEN, None, None, None
-    return html.Div([heading, counts(summary, done=False)]), None, token, None, None
+        return html.Div([heading, counts(summary, done=False), nothing, preview]), HIDDEN, None, None, None
+    return html.Div([heading, counts(summary, done=False), preview]), None, token, None, None
+
+
+FORMAT = (
+    Output("upload-mapping-about", "children"),
+    Output("upload-preview", "children", allow_duplicate=True),
+    Output("upload-actions", "style", allow_duplicate=True),
+    Output("upload-token", "data", allow_duplicate=True),
+    Input("upload-mapping", "value"),
+    State("upload-token", "data"),
+)
+
+
+def choose_format(chosen: str | None, token: str | None):
+    """Another format: what the chosen mapping reads; a file checked in the other format is let go."""
+    if allowed("upload") is None:
+        return session_ended(id="upload-rejected"), None, HIDDEN, None
+    if token:
+        imports.release_upload(token)
+    return about_mapping(mapping_code(chosen)), None, HIDDEN, None
 
 
 IMPORT_HELD = (
