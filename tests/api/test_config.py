@@ -200,3 +200,39 @@ def test_a_changed_dimension_and_agenda_are_saved_not_counted_unchanged(world, a
     assert world.get("/api/v1/agenda").json()["vision"]["en"] == "Every child, everywhere"
     again = _post(world, {"dimensions.csv": dimensions}, admin)
     assert again.json()["kinds"]["dimensions"] == {"created": 0, "updated": 0, "unchanged": 1}
+
+
+MAPPING_YAML = """code: counts-per-year
+name: Counts per year
+indicator: count
+area: {column: Gebied}
+period: {group: year}
+measures:
+  - columns: '^Aantal (?P<year>\\d{4})$'
+"""
+
+
+def test_source_mappings_travel_with_the_alliances_files(world, as_user):
+    admin = as_user("admin")
+    dry = _post(world, {"setup/mappings/counts.yaml": MAPPING_YAML}, admin, dry_run="true")
+    assert dry.status_code == 200, dry.text
+    assert dry.json()["kinds"]["mappings"] == {"created": 1, "updated": 0, "unchanged": 0}
+    assert world.get("/api/v1/mappings", headers=admin).json()["total"] == 0
+    done = _post(world, {"setup/mappings/counts.yaml": MAPPING_YAML}, admin)
+    assert done.json()["kinds"]["mappings"]["created"] == 1
+    exported = _unzip(world.get("/api/v1/config.zip", headers=admin).content)
+    assert sorted(exported) == sorted([*COLUMNS, "mappings/counts-per-year.json"])
+    again = _post(world, {"mappings/counts-per-year.json": exported["mappings/counts-per-year.json"].decode()}, admin)
+    assert again.json()["kinds"]["mappings"] == {"created": 0, "updated": 0, "unchanged": 1}
+
+    broken = MAPPING_YAML.replace("period: {group: year}", "period: {group: jaar}")
+    refused = _post(world, {"mappings/counts.yaml": broken, "areas.csv": AREAS}, admin)
+    assert refused.status_code == 422
+    assert_error_shape(refused)
+    (problem,) = refused.json()["errors"]
+    assert (problem["file"], problem["column"], problem["code"]) == (
+        "mappings/counts.yaml",
+        "period.group",
+        "unknown_group",
+    )
+    assert "A1-N" not in {a["code"] for a in world.get("/api/v1/areas", params={"limit": 100}).json()["items"]}
