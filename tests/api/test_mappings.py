@@ -95,6 +95,7 @@ def test_admins_keep_mappings_and_members_read_them(world, as_user):
         ({"colour": "blue"}, "colour", "extra_forbidden"),
         ({"file": {"delimiter": "::"}}, "file.delimiter", "literal_error"),
         ({"skip": [{"column": "Code"}]}, "skip.0", "value_error"),
+        ({"area": {"group": "year", "template": "{Code}-{value}"}}, "area.template", "mixed_template"),
     ],
 )
 def test_a_bad_mapping_is_refused_with_the_path_of_its_problem(world, as_user, change, field, code):

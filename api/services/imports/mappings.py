@@ -110,6 +110,13 @@ def check_document(document: MappingDocument) -> None:
             for v in given
             if v not in MEASURES
         )
+    # A key comes from the column a cell is in (groups) or from its row (the file's columns), not from both.
+    groups = {g for m in document.measures for g in m.groups()}
+    for path, rule in _rules(document).items():
+        named = set(rule.placeholders()) - {"value"}
+        if (rule.group is not None or named & groups) and (rule.column is not None or named - groups):
+            message = "a key is made of the header's groups or of the file's columns, not both"
+            problems.append(ErrorItem(code="mixed_template", message=message, field=f"{path}.template"))
     if problems:
         raise _invalid(problems)
 
