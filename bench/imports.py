@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import sqlite3
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -23,10 +22,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from api.config import Settings
 from api.db import Database
 from api.ingest.spool import spool_local_file
-from api.migrate import upgrade
 from api.readmodel import ReadModel
 from api.services.imports.batches import import_file
-from bench.world import build_world, rows_per_district, write_file
+from bench.world import fresh_world, rows_per_district, write_file
 
 
 def timed(action) -> float:
@@ -87,12 +85,7 @@ def main() -> None:
     parser.add_argument("--database-url", help="default: a SQLite file in a temporary directory")
     args = parser.parse_args()
     areas = max(1, args.rows // rows_per_district())
-    workdir = Path(tempfile.mkdtemp(prefix="backbone-bench-"))
-    url = args.database_url or f"sqlite:///{workdir / 'backbone.db'}"
-    settings = Settings(mode="development", data_dir=workdir, database_url=url, max_import_rows=10_000_000)
-    db = Database(url)
-    upgrade(db.engine)
-    build_world(db, areas)
+    workdir, settings, db = fresh_world(args.database_url, areas)
 
     first, changed = workdir / "observations.csv", workdir / "observations-10pct-changed.csv"
     rows = write_file(first, range(areas), seed=1)

@@ -16,7 +16,6 @@ import csv
 import random
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -27,12 +26,11 @@ from sqlalchemy import delete
 from api.config import Settings
 from api.db import Database
 from api.ingest.spool import spool_local_file
-from api.migrate import upgrade
 from api.models import Observation, ObservationHistory
 from api.models.mapping import MappingDocument
 from api.readmodel import ReadModel
 from api.services.imports.batches import import_file
-from bench.world import INDICATORS, SES, YEARS, build_world
+from bench.world import INDICATORS, SES, YEARS, fresh_world
 
 MAPPING = MappingDocument.model_validate(
     {
@@ -113,12 +111,7 @@ def main() -> None:
     args = parser.parse_args()
     per_row = 2 * len(YEARS) * len(SES)
     districts = max(1, args.cells // (per_row * INDICATORS))
-    workdir = Path(tempfile.mkdtemp(prefix="backbone-bench-"))
-    url = args.database_url or f"sqlite:///{workdir / 'backbone.db'}"
-    settings = Settings(mode="development", data_dir=workdir, database_url=url, max_import_rows=10_000_000)
-    db = Database(url)
-    upgrade(db.engine)
-    build_world(db, districts)
+    workdir, settings, db = fresh_world(args.database_url, districts)
     wide, long = workdir / "wide.csv", workdir / "long.csv"
     cells = write_files(wide, long, districts)
     rows, mb = INDICATORS * districts, wide.stat().st_size / 1e6

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import csv
 import random
+import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
 from sqlalchemy import insert, select
 
+from api.config import Settings
 from api.db import Database
+from api.migrate import upgrade
 from api.models import (
     Area,
     Assignment,
@@ -33,6 +36,17 @@ INDICATORS = 10
 YEARS = range(2016, 2026)
 SES = ("", "low", "middle", "high")
 PASSWORD = "benchmark-password"
+
+
+def fresh_world(database_url: str | None, areas: int) -> tuple[Path, Settings, Database]:
+    """A working directory, settings and a migrated database (default: SQLite in that directory) with the world."""
+    workdir = Path(tempfile.mkdtemp(prefix="backbone-bench-"))
+    url = database_url or f"sqlite:///{workdir / 'backbone.db'}"
+    settings = Settings(mode="development", data_dir=workdir, database_url=url, max_import_rows=10_000_000)
+    db = Database(url)
+    upgrade(db.engine)
+    build_world(db, areas)
+    return workdir, settings, db
 
 
 def build_world(db: Database, areas: int, organisations: int = 1) -> None:
