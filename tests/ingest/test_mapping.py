@@ -239,3 +239,24 @@ def test_rows_are_numbered_by_the_line_they_start_on_whichever_reader_reads_them
         (4 + shift, "B1", "2024", "2", None, None, {}),
         (7 + shift, "C1", "2024", "3", None, None, {}),
     ]
+
+
+def test_a_statline_export_with_its_title_a_header_over_three_lines_and_a_footer(tmp_path):
+    """CBS StatLine's own CSV export (national; kept in tests/data/sources for its shape)."""
+    source = Path(__file__).parents[1] / "data" / "sources" / "cbs-statline-81565ned-lengte-gewicht-export.csv"
+    document = {
+        "indicator": "overweight",
+        "area": "NL",
+        "period": {"column": "Perioden"},
+        "breakdown": {"gender": {"column": "Geslacht", "map": {"Mannen": "boy", "Vrouwen": "girl"}}},
+        "file": {"skip_lines": "detect", "header_lines": 3},
+        "measures": [{"columns": "Overgewicht %$"}],
+    }
+    count, rows = run(tmp_path, source.read_bytes(), document)
+    lines = source.read_text(encoding="cp1252").splitlines()
+    data = [(n, line.split(";")) for n, line in enumerate(lines, start=1) if line.startswith(('"Mannen"', '"Vrouwen"'))]
+    assert count == len(data) == 9  # the title above and the copyright line below are left out
+    assert keys(rows) == [
+        (n, "NL", f[2].strip('"'), f[6].strip('"'), None, None, {"gender": "boy" if "Mannen" in f[0] else "girl"})
+        for n, f in data
+    ]
