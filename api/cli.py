@@ -1,4 +1,4 @@
-"""The ``backbone`` command: demo, serve, init-db, import, create-user, config, mapping."""
+"""The ``backbone`` command: demo, serve, init-db, import, create-user, config, mapping, quality."""
 
 from __future__ import annotations
 
@@ -428,6 +428,16 @@ def build_parser() -> argparse.ArgumentParser:
     checker.add_argument("--rows", type=int, default=20, help="how many observations to print (default 20)")
     checker.set_defaults(handler=cmd_mapping_check)
 
+    quality = add("quality", "Data quality: the rules every value is checked against, and their flags.", _quality_help)
+    quality_commands = quality.add_subparsers(dest="quality_command", required=True, metavar="ACTION")
+    rechecker = quality_commands.add_parser(
+        "check",
+        help="run every rule over everything stored (after rules or thresholds changed); flags opened and closed",
+        description="run every data quality rule over everything stored; print the flags opened and closed",
+    )
+    rechecker.set_defaults(handler=cmd_quality_check)
+    where(rechecker)
+
     user = add("create-user", "Create a user (asks for the password).", cmd_create_user)
     user.add_argument("username")
     user.add_argument("--role", required=True, choices=["admin", "member", "viewer"])
@@ -459,6 +469,28 @@ def build_parser() -> argparse.ArgumentParser:
     loader.set_defaults(handler=cmd_config_load)
     where(loader)
     return parser
+
+
+def cmd_quality_check(args: argparse.Namespace) -> None:
+    """Every data quality rule over everything stored; the flags follow."""
+    from api.db import Database
+    from api.readmodel import ReadModel
+    from api.services.quality import checks, flags
+
+    settings = _settings(data_dir=args.data_dir)
+    db = Database(settings.resolved_database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms)
+    try:
+        with db.transaction() as session:
+            opened, closed, standing = flags.recheck(
+                session=session, read_model=ReadModel(db), check=checks.quality_check(session)
+            )
+    finally:
+        db.dispose()
+    print(f"{opened} flags opened, {closed} closed, {standing} standing (open or confirmed)")
+
+
+def _quality_help(args: argparse.Namespace) -> None:  # argparse requires an action, so this is never reached
+    raise SystemExit("backbone quality check")
 
 
 def _mapping_help(args: argparse.Namespace) -> None:  # argparse requires an action, so this is never reached

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import duckdb
 import pyarrow as pa
 from sqlmodel import Session
 
 from api.errors import Conflict, ErrorItem, Forbidden, ImportRejected
+from api.ingest.quality import COLUMN, QualityCheck, find, located_hits, sync_flags
 from api.ingest.validate import Checked, Locate, LockRule, Problem, check
 from api.ingest.write import Origin, Progress, write_checked
 from api.models import Submission
 from api.models.common import stored_id
-from api.models.observation import WriteSummary
+from api.models.observation import WriteSummary, parse_breakdown
+from api.models.quality import QualityWarning, Severity
 from api.readmodel import ReadModel
 
 STAGED_COLUMNS = ("indicator", "area", "period", "value", "numerator", "denominator", "status", "note")
@@ -40,6 +43,47 @@ class Ingested:
     summary: WriteSummary
     submissions: list[Submission]
     overridden: dict[int, list[str]]  # submission id -> the locked periods it wrote into on purpose
+
+
+def _review(
+    cur: duckdb.DuckDBPyConnection, staged: Staged, quality: QualityCheck, max_errors: int, found: list[QualityWarning]
+) -> None:
+    """The quality rules over the batch as it would be stored: errors refuse it, warnings go into ``found``."""
+    if not find(cur, batch=True, settings=quality.settings, custom=quality.custom):
+        return
+
+    def located(hit: dict[str, Any]) -> dict[str, Any]:
+        where = staged.locate(hit["_row"], COLUMN.get(hit["rule"], "value"))
+        return {k: where[k] for k in ("row", "column", "field") if k in where}
+
+    def text(hit: dict[str, Any]) -> str:
+        return quality.text(hit["rule"], {k: hit[k] for k in ("observed", "expected", "low", "high", "score")})
+
+    errors = located_hits(cur, "error", max_errors)
+    if errors:
+        count = cur.execute("SELECT count(*) FROM quality_hit WHERE severity = 'error'").fetchall()[0][0]
+        raise ImportRejected(
+            f"{count} value{'s' if count > 1 else ''} break a data quality rule; nothing was written",
+            errors=[ErrorItem(code=h["rule"], message=text(h), **located(h)) for h in errors],
+            error_count=count,
+            code="quality_rule",
+        )
+    found.extend(
+        QualityWarning(
+            rule=hit["rule"],
+            severity=Severity.warning,
+            message=text(hit),
+            indicator=hit["indicator"],
+            area=hit["area"],
+            period=hit["period"],
+            breakdown=parse_breakdown(hit["breakdown"]),
+            observed=hit["observed"],
+            expected=hit["expected"],
+            score=hit["score"],
+            **located(hit),
+        )
+        for hit in located_hits(cur, "warning", max_errors)
+    )
 
 
 def stage_rows(cur: duckdb.DuckDBPyConnection, rows: list[StagedRow], dimensions: list[str]) -> None:
@@ -90,6 +134,7 @@ def ingest(
     locks: Callable[[], Sequence[LockRule]] = tuple,
     dry_run: bool = False,
     progress: Progress | None = None,
+    quality: QualityCheck | None = None,
 ) -> Ingested:
     """Validate a batch against the reference data and write it; raise with every error found.
 
@@ -97,8 +142,11 @@ def ingest(
     to it, one submission per organisation, all in the caller's one transaction.
     ``locks`` reads the (organisation, period) pairs closed to writes now, in the writer's
     transaction; rows in them are refused (409) unless ``origin.override_reason`` is given
-    (backbone staff only; the caller checks that and records the override).
+    (backbone staff only; the caller checks that and records the override). ``quality``: the data
+    quality rules the batch is checked against as it would be stored (errors refuse it; warnings are
+    returned, and flagged once written).
     """
+    warnings: list[QualityWarning] = []
     closed = list(locks())
     cur = read_model.cursor()
     try:
@@ -122,8 +170,16 @@ def ingest(
         if progress:
             progress("writing", 0, None)
         counts, submissions = write_checked(
-            session=session, cur=cur, read_model=read_model, origin=origin, dry_run=dry_run, progress=progress
+            session=session,
+            cur=cur,
+            read_model=read_model,
+            origin=origin,
+            dry_run=dry_run,
+            progress=progress,
+            review=(lambda c: _review(c, staged, quality, max_errors, warnings)) if quality else None,
         )
+        if quality and not dry_run:
+            sync_flags(session, cur, user_id=origin.user_id, batch=True)
     finally:
         cur.close()
     # Now that the writer holds the write lock (which approving and locking take too), the locks
@@ -143,5 +199,6 @@ def ingest(
         skipped=checked.skipped,
         submission=submissions[-1].id if submissions else None,
         submissions=[s.id for s in submissions],
+        warnings=warnings,
     )
     return Ingested(summary=summary, submissions=submissions, overridden=overridden)

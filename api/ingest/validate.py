@@ -232,7 +232,7 @@ def check(
     cur.execute(f"""
         CREATE OR REPLACE TEMP TABLE clean AS
         SELECT {reporter} AS organisation_id, indicator_id, area_id, period, breakdown, value, numerator,
-               denominator, is_provisional, is_estimated, is_suppressed, note
+               denominator, is_provisional, is_estimated, is_suppressed, note, _row
         FROM checked ORDER BY _row
     """)
     return Checked(

@@ -90,12 +90,19 @@ def write_checked(
     origin: Origin,
     dry_run: bool = False,
     progress: Progress | None = None,
+    review: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
 ) -> tuple[Counts, list[Submission]]:
-    """Write the table ``clean`` of ``cur``: one submission per organisation that changes something."""
+    """Write the table ``clean`` of ``cur``: one submission per organisation that changes something.
+
+    ``review`` runs once the write lock is held and the read model is exact, before anything is
+    written (the quality rules: they compare with the values stored); it may refuse the batch.
+    """
     # The lock: SELECT ... FOR UPDATE on PostgreSQL; on SQLite the write session's BEGIN IMMEDIATE.
     session.execute(select(col(RevisionCounter.value)).where(col(RevisionCounter.id) == 1).with_for_update()).one()
     read_model.sync()  # nothing can commit now, so the copy is exact
     per_organisation = _classify(cur)
+    if review:
+        review(cur)
     total = sum(per_organisation.values(), Counts(0, 0, 0, 0))
     if dry_run:
         return total, []

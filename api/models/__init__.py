@@ -16,6 +16,7 @@ from api.models.mapping import SourceMapping
 from api.models.narrative import Narrative
 from api.models.observation import Observation, ObservationHistory
 from api.models.organisation import Organisation
+from api.models.quality import QualityFlag, QualityRule, QualitySetting
 from api.models.submission import RevisionCounter, Submission
 from api.models.target import Target
 from api.models.user import ApiToken, Invitation, User
@@ -45,6 +46,9 @@ __all__ = [
     "PeriodLock",
     "PeriodReport",
     "PeriodReview",
+    "QualityFlag",
+    "QualityRule",
+    "QualitySetting",
     "RevisionCounter",
     "Signatory",
     "SourceMapping",

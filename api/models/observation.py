@@ -7,6 +7,7 @@ from pydantic import Field as PydanticField
 from sqlmodel import Field, Index, SQLModel, UniqueConstraint
 
 from api.models.mapping import MappedRow
+from api.models.quality import QualityWarning
 
 TOTAL = ""  # the breakdown key of a total (no breakdown)
 
@@ -119,4 +120,8 @@ class WriteSummary(BaseModel):
     )
     preview: list[MappedRow] | None = PydanticField(
         default=None, description="through a source mapping, on a dry run: the first observations it made"
+    )
+    warnings: list[QualityWarning] = PydanticField(
+        default_factory=list,
+        description="values that break a data quality rule's warning: stored (unless a dry run) and flagged",
     )

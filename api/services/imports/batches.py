@@ -27,6 +27,7 @@ from api.services.accounts.auth import Principal
 from api.services.periods.closed import locks_in_force
 from api.services.periods.reports import override_reason
 from api.services.periods.reviews import record_override
+from api.services.quality.checks import quality_check
 
 PREVIEW_ROWS = 20  # observations a mapped file's dry run shows
 
@@ -55,6 +56,7 @@ def write_batch(
         locks=lambda: locks_in_force(session, now=utcnow(), staff=staff),
         dry_run=dry_run,
         progress=progress,
+        quality=quality_check(session),
     )
     for submission in done.submissions:
         if submission.id in done.overridden:

@@ -1,0 +1,525 @@
+"""Data quality rules as SQL: what a value is checked against beyond being well formed.
+
+``find`` leaves the table ``quality_hit``: one row per (rule, indicator, area, period, breakdown)
+that breaks a rule, with the value observed, what was expected (a mean, median, total or the
+previous value), the band it should lie in and a score. It runs in the read model's DuckDB over
+the observations as they are, or as they would be after a batch (the table ``clean``), and then
+reports only the batch's keys. Nothing here is evaluated by Python: an admin's rule between
+indicators is parsed into a small grammar (``parse_expression``) and written as SQL.
+
+The built-in rules (all warnings: the value is stored and flagged):
+
+- ``outlier_history``: the value against the other values of its own series (same indicator, area
+  and breakdown): z = (x - mean) / sd of the others, the sd at least the sampling noise (a count's
+  sqrt(mean), a rate's binomial sd over its denominator); flagged past the indicator's ``z_score``
+  (default 3.0), with at least ``min_points`` others, and only when the value is also at least
+  ``min_deviation`` (25 %) away from the mean: sampling noise alone passes z = 3 in one value of a
+  hundred or so, a data error (a value ten times too large, a misplaced decimal) is far larger.
+- ``outlier_peers``: a rate against the other areas of the same level in the same period:
+  modified z = 0.6745 (x - median) / MAD (Iglewicz and Hoaglin); past ``modified_z_score`` (3.5),
+  and ``min_deviation`` away from the median, where it was not past it in the area's previous
+  period (an area that always differs is not a data error). Counts and amounts are left out (they
+  grow with the area), and so are rates over fewer than 100.
+- ``denominator_jump``: a denominator more than ``denominator_jump`` (2.0) times, or less than its
+  inverse, the series' previous one.
+- ``repeated_value``: a copied column: at least half of one organisation's values of an indicator
+  for a period (four or more, each 10 or more, or over a denominator of 10 or more) are, with
+  their numerators and denominators, exactly the previous period's; one value that happens to
+  repeat is not flagged.
+- ``breakdown_sum``: where every value of a dimension is reported, the counts (a count indicator)
+  or the numerators and denominators (a rate) of its groups add up to the total's.
+
+Errors (value out of range, a numerator over its denominator, a value that does not match its
+parts) are refused by the import's own checks (``ingest/validate.py``) before these run.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session
+
+from api.errors import ErrorItem, Invalid
+from api.models import QualityFlag
+from api.models.common import table_of, utcnow
+from api.models.quality import FlagStatus, QualityThresholds
+from indicators import periods
+
+HIT_COLUMNS = (
+    "rule",
+    "severity",
+    "indicator_id",
+    "area_id",
+    "period",
+    "breakdown",
+    "organisation_id",
+    "observed",
+    "expected",
+    "low",
+    "high",
+    "score",
+)
+MAD_SCALE = 0.6745  # the modified z-score's constant: 1 / the 0.75 quantile of the standard normal, rounded
+OPERATORS = {"<=": "<=", "<": "<", ">=": ">=", ">": ">", "=": "=", "!=": "<>"}
+_TOKEN = re.compile(r"\s*(?:(?P<number>\d+(?:\.\d+)?)|(?P<code>[A-Za-z0-9][A-Za-z0-9_.-]*)|(?P<op>[-+*()]))")
+
+
+@dataclass(frozen=True)
+class CustomRule:
+    """An admin's rule: ``left operator right`` over indicator values, per area and period (totals)."""
+
+    code: str
+    left: str
+    operator: str
+    right: str
+    severity: str
+
+
+@dataclass
+class Term:
+    coefficient: float
+    indicator: str | None  # None: a constant
+
+
+def parse_expression(text: str, field: str = "expression") -> list[Term]:
+    """``a + 2 * b - 3`` into terms; 422 at anything else (no parentheses, no other operators, no names)."""
+    terms: list[Term] = []
+    position, sign = 0, 1.0
+    expect_term = True
+    text = text.strip()
+    while position < len(text):
+        match = _TOKEN.match(text, position)
+        if not match or match.end() == position:
+            raise _bad(field, f"cannot read '{text[position : position + 20]}'")
+        position = match.end()
+        if expect_term:
+            if match["op"] == "-" and not terms and sign == 1.0:
+                sign = -1.0
+                continue
+            if match["number"] is not None:
+                number = float(match["number"])
+                following = _TOKEN.match(text, position)
+                if following and following["op"] == "*":
+                    code = _TOKEN.match(text, following.end())
+                    if not code or code["code"] is None or code["code"].replace(".", "").isdigit():
+                        raise _bad(field, "a number times an indicator code, e.g. 0.5 * pupils-total")
+                    terms.append(Term(sign * number, code["code"]))
+                    position = code.end()
+                else:
+                    terms.append(Term(sign * number, None))
+            elif match["code"] is not None:
+                terms.append(Term(sign, match["code"]))
+            else:
+                raise _bad(field, f"expected an indicator code or a number, not '{match['op']}'")
+            expect_term = False
+        else:
+            if match["op"] not in ("+", "-"):
+                raise _bad(field, f"expected + or -, not '{match.group().strip()}'")
+            sign = 1.0 if match["op"] == "+" else -1.0
+            expect_term = True
+    if expect_term:
+        raise _bad(field, "the expression is empty or ends in an operator")
+    return terms
+
+
+def _bad(field: str, message: str) -> Invalid:
+    return Invalid(
+        f"The rule cannot be read: {message}",
+        errors=[ErrorItem(code="invalid_expression", message=message, field=field)],
+    )
+
+
+def _lit(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _thresholds(cur: duckdb.DuckDBPyConnection, settings: dict[int, QualityThresholds]) -> None:
+    ids = [i for (i,) in cur.execute("SELECT id FROM indicator").fetchall()]
+    default = QualityThresholds()
+    rows = [settings.get(i, default) for i in ids]
+    table = pa.table(
+        {
+            "indicator_id": pa.array(ids, type=pa.int64()),
+            **{name: [getattr(r, name) for r in rows] for name in QualityThresholds.model_fields},
+        }
+    )
+    cur.register("quality_threshold_in", table)
+    cur.execute("CREATE OR REPLACE TEMP TABLE quality_threshold AS SELECT * FROM quality_threshold_in")
+    cur.unregister("quality_threshold_in")
+
+
+def _data(cur: duckdb.DuckDBPyConnection, batch: bool) -> None:
+    """``q``: every observation with a value, as it would be after the batch, with its period's position."""
+    fields = "indicator_id, area_id, period, breakdown, value, numerator, denominator, is_suppressed, organisation_id"
+    if batch:
+        rows = (
+            f"SELECT {fields} FROM observation o WHERE NOT EXISTS (SELECT 1 FROM clean c WHERE c.indicator_id = "
+            "o.indicator_id AND c.area_id = o.area_id AND c.period = o.period AND c.breakdown = o.breakdown) "
+            f"UNION ALL SELECT {fields} FROM clean"
+        )
+        # Periods the batch brings that no stored value has yet: their place in time.
+        new = cur.execute(
+            "SELECT DISTINCT i.period_type, c.period FROM clean c JOIN indicator i ON i.id = c.indicator_id "
+            "WHERE NOT EXISTS (SELECT 1 FROM period p WHERE p.period_type = i.period_type AND p.period = c.period)"
+        ).fetchall()
+    else:
+        rows, new = f"SELECT {fields} FROM observation", []
+    cur.execute("CREATE OR REPLACE TEMP TABLE q_period AS SELECT * FROM period")
+    if new:
+        cur.executemany(
+            "INSERT INTO q_period VALUES (?, ?, ?)", [(kind, p, periods.position(p, kind)) for kind, p in new]
+        )
+    cur.execute(f"""
+        CREATE OR REPLACE TEMP TABLE q AS
+        SELECT o.*, i.unit, i.aggregation, a.level, p.position, t.*  EXCLUDE (indicator_id)
+        FROM ({rows}) o
+        JOIN indicator i ON i.id = o.indicator_id
+        JOIN area a ON a.id = o.area_id
+        JOIN q_period p ON p.period_type = i.period_type AND p.period = o.period
+        JOIN quality_threshold t ON t.indicator_id = o.indicator_id
+        WHERE NOT o.is_suppressed AND o.value IS NOT NULL AND isfinite(o.value)
+    """)
+
+
+# Each built-in rule: a SELECT over ``q`` (and its own windows) giving HIT_COLUMNS.
+_SERIES = "PARTITION BY indicator_id, area_id, breakdown ORDER BY position"
+_BUILT_IN = {
+    "outlier_history": f"""
+        SELECT 'outlier_history', 'warning', indicator_id, area_id, period, breakdown, organisation_id,
+            value, mean, mean - z_score * spread, mean + z_score * spread, (value - mean) / spread
+        FROM (
+            SELECT *,
+                -- the spread is at least the sampling noise: a count's Poisson sd, a rate's binomial sd
+                CASE WHEN unit = 'count' THEN greatest(sd, sqrt(abs(mean)))
+                     WHEN scale IS NOT NULL AND denominator > 0
+                     THEN greatest(sd, scale * sqrt(greatest(mean / scale * (1 - mean / scale), 0) / denominator))
+                     ELSE sd END AS spread
+            FROM (
+                SELECT *,
+                    avg(value) OVER ({_SERIES} ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING
+                        EXCLUDE CURRENT ROW) AS mean,
+                    stddev_samp(value) OVER ({_SERIES} ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING
+                        EXCLUDE CURRENT ROW) AS sd,
+                    count(value) OVER (PARTITION BY indicator_id, area_id, breakdown) - 1 AS others,
+                    CASE unit WHEN 'percent' THEN 100.0 WHEN 'rate_per_1000' THEN 1000.0 END AS scale
+                FROM q
+            )
+        )
+        WHERE others >= min_points AND spread > 0 AND abs(value - mean) > z_score * spread
+            AND abs(value - mean) > min_deviation * abs(mean)
+    """,
+    "outlier_peers": f"""
+        SELECT 'outlier_peers', 'warning', indicator_id, area_id, period, breakdown, organisation_id,
+            value, median, median - modified_z_score * mad / {MAD_SCALE}, median + modified_z_score * mad / {MAD_SCALE},
+            score
+        FROM (
+            SELECT *, lag(score) OVER ({_SERIES}) AS previous_score
+            FROM (
+                SELECT *, {MAD_SCALE} * (value - median) / nullif(mad, 0) AS score
+                FROM (
+                    SELECT *, median(abs(value - median)) OVER peers AS mad, count(*) OVER peers - 1 AS others
+                    FROM (SELECT *, median(value) OVER peers AS median FROM q
+                          -- rates only (a count or an amount grows with the area), and none of a small group
+                          WHERE unit IN ('percent', 'rate_per_1000') AND coalesce(denominator, 1e9) >= 100
+                          WINDOW peers AS (PARTITION BY indicator_id, period, breakdown, level))
+                    WINDOW peers AS (PARTITION BY indicator_id, period, breakdown, level)
+                )
+                WHERE others >= min_points
+            )
+        )
+        -- an area that left the others this period (one that always differs is not a data error)
+        WHERE abs(score) > modified_z_score AND abs(value - median) > min_deviation * abs(median)
+            AND (previous_score IS NULL OR abs(previous_score) <= modified_z_score)
+    """,
+    "denominator_jump": f"""
+        SELECT 'denominator_jump', 'warning', indicator_id, area_id, period, breakdown, organisation_id,
+            denominator, previous, previous / denominator_jump, previous * denominator_jump, denominator / previous
+        FROM (SELECT *, lag(denominator) OVER ({_SERIES}) AS previous FROM q WHERE denominator > 0)
+        WHERE previous > 0 AND (denominator > previous * denominator_jump OR denominator < previous / denominator_jump)
+    """,
+    "repeated_value": f"""
+        SELECT 'repeated_value', 'warning', indicator_id, area_id, period, breakdown, organisation_id,
+            value, previous, NULL, NULL, NULL
+        FROM (
+            -- a copied column: most of one organisation's values of an indicator for a period repeat the last
+            SELECT *, count(*) FILTER (WHERE repeated) OVER column_ AS repeats, count(*) OVER column_ AS keys
+            FROM (
+                SELECT *, value = lag(value) OVER s AND numerator IS NOT DISTINCT FROM lag(numerator) OVER s
+                    AND denominator IS NOT DISTINCT FROM lag(denominator) OVER s AS repeated,
+                    lag(value) OVER s AS previous
+                -- small numbers repeat by chance: only values (or rates' denominators) of 10 and more
+                FROM q WHERE coalesce(denominator, abs(value)) >= 10 WINDOW s AS ({_SERIES})
+            )
+            WINDOW column_ AS (PARTITION BY indicator_id, organisation_id, period)
+        )
+        WHERE repeated AND keys >= 4 AND repeats * 2 >= keys
+    """,
+    "breakdown_sum": """
+        WITH part AS (
+            SELECT q.*, split_part(breakdown, ':', 1) AS dimension FROM q
+            WHERE breakdown <> '' AND NOT contains(breakdown, ',')
+        ),
+        dimension_size AS (
+            SELECT d.code AS dimension, count(*) AS size
+            FROM dimension d JOIN dimension_value v ON v.dimension_id = d.id GROUP BY ALL
+        ),
+        summed AS (
+            SELECT indicator_id, area_id, period, dimension, count(*) AS parts, sum(value) AS value,
+                sum(numerator) AS numerator, sum(denominator) AS denominator,
+                count(numerator) AS numerators, count(denominator) AS denominators
+            FROM part GROUP BY ALL
+        ),
+        compared AS (
+            SELECT t.indicator_id, t.area_id, t.period, t.breakdown, t.organisation_id, t.sum_tolerance,
+                CASE WHEN t.aggregation = 'sum' THEN t.value ELSE t.numerator END AS total_numerator,
+                CASE WHEN t.aggregation = 'sum' THEN s.value ELSE s.numerator END AS sum_numerator,
+                t.denominator AS total_denominator, s.denominator AS sum_denominator,
+                t.aggregation, s.numerators, s.denominators, s.parts
+            FROM q t JOIN summed s USING (indicator_id, area_id, period)
+            JOIN dimension_size z ON z.dimension = s.dimension AND z.size = s.parts
+            WHERE t.breakdown = '' AND t.aggregation IN ('sum', 'ratio')
+        )
+        SELECT 'breakdown_sum', 'warning', indicator_id, area_id, period, breakdown, organisation_id,
+            sum_numerator, total_numerator, total_numerator - sum_tolerance, total_numerator + sum_tolerance,
+            CASE WHEN abs(sum_numerator - total_numerator) > sum_tolerance THEN sum_numerator - total_numerator
+                 ELSE sum_denominator - total_denominator END
+        FROM compared
+        WHERE (aggregation = 'sum' AND abs(sum_numerator - total_numerator) > sum_tolerance)
+           OR (aggregation = 'ratio' AND numerators = parts AND denominators = parts
+               AND total_numerator IS NOT NULL AND total_denominator IS NOT NULL
+               AND (abs(sum_numerator - total_numerator) > sum_tolerance
+                    OR abs(sum_denominator - total_denominator) > sum_tolerance))
+    """,
+}
+
+
+def _custom(rule: CustomRule, index: dict[str, int]) -> str | None:
+    """An admin's rule as a SELECT over the totals of ``q``; None when it names an indicator there is none of."""
+    sides = {"left": parse_expression(rule.left, "left"), "right": parse_expression(rule.right, "right")}
+    named = {t.indicator for terms in sides.values() for t in terms if t.indicator}
+    if any(code not in index for code in named):
+        return None
+    columns = {code: f"v{n}" for n, code in enumerate(sorted(named))}
+
+    def sql(terms: list[Term]) -> str:
+        return " + ".join(
+            f"({t.coefficient!r} * {columns[t.indicator]})" if t.indicator else repr(t.coefficient) for t in terms
+        )
+
+    pivot = ", ".join(
+        f"max(value) FILTER (WHERE indicator_id = {index[code]}) AS {column}" for code, column in columns.items()
+    )
+    present = " AND ".join(f"{c} IS NOT NULL" for c in columns.values()) or "true"
+    first = index[sorted(named)[0]] if named else 0
+    left, right = sql(sides["left"]), sql(sides["right"])
+    return f"""
+        SELECT {_lit(rule.code)}, {_lit(rule.severity)}, {first}, area_id, period, '', organisation_id,
+            {left}, {right}, NULL, NULL, ({left}) - ({right})
+        FROM (
+            SELECT area_id, period, {pivot},
+                max(organisation_id) FILTER (WHERE indicator_id = {first}) AS organisation_id
+            FROM q WHERE breakdown = '' AND indicator_id IN ({", ".join(str(index[c]) for c in named)})
+            GROUP BY area_id, period
+        )
+        WHERE {present} AND NOT (({left}) {OPERATORS[rule.operator]} ({right}) OR abs(({left}) - ({right})) <= 1e-9
+            AND {_lit(rule.operator)} IN ('<=', '>=', '='))
+    """
+
+
+def find(
+    cur: duckdb.DuckDBPyConnection,
+    *,
+    batch: bool,
+    settings: dict[int, QualityThresholds] | None = None,
+    custom: list[CustomRule] = (),  # type: ignore[assignment]
+) -> int:
+    """The table ``quality_hit``; with ``batch``, only for the keys of ``clean``. Returns how many hits."""
+    _thresholds(cur, settings or {})
+    _data(cur, batch)
+    index = dict(cur.execute("SELECT code, id FROM indicator").fetchall())
+    selects = list(_BUILT_IN.values()) + [s for rule in custom if (s := _custom(rule, index)) is not None]
+    union = " UNION ALL ".join(f"({s})" for s in selects)
+    scope = ""
+    if (
+        batch
+    ):  # the batch's keys; a total when one of its parts is in it; a rule between indicators, its area and period
+        built_in = ", ".join(_lit(code) for code in _BUILT_IN)
+        scope = (
+            " WHERE EXISTS (SELECT 1 FROM clean c WHERE c.area_id = h.area_id AND c.period = h.period AND"
+            f" (h.rule NOT IN ({built_in}) OR c.indicator_id = h.indicator_id"
+            " AND (c.breakdown = h.breakdown OR h.breakdown = '')))"
+        )
+    cur.execute(
+        f"CREATE OR REPLACE TEMP TABLE quality_hit AS SELECT * FROM ({union}) h({', '.join(HIT_COLUMNS)}){scope}"
+    )
+    count: int = cur.execute("SELECT count(*) FROM quality_hit").fetchall()[0][0]
+    return count
+
+
+# What each rule says, in the three languages; {observed}, {expected}, {low}, {high}, {score} filled in.
+TEXTS: dict[str, dict[str, str]] = {
+    "outlier_history": {
+        "en": "{observed} lies far from this series' other values (mean {expected}; z = {score})",
+        "nl": "{observed} wijkt sterk af van de andere waarden van deze reeks (gemiddeld {expected}; z = {score})",
+        "de": "{observed} weicht stark von den übrigen Werten dieser Reihe ab (Mittel {expected}; z = {score})",
+    },
+    "outlier_peers": {
+        "en": "{observed} lies far from the other areas in this period (median {expected}; modified z = {score})",
+        "nl": "{observed} wijkt sterk af van de andere gebieden in deze periode (mediaan {expected}; "
+        "gemodificeerde z = {score})",
+        "de": "{observed} weicht stark von den anderen Gebieten in diesem Zeitraum ab (Median {expected}; "
+        "modifizierter z-Wert = {score})",
+    },
+    "denominator_jump": {
+        "en": "the denominator {observed} is {score} times the previous period's ({expected})",
+        "nl": "de noemer {observed} is {score} keer die van de vorige periode ({expected})",
+        "de": "der Nenner {observed} ist das {score}-Fache des vorigen Zeitraums ({expected})",
+    },
+    "repeated_value": {
+        "en": "{observed} is exactly the previous period's value: a copied column?",
+        "nl": "{observed} is precies de waarde van de vorige periode: een gekopieerde kolom?",
+        "de": "{observed} ist genau der Wert des vorigen Zeitraums: eine kopierte Spalte?",
+    },
+    "breakdown_sum": {
+        "en": "the groups of a breakdown add up to {observed}, the total is {expected}",
+        "nl": "de groepen van een uitsplitsing tellen op tot {observed}, het totaal is {expected}",
+        "de": "die Gruppen einer Aufschlüsselung ergeben zusammen {observed}, die Summe ist {expected}",
+    },
+    "custom": {
+        "en": "{left} {operator} {right} does not hold: {observed} against {expected}",
+        "nl": "{left} {operator} {right} klopt niet: {observed} tegenover {expected}",
+        "de": "{left} {operator} {right} gilt nicht: {observed} gegenüber {expected}",
+    },
+}
+
+
+def _number(value: float | None) -> str:
+    if value is None:
+        return "–"
+    return f"{value:.4g}" if abs(value) < 1e6 else f"{value:,.0f}"
+
+
+def describe(
+    rule: str,
+    values: dict[str, float | None],
+    *,
+    language: str = "en",
+    custom: CustomRule | None = None,
+    message: dict[str, str] | None = None,
+) -> str:
+    """A flag in words, in the language asked for (English where a text has none)."""
+    filled = {name: _number(values.get(name)) for name in ("observed", "expected", "low", "high", "score")}
+    if custom is not None:
+        text = (message or {}).get(language) or (message or {}).get("en") or TEXTS["custom"][language]
+        return text.format(left=custom.left, operator=custom.operator, right=custom.right, **filled)
+    return TEXTS.get(rule, {}).get(language, rule).format(**filled)
+
+
+@dataclass
+class QualityCheck:
+    """What a write is checked against beyond the import's own rules: the thresholds and the admins' rules."""
+
+    settings: dict[int, QualityThresholds]
+    custom: list[CustomRule]
+    messages: dict[str, dict[str, str]]  # a custom rule's own message per language
+
+    def text(self, rule: str, values: dict[str, float | None], language: str = "en") -> str:
+        custom = next((c for c in self.custom if c.code == rule), None)
+        return describe(rule, values, language=language, custom=custom, message=self.messages.get(rule))
+
+
+# The staged column a rule's flag is shown at.
+COLUMN = {"denominator_jump": "denominator"}
+
+
+def located_hits(cur: duckdb.DuckDBPyConnection, severity: str, limit: int) -> list[dict[str, Any]]:
+    """The hits of one severity with the batch row they belong to (a total's: its first part's), codes named."""
+    names = ", ".join(f"h.{c}" for c in HIT_COLUMNS)
+    rows = cur.execute(
+        f"""SELECT {names}, coalesce(c._row, (SELECT min(_row) FROM clean p WHERE p.indicator_id = h.indicator_id
+                AND p.area_id = h.area_id AND p.period = h.period)) AS _row, i.code AS indicator, a.code AS area
+            FROM quality_hit h LEFT JOIN clean c USING (indicator_id, area_id, period, breakdown)
+            JOIN indicator i ON i.id = h.indicator_id JOIN area a ON a.id = h.area_id
+            WHERE h.severity = ? ORDER BY _row, h.rule LIMIT ?""",
+        [severity, limit],
+    ).fetchall()
+    columns = [*HIT_COLUMNS, "_row", "indicator", "area"]
+    return [dict(zip(columns, row, strict=True)) for row in rows]
+
+
+def sync_flags(
+    session: Session, cur: duckdb.DuckDBPyConnection, *, user_id: int | None, batch: bool
+) -> tuple[int, int, int]:
+    """The stored flags brought in line with ``quality_hit``: (opened, closed, standing).
+
+    With ``batch`` (after a write) only the flags of the keys it changed (``classified``): closed, unless
+    the same rule still finds the same value; without (a re-check) every flag. Hits not flagged yet are new;
+    a confirmed flag whose value still breaks the rule stays confirmed.
+    """
+    table = table_of(QualityFlag)
+    existing = session.execute(
+        select(
+            table.c.id,
+            table.c.rule,
+            table.c.indicator_id,
+            table.c.area_id,
+            table.c.period,
+            table.c.breakdown,
+            table.c.observed,
+        ).where(table.c.status != FlagStatus.resolved)
+    ).all()
+    names = ("id", "rule", "indicator_id", "area_id", "period", "breakdown", "observed")
+    types = (pa.int64(), pa.string(), pa.int64(), pa.int64(), pa.string(), pa.string(), pa.float64())
+    cur.register(
+        "flag_in",
+        pa.table(
+            {n: pa.array([r[k] for r in existing], type=t) for k, (n, t) in enumerate(zip(names, types, strict=True))}
+        ),
+    )
+    built_in = ", ".join(_lit(code) for code in _BUILT_IN)
+    cur.execute(f"CREATE OR REPLACE TEMP TABLE flag_now AS SELECT *, rule IN ({built_in}) AS builtin FROM flag_in")
+    cur.unregister("flag_in")
+    cur.execute(f"CREATE OR REPLACE TEMP TABLE hit_now AS SELECT *, rule IN ({built_in}) AS builtin FROM quality_hit")
+    touched = "true"
+    if batch:  # a key the batch changed; a total when one of its parts changed; an admin's rule, its area and period
+        touched = """EXISTS (SELECT 1 FROM classified c WHERE c.action <> 'same' AND c.area_id = f.area_id
+            AND c.period = f.period AND (NOT f.builtin OR c.indicator_id = f.indicator_id
+            AND (c.breakdown = f.breakdown OR f.breakdown = '')))"""
+    same = " AND ".join(f"a.{c} = f.{c}" for c in ("rule", "indicator_id", "area_id", "period", "breakdown"))
+    same += " AND a.observed IS NOT DISTINCT FROM f.observed"
+    closed = [
+        i
+        for (i,) in cur.execute(
+            f"SELECT id FROM flag_now f WHERE {touched} AND NOT EXISTS (SELECT 1 FROM hit_now a WHERE {same})"
+        ).fetchall()
+    ]
+    new = cur.execute(
+        f"SELECT {', '.join(HIT_COLUMNS)} FROM hit_now f WHERE {touched} "
+        f"AND NOT EXISTS (SELECT 1 FROM flag_now a WHERE {same})"
+    ).fetchall()
+    now = utcnow()
+    if closed:
+        session.execute(
+            update(table)
+            .where(table.c.id.in_(closed))
+            .values(status=FlagStatus.resolved, changed_at=now, changed_by_id=user_id)
+        )
+    if new:
+        session.execute(
+            insert(table),
+            [
+                {
+                    **dict(zip(HIT_COLUMNS, row, strict=True)),
+                    "status": FlagStatus.open,
+                    "found_at": now,
+                    "changed_at": now,
+                }
+                for row in new
+            ],
+        )
+    return len(new), len(closed), len(existing) - len(closed)

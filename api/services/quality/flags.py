@@ -1,0 +1,141 @@
+"""The flags the quality rules raised: listed for who may see them, followed up, re-checked.
+
+Members see their own organisation's flags; admins and the steering group all of them, the
+numbers of a flag left out where the value itself is hidden from the caller (small counts).
+A flag is followed up by an admin or the reporting member: ``confirm`` (the value is right, with a
+comment); a corrected value closes its flags when it is written (``ingest/quality.record_flags``).
+The changes are in the audit trail. ``recheck`` runs every rule over everything stored.
+"""
+
+from __future__ import annotations
+
+from sqlmodel import Session, col, select
+
+from api.errors import Forbidden, NotFound
+from api.ingest.quality import QualityCheck, find, sync_flags
+from api.models import Area, Indicator, Organisation, QualityFlag
+from api.models.common import Page, Role, pk, utcnow
+from api.models.observation import parse_breakdown
+from api.models.quality import FlagConfirm, FlagStatus, QualityFlagPublic, Severity
+from api.readmodel import ReadModel
+from api.services.accounts.auth import Principal
+from api.services.analytics import hiding
+from api.services.analytics.reference import indicators as indicator_infos
+from api.services.common import get_by_code, page_of
+
+
+def _public(
+    flag: QualityFlag, codes: dict[str, dict[int, str]], check: QualityCheck, hidden: bool, language: str
+) -> QualityFlagPublic:
+    numbers = {
+        name: None if hidden else getattr(flag, name) for name in ("observed", "expected", "low", "high", "score")
+    }
+    return QualityFlagPublic(
+        id=flag.id or 0,
+        rule=flag.rule,
+        severity=Severity(flag.severity),
+        indicator=codes["indicator"][flag.indicator_id],
+        area=codes["area"][flag.area_id],
+        period=flag.period,
+        breakdown=parse_breakdown(flag.breakdown),
+        organisation=codes["organisation"].get(flag.organisation_id or 0),
+        message=check.text(flag.rule, numbers, language),
+        status=FlagStatus(flag.status),
+        comment=flag.comment,
+        found_at=flag.found_at,
+        changed_at=flag.changed_at,
+        **numbers,
+    )
+
+
+def _codes(session: Session) -> dict[str, dict[int, str]]:
+    return {
+        "indicator": dict(session.exec(select(pk(Indicator.id), Indicator.code)).all()),
+        "area": dict(session.exec(select(pk(Area.id), Area.code)).all()),
+        "organisation": dict(session.exec(select(pk(Organisation.id), Organisation.code)).all()),
+    }
+
+
+def list_flags(
+    *,
+    session: Session,
+    read_model: ReadModel,
+    principal: Principal,
+    check: QualityCheck,
+    indicator: str | None = None,
+    area: str | None = None,
+    period: str | None = None,
+    organisation: str | None = None,
+    status: FlagStatus | None = None,
+    rule: str | None = None,
+    language: str = "en",
+    limit: int = 100,
+    offset: int = 0,
+) -> Page[QualityFlagPublic]:
+    """The flags this caller may see, newest first, filtered."""
+    statement = select(QualityFlag)
+    if principal.role is Role.member:
+        statement = statement.where(QualityFlag.organisation_id == principal.organisation_id)
+    for value, model, column in (
+        (indicator, Indicator, QualityFlag.indicator_id),
+        (area, Area, QualityFlag.area_id),
+        (organisation, Organisation, QualityFlag.organisation_id),
+    ):
+        if value is not None:
+            statement = statement.where(column == get_by_code(session, model, value, model.__name__.lower()).id)
+    if period is not None:
+        statement = statement.where(QualityFlag.period == period)
+    if status is not None:
+        statement = statement.where(QualityFlag.status == status)
+    if rule is not None:
+        statement = statement.where(QualityFlag.rule == rule)
+    rows, total = page_of(
+        session, statement.order_by(col(QualityFlag.found_at).desc(), col(QualityFlag.id).desc()), limit, offset
+    )
+    codes = _codes(session)
+    cur = read_model.cursor()
+    try:
+        infos = indicator_infos(cur)
+        items = []
+        for flag in rows:
+            hidden = False
+            if not hiding.may_see_raw(principal, flag.organisation_id) and flag.indicator_id in infos:
+                cells = hiding.hidden_cells(
+                    read_model, cur, infos[flag.indicator_id], flag.period, hiding.reader_of(principal)
+                )
+                hidden = (flag.area_id, flag.breakdown) in cells
+            items.append(_public(flag, codes, check, hidden, language))
+    finally:
+        cur.close()
+    return Page(items=items, total=total, limit=limit, offset=offset)
+
+
+def confirm_flag(
+    *, session: Session, principal: Principal, check: QualityCheck, flag_id: int, data: FlagConfirm
+) -> QualityFlagPublic:
+    """The value is right: an admin or the reporting organisation's member says so, with a comment."""
+    flag = session.get(QualityFlag, flag_id)
+    mine = principal.role is Role.member and flag is not None and flag.organisation_id == principal.organisation_id
+    if flag is None or not (principal.is_admin or mine or principal.role is Role.viewer):
+        raise NotFound(f"No quality flag {flag_id}")
+    if not (principal.is_admin or mine):
+        raise Forbidden("Only backbone staff or the reporting organisation confirm a value", code="not_yours")
+    flag.status, flag.comment, flag.changed_at, flag.changed_by_id = (
+        FlagStatus.confirmed,
+        data.comment,
+        utcnow(),
+        principal.user_id,
+    )
+    session.add(flag)
+    session.flush()
+    return _public(flag, _codes(session), check, hidden=False, language="en")
+
+
+def recheck(*, session: Session, read_model: ReadModel, check: QualityCheck) -> tuple[int, int, int]:
+    """Every rule over everything stored, in DuckDB; the flags follow: (opened, closed, standing)."""
+    cur = read_model.cursor()
+    try:
+        find(cur, batch=False, settings=check.settings, custom=check.custom)
+        return sync_flags(session, cur, user_id=None, batch=False)
+    finally:
+        cur.close()
