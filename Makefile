@@ -11,7 +11,7 @@ DEV_STAMP := $(VENV)/.installed-dev
 # a server or the browser (on two cores, three workers were the fastest).
 WORKERS ?= $(shell $(PYTHON) -c 'import os; print((os.cpu_count() or 1) + 1)')
 
-.PHONY: demo test setup lock lint bench bench-mapping bench-dashboard screenshots messages clean
+.PHONY: demo test setup lock lint bench bench-mapping bench-quality bench-dashboard screenshots messages clean
 
 demo: $(RUN_STAMP)
 	$(BIN)/backbone demo
@@ -46,6 +46,10 @@ bench: $(DEV_STAMP)
 # Source mapping benchmark: a 1,000,000-cell wide publisher's file against the same data in the long format.
 bench-mapping: $(DEV_STAMP)
 	$(BIN)/python bench/mapping.py
+
+# Data quality benchmark: every rule over 1,000,000 observations against a bare DuckDB window scan.
+bench-quality: $(DEV_STAMP)
+	$(BIN)/python bench/quality.py
 
 # Dashboard benchmark: every page's time to interactive in headless Chromium (demo and 1,000,000 observations),
 # with the ratio to the API calls behind it.

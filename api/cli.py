@@ -474,6 +474,7 @@ def build_parser() -> argparse.ArgumentParser:
 def cmd_quality_check(args: argparse.Namespace) -> None:
     """Every data quality rule over everything stored; the flags follow."""
     from api.db import Database
+    from api.models.common import Channel
     from api.readmodel import ReadModel
     from api.services.quality import checks, flags
 
@@ -482,7 +483,7 @@ def cmd_quality_check(args: argparse.Namespace) -> None:
     try:
         with db.transaction() as session:
             opened, closed, standing = flags.recheck(
-                session=session, read_model=ReadModel(db), check=checks.quality_check(session)
+                session=session, read_model=ReadModel(db), check=checks.quality_check(session), channel=Channel.cli
             )
     finally:
         db.dispose()

@@ -36,7 +36,17 @@ def run(*args: str, env: dict[str, str] | None = None, stdin: str | None = None)
 
 @pytest.mark.parametrize(
     "command",
-    [[], ["demo"], ["serve"], ["init-db"], ["create-user"], ["config"], ["config", "load"], ["mapping", "check"]],
+    [
+        [],
+        ["demo"],
+        ["serve"],
+        ["init-db"],
+        ["create-user"],
+        ["config"],
+        ["config", "load"],
+        ["mapping", "check"],
+        ["quality", "check"],
+    ],
 )
 def test_every_command_has_help(command):
     result = run(*command, "--help")
@@ -284,6 +294,22 @@ def test_import_with_a_mapping_document_or_code(database_url, tmp_path):
         assert s.exec(select(func.count()).select_from(Observation).where(Observation.is_suppressed)).one() == 1
     unknown = run("import", str(wide), "--mapping", "no-such-mapping", env=env)
     assert unknown.returncode == 1 and "no-such-mapping" in unknown.stdout
+    db.dispose()
+
+
+def test_quality_check_flags_what_is_stored(database_url, tmp_path):
+    db = Database(database_url)
+    small_world(db)
+    history = tmp_path / "history.csv"
+    history.write_text(
+        "indicator,area,period,value\n"
+        + "".join(f"count,A1,{2016 + k},{v}\n" for k, v in enumerate([100, 97, 104, 99, 102, 98, 103, 1000]))
+    )
+    env = _import_env(database_url, tmp_path)
+    assert run("import", str(history), "--as", "alice", env=env).returncode == 0  # flagged on the way in
+    again = run("quality", "check", env=env)
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.strip() == "0 flags opened, 0 closed, 1 standing (open or confirmed)"
     db.dispose()
 
 

@@ -157,11 +157,23 @@ def _data(cur: duckdb.DuckDBPyConnection, batch: bool) -> None:
     """``q``: every observation with a value, as it would be after the batch, with its period's position."""
     fields = "indicator_id, area_id, period, breakdown, value, numerator, denominator, is_suppressed, organisation_id"
     if batch:
-        rows = (
-            f"SELECT {fields} FROM observation o WHERE NOT EXISTS (SELECT 1 FROM clean c WHERE c.indicator_id = "
-            "o.indicator_id AND c.area_id = o.area_id AND c.period = o.period AND c.breakdown = o.breakdown) "
-            f"UNION ALL SELECT {fields} FROM clean"
+        # Only what the batch's values are compared with: their series, the other areas and groups of their
+        # indicator and period, and the other indicators of their area and period (the admins' rules).
+        near = {
+            "s": ("indicator_id", "area_id", "breakdown"),
+            "p": ("indicator_id", "period"),
+            "a": ("area_id", "period"),
+        }
+        joins = "".join(
+            f" LEFT JOIN (SELECT DISTINCT {', '.join(keys)}, true AS hit FROM clean) {name} USING ({', '.join(keys)})"
+            for name, keys in near.items()
         )
+        stored = (
+            f"SELECT {', '.join('o.' + f.strip() for f in fields.split(','))} FROM observation o{joins} "
+            "WHERE (s.hit OR p.hit OR a.hit) AND NOT EXISTS (SELECT 1 FROM clean c WHERE c.indicator_id = "
+            "o.indicator_id AND c.area_id = o.area_id AND c.period = o.period AND c.breakdown = o.breakdown)"
+        )
+        rows = f"{stored} UNION ALL SELECT {fields} FROM clean"
         # Periods the batch brings that no stored value has yet: their place in time.
         new = cur.execute(
             "SELECT DISTINCT i.period_type, c.period FROM clean c JOIN indicator i ON i.id = c.indicator_id "

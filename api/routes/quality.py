@@ -103,9 +103,9 @@ class Rechecked(BaseModel):
 
 
 @router.post("/check", responses=error_responses(401, 403))
-def recheck(session: SessionDep, read_model: ReadModelDep, _admin: AdminUser) -> Rechecked:
+def recheck(session: SessionDep, read_model: ReadModelDep, admin: AdminUser) -> Rechecked:
     """Run every rule over everything stored (admin): after the rules or thresholds changed."""
     opened, closed, standing = flags.recheck(
-        session=session, read_model=read_model, check=checks.quality_check(session)
+        session=session, read_model=read_model, check=checks.quality_check(session), actor=admin
     )
     return Rechecked(opened=opened, closed=closed, standing=standing)

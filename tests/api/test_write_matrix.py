@@ -234,6 +234,34 @@ def mapping(code: str) -> dict:
     }
 
 
+def make_flags(w: World) -> None:
+    """A data quality flag for each city: a count ten times its history."""
+    for username, area in (("alice", "A1"), ("bob", "B1")):
+        values = [100, 97, 104, 99, 102, 98, 103, 1000]
+        rows = [{"indicator": "count", "area": area, "period": str(2017 + k), "value": v} for k, v in enumerate(values)]
+        done = w.client.put(
+            "/api/v1/observations", json={"observations": rows}, headers=login(w.client, username, PASSWORD)
+        )
+        assert done.status_code == 200 and done.json()["warnings"], done.text
+
+
+def flag_of(area: str) -> Make:
+    def make(w: World) -> Request:
+        flags = w.client.get("/api/v1/quality", params={"area": area}, headers=w.headers("admin")).json()["items"]
+        return {"path": f"/api/v1/quality/{flags[0]['id']}/confirm", "json": {"comment": "checked: right"}}
+
+    return make
+
+
+def make_rule(w: World) -> None:
+    made = w.client.put("/api/v1/quality/rules/r-a", json=RULE, headers=w.headers("admin"))
+    assert made.status_code == 200, made.text
+
+
+RULE = {"code": "r-a", "left": "count", "operator": "<=", "right": "100 * rate"}
+THRESHOLDS = {"z_score": 4, "modified_z_score": 3.5, "min_points": 5, "denominator_jump": 2, "sum_tolerance": 0}
+
+
 def make_mapping(w: World) -> None:
     made = w.client.post("/api/v1/mappings", json=mapping("m-a"), headers=w.headers("admin"))
     assert made.status_code == 201, made.text
@@ -358,6 +386,20 @@ CASES: dict[tuple[str, str], Case] = {
     ),
     ("POST", "/api/v1/config"): Case(config("A1"), config("B1")),
     ("POST", "/api/v1/mappings"): Case(body("/api/v1/mappings", mapping("m-b")), None, allowed={("admin", "own")}),
+    # A flag is confirmed by staff or by the reporting organisation; another member does not find it.
+    ("POST", "/api/v1/quality/{flag_id}/confirm"): Case(
+        flag_of("A1"), flag_of("B1"), allowed=MINE, prepare=make_flags, other={("member", "foreign"): 404}
+    ),
+    ("PUT", "/api/v1/quality/rules/{code}"): Case(
+        body("/api/v1/quality/rules/r-a", RULE), None, allowed={("admin", "own")}
+    ),
+    ("DELETE", "/api/v1/quality/rules/{code}"): Case(
+        body("/api/v1/quality/rules/r-a"), None, allowed={("admin", "own")}, prepare=make_rule
+    ),
+    ("PUT", "/api/v1/quality/thresholds/{indicator}"): Case(
+        body("/api/v1/quality/thresholds/count", THRESHOLDS), None, allowed={("admin", "own")}
+    ),
+    ("POST", "/api/v1/quality/check"): Case(body("/api/v1/quality/check"), None, allowed={("admin", "own")}),
     ("PUT", "/api/v1/mappings/{code}"): Case(
         body("/api/v1/mappings/m-a", {**mapping("m-a"), "name": "Renamed"}),
         None,

@@ -14,14 +14,15 @@ from sqlmodel import Session, col, select
 from api.errors import Forbidden, NotFound
 from api.ingest.quality import QualityCheck, find, sync_flags
 from api.models import Area, Indicator, Organisation, QualityFlag
-from api.models.common import Page, Role, pk, utcnow
+from api.models.common import Channel, Page, Role, pk, utcnow
 from api.models.observation import parse_breakdown
 from api.models.quality import FlagConfirm, FlagStatus, QualityFlagPublic, Severity
 from api.readmodel import ReadModel
 from api.services.accounts.auth import Principal
 from api.services.analytics import hiding
 from api.services.analytics.reference import indicators as indicator_infos
-from api.services.common import get_by_code, page_of
+from api.services.audit import trail
+from api.services.common import get_by_code, page_of, record_change
 
 
 def _public(
@@ -127,15 +128,33 @@ def confirm_flag(
         principal.user_id,
     )
     session.add(flag)
+    record_change(session, principal, f"quality flag {flag_id} confirmed")
     session.flush()
     return _public(flag, _codes(session), check, hidden=False, language="en")
 
 
-def recheck(*, session: Session, read_model: ReadModel, check: QualityCheck) -> tuple[int, int, int]:
+def recheck(
+    *,
+    session: Session,
+    read_model: ReadModel,
+    check: QualityCheck,
+    actor: Principal | None = None,
+    channel: Channel = Channel.api,
+) -> tuple[int, int, int]:
     """Every rule over everything stored, in DuckDB; the flags follow: (opened, closed, standing)."""
     cur = read_model.cursor()
     try:
         find(cur, batch=False, settings=check.settings, custom=check.custom)
-        return sync_flags(session, cur, user_id=None, batch=False)
+        counts = sync_flags(session, cur, user_id=actor.user_id if actor else None, batch=False)
     finally:
         cur.close()
+    opened, closed, standing = counts
+    trail.record(
+        session,
+        entity="quality_flag",
+        entity_key="all",
+        action="recheck",
+        after={"opened": opened, "closed": closed, "standing": standing},
+    )
+    record_change(session, actor, f"quality re-check: {opened} flags opened, {closed} closed", channel=channel)
+    return counts

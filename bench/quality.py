@@ -1,0 +1,85 @@
+"""Data quality benchmark: re-checking every stored observation against a bare DuckDB window scan.
+
+A generated alliance with 1,000,000 observations by default (rates with numerators and
+denominators, SES breakdowns, ten years) is imported, then every built-in rule is run over all of
+it in the read model (``ingest/quality.find``, what ``backbone quality check`` runs) and the flags
+brought in line. The baseline, in the same run on the same table: one window function over each
+series (the mean of the other values of each indicator, area and breakdown). Median of three runs.
+
+Run: .venv/bin/python bench/quality.py [--rows 1000000] [--database-url URL]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from api.ingest.quality import find
+from api.ingest.spool import spool_local_file
+from api.readmodel import ReadModel
+from api.services.imports.batches import import_file
+from api.services.quality import checks, flags
+from bench.world import fresh_world, rows_per_district, write_file
+
+
+def timed(action) -> float:
+    start = time.perf_counter()
+    action()
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rows", type=int, default=1_000_000, help="about this many observations (default 1,000,000)")
+    parser.add_argument("--database-url", help="default: a SQLite file in a temporary directory")
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    workdir, settings, db = fresh_world(args.database_url, max(1, args.rows // rows_per_district()))
+    path = workdir / "observations.csv"
+    rows = write_file(path, range(max(1, args.rows // rows_per_district())), seed=1)
+    spooled = spool_local_file(path, settings.upload_dir, max_bytes=1 << 34, max_line_bytes=1 << 20)
+    model = ReadModel(db)
+    with db.transaction() as session:
+        import_file(
+            session=session, read_model=model, settings=settings, spooled=spooled, organisation_id=1, user_id=None
+        )
+    spooled.remove()
+    model.sync()
+    print(f"{rows:,} observations; database: {db.url.get_backend_name()}")
+
+    cur = model.cursor()
+    window = """CREATE OR REPLACE TEMP TABLE bare AS SELECT id, avg(value) OVER (
+        PARTITION BY indicator_id, area_id, breakdown ORDER BY period
+        ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING EXCLUDE CURRENT ROW) AS mean FROM observation"""
+    with db.session() as session:
+        check = checks.quality_check(session)
+    results: dict[str, list[float]] = {"bare window scan": [], "rules (find)": [], "re-check with flags": []}
+    for _ in range(args.repeat):
+        results["bare window scan"].append(timed(lambda: cur.execute(window)))
+        results["rules (find)"].append(
+            timed(lambda: find(cur, batch=False, settings=check.settings, custom=check.custom))
+        )
+
+        def recheck() -> None:
+            with db.transaction() as session:
+                flags.recheck(session=session, read_model=model, check=check)
+
+        results["re-check with flags"].append(timed(recheck))
+    hits = cur.execute("SELECT count(*) FROM quality_hit").fetchall()[0][0]
+    cur.close()
+    print(f"rules broken: {hits:,} (random numerators: few outliers)")
+    median = {name: statistics.median(times) for name, times in results.items()}
+    base = median["bare window scan"]
+    for name, seconds in median.items():
+        runs = ", ".join(f"{t:.2f}" for t in results[name])
+        print(f"{name:<22} {seconds:7.2f} s  {seconds / base:5.2f}x the bare scan   (runs: {runs})")
+    db.dispose()
+
+
+if __name__ == "__main__":
+    main()
