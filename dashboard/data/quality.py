@@ -15,7 +15,16 @@ from api.services.quality import checks
 from api.services.quality import flags as flag_service
 from dashboard import context
 
-__all__ = ["FlagStatus", "QualityFlagPublic", "QualityWarning", "confirm", "flags", "history"]
+__all__ = [
+    "FlagStatus",
+    "ObservationPublic",
+    "QualityFlagPublic",
+    "QualityWarning",
+    "confirm",
+    "flags",
+    "history",
+    "warning_texts",
+]
 
 
 def flags(
@@ -71,3 +80,16 @@ def history(indicator: str, area: str, breakdown: dict[str, str]) -> list[Observ
         breakdown=key,
     )
     return sorted(found.items, key=lambda o: o.period)
+
+
+def warning_texts(warnings: list[QualityWarning]) -> list[str]:
+    """What each warning of a write says, in the user's language (an admin's rule in its own words)."""
+    if not warnings:
+        return []
+    language = context.language()
+    with context.backbone().db.session() as session:
+        check = checks.quality_check(session)
+    return [
+        check.text(w.rule, {"observed": w.observed, "expected": w.expected, "score": w.score}, language)
+        for w in warnings
+    ]
