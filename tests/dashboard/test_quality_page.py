@@ -82,3 +82,18 @@ def test_strangers_are_refused(demo_client):
     refused = confirm(demo_client, 1, "Anyone may?")
     assert "log in again" in str(refused["quality-confirm-result.children"])
 
+
+def test_an_unusual_value_is_saved_with_a_warning_and_flagged(demo_client):
+    from tests.dashboard.test_entry_upload_callbacks import entry_table, save
+    from tests.dashboard.test_entry_upload_callbacks import text as all_text
+
+    log_in(demo_client, "witten")
+    data, original, scope = entry_table(demo_client, "2026")
+    row = next(r for r in data if r["id"] == "language-support-need|05954036|2026/27|")
+    row["value"] = "99"  # its history lies around 21
+    found = save(demo_client, data, original, scope)
+    result = all_text(found["entry-result.children"])
+    assert "1 added" in result
+    assert "Far from its own history" in result and "language-support-need" in result
+    rows = flags(demo_client)["quality-table.rowData"]
+    assert any(r["indicator"] == "language-support-need" and r["period"] == "2026/27" for r in rows)
