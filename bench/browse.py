@@ -87,6 +87,7 @@ PAGES = (
     Page(
         "completeness", "/dashboard/completeness", "admin", ("#completeness-table .ag-cell",), ("/api/v1/completeness",)
     ),
+    Page("quality", "/dashboard/quality", "witten", ("#quality-table .ag-cell",), ("/api/v1/quality?status=open",)),
     Page("account", "/dashboard/account", "witten", ("#account-tokens em",), ("/api/v1/auth/tokens",)),
     *(
         Page(f"admin-{kind}", f"/dashboard/admin/{kind}", "admin", (f"#admin-{kind}-grid .ag-cell",), (api,))

@@ -36,6 +36,7 @@ RESTRICTED = {
     "stories": {Role.member, Role.admin},
     "completeness": {Role.admin},
     "account": set(Role),
+    "quality": set(Role),  # members see their own organisation's flags
     "audit": {Role.admin},
     "admin": {Role.admin},  # the staff console: every page under /dashboard/admin
 }

@@ -25,6 +25,7 @@ NAVIGATION = (
     ("/entry", N_("Data entry"), "entry"),
     ("/upload", N_("Upload"), "upload"),
     ("/stories", N_("Stories"), "stories"),
+    ("/quality", N_("Data quality"), "quality"),
     ("/completeness", N_("Completeness"), "completeness"),
     ("/audit", N_("Audit"), "audit"),
     ("/admin", N_("Administration"), "admin"),

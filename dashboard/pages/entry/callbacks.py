@@ -14,6 +14,7 @@ from dashboard.pages.entry import reports
 from dashboard.pages.entry.actions import confirmation, failure, load, problem_list, scope_of, trusted
 from dashboard.pages.entry.form import CellProblem, batch_of, changed_rows
 from dashboard.pages.entry.table import columns, original_of
+from dashboard.parts import quality
 from dashboard.parts.components import HIDDEN, allowed, notice, session_ended
 
 REPORT_OUTPUTS = [
@@ -191,4 +192,7 @@ async def save(_clicks: int, data: list[dict] | None, original: dict | None, sco
         return notice(message, id="entry-outcome"), *[no_update] * 4
     fresh, _empty = load(scope)
     reports.mark(fresh, await run_in_threadpool(reports.states, scope, fresh))
-    return confirmation(summary, changed, original, fresh), fresh, original_of(fresh), _marked(fresh), None
+    # Unusual values are stored, and flagged for a second look on the quality page: a notice, not an error.
+    flagged = await run_in_threadpool(quality.warnings, summary.warnings, id="entry-warnings")
+    outcome = [confirmation(summary, changed, original, fresh), flagged]
+    return outcome, fresh, original_of(fresh), _marked(fresh), None

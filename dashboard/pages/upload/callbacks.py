@@ -19,6 +19,7 @@ from dashboard.pages.upload.actions import (
     megabytes,
     organisation_for,
 )
+from dashboard.parts import quality
 from dashboard.parts.components import HIDDEN, allowed, notice, session_ended
 from dashboard.parts.mapped import observations
 
@@ -78,7 +79,9 @@ async def check(
         await run_in_threadpool(imports.release_upload, token)
         nothing = notice(_("Nothing would change: every value in the file is already stored."), id="upload-nothing")
         return html.Div([heading, counts(summary, done=False), nothing, preview]), HIDDEN, None, None, None
-    return html.Div([heading, counts(summary, done=False), preview]), None, token, None, None
+    # Unusual values: a notice before the import is confirmed; the file can still be imported, they are flagged.
+    flagged = await run_in_threadpool(quality.warnings, summary.warnings, id="upload-warnings")
+    return html.Div([heading, counts(summary, done=False), flagged, preview]), None, token, None, None
 
 
 FORMAT = (
