@@ -200,6 +200,26 @@ def _data(cur: duckdb.DuckDBPyConnection, batch: bool) -> None:
 
 # Each built-in rule: a SELECT over ``q`` (and its own windows) giving HIT_COLUMNS.
 _SERIES = "PARTITION BY indicator_id, area_id, breakdown ORDER BY position"
+# One pass over each series gives what the history rules need: its count, sum and sum of squares (for
+# the mean and sd of the other values, leave-one-out) and each value's predecessor.
+_SERIES_STATISTICS = """
+    CREATE OR REPLACE TEMP TABLE q_series AS
+    SELECT *,
+        count(value) OVER whole AS n, sum(value) OVER whole AS total, sum(value * value) OVER whole AS squares,
+        lag(value) OVER s AS previous, lag(numerator) OVER s AS previous_numerator,
+        lag(denominator) OVER s AS previous_denominator,
+        CASE unit WHEN 'percent' THEN 100.0 WHEN 'rate_per_1000' THEN 1000.0 END AS scale
+    FROM q
+    WINDOW whole AS (PARTITION BY indicator_id, area_id, breakdown),
+        s AS (PARTITION BY indicator_id, area_id, breakdown ORDER BY position)
+"""
+# The other values' mean and sample sd, from the sums without the value itself.
+_LEAVE_ONE_OUT = """
+    SELECT *, (total - value) / (n - 1) AS mean,
+        sqrt(greatest((squares - value * value - (total - value) * (total - value) / (n - 1)) / (n - 2), 0)) AS sd
+    FROM q_series WHERE n >= 3
+"""
+_PEER_GROUP = "indicator_id, period, breakdown, level"
 _BUILT_IN = {
     "outlier_history": f"""
         SELECT 'outlier_history', 'warning', indicator_id, area_id, period, breakdown, organisation_id,
@@ -211,65 +231,58 @@ _BUILT_IN = {
                      WHEN scale IS NOT NULL AND denominator > 0
                      THEN greatest(sd, scale * sqrt(greatest(mean / scale * (1 - mean / scale), 0) / denominator))
                      ELSE sd END AS spread
-            FROM (
-                SELECT *,
-                    avg(value) OVER ({_SERIES} ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING
-                        EXCLUDE CURRENT ROW) AS mean,
-                    stddev_samp(value) OVER ({_SERIES} ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING
-                        EXCLUDE CURRENT ROW) AS sd,
-                    count(value) OVER (PARTITION BY indicator_id, area_id, breakdown) - 1 AS others,
-                    CASE unit WHEN 'percent' THEN 100.0 WHEN 'rate_per_1000' THEN 1000.0 END AS scale
-                FROM q
-            )
+            FROM ({_LEAVE_ONE_OUT})
         )
-        WHERE others >= min_points AND spread > 0 AND abs(value - mean) > z_score * spread
+        WHERE n - 1 >= min_points AND spread > 0 AND abs(value - mean) > z_score * spread
             AND abs(value - mean) > min_deviation * abs(mean)
     """,
     "outlier_peers": f"""
+        WITH rates AS (
+            -- rates only (a count or an amount grows with the area), and none of a small group
+            SELECT * FROM q WHERE unit IN ('percent', 'rate_per_1000') AND coalesce(denominator, 1e9) >= 100
+        ),
+        centre AS (SELECT {_PEER_GROUP}, median(value) AS median, count(*) AS size FROM rates GROUP BY ALL),
+        spread AS (
+            SELECT {_PEER_GROUP}, any_value(c.median) AS median, any_value(c.size) AS size,
+                median(abs(r.value - c.median)) AS mad
+            FROM rates r JOIN centre c USING ({_PEER_GROUP}) GROUP BY ALL
+        ),
+        scored AS (
+            SELECT r.*, g.median, g.mad, {MAD_SCALE} * (r.value - g.median) / nullif(g.mad, 0) AS score,
+                g.size - 1 AS others
+            FROM rates r JOIN spread g USING ({_PEER_GROUP})
+        )
         SELECT 'outlier_peers', 'warning', indicator_id, area_id, period, breakdown, organisation_id,
             value, median, median - modified_z_score * mad / {MAD_SCALE}, median + modified_z_score * mad / {MAD_SCALE},
             score
-        FROM (
-            SELECT *, lag(score) OVER ({_SERIES}) AS previous_score
-            FROM (
-                SELECT *, {MAD_SCALE} * (value - median) / nullif(mad, 0) AS score
-                FROM (
-                    SELECT *, median(abs(value - median)) OVER peers AS mad, count(*) OVER peers - 1 AS others
-                    FROM (SELECT *, median(value) OVER peers AS median FROM q
-                          -- rates only (a count or an amount grows with the area), and none of a small group
-                          WHERE unit IN ('percent', 'rate_per_1000') AND coalesce(denominator, 1e9) >= 100
-                          WINDOW peers AS (PARTITION BY indicator_id, period, breakdown, level))
-                    WINDOW peers AS (PARTITION BY indicator_id, period, breakdown, level)
-                )
-                WHERE others >= min_points
-            )
-        )
+        FROM (SELECT *, lag(score) OVER ({_SERIES}) AS previous_score FROM scored WHERE others >= min_points)
         -- an area that left the others this period (one that always differs is not a data error)
         WHERE abs(score) > modified_z_score AND abs(value - median) > min_deviation * abs(median)
             AND (previous_score IS NULL OR abs(previous_score) <= modified_z_score)
     """,
-    "denominator_jump": f"""
+    "denominator_jump": """
         SELECT 'denominator_jump', 'warning', indicator_id, area_id, period, breakdown, organisation_id,
-            denominator, previous, previous / denominator_jump, previous * denominator_jump, denominator / previous
-        FROM (SELECT *, lag(denominator) OVER ({_SERIES}) AS previous FROM q WHERE denominator > 0)
-        WHERE previous > 0 AND (denominator > previous * denominator_jump OR denominator < previous / denominator_jump)
+            denominator, previous_denominator, previous_denominator / denominator_jump,
+            previous_denominator * denominator_jump, denominator / previous_denominator
+        FROM q_series
+        WHERE denominator > 0 AND previous_denominator > 0 AND (denominator > previous_denominator * denominator_jump
+            OR denominator < previous_denominator / denominator_jump)
     """,
-    "repeated_value": f"""
+    "repeated_value": """
+        WITH repeats AS (
+            -- small numbers repeat by chance: only values (or rates' denominators) of 10 and more
+            SELECT *, value = previous AND numerator IS NOT DISTINCT FROM previous_numerator
+                AND denominator IS NOT DISTINCT FROM previous_denominator AS repeated
+            FROM q_series WHERE coalesce(denominator, abs(value)) >= 10
+        ),
+        copied AS (
+            -- a copied column: most of one organisation's values of an indicator for a period repeat the last
+            SELECT indicator_id, organisation_id, period FROM repeats GROUP BY ALL
+            HAVING count(*) >= 4 AND 2 * count(*) FILTER (WHERE repeated) >= count(*)
+        )
         SELECT 'repeated_value', 'warning', indicator_id, area_id, period, breakdown, organisation_id,
             value, previous, NULL, NULL, NULL
-        FROM (
-            -- a copied column: most of one organisation's values of an indicator for a period repeat the last
-            SELECT *, count(*) FILTER (WHERE repeated) OVER column_ AS repeats, count(*) OVER column_ AS keys
-            FROM (
-                SELECT *, value = lag(value) OVER s AND numerator IS NOT DISTINCT FROM lag(numerator) OVER s
-                    AND denominator IS NOT DISTINCT FROM lag(denominator) OVER s AS repeated,
-                    lag(value) OVER s AS previous
-                -- small numbers repeat by chance: only values (or rates' denominators) of 10 and more
-                FROM q WHERE coalesce(denominator, abs(value)) >= 10 WINDOW s AS ({_SERIES})
-            )
-            WINDOW column_ AS (PARTITION BY indicator_id, organisation_id, period)
-        )
-        WHERE repeated AND keys >= 4 AND repeats * 2 >= keys
+        FROM repeats JOIN copied USING (indicator_id, organisation_id, period) WHERE repeated
     """,
     "breakdown_sum": """
         WITH part AS (
@@ -353,6 +366,7 @@ def find(
     """The table ``quality_hit``; with ``batch``, only for the keys of ``clean``. Returns how many hits."""
     _thresholds(cur, settings or {})
     _data(cur, batch)
+    cur.execute(_SERIES_STATISTICS)
     index = dict(cur.execute("SELECT code, id FROM indicator").fetchall())
     selects = list(_BUILT_IN.values()) + [s for rule in custom if (s := _custom(rule, index)) is not None]
     union = " UNION ALL ".join(f"({s})" for s in selects)
