@@ -3,8 +3,9 @@
 A generated alliance with 1,000,000 observations by default (rates with numerators and
 denominators as a statistics office publishes them, SES breakdowns, ten years) is imported, then
 every built-in rule is run over all of it in the read model (``ingest/quality.find``, what
-``backbone quality check`` runs) and the flags brought in line. The baseline, in the same run on the same table: one window function over each
-series (the mean of the other values of each indicator, area and breakdown). Median of three runs.
+``backbone quality check`` runs) and the flags brought in line. The baseline, in the same run on
+the same table: one window function over each series (the mean of the other values of each
+indicator, area and breakdown). Median of three runs.
 
 Run: .venv/bin/python bench/quality.py [--rows 1000000] [--database-url URL]
 """
