@@ -95,6 +95,11 @@ class ReportPublic(BaseModel):
     reviewed_at: datetime | None = None
     comment: str | None = None
     history: list[ReviewPublic] = []
+    open_warnings: int = PydanticField(
+        default=0,
+        description="data quality flags of the organisation's values of the period still open: "
+        "they do not block approval, the reviewer sees them (GET /quality?organisation=&period=&status=open)",
+    )
 
 
 class ReturnIn(BaseModel):

@@ -204,3 +204,16 @@ def test_thresholds_per_indicator_and_a_recheck_of_everything(world, as_user):
     checked = world.post("/api/v1/quality/check", headers=admin)
     assert checked.status_code == 200 and checked.json() == {"opened": 0, "closed": 1, "standing": 0}
     assert flags(world, admin, status="open") == []
+
+
+def test_open_warnings_do_not_block_approval_and_the_report_lists_them(world, as_user):
+    admin, alice = as_user("admin"), as_user("alice")
+    history(world, alice)
+    put(world, alice, count("A1", "2024", 1000))
+    assert world.post("/api/v1/reports/2024/submit", headers=alice).status_code == 200
+    report = world.get("/api/v1/reports/CITY-A/2024", headers=admin).json()
+    assert (report["status"], report["open_warnings"]) == ("submitted", 1)
+    approved = world.post("/api/v1/reports/CITY-A/2024/approve", json={}, headers=admin)
+    assert approved.status_code == 200, approved.text
+    assert approved.json()["open_warnings"] == 1
+    assert world.get("/api/v1/reports/CITY-A/2023", headers=admin).json()["open_warnings"] == 0

@@ -10,13 +10,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import func
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from api.errors import Conflict, Forbidden, Invalid
-from api.models import Assignment, Indicator, Organisation, PeriodReport, PeriodReview, RevisionCounter, User
+from api.models import (
+    Assignment,
+    Indicator,
+    Organisation,
+    PeriodReport,
+    PeriodReview,
+    QualityFlag,
+    RevisionCounter,
+    User,
+)
 from api.models.approval import ReportPublic, ReportStatus, ReviewAction, ReviewPublic
 from api.models.common import stored_id, utcnow
+from api.models.quality import FlagStatus
 from api.services.accounts.auth import Principal
 from api.services.common import get_by_code
 from api.services.periods.closed import locks_in_force
@@ -110,12 +121,22 @@ def _public(session: Session, report: PeriodReport | None, organisation: Organis
             .order_by(col(PeriodReview.id))
         ).all()
     ]
+    open_warnings = session.exec(
+        select(func.count())
+        .select_from(QualityFlag)
+        .where(
+            QualityFlag.organisation_id == organisation.id,
+            QualityFlag.period == period,
+            QualityFlag.status == FlagStatus.open,
+        )
+    ).one()
     base = ReportPublic(
         organisation=organisation.code,
         organisation_name=organisation.name,
         period=period,
         status=ReportStatus.draft,
         history=history,
+        open_warnings=open_warnings,
     )
     if report is None:
         return base

@@ -71,6 +71,11 @@ async def review(
         if approve
         else _("Returned: {organisation}, {period}.", **names)
     )
+    if report.open_warnings:  # they do not block the review; the reviewer is told
+        done += " " + _(
+            "Open data quality warnings on these values: {count} (see the Data quality page).",
+            count=report.open_warnings,
+        )
     return notice(done, "success"), data
 
 
