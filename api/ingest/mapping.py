@@ -25,7 +25,7 @@ from api.errors import ErrorItem, ImportRejected, TooLarge
 from api.ingest.files import cell_text
 from api.ingest.pipeline import STAGED_COLUMNS, Staged
 from api.ingest.spool import SpooledFile
-from api.ingest.validate import Locate, number_text, suppression_marker
+from api.ingest.validate import Locate, number_text, sql_literal, suppression_marker
 from api.models.mapping import MEASURES, FieldRule, MappedRow, MappingDocument
 
 _DELIMITERS = (";", "\t", ",", "|")
@@ -33,10 +33,6 @@ _BATCH = 50_000
 _HEAD_LINES = 200
 # A capturing group: an unescaped '(' not followed by '?', or a named group.
 _CAPTURE = re.compile(r"(?<!\\)\((?!\?)|\(\?P?<")
-
-
-def _lit(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 def _reject(message: str, errors: list[ErrorItem], code: str = "mapping_failed") -> ImportRejected:
@@ -354,7 +350,7 @@ class _Builder:
 
     def base(self, path: str, rule: FieldRule) -> tuple[str, int | None]:
         if rule.value is not None:
-            return _lit(rule.value), None
+            return sql_literal(rule.value), None
         if rule.group is not None:
             return f"g_{rule.group}", None
         if rule.column is not None:
@@ -368,7 +364,7 @@ class _Builder:
         for k, text in enumerate(re.split(r"\{([^{}]+)\}", rule.template or "{value}")):
             if k % 2 == 0:
                 if text:
-                    parts.append(_lit(text))
+                    parts.append(sql_literal(text))
             elif text == "value":
                 parts.append(value)
             elif text in self.groups:
@@ -393,7 +389,7 @@ class _Builder:
         raw = f"nullif(trim({base}), '')"
         if rule.extract:
             group = 1 if _CAPTURE.search(rule.extract) else 0
-            raw = f"nullif(regexp_extract({raw}, {_lit(rule.extract)}, {group}), '')"
+            raw = f"nullif(regexp_extract({raw}, {sql_literal(rule.extract)}, {group}), '')"
         return _Field(path, rule, raw, column, self.level(path, rule))
 
 
@@ -408,11 +404,11 @@ def _measure_columns(
         cur.executemany("INSERT INTO source_header VALUES (?, ?)", candidates)
     selects = []
     for i, measure in enumerate(document.measures):
-        pattern = _lit(measure.columns)
+        pattern = sql_literal(measure.columns)
         own = measure.groups()
-        extracted = f"regexp_extract(name, {pattern}, [{', '.join(_lit(g) for g in own)}])" if own else None
+        extracted = f"regexp_extract(name, {pattern}, [{', '.join(sql_literal(g) for g in own)}])" if own else None
         columns = "".join(
-            f", {extracted}[{_lit(g)}] AS g_{g}" if g in own else f", NULL::VARCHAR AS g_{g}" for g in groups
+            f", {extracted}[{sql_literal(g)}] AS g_{g}" if g in own else f", NULL::VARCHAR AS g_{g}" for g in groups
         )
         selects.append(f"SELECT idx, {i} AS rule{columns} FROM source_header WHERE regexp_matches(name, {pattern})")
     cur.execute(
@@ -434,9 +430,9 @@ def _skip_condition(source: Source, document: MappingDocument) -> str:
     for i, skip in enumerate(document.skip):
         cell = f"trim(c{source.column(skip.column, f'skip.{i}.column')})"
         if skip.equals is not None:
-            tests.append(f"{cell} IN ({', '.join(_lit(v.strip()) for v in skip.equals)})")
+            tests.append(f"{cell} IN ({', '.join(sql_literal(v.strip()) for v in skip.equals)})")
         elif skip.matches is not None:
-            tests.append(f"regexp_matches({cell}, {_lit(skip.matches)})")
+            tests.append(f"regexp_matches({cell}, {sql_literal(skip.matches)})")
         else:
             tests.append(f"{cell} = ''")
     return " OR ".join(tests) or "false"
@@ -477,15 +473,19 @@ def _final(builder: _Builder, n: int, field: _Field) -> tuple[str, str, str]:
 def _cell_kind(document: MappingDocument) -> tuple[str, str]:
     """SQL for the cell's text (zero markers as 0) and whether it is suppressed; missing cells are NULL."""
     markers = document.markers
+
+    def among(texts: list[str]) -> str:
+        return ", ".join(sql_literal(t.strip()) for t in texts)
+
     text = "nullif(trim(cell), '')"
     if markers.missing:
-        text = f"CASE WHEN {text} IN ({', '.join(_lit(m.strip()) for m in markers.missing)}) THEN NULL ELSE {text} END"
+        text = f"CASE WHEN {text} IN ({among(markers.missing)}) THEN NULL ELSE {text} END"
     if markers.zero:
-        text = f"CASE WHEN {text} IN ({', '.join(_lit(m.strip()) for m in markers.zero)}) THEN '0' ELSE {text} END"
+        text = f"CASE WHEN {text} IN ({among(markers.zero)}) THEN '0' ELSE {text} END"
     # A cell that starts with a digit is a number: only the others can be markers (most cells are numbers).
     suppressed = f"(NOT regexp_matches(cell_text, '^[0-9]') AND {suppression_marker('cell_text')})"
     if markers.suppressed:
-        suppressed = f"({suppressed} OR cell_text IN ({', '.join(_lit(m.strip()) for m in markers.suppressed)}))"
+        suppressed = f"({suppressed} OR cell_text IN ({among(markers.suppressed)}))"
     return text, suppressed
 
 
@@ -670,7 +670,7 @@ def _mapping_problems(
     max_errors: int,
 ) -> None:
     """422 for texts missing from a map, measures that are none of the three, and two cells for one measure."""
-    headers = "[" + ", ".join(_lit(h) for h in source.headers) + "]"
+    headers = "[" + ", ".join(sql_literal(h) for h in source.headers) + "]"
     name = f"{headers}[idx + 1]"
     queries = []
     for n, field in enumerate(every):
@@ -678,7 +678,7 @@ def _mapping_problems(
         if not cur.execute(f"SELECT coalesce(bool_or(unmapped_{n}), false) FROM {table}").fetchall()[0][0]:
             continue
         what = f"'''' || raw_{n} || ''' is not in the map of {field.path}' AS message"
-        rule = _lit(field.path + ".map")
+        rule = sql_literal(field.path + ".map")
         # Only where a cell is: a row or column none of whose cells holds a value does not matter.
         cells = (
             f"mapped_cell WHERE rule = {field.path.split('.')[1]}"
@@ -691,7 +691,7 @@ def _mapping_problems(
                 f"FROM col_key WHERE unmapped_{n} AND idx IN (SELECT idx FROM {cells})"
             )
         else:
-            where = _lit(source.headers[field.column]) if field.column is not None else "NULL"
+            where = sql_literal(source.headers[field.column]) if field.column is not None else "NULL"
             queries.append(
                 f"SELECT _line, {where} AS col, {rule} AS rule, 'not_in_map' AS code, {what} "
                 f"FROM row_key WHERE unmapped_{n} AND _line IN (SELECT _line FROM {cells})"
@@ -700,7 +700,7 @@ def _mapping_problems(
         f"SELECT _line, {name} AS col, 'measures.' || rule || '.measure' AS rule, 'invalid_measure' AS code, "
         "'the measure ''' || coalesce(measure, '') || ''' is none of value, numerator, denominator' AS message "
         "FROM mapped_cell WHERE NOT skipped AND NOT unmapped_measure "
-        f"AND (measure IS NULL OR measure NOT IN ({', '.join(_lit(m) for m in MEASURES)}))"
+        f"AND (measure IS NULL OR measure NOT IN ({', '.join(sql_literal(m) for m in MEASURES)}))"
     )
     if document.combine == "sum":
         queries.append(

@@ -45,6 +45,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from api.errors import ErrorItem, Invalid
+from api.ingest.validate import sql_literal
 from api.models import QualityFlag
 from api.models.common import table_of, utcnow
 from api.models.quality import FlagStatus, QualityThresholds
@@ -132,10 +133,6 @@ def _bad(field: str, message: str) -> Invalid:
         f"The rule cannot be read: {message}",
         errors=[ErrorItem(code="invalid_expression", message=message, field=field)],
     )
-
-
-def _lit(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 def _thresholds(cur: duckdb.DuckDBPyConnection, settings: dict[int, QualityThresholds]) -> None:
@@ -343,7 +340,7 @@ def _custom(rule: CustomRule, index: dict[str, int]) -> str | None:
     first = index[sorted(named)[0]] if named else 0
     left, right = sql(sides["left"]), sql(sides["right"])
     return f"""
-        SELECT {_lit(rule.code)}, {_lit(rule.severity)}, {first}, area_id, period, '', organisation_id,
+        SELECT {sql_literal(rule.code)}, {sql_literal(rule.severity)}, {first}, area_id, period, '', organisation_id,
             {left}, {right}, NULL, NULL, ({left}) - ({right})
         FROM (
             SELECT area_id, period, {pivot},
@@ -352,7 +349,7 @@ def _custom(rule: CustomRule, index: dict[str, int]) -> str | None:
             GROUP BY area_id, period
         )
         WHERE {present} AND NOT (({left}) {OPERATORS[rule.operator]} ({right}) OR abs(({left}) - ({right})) <= 1e-9
-            AND {_lit(rule.operator)} IN ('<=', '>=', '='))
+            AND {sql_literal(rule.operator)} IN ('<=', '>=', '='))
     """
 
 
@@ -374,7 +371,7 @@ def find(
     if (
         batch
     ):  # the batch's keys; a total when one of its parts is in it; a rule between indicators, its area and period
-        built_in = ", ".join(_lit(code) for code in _BUILT_IN)
+        built_in = ", ".join(sql_literal(code) for code in _BUILT_IN)
         scope = (
             " WHERE EXISTS (SELECT 1 FROM clean c WHERE c.area_id = h.area_id AND c.period = h.period AND"
             f" (h.rule NOT IN ({built_in}) OR c.indicator_id = h.indicator_id"
@@ -507,7 +504,7 @@ def sync_flags(
             {n: pa.array([r[k] for r in existing], type=t) for k, (n, t) in enumerate(zip(names, types, strict=True))}
         ),
     )
-    built_in = ", ".join(_lit(code) for code in _BUILT_IN)
+    built_in = ", ".join(sql_literal(code) for code in _BUILT_IN)
     cur.execute(f"CREATE OR REPLACE TEMP TABLE flag_now AS SELECT *, rule IN ({built_in}) AS builtin FROM flag_in")
     cur.unregister("flag_in")
     cur.execute(f"CREATE OR REPLACE TEMP TABLE hit_now AS SELECT *, rule IN ({built_in}) AS builtin FROM quality_hit")

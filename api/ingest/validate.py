@@ -51,7 +51,8 @@ def _q(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _lit(text: str) -> str:
+def sql_literal(text: str) -> str:
+    """A text as an SQL string literal (quotes doubled)."""
     return "'" + text.replace("'", "''") + "'"
 
 
@@ -90,7 +91,7 @@ def number_text(column: str, decimal_comma: bool) -> str:
 
 def suppression_marker(column: str) -> str:
     """SQL: whether a text column holds a suppression marker (x . - * or <n)."""
-    markers = ", ".join(_lit(m) for m in SUPPRESSION_MARKERS)
+    markers = ", ".join(sql_literal(m) for m in SUPPRESSION_MARKERS)
     less_than = f"(left({column}, 1) = '<' AND try_cast(trim(substr({column}, 2)) AS BIGINT) IS NOT NULL)"
     return f"coalesce(lower({column}) IN ({markers}) OR {less_than}, false)"
 
@@ -138,8 +139,8 @@ def check(
         for d in dims
     )
     breakdown = "concat_ws(',', " + ", ".join(f"'{d}:' || s.{_q('dim_' + d)}" for d in dims) + ")" if dims else "''"
-    provisional = ", ".join(_lit(t) for t in PROVISIONAL)
-    estimated = ", ".join(_lit(t) for t in ESTIMATED)
+    provisional = ", ".join(sql_literal(t) for t in PROVISIONAL)
+    estimated = ", ".join(sql_literal(t) for t in ESTIMATED)
 
     cur.execute(f"""
         CREATE OR REPLACE TEMP TABLE checked AS
@@ -392,7 +393,7 @@ def _rules_for(dims: Sequence[str], organisation_id: int | None) -> list[Rule]:
 def _problem_queries(rules: list[Rule]) -> str:
     """One SELECT per rule, each giving (_row, col, ord, code, message)."""
     return " UNION ALL ".join(
-        f"SELECT _row, {_lit(rule.column)} AS col, {order} AS ord, {_lit(rule.code)} AS code, "
+        f"SELECT _row, {sql_literal(rule.column)} AS col, {order} AS ord, {sql_literal(rule.code)} AS code, "
         f"{rule.message} AS message FROM {rule.source} WHERE {rule.when}"
         for order, rule in enumerate(rules)
     )
