@@ -49,7 +49,6 @@ from api.ingest.validate import sql_literal
 from api.models import QualityFlag
 from api.models.common import table_of, utcnow
 from api.models.quality import FlagStatus, QualityThresholds
-from indicators import periods
 
 HIT_COLUMNS = (
     "rule",
@@ -79,6 +78,32 @@ class CustomRule:
     operator: str
     right: str
     severity: str
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a re-check covers: these rules (None: every one) over these indicators' values (None: all).
+
+    A rule between indicators needs the values of each indicator it names: the caller includes them.
+    """
+
+    rules: frozenset[str] | None = None
+    indicators: frozenset[int] | None = None
+
+    def covers(self, rule: str) -> bool:
+        return self.rules is None or rule in self.rules
+
+    def where(self, alias: str = "") -> str:
+        """The SQL condition for a row (of ``alias``) that lies in the scope."""
+        conditions = []
+        if self.rules is not None:
+            conditions.append(f"{alias}rule IN ({', '.join(map(sql_literal, sorted(self.rules))) or 'NULL'})")
+        if self.indicators is not None:
+            conditions.append(f"{alias}indicator_id IN ({', '.join(map(str, sorted(self.indicators))) or 'NULL'})")
+        return " AND ".join(conditions) or "true"
+
+
+EVERYTHING = Scope()
 
 
 @dataclass
@@ -135,7 +160,8 @@ def _bad(field: str, message: str) -> Invalid:
     )
 
 
-def _thresholds(cur: duckdb.DuckDBPyConnection, settings: dict[int, QualityThresholds]) -> None:
+def _indicators(cur: duckdb.DuckDBPyConnection, settings: dict[int, QualityThresholds]) -> None:
+    """``q_indicator``: per indicator what the rules need of it (unit, aggregation, a rate's scale), thresholds."""
     ids = [i for (i,) in cur.execute("SELECT id FROM indicator").fetchall()]
     default = QualityThresholds()
     rows = [settings.get(i, default) for i in ids]
@@ -146,13 +172,27 @@ def _thresholds(cur: duckdb.DuckDBPyConnection, settings: dict[int, QualityThres
         }
     )
     cur.register("quality_threshold_in", table)
-    cur.execute("CREATE OR REPLACE TEMP TABLE quality_threshold AS SELECT * FROM quality_threshold_in")
+    cur.execute("""
+        CREATE OR REPLACE TEMP TABLE q_indicator AS
+        SELECT t.*, i.unit, i.aggregation,
+            CASE i.unit WHEN 'percent' THEN 100.0 WHEN 'rate_per_1000' THEN 1000.0 END AS scale
+        FROM quality_threshold_in t JOIN indicator i ON i.id = t.indicator_id
+    """)
     cur.unregister("quality_threshold_in")
 
 
-def _data(cur: duckdb.DuckDBPyConnection, batch: bool) -> None:
-    """``q``: every observation with a value, as it would be after the batch, with its period's position."""
+def _data(batch: bool, indicators: frozenset[int] | None = None) -> str:
+    """The SELECT of ``q``: every observation with a value, as it would be after the batch, with what its
+    series says of it.
+
+    One pass over each series (same indicator, area and breakdown, in time: canonical periods of one type
+    sort as text) gives what the history rules need: its count, sum and sum of squares (for the mean and sd
+    of the other values, leave-one-out) and the value before.
+    """
     fields = "indicator_id, area_id, period, breakdown, value, numerator, denominator, is_suppressed, organisation_id"
+    rows = f"SELECT {fields} FROM observation"
+    if indicators is not None:
+        rows += f" WHERE {Scope(indicators=indicators).where()}"
     if batch:
         # Only what the batch's values are compared with: their series, the other areas and groups of their
         # indicator and period, and the other indicators of their area and period (the admins' rules).
@@ -171,50 +211,24 @@ def _data(cur: duckdb.DuckDBPyConnection, batch: bool) -> None:
             "o.indicator_id AND c.area_id = o.area_id AND c.period = o.period AND c.breakdown = o.breakdown)"
         )
         rows = f"{stored} UNION ALL SELECT {fields} FROM clean"
-        # Periods the batch brings that no stored value has yet: their place in time.
-        new = cur.execute(
-            "SELECT DISTINCT i.period_type, c.period FROM clean c JOIN indicator i ON i.id = c.indicator_id "
-            "WHERE NOT EXISTS (SELECT 1 FROM period p WHERE p.period_type = i.period_type AND p.period = c.period)"
-        ).fetchall()
-    else:
-        rows, new = f"SELECT {fields} FROM observation", []
-    cur.execute("CREATE OR REPLACE TEMP TABLE q_period AS SELECT * FROM period")
-    if new:
-        cur.executemany(
-            "INSERT INTO q_period VALUES (?, ?, ?)", [(kind, p, periods.position(p, kind)) for kind, p in new]
-        )
-    cur.execute(f"""
-        CREATE OR REPLACE TEMP TABLE q AS
-        SELECT o.*, i.unit, i.aggregation, a.level, p.position, t.*  EXCLUDE (indicator_id)
-        FROM ({rows}) o
-        JOIN indicator i ON i.id = o.indicator_id
-        JOIN area a ON a.id = o.area_id
-        JOIN q_period p ON p.period_type = i.period_type AND p.period = o.period
-        JOIN quality_threshold t ON t.indicator_id = o.indicator_id
-        WHERE NOT o.is_suppressed AND o.value IS NOT NULL AND isfinite(o.value)
-    """)
+    return f"""
+        SELECT * EXCLUDE (is_suppressed),
+            count(value) OVER whole AS n, sum(value) OVER whole AS total, sum(value * value) OVER whole AS squares,
+            lag(value) OVER s AS previous, lag(numerator) OVER s AS previous_numerator,
+            lag(denominator) OVER s AS previous_denominator, lag(period) OVER s AS previous_period
+        FROM ({rows})
+        WHERE NOT is_suppressed AND value IS NOT NULL AND isfinite(value)
+        WINDOW whole AS (PARTITION BY indicator_id, area_id, breakdown),
+            s AS (PARTITION BY indicator_id, area_id, breakdown ORDER BY period)
+    """
 
 
-# Each built-in rule: a SELECT over ``q`` (and its own windows) giving HIT_COLUMNS.
-_SERIES = "PARTITION BY indicator_id, area_id, breakdown ORDER BY position"
-# One pass over each series gives what the history rules need: its count, sum and sum of squares (for
-# the mean and sd of the other values, leave-one-out) and each value's predecessor.
-_SERIES_STATISTICS = """
-    CREATE OR REPLACE TEMP TABLE q_series AS
-    SELECT *,
-        count(value) OVER whole AS n, sum(value) OVER whole AS total, sum(value * value) OVER whole AS squares,
-        lag(value) OVER s AS previous, lag(numerator) OVER s AS previous_numerator,
-        lag(denominator) OVER s AS previous_denominator,
-        CASE unit WHEN 'percent' THEN 100.0 WHEN 'rate_per_1000' THEN 1000.0 END AS scale
-    FROM q
-    WINDOW whole AS (PARTITION BY indicator_id, area_id, breakdown),
-        s AS (PARTITION BY indicator_id, area_id, breakdown ORDER BY position)
-"""
+# Each built-in rule: a SELECT over ``q`` (``_data``) and ``q_indicator`` giving HIT_COLUMNS.
 # The other values' mean and sample sd, from the sums without the value itself.
 _LEAVE_ONE_OUT = """
     SELECT *, (total - value) / (n - 1) AS mean,
         sqrt(greatest((squares - value * value - (total - value) * (total - value) / (n - 1)) / (n - 2), 0)) AS sd
-    FROM q_series WHERE n >= 3
+    FROM q JOIN q_indicator USING (indicator_id) WHERE n >= 3
 """
 _PEER_GROUP = "indicator_id, period, breakdown, level"
 _BUILT_IN = {
@@ -234,34 +248,42 @@ _BUILT_IN = {
             AND abs(value - mean) > min_deviation * abs(mean)
     """,
     "outlier_peers": f"""
-        WITH rates AS (
+        WITH rates AS NOT MATERIALIZED (
             -- rates only (a count or an amount grows with the area), and none of a small group
-            SELECT * FROM q WHERE unit IN ('percent', 'rate_per_1000') AND coalesce(denominator, 1e9) >= 100
+            SELECT q.*, a.level, t.modified_z_score, t.min_points, t.min_deviation
+            FROM q JOIN q_indicator t USING (indicator_id) JOIN area a ON a.id = q.area_id
+            WHERE t.scale IS NOT NULL AND coalesce(denominator, 1e9) >= 100
         ),
         centre AS (SELECT {_PEER_GROUP}, median(value) AS median, count(*) AS size FROM rates GROUP BY ALL),
         spread AS (
-            SELECT {_PEER_GROUP}, any_value(c.median) AS median, any_value(c.size) AS size,
+            SELECT {_PEER_GROUP}, any_value(c.median) AS median, any_value(c.size) - 1 AS others,
                 median(abs(r.value - c.median)) AS mad
             FROM rates r JOIN centre c USING ({_PEER_GROUP}) GROUP BY ALL
         ),
         scored AS (
-            SELECT r.*, g.median, g.mad, {MAD_SCALE} * (r.value - g.median) / nullif(g.mad, 0) AS score,
-                g.size - 1 AS others
-            FROM rates r JOIN spread g USING ({_PEER_GROUP})
+            SELECT r.*, g.median, g.mad, {MAD_SCALE} * (r.value - g.median) / nullif(g.mad, 0) AS score
+            FROM rates r JOIN spread g USING ({_PEER_GROUP}) WHERE g.others >= r.min_points
+        ),
+        far AS (
+            SELECT * FROM scored
+            WHERE abs(score) > modified_z_score AND abs(value - median) > min_deviation * abs(median)
         )
-        SELECT 'outlier_peers', 'warning', indicator_id, area_id, period, breakdown, organisation_id,
-            value, median, median - modified_z_score * mad / {MAD_SCALE}, median + modified_z_score * mad / {MAD_SCALE},
-            score
-        FROM (SELECT *, lag(score) OVER ({_SERIES}) AS previous_score FROM scored WHERE others >= min_points)
+        SELECT 'outlier_peers', 'warning', f.indicator_id, f.area_id, f.period, f.breakdown, f.organisation_id,
+            f.value, f.median, f.median - f.modified_z_score * f.mad / {MAD_SCALE},
+            f.median + f.modified_z_score * f.mad / {MAD_SCALE}, f.score
+        FROM far f
+        -- where the area's value before stood among its peers of that period
+        LEFT JOIN spread b ON b.indicator_id = f.indicator_id AND b.period = f.previous_period
+            AND b.breakdown = f.breakdown AND b.level = f.level
         -- an area that left the others this period (one that always differs is not a data error)
-        WHERE abs(score) > modified_z_score AND abs(value - median) > min_deviation * abs(median)
-            AND (previous_score IS NULL OR abs(previous_score) <= modified_z_score)
+        WHERE b.mad IS NULL OR b.mad = 0 OR b.others < f.min_points OR f.previous_denominator < 100
+            OR abs({MAD_SCALE} * (f.previous - b.median) / b.mad) <= f.modified_z_score
     """,
     "denominator_jump": """
         SELECT 'denominator_jump', 'warning', indicator_id, area_id, period, breakdown, organisation_id,
             denominator, previous_denominator, previous_denominator / denominator_jump,
             previous_denominator * denominator_jump, denominator / previous_denominator
-        FROM q_series
+        FROM q JOIN q_indicator USING (indicator_id)
         WHERE denominator > 0 AND previous_denominator > 0 AND (denominator > previous_denominator * denominator_jump
             OR denominator < previous_denominator / denominator_jump)
     """,
@@ -270,7 +292,7 @@ _BUILT_IN = {
             -- small numbers repeat by chance: only values (or rates' denominators) of 10 and more
             SELECT *, value = previous AND numerator IS NOT DISTINCT FROM previous_numerator
                 AND denominator IS NOT DISTINCT FROM previous_denominator AS repeated
-            FROM q_series WHERE coalesce(denominator, abs(value)) >= 10
+            FROM q WHERE coalesce(denominator, abs(value)) >= 10
         ),
         copied AS (
             -- a copied column: most of one organisation's values of an indicator for a period repeat the last
@@ -282,14 +304,14 @@ _BUILT_IN = {
         FROM repeats JOIN copied USING (indicator_id, organisation_id, period) WHERE repeated
     """,
     "breakdown_sum": """
-        WITH part AS (
-            SELECT q.*, split_part(breakdown, ':', 1) AS dimension FROM q
-            WHERE breakdown <> '' AND NOT contains(breakdown, ',')
+        WITH dimension_value_key AS (
+            -- each single-dimension breakdown key (``ses:low``) with its dimension, and how many groups it has
+            SELECT d.code || ':' || v.code AS breakdown, d.code AS dimension,
+                count(*) OVER (PARTITION BY d.id) AS size
+            FROM dimension d JOIN dimension_value v ON v.dimension_id = d.id
         ),
-        dimension_size AS (
-            SELECT d.code AS dimension, count(*) AS size
-            FROM dimension d JOIN dimension_value v ON v.dimension_id = d.id GROUP BY ALL
-        ),
+        part AS (SELECT q.*, k.dimension FROM q JOIN dimension_value_key k USING (breakdown)),
+        dimension_size AS (SELECT DISTINCT dimension, size FROM dimension_value_key),
         summed AS (
             SELECT indicator_id, area_id, period, dimension, count(*) AS parts, sum(value) AS value,
                 sum(numerator) AS numerator, sum(denominator) AS denominator,
@@ -297,14 +319,14 @@ _BUILT_IN = {
             FROM part GROUP BY ALL
         ),
         compared AS (
-            SELECT t.indicator_id, t.area_id, t.period, t.breakdown, t.organisation_id, t.sum_tolerance,
-                CASE WHEN t.aggregation = 'sum' THEN t.value ELSE t.numerator END AS total_numerator,
-                CASE WHEN t.aggregation = 'sum' THEN s.value ELSE s.numerator END AS sum_numerator,
+            SELECT t.indicator_id, t.area_id, t.period, t.breakdown, t.organisation_id, i.sum_tolerance,
+                CASE WHEN i.aggregation = 'sum' THEN t.value ELSE t.numerator END AS total_numerator,
+                CASE WHEN i.aggregation = 'sum' THEN s.value ELSE s.numerator END AS sum_numerator,
                 t.denominator AS total_denominator, s.denominator AS sum_denominator,
-                t.aggregation, s.numerators, s.denominators, s.parts
-            FROM q t JOIN summed s USING (indicator_id, area_id, period)
+                i.aggregation, s.numerators, s.denominators, s.parts
+            FROM q t JOIN q_indicator i USING (indicator_id) JOIN summed s USING (indicator_id, area_id, period)
             JOIN dimension_size z ON z.dimension = s.dimension AND z.size = s.parts
-            WHERE t.breakdown = '' AND t.aggregation IN ('sum', 'ratio')
+            WHERE t.breakdown = '' AND i.aggregation IN ('sum', 'ratio')
         )
         SELECT 'breakdown_sum', 'warning', indicator_id, area_id, period, breakdown, organisation_id,
             sum_numerator, total_numerator, total_numerator - sum_tolerance, total_numerator + sum_tolerance,
@@ -359,26 +381,29 @@ def find(
     batch: bool,
     settings: dict[int, QualityThresholds] | None = None,
     custom: list[CustomRule] = (),  # type: ignore[assignment]
+    scope: Scope = EVERYTHING,
 ) -> int:
-    """The table ``quality_hit``; with ``batch``, only for the keys of ``clean``. Returns how many hits."""
-    _thresholds(cur, settings or {})
-    _data(cur, batch)
-    cur.execute(_SERIES_STATISTICS)
+    """The table ``quality_hit``; with ``batch``, only for the keys of ``clean``; else for the ``scope``.
+
+    Returns how many hits. The rules run in one statement over one pass of the series (``q``).
+    """
+    _indicators(cur, settings or {})
     index = dict(cur.execute("SELECT code, id FROM indicator").fetchall())
-    selects = list(_BUILT_IN.values()) + [s for rule in custom if (s := _custom(rule, index)) is not None]
-    union = " UNION ALL ".join(f"({s})" for s in selects)
-    scope = ""
-    if (
-        batch
-    ):  # the batch's keys; a total when one of its parts is in it; a rule between indicators, its area and period
+    selects = [sql for code, sql in _BUILT_IN.items() if scope.covers(code)]
+    selects += [sql for rule in custom if scope.covers(rule.code) and (sql := _custom(rule, index)) is not None]
+    # a rule that runs nowhere (an admin's rule just deleted): no hits, so its flags close
+    union = " UNION ALL ".join(f"({s})" for s in selects) or f"SELECT {', '.join(['NULL'] * len(HIT_COLUMNS))} LIMIT 0"
+    where = ""
+    if batch:  # the batch's keys; a total when one of its parts is in it; an admin's rule, its area and period
         built_in = ", ".join(sql_literal(code) for code in _BUILT_IN)
-        scope = (
+        where = (
             " WHERE EXISTS (SELECT 1 FROM clean c WHERE c.area_id = h.area_id AND c.period = h.period AND"
             f" (h.rule NOT IN ({built_in}) OR c.indicator_id = h.indicator_id"
             " AND (c.breakdown = h.breakdown OR h.breakdown = '')))"
         )
     cur.execute(
-        f"CREATE OR REPLACE TEMP TABLE quality_hit AS SELECT * FROM ({union}) h({', '.join(HIT_COLUMNS)}){scope}"
+        f"CREATE OR REPLACE TEMP TABLE quality_hit AS WITH q AS MATERIALIZED ({_data(batch, scope.indicators)}) "
+        f"SELECT * FROM ({union}) h({', '.join(HIT_COLUMNS)}){where}"
     )
     count: int = cur.execute("SELECT count(*) FROM quality_hit").fetchall()[0][0]
     return count
@@ -476,13 +501,14 @@ def located_hits(cur: duckdb.DuckDBPyConnection, severity: str, limit: int) -> l
 
 
 def sync_flags(
-    session: Session, cur: duckdb.DuckDBPyConnection, *, user_id: int | None, batch: bool
+    session: Session, cur: duckdb.DuckDBPyConnection, *, user_id: int | None, batch: bool, scope: Scope = EVERYTHING
 ) -> tuple[int, int, int]:
     """The stored flags brought in line with ``quality_hit``: (opened, closed, standing).
 
     With ``batch`` (after a write) only the flags of the keys it changed (``classified``): closed, unless
-    the same rule still finds the same value; without (a re-check) every flag. Hits not flagged yet are new;
-    a confirmed flag whose value still breaks the rule stays confirmed.
+    the same rule still finds the same value; without (a re-check) every flag in the ``scope``. Hits not
+    flagged yet are new; a confirmed flag whose value still breaks the rule stays confirmed. Standing: the
+    flags of the scope that still hold.
     """
     table = table_of(QualityFlag)
     existing = session.execute(
@@ -508,7 +534,7 @@ def sync_flags(
     cur.execute(f"CREATE OR REPLACE TEMP TABLE flag_now AS SELECT *, rule IN ({built_in}) AS builtin FROM flag_in")
     cur.unregister("flag_in")
     cur.execute(f"CREATE OR REPLACE TEMP TABLE hit_now AS SELECT *, rule IN ({built_in}) AS builtin FROM quality_hit")
-    touched = "true"
+    touched = scope.where("f.")
     if batch:  # a key the batch changed; a total when one of its parts changed; an admin's rule, its area and period
         touched = """EXISTS (SELECT 1 FROM classified c WHERE c.action <> 'same' AND c.area_id = f.area_id
             AND c.period = f.period AND (NOT f.builtin OR c.indicator_id = f.indicator_id
@@ -545,4 +571,5 @@ def sync_flags(
                 for row in new
             ],
         )
-    return len(new), len(closed), len(existing) - len(closed)
+    standing = cur.execute(f"SELECT count(*) FROM flag_now f WHERE {scope.where('f.')}").fetchall()[0][0]
+    return len(new), len(closed), standing - len(closed)

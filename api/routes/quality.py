@@ -72,15 +72,20 @@ def list_rules(session: SessionDep, _user: CurrentUser) -> list[RuleText]:
 
 
 @router.put("/rules/{code}", responses=error_responses(401, 403, 422))
-def save_rule(code: str, data: QualityRuleIn, session: SessionDep, admin: AdminUser) -> QualityRuleIn:
-    """Add or replace a rule between indicators (admin), e.g. ``pupils-low-ses <= pupils-total``."""
-    return checks.save_rule(session=session, actor=admin, data=data.model_copy(update={"code": code}))
+def save_rule(
+    code: str, data: QualityRuleIn, session: SessionDep, read_model: ReadModelDep, admin: AdminUser
+) -> QualityRuleIn:
+    """Add or replace a rule between indicators (admin), e.g. ``pupils-low-ses <= pupils-total``; what is
+    stored is checked against it at once."""
+    return checks.save_rule(
+        session=session, read_model=read_model, actor=admin, data=data.model_copy(update={"code": code})
+    )
 
 
 @router.delete("/rules/{code}", status_code=204, responses=error_responses(401, 403, 404))
-def delete_rule(code: str, session: SessionDep, admin: AdminUser) -> Response:
-    """Remove a rule between indicators (admin); the flags it raised stay, as they were."""
-    checks.delete_rule(session=session, actor=admin, code=code)
+def delete_rule(code: str, session: SessionDep, read_model: ReadModelDep, admin: AdminUser) -> Response:
+    """Remove a rule between indicators (admin); the flags it raised close."""
+    checks.delete_rule(session=session, read_model=read_model, actor=admin, code=code)
     return Response(status_code=204)
 
 
@@ -91,9 +96,11 @@ def get_thresholds(indicator: str, session: SessionDep, _user: CurrentUser) -> Q
 
 
 @router.put("/thresholds/{indicator}", responses=error_responses(401, 403, 404, 422))
-def set_thresholds(indicator: str, data: QualityThresholds, session: SessionDep, admin: AdminUser) -> QualityThresholds:
-    """Set one indicator's thresholds (admin); a re-check (``POST /quality/check``) applies them to what is stored."""
-    return checks.set_thresholds(session=session, actor=admin, indicator=indicator, data=data)
+def set_thresholds(
+    indicator: str, data: QualityThresholds, session: SessionDep, read_model: ReadModelDep, admin: AdminUser
+) -> QualityThresholds:
+    """Set one indicator's thresholds (admin); its stored values are checked with them at once."""
+    return checks.set_thresholds(session=session, read_model=read_model, actor=admin, indicator=indicator, data=data)
 
 
 class Rechecked(BaseModel):
@@ -104,7 +111,8 @@ class Rechecked(BaseModel):
 
 @router.post("/check", responses=error_responses(401, 403))
 def recheck(session: SessionDep, read_model: ReadModelDep, admin: AdminUser) -> Rechecked:
-    """Run every rule over everything stored (admin): after the rules or thresholds changed."""
+    """Run every rule over everything stored (admin). A change of a rule or thresholds re-checks what it
+    touches by itself; this is for everything at once (e.g. after data loaded around the API)."""
     opened, closed, standing = flags.recheck(
         session=session, read_model=read_model, check=checks.quality_check(session), actor=admin
     )

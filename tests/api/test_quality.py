@@ -192,18 +192,37 @@ def test_admins_rules_between_indicators_are_parsed_checked_and_enforced(world, 
     assert world.delete("/api/v1/quality/rules/parts", headers=admin).status_code == 204
 
 
-def test_thresholds_per_indicator_and_a_recheck_of_everything(world, as_user):
+def test_a_changed_rule_or_threshold_rechecks_at_once_what_it_touches_and_nothing_else(world, as_user):
     admin, alice = as_user("admin"), as_user("alice")
     history(world, alice)
     put(world, alice, count("A1", "2024", 200))  # z about 10 against the history: flagged at 3.0
     assert [f["rule"] for f in flags(world, admin)] == ["outlier_history"]
+    # A rule saved after the values: what is stored is checked against it at once.
+    bounded = {"code": "bounded", "left": "count", "operator": "<=", "right": "150"}
+    assert world.put("/api/v1/quality/rules/bounded", json=bounded, headers=admin).status_code == 200
+    opened = {(f["rule"], f["period"], f["status"]) for f in flags(world, admin)}
+    assert opened == {("outlier_history", "2024", "open"), ("bounded", "2024", "open")}
+
     assert world.get("/api/v1/quality/thresholds/count", headers=alice).json()["z_score"] == 3.0
     loose = {"z_score": 50.0, "modified_z_score": 3.5, "min_points": 5, "denominator_jump": 2.0, "sum_tolerance": 0}
     assert world.put("/api/v1/quality/thresholds/count", json=loose, headers=alice).status_code == 403
     assert world.put("/api/v1/quality/thresholds/count", json=loose, headers=admin).status_code == 200
+    # The built-in rules re-checked the indicator's values with the new thresholds; the admin's rule was not touched.
+    assert [f["rule"] for f in flags(world, admin, status="open")] == ["bounded"]
+    (closed,) = flags(world, admin, status="resolved")
+    assert closed["rule"] == "outlier_history"
+    events = world.get("/api/v1/audit", params={"entity": "quality_flag"}, headers=admin).json()["items"]
+    keys = [e["entity_key"] for e in events if e["action"] == "recheck"]
+    assert any(k.startswith("rules=") and k.endswith("indicators=count") for k in keys), keys
+    # A check of everything finds what the two incremental ones left: nothing to open or close.
     checked = world.post("/api/v1/quality/check", headers=admin)
-    assert checked.status_code == 200 and checked.json() == {"opened": 0, "closed": 1, "standing": 0}
-    assert flags(world, admin, status="open") == []
+    assert checked.status_code == 200 and checked.json() == {"opened": 0, "closed": 0, "standing": 1}
+    # Tightened again, the value is flagged again; a deleted rule's flags close.
+    strict = loose | {"z_score": 3.0}
+    assert world.put("/api/v1/quality/thresholds/count", json=strict, headers=admin).status_code == 200
+    assert {f["rule"] for f in flags(world, admin, status="open")} == {"outlier_history", "bounded"}
+    assert world.delete("/api/v1/quality/rules/bounded", headers=admin).status_code == 204
+    assert [f["rule"] for f in flags(world, admin, status="open")] == ["outlier_history"]
 
 
 def test_open_warnings_do_not_block_approval_and_the_report_lists_them(world, as_user):

@@ -1,8 +1,9 @@
 """The rules values are checked against: the built-in ones with each indicator's thresholds, and the admins' own.
 
-``quality_check`` gathers them for a write (``imports/batches``) or a re-check of everything
-(``flags.recheck``). An admin's rule between indicators is parsed when saved, so that one that
-cannot be read is refused then, with the side that is wrong.
+``quality_check`` gathers them for a write (``imports/batches``) or a re-check (``flags.recheck``).
+An admin's rule between indicators is parsed when saved, so that one that cannot be read is refused
+then, with the side that is wrong. A change of a rule or of thresholds re-checks what it touches at
+once: that rule over the indicators it names, or the built-in rules over that indicator's values.
 """
 
 from __future__ import annotations
@@ -10,12 +11,14 @@ from __future__ import annotations
 from sqlmodel import Session, col, select
 
 from api.errors import Conflict, ErrorItem, Invalid
-from api.ingest.quality import TEXTS, CustomRule, QualityCheck, parse_expression
+from api.ingest.quality import TEXTS, CustomRule, QualityCheck, Scope, parse_expression
 from api.models import Indicator, QualityRule, QualitySetting
 from api.models.common import Translated
 from api.models.quality import QualityRuleIn, QualityThresholds, RuleText, Severity
+from api.readmodel import ReadModel
 from api.services.accounts.auth import Principal
 from api.services.common import get_by_code, record_change
+from api.services.quality import flags
 
 BUILT_IN = {code: Severity.warning for code in TEXTS if code != "custom"}
 
@@ -69,8 +72,10 @@ def list_rules(*, session: Session) -> list[QualityRuleIn]:
     return [QualityRuleIn.model_validate(r, from_attributes=True) for r in rows]
 
 
-def save_rule(*, session: Session, actor: Principal | None, data: QualityRuleIn) -> QualityRuleIn:
-    """Add an admin's rule, or replace the one with its code."""
+def save_rule(
+    *, session: Session, read_model: ReadModel, actor: Principal | None, data: QualityRuleIn
+) -> QualityRuleIn:
+    """Add an admin's rule, or replace the one with its code; re-check it over what is stored."""
     _check_rule(session, data)
     row = session.exec(select(QualityRule).where(QualityRule.code == data.code)).first()
     fields = data.model_dump(exclude={"message"})
@@ -83,13 +88,18 @@ def save_rule(*, session: Session, actor: Principal | None, data: QualityRuleIn)
     session.add(row)
     record_change(session, actor, f"quality rule {data.code} saved")
     session.flush()
+    named = {t.indicator for side in (data.left, data.right) for t in parse_expression(side) if t.indicator}
+    ids = {i for i in session.exec(select(Indicator.id).where(col(Indicator.code).in_(named))).all() if i is not None}
+    _recheck(session, read_model, actor, Scope(rules=frozenset({data.code}), indicators=frozenset(ids)))
     return data
 
 
-def delete_rule(*, session: Session, actor: Principal | None, code: str) -> None:
+def delete_rule(*, session: Session, read_model: ReadModel, actor: Principal | None, code: str) -> None:
+    """Remove an admin's rule; its flags close (the rule no longer holds anyone to it)."""
     session.delete(get_by_code(session, QualityRule, code, "quality rule"))
     record_change(session, actor, f"quality rule {code} deleted")
     session.flush()
+    _recheck(session, read_model, actor, Scope(rules=frozenset({code})))
 
 
 def get_thresholds(*, session: Session, indicator: str) -> QualityThresholds:
@@ -98,9 +108,10 @@ def get_thresholds(*, session: Session, indicator: str) -> QualityThresholds:
 
 
 def set_thresholds(
-    *, session: Session, actor: Principal | None, indicator: str, data: QualityThresholds
+    *, session: Session, read_model: ReadModel, actor: Principal | None, indicator: str, data: QualityThresholds
 ) -> QualityThresholds:
-    """One indicator's thresholds (all of them: the defaults are said again where they stay)."""
+    """One indicator's thresholds (all of them: the defaults are said again where they stay); the built-in
+    rules re-check that indicator's values with them."""
     found = get_by_code(session, Indicator, indicator, "indicator")
     if found.id is None:
         raise Conflict("The indicator is not stored yet")
@@ -110,7 +121,12 @@ def set_thresholds(
     session.add(row)
     record_change(session, actor, f"quality thresholds of {indicator} set")
     session.flush()
+    _recheck(session, read_model, actor, Scope(rules=frozenset(BUILT_IN), indicators=frozenset({found.id})))
     return data
+
+
+def _recheck(session: Session, read_model: ReadModel, actor: Principal | None, scope: Scope) -> None:
+    flags.recheck(session=session, read_model=read_model, check=quality_check(session), actor=actor, scope=scope)
 
 
 def all_rules(*, session: Session) -> list[RuleText]:

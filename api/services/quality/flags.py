@@ -3,8 +3,9 @@
 Members see their own organisation's flags; admins and the steering group all of them, the
 numbers of a flag left out where the value itself is hidden from the caller (small counts).
 A flag is followed up by an admin or the reporting member: ``confirm`` (the value is right, with a
-comment); a corrected value closes its flags when it is written (``ingest/quality.record_flags``).
-The changes are in the audit trail. ``recheck`` runs every rule over everything stored.
+comment); a corrected value closes its flags when it is written (``ingest/quality.sync_flags``).
+The changes are in the audit trail. ``recheck`` runs the rules again over what is stored: all of them,
+or only what a changed rule or threshold touches.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 from sqlmodel import Session, col, select
 
 from api.errors import Forbidden, NotFound
-from api.ingest.quality import QualityCheck, find, sync_flags
+from api.ingest.quality import EVERYTHING, QualityCheck, Scope, find, sync_flags
 from api.models import Area, Indicator, Organisation, QualityFlag
 from api.models.common import Channel, Page, Role, pk, utcnow
 from api.models.observation import parse_breakdown
@@ -140,21 +141,38 @@ def recheck(
     check: QualityCheck,
     actor: Principal | None = None,
     channel: Channel = Channel.api,
+    scope: Scope = EVERYTHING,
 ) -> tuple[int, int, int]:
-    """Every rule over everything stored, in DuckDB; the flags follow: (opened, closed, standing)."""
+    """The rules over what is stored, in DuckDB; the flags follow: (opened, closed, standing).
+
+    Everything (a change of its own in the audit), or only the ``scope``: the rules and indicators a
+    change of a rule or of thresholds touched (part of that change).
+    """
     cur = read_model.cursor()
     try:
-        find(cur, batch=False, settings=check.settings, custom=check.custom)
-        counts = sync_flags(session, cur, user_id=actor.user_id if actor else None, batch=False)
+        find(cur, batch=False, settings=check.settings, custom=check.custom, scope=scope)
+        counts = sync_flags(session, cur, user_id=actor.user_id if actor else None, batch=False, scope=scope)
     finally:
         cur.close()
     opened, closed, standing = counts
     trail.record(
         session,
         entity="quality_flag",
-        entity_key="all",
+        entity_key="all" if scope == EVERYTHING else _scope_key(session, scope),
         action="recheck",
         after={"opened": opened, "closed": closed, "standing": standing},
     )
-    record_change(session, actor, f"quality re-check: {opened} flags opened, {closed} closed", channel=channel)
+    if scope == EVERYTHING:
+        record_change(session, actor, f"quality re-check: {opened} flags opened, {closed} closed", channel=channel)
     return counts
+
+
+def _scope_key(session: Session, scope: Scope) -> str:
+    """A scoped re-check in words for the audit trail: ``rules=a,b indicators=x,y``."""
+    parts = []
+    if scope.rules is not None:
+        parts.append("rules=" + ",".join(sorted(scope.rules)))
+    if scope.indicators is not None:
+        codes = session.exec(select(Indicator.code).where(col(Indicator.id).in_(scope.indicators))).all()
+        parts.append("indicators=" + ",".join(sorted(codes)))
+    return " ".join(parts)
