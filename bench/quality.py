@@ -5,7 +5,7 @@ denominators as a statistics office publishes them, SES breakdowns, ten years) i
 every built-in rule is run over all of it in the read model (``ingest/quality.find``, what
 ``backbone quality check`` runs) and the flags brought in line. The baseline, in the same run on
 the same table: one window function over each series (the mean of the other values of each
-indicator, area and breakdown). Median of three runs.
+indicator, area and breakdown). Median of five interleaved runs.
 
 Run: .venv/bin/python bench/quality.py [--rows 1000000] [--database-url URL]
 """
@@ -64,7 +64,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=int, default=1_000_000, help="about this many observations (default 1,000,000)")
     parser.add_argument("--database-url", help="default: a SQLite file in a temporary directory")
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
     workdir, settings, db = fresh_world(args.database_url, max(1, args.rows // rows_per_district()))
     path = workdir / "observations.csv"

@@ -7,6 +7,10 @@ the observations as they are, or as they would be after a batch (the table ``cle
 reports only the batch's keys. Nothing here is evaluated by Python: an admin's rule between
 indicators is parsed into a small grammar (``parse_expression``) and written as SQL.
 
+All rules run as one statement over one pass of each series (``_data``: its count, sums and the
+value before, by window functions); what they need of each indicator (thresholds, unit) is written
+into the SQL as constants (``_per_indicator``). A re-check can be limited to a ``Scope``.
+
 The built-in rules (all warnings: the value is stored and flagged):
 
 - ``outlier_history``: the value against the other values of its own series (same indicator, area
@@ -160,25 +164,40 @@ def _bad(field: str, message: str) -> Invalid:
     )
 
 
-def _indicators(cur: duckdb.DuckDBPyConnection, settings: dict[int, QualityThresholds]) -> None:
-    """``q_indicator``: per indicator what the rules need of it (unit, aggregation, a rate's scale), thresholds."""
-    ids = [i for (i,) in cur.execute("SELECT id FROM indicator").fetchall()]
+_SCALE = {"percent": 100.0, "rate_per_1000": 1000.0}
+
+
+def _literal(value: object) -> str:
+    if value is None:
+        return "NULL"
+    return sql_literal(value) if isinstance(value, str) else repr(value)
+
+
+def _by_indicator(values: dict[int, object]) -> str:
+    """A value per indicator as SQL: one constant where they all share it, else a CASE on ``indicator_id``."""
+    groups: dict[object, list[int]] = {}
+    for indicator, value in values.items():
+        groups.setdefault(value, []).append(indicator)
+    if len(groups) <= 1:
+        return _literal(next(iter(groups), None))
+    *rest, (most, _ids) = sorted(groups.items(), key=lambda item: len(item[1]))
+    cases = " ".join(f"WHEN indicator_id IN ({', '.join(map(str, ids))}) THEN {_literal(v)}" for v, ids in rest)
+    return f"(CASE {cases} ELSE {_literal(most)} END)"
+
+
+def _per_indicator(cur: duckdb.DuckDBPyConnection, settings: dict[int, QualityThresholds]) -> dict[str, str]:
+    """What the rules need of each indicator, written into their SQL: its thresholds (``z_score`` ...), its
+    ``unit`` and ``aggregation``, and a rate's ``scale`` (100 for a percentage; NULL for others)."""
+    found = cur.execute("SELECT id, unit, aggregation FROM indicator").fetchall()
     default = QualityThresholds()
-    rows = [settings.get(i, default) for i in ids]
-    table = pa.table(
-        {
-            "indicator_id": pa.array(ids, type=pa.int64()),
-            **{name: [getattr(r, name) for r in rows] for name in QualityThresholds.model_fields},
-        }
-    )
-    cur.register("quality_threshold_in", table)
-    cur.execute("""
-        CREATE OR REPLACE TEMP TABLE q_indicator AS
-        SELECT t.*, i.unit, i.aggregation,
-            CASE i.unit WHEN 'percent' THEN 100.0 WHEN 'rate_per_1000' THEN 1000.0 END AS scale
-        FROM quality_threshold_in t JOIN indicator i ON i.id = t.indicator_id
-    """)
-    cur.unregister("quality_threshold_in")
+    values: dict[str, dict[int, object]] = {
+        name: {i: getattr(settings.get(i, default), name) for i, _unit, _aggregation in found}
+        for name in QualityThresholds.model_fields
+    }
+    values["unit"] = {i: unit for i, unit, _aggregation in found}
+    values["aggregation"] = {i: aggregation for i, _unit, aggregation in found}
+    values["scale"] = {i: _SCALE.get(unit) for i, unit, _aggregation in found}
+    return {name: _by_indicator(per) for name, per in values.items()}
 
 
 def _data(batch: bool, indicators: frozenset[int] | None = None) -> str:
@@ -223,69 +242,69 @@ def _data(batch: bool, indicators: frozenset[int] | None = None) -> str:
     """
 
 
-# Each built-in rule: a SELECT over ``q`` (``_data``) and ``q_indicator`` giving HIT_COLUMNS.
-# The other values' mean and sample sd, from the sums without the value itself.
-_LEAVE_ONE_OUT = """
-    SELECT *, (total - value) / (n - 1) AS mean,
-        sqrt(greatest((squares - value * value - (total - value) * (total - value) / (n - 1)) / (n - 2), 0)) AS sd
-    FROM q JOIN q_indicator USING (indicator_id) WHERE n >= 3
-"""
+# Each built-in rule: a SELECT over ``q`` (``_data``) giving HIT_COLUMNS, with what it needs of each indicator
+# ({z_score}, {scale}, ...: ``_per_indicator``) filled in when it runs.
 _PEER_GROUP = "indicator_id, period, breakdown, level"
 _BUILT_IN = {
-    "outlier_history": f"""
+    "outlier_history": """
         SELECT 'outlier_history', 'warning', indicator_id, area_id, period, breakdown, organisation_id,
-            value, mean, mean - z_score * spread, mean + z_score * spread, (value - mean) / spread
+            value, mean, mean - z_limit * spread, mean + z_limit * spread, (value - mean) / spread
         FROM (
             SELECT *,
                 -- the spread is at least the sampling noise: a count's Poisson sd, a rate's binomial sd
-                CASE WHEN unit = 'count' THEN greatest(sd, sqrt(abs(mean)))
-                     WHEN scale IS NOT NULL AND denominator > 0
-                     THEN greatest(sd, scale * sqrt(greatest(mean / scale * (1 - mean / scale), 0) / denominator))
-                     ELSE sd END AS spread
-            FROM ({_LEAVE_ONE_OUT})
+                CASE WHEN {unit} = 'count' THEN greatest(sd, sqrt(abs(mean)))
+                     WHEN {scale} IS NOT NULL AND denominator > 0
+                     THEN greatest(sd, {scale} * sqrt(greatest(mean / {scale} * (1 - mean / {scale}), 0) / denominator))
+                     ELSE sd END AS spread,
+                {z_score} AS z_limit
+            FROM (
+                -- the other values' mean and sample sd, from the sums without the value itself
+                SELECT *, (total - value) / (n - 1) AS mean, sqrt(greatest(
+                    (squares - value * value - (total - value) * (total - value) / (n - 1)) / (n - 2), 0)) AS sd
+                FROM q WHERE n >= 3
+            )
         )
-        WHERE n - 1 >= min_points AND spread > 0 AND abs(value - mean) > z_score * spread
-            AND abs(value - mean) > min_deviation * abs(mean)
+        WHERE n - 1 >= {min_points} AND spread > 0 AND abs(value - mean) > z_limit * spread
+            AND abs(value - mean) > {min_deviation} * abs(mean)
     """,
     "outlier_peers": f"""
         WITH rates AS NOT MATERIALIZED (
             -- rates only (a count or an amount grows with the area), and none of a small group
-            SELECT q.*, a.level, t.modified_z_score, t.min_points, t.min_deviation
-            FROM q JOIN q_indicator t USING (indicator_id) JOIN area a ON a.id = q.area_id
-            WHERE t.scale IS NOT NULL AND coalesce(denominator, 1e9) >= 100
+            SELECT q.*, a.level FROM q JOIN area a ON a.id = q.area_id
+            WHERE {{scale}} IS NOT NULL AND coalesce(denominator, 1e9) >= 100
         ),
         centre AS (SELECT {_PEER_GROUP}, median(value) AS median, count(*) AS size FROM rates GROUP BY ALL),
         spread AS (
             SELECT {_PEER_GROUP}, any_value(c.median) AS median, any_value(c.size) - 1 AS others,
-                median(abs(r.value - c.median)) AS mad
+                median(abs(r.value - c.median)) AS mad, any_value({{min_points}}) AS min_points
             FROM rates r JOIN centre c USING ({_PEER_GROUP}) GROUP BY ALL
         ),
-        scored AS (
-            SELECT r.*, g.median, g.mad, {MAD_SCALE} * (r.value - g.median) / nullif(g.mad, 0) AS score
-            FROM rates r JOIN spread g USING ({_PEER_GROUP}) WHERE g.others >= r.min_points
-        ),
         far AS (
-            SELECT * FROM scored
-            WHERE abs(score) > modified_z_score AND abs(value - median) > min_deviation * abs(median)
+            SELECT *, {{modified_z_score}} AS z_limit
+            FROM (
+                SELECT r.*, g.median, g.mad, g.min_points,
+                    {MAD_SCALE} * (r.value - g.median) / nullif(g.mad, 0) AS score
+                FROM rates r JOIN spread g USING ({_PEER_GROUP}) WHERE g.others >= g.min_points
+            )
+            WHERE abs(score) > z_limit AND abs(value - median) > {{min_deviation}} * abs(median)
         )
         SELECT 'outlier_peers', 'warning', f.indicator_id, f.area_id, f.period, f.breakdown, f.organisation_id,
-            f.value, f.median, f.median - f.modified_z_score * f.mad / {MAD_SCALE},
-            f.median + f.modified_z_score * f.mad / {MAD_SCALE}, f.score
+            f.value, f.median, f.median - f.z_limit * f.mad / {MAD_SCALE}, f.median + f.z_limit * f.mad / {MAD_SCALE},
+            f.score
         FROM far f
         -- where the area's value before stood among its peers of that period
         LEFT JOIN spread b ON b.indicator_id = f.indicator_id AND b.period = f.previous_period
             AND b.breakdown = f.breakdown AND b.level = f.level
         -- an area that left the others this period (one that always differs is not a data error)
-        WHERE b.mad IS NULL OR b.mad = 0 OR b.others < f.min_points OR f.previous_denominator < 100
-            OR abs({MAD_SCALE} * (f.previous - b.median) / b.mad) <= f.modified_z_score
+        WHERE b.mad IS NULL OR b.mad = 0 OR b.others < b.min_points OR f.previous_denominator < 100
+            OR abs({MAD_SCALE} * (f.previous - b.median) / b.mad) <= f.z_limit
     """,
     "denominator_jump": """
         SELECT 'denominator_jump', 'warning', indicator_id, area_id, period, breakdown, organisation_id,
-            denominator, previous_denominator, previous_denominator / denominator_jump,
-            previous_denominator * denominator_jump, denominator / previous_denominator
-        FROM q JOIN q_indicator USING (indicator_id)
-        WHERE denominator > 0 AND previous_denominator > 0 AND (denominator > previous_denominator * denominator_jump
-            OR denominator < previous_denominator / denominator_jump)
+            denominator, previous_denominator, previous_denominator / jump, previous_denominator * jump,
+            denominator / previous_denominator
+        FROM (SELECT *, {denominator_jump} AS jump FROM q WHERE denominator > 0 AND previous_denominator > 0)
+        WHERE denominator > previous_denominator * jump OR denominator < previous_denominator / jump
     """,
     "repeated_value": """
         WITH repeats AS (
@@ -319,25 +338,26 @@ _BUILT_IN = {
             FROM part GROUP BY ALL
         ),
         compared AS (
-            SELECT t.indicator_id, t.area_id, t.period, t.breakdown, t.organisation_id, i.sum_tolerance,
-                CASE WHEN i.aggregation = 'sum' THEN t.value ELSE t.numerator END AS total_numerator,
-                CASE WHEN i.aggregation = 'sum' THEN s.value ELSE s.numerator END AS sum_numerator,
+            SELECT indicator_id, t.area_id, t.period, t.breakdown, t.organisation_id, {sum_tolerance} AS tolerance,
+                {aggregation} AS aggregation,
+                CASE WHEN {aggregation} = 'sum' THEN t.value ELSE t.numerator END AS total_numerator,
+                CASE WHEN {aggregation} = 'sum' THEN s.value ELSE s.numerator END AS sum_numerator,
                 t.denominator AS total_denominator, s.denominator AS sum_denominator,
-                i.aggregation, s.numerators, s.denominators, s.parts
-            FROM q t JOIN q_indicator i USING (indicator_id) JOIN summed s USING (indicator_id, area_id, period)
+                s.numerators, s.denominators, s.parts
+            FROM q t JOIN summed s USING (indicator_id, area_id, period)
             JOIN dimension_size z ON z.dimension = s.dimension AND z.size = s.parts
-            WHERE t.breakdown = '' AND i.aggregation IN ('sum', 'ratio')
+            WHERE t.breakdown = '' AND {aggregation} IN ('sum', 'ratio')
         )
         SELECT 'breakdown_sum', 'warning', indicator_id, area_id, period, breakdown, organisation_id,
-            sum_numerator, total_numerator, total_numerator - sum_tolerance, total_numerator + sum_tolerance,
-            CASE WHEN abs(sum_numerator - total_numerator) > sum_tolerance THEN sum_numerator - total_numerator
+            sum_numerator, total_numerator, total_numerator - tolerance, total_numerator + tolerance,
+            CASE WHEN abs(sum_numerator - total_numerator) > tolerance THEN sum_numerator - total_numerator
                  ELSE sum_denominator - total_denominator END
         FROM compared
-        WHERE (aggregation = 'sum' AND abs(sum_numerator - total_numerator) > sum_tolerance)
+        WHERE (aggregation = 'sum' AND abs(sum_numerator - total_numerator) > tolerance)
            OR (aggregation = 'ratio' AND numerators = parts AND denominators = parts
                AND total_numerator IS NOT NULL AND total_denominator IS NOT NULL
-               AND (abs(sum_numerator - total_numerator) > sum_tolerance
-                    OR abs(sum_denominator - total_denominator) > sum_tolerance))
+               AND (abs(sum_numerator - total_numerator) > tolerance
+                    OR abs(sum_denominator - total_denominator) > tolerance))
     """,
 }
 
@@ -387,9 +407,9 @@ def find(
 
     Returns how many hits. The rules run in one statement over one pass of the series (``q``).
     """
-    _indicators(cur, settings or {})
+    per_indicator = _per_indicator(cur, settings or {})
     index = dict(cur.execute("SELECT code, id FROM indicator").fetchall())
-    selects = [sql for code, sql in _BUILT_IN.items() if scope.covers(code)]
+    selects = [sql.format(**per_indicator) for code, sql in _BUILT_IN.items() if scope.covers(code)]
     selects += [sql for rule in custom if scope.covers(rule.code) and (sql := _custom(rule, index)) is not None]
     # a rule that runs nowhere (an admin's rule just deleted): no hits, so its flags close
     union = " UNION ALL ".join(f"({s})" for s in selects) or f"SELECT {', '.join(['NULL'] * len(HIT_COLUMNS))} LIMIT 0"

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Field as SQLField
 from sqlmodel import SQLModel
 
@@ -83,6 +83,8 @@ class QualitySetting(SQLModel, table=True):
 
 class QualityThresholds(BaseModel):
     """The thresholds of the outlier rules; the defaults hold for every indicator without its own."""
+
+    model_config = ConfigDict(allow_inf_nan=False)  # written into the rules' SQL as numbers
 
     z_score: float = Field(default=3.0, gt=0, description="history: |value - mean of the others| / their sd")
     modified_z_score: float = Field(

@@ -6,6 +6,7 @@ deviation, median) to 1e-9.
 
 from __future__ import annotations
 
+import json
 import statistics
 
 import pytest
@@ -206,6 +207,11 @@ def test_a_changed_rule_or_threshold_rechecks_at_once_what_it_touches_and_nothin
     assert world.get("/api/v1/quality/thresholds/count", headers=alice).json()["z_score"] == 3.0
     loose = {"z_score": 50.0, "modified_z_score": 3.5, "min_points": 5, "denominator_jump": 2.0, "sum_tolerance": 0}
     assert world.put("/api/v1/quality/thresholds/count", json=loose, headers=alice).status_code == 403
+    infinite = json.dumps(loose | {"z_score": float("inf")})  # Infinity: Python's JSON reads it, SQL must never
+    endless = world.put(
+        "/api/v1/quality/thresholds/count", content=infinite, headers=admin | {"content-type": "application/json"}
+    )
+    assert endless.status_code == 422 and endless.json()["errors"][0]["field"] == "body.z_score"
     assert world.put("/api/v1/quality/thresholds/count", json=loose, headers=admin).status_code == 200
     # The built-in rules re-checked the indicator's values with the new thresholds; the admin's rule was not touched.
     assert [f["rule"] for f in flags(world, admin, status="open")] == ["bounded"]

@@ -17,7 +17,7 @@ from api.models.common import Translated
 from api.models.quality import QualityRuleIn, QualityThresholds, RuleText, Severity
 from api.readmodel import ReadModel
 from api.services.accounts.auth import Principal
-from api.services.common import get_by_code, record_change
+from api.services.common import get_by_code
 from api.services.quality import flags
 
 BUILT_IN = {code: Severity.warning for code in TEXTS if code != "custom"}
@@ -86,7 +86,7 @@ def save_rule(
             setattr(row, name, value)
         row.message = data.message
     session.add(row)
-    record_change(session, actor, f"quality rule {data.code} saved")
+    flags.acting(session, actor)
     session.flush()
     named = {t.indicator for side in (data.left, data.right) for t in parse_expression(side) if t.indicator}
     ids = {i for i in session.exec(select(Indicator.id).where(col(Indicator.code).in_(named))).all() if i is not None}
@@ -97,7 +97,7 @@ def save_rule(
 def delete_rule(*, session: Session, read_model: ReadModel, actor: Principal | None, code: str) -> None:
     """Remove an admin's rule; its flags close (the rule no longer holds anyone to it)."""
     session.delete(get_by_code(session, QualityRule, code, "quality rule"))
-    record_change(session, actor, f"quality rule {code} deleted")
+    flags.acting(session, actor)
     session.flush()
     _recheck(session, read_model, actor, Scope(rules=frozenset({code})))
 
@@ -119,7 +119,7 @@ def set_thresholds(
     for name, value in data.model_dump().items():
         setattr(row, name, value)
     session.add(row)
-    record_change(session, actor, f"quality thresholds of {indicator} set")
+    flags.acting(session, actor)
     session.flush()
     _recheck(session, read_model, actor, Scope(rules=frozenset(BUILT_IN), indicators=frozenset({found.id})))
     return data

@@ -23,7 +23,7 @@ from api.services.accounts.auth import Principal
 from api.services.analytics import hiding
 from api.services.analytics.reference import indicators as indicator_infos
 from api.services.audit import trail
-from api.services.common import get_by_code, page_of, record_change
+from api.services.common import get_by_code, page_of
 
 
 def _public(
@@ -129,7 +129,7 @@ def confirm_flag(
         principal.user_id,
     )
     session.add(flag)
-    record_change(session, principal, f"quality flag {flag_id} confirmed")
+    acting(session, principal)
     session.flush()
     return _public(flag, _codes(session), check, hidden=False, language="en")
 
@@ -145,8 +145,7 @@ def recheck(
 ) -> tuple[int, int, int]:
     """The rules over what is stored, in DuckDB; the flags follow: (opened, closed, standing).
 
-    Everything (a change of its own in the audit), or only the ``scope``: the rules and indicators a
-    change of a rule or of thresholds touched (part of that change).
+    Everything, or only the ``scope``: the rules and indicators a change of a rule or of thresholds touched.
     """
     cur = read_model.cursor()
     try:
@@ -162,9 +161,19 @@ def recheck(
         action="recheck",
         after={"opened": opened, "closed": closed, "standing": standing},
     )
-    if scope == EVERYTHING:
-        record_change(session, actor, f"quality re-check: {opened} flags opened, {closed} closed", channel=channel)
+    acting(session, actor, channel)
     return counts
+
+
+def acting(session: Session, actor: Principal | None, channel: Channel = Channel.api) -> None:
+    """Who changed flags or rules, for the audit trail. Not a submission: nothing the read model holds changed,
+    so it has nothing to reload."""
+    trail.act_as(
+        session,
+        user_id=actor.user_id if actor else None,
+        organisation_id=actor.organisation_id if actor else None,
+        channel=channel,
+    )
 
 
 def _scope_key(session: Session, scope: Scope) -> str:
