@@ -12,12 +12,13 @@ def text(tree) -> str:
     )
 
 
-def flags(client, status: str | None = "open", organisation: str | None = None) -> dict:
+def flags(client, status: str | None = "open", organisation: str | None = None, period: str | None = None) -> dict:
     inputs = [
         ("quality-status", "value", status),
         ("quality-indicator", "value", None),
         ("quality-area", "value", None),
         ("quality-organisation", "value", organisation),
+        ("quality-period", "value", period),
         ("quality-refresh", "data", 0),
     ]
     return call(client, inputs)
@@ -73,6 +74,23 @@ def test_a_member_cannot_confirm_or_see_another_organisations_flag(demo_client):
     assert shown["quality-flag.data"] == essen and shown["quality-confirm-form.style"] == {"display": "none"}
 
 
+def test_the_address_filters_by_organisation_and_period_as_the_completeness_page_links_it(demo_client):
+    log_in(demo_client, "admin")
+    search = "?organisation=STADT-ESSEN&period=2015/16"
+    layout = page(demo_client, "/dashboard/quality", search)["_pages_content.children"]
+    chosen = {name: by_id(layout, f"quality-{name}")["props"] for name in ("organisation", "period")}
+    assert [chosen[n]["value"] for n in ("organisation", "period")] == ["STADT-ESSEN", "2015/16"]
+    assert {"label": "2015/16", "value": "2015/16"} in chosen["period"]["options"]
+    rows = flags(demo_client, organisation="STADT-ESSEN", period="2015/16")["quality-table.rowData"]
+    assert len(rows) == 6 and {(r["organisation"], r["period"]) for r in rows} == {("STADT-ESSEN", "2015/16")}
+    assert len(flags(demo_client, period="2015/16")["quality-table.rowData"]) > len(rows)  # every organisation's
+    log_in(demo_client, "witten")  # a member's own organisation's flags, whatever the address says
+    layout = page(demo_client, "/dashboard/quality", search)["_pages_content.children"]
+    assert by_id(layout, "quality-organisation")["props"]["value"] is None
+    rows = flags(demo_client, organisation="STADT-ESSEN", period="2015/16")["quality-table.rowData"]
+    assert {(r["organisation"], r["period"]) for r in rows} == {("STADT-WITTEN", "2015/16")}
+
+
 def test_strangers_are_refused(demo_client):
     layout = page(demo_client, "/dashboard/quality")["_pages_content.children"]
     assert "Please log in" in text(layout)
@@ -97,3 +115,4 @@ def test_an_unusual_value_is_saved_with_a_warning_and_flagged(demo_client):
     assert "Far from its own history" in result and "language-support-need" in result
     rows = flags(demo_client)["quality-table.rowData"]
     assert any(r["indicator"] == "language-support-need" and r["period"] == "2026/27" for r in rows)
+
