@@ -137,6 +137,7 @@ def test_an_unusual_value_is_marked_at_its_cell_as_it_is_typed_and_can_still_be_
     assert marked(columns, "unusual") == {(key, "value")} and marked(columns) == set()  # a warning, not an error
     (value,) = [c for c in columns if c["field"] == "value"]
     assert "⚠" in value["valueFormatter"]["function"]  # marked in its text, not by colour alone
+    assert "Ver van de eigen reeks: 99" in value["tooltipValueGetter"]["function"]  # the cell's title says why
     listed = all_text(found["entry-unusual.children"])
     assert "Ongewone waarden: 1" in listed and "Ver van de eigen reeks" in listed  # in the user's language
     assert "Waarde" in listed and "2026/27" in listed and "99" in listed  # its row, its column and what was found

@@ -107,11 +107,14 @@ def problem_list(problems: list[CellProblem], general: list[ErrorItem], data: li
 
 def located_warnings(found: list[QualityWarning], keys: list[str]) -> tuple[list[CellProblem], list[str]]:
     """A dry run's quality warnings at their cells (as errors are located: the batch's item is the table's row),
-    each saying what it found in the user's language; the texts of those that point at no cell come back apart."""
+    each saying in the user's language which rule found what; those that point at no cell come back apart."""
     texts = quality.warning_texts(found)
-    items = [ErrorItem(code=w.rule, message=text, field=w.field) for w, text in zip(found, texts, strict=True)]
+    items = [
+        ErrorItem(code=w.rule, message=f"{rule_label(w.rule)}: {text}", field=w.field)
+        for w, text in zip(found, texts, strict=True)
+    ]
     cells, general = locate(items, keys)
-    return cells, [f"{rule_label(e.code)}: {e.message}" for e in general]
+    return cells, [e.message for e in general]
 
 
 def warning_list(warned: list[CellProblem], general: list[str], data: list[dict]) -> html.Div | None:
@@ -120,7 +123,7 @@ def warning_list(warned: list[CellProblem], general: list[str], data: list[dict]
     if not warned and not general:
         return None
     cell = _cell_names(data)
-    items = [html.Li([html.Strong(cell(p)), f"{rule_label(p.code)}: {p.message}"]) for p in warned]
+    items = [html.Li([html.Strong(cell(p)), p.message]) for p in warned]
     items += [html.Li(text) for text in general]
     heading = _(
         "Unusual values: {count}. They can still be saved; they are flagged on the quality page for a second look.",
