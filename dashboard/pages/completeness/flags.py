@@ -36,7 +36,9 @@ def _item(flag: QualityFlagPublic, language: str) -> html.Li:
     key = [flag.indicator, flag.area, flag.period]
     if flag.breakdown:
         key.append(breakdown_text(flag.breakdown))
-    observed = _("value {value}", value="–" if flag.observed is None else i18n.number(flag.observed, language, 2))
+    number = flag.observed  # as reported: whole where it is whole, else to two decimals
+    shown = "–" if number is None else i18n.number(number, language, 0 if number.is_integer() else 2)
+    observed = _("value {value}", value=shown)
     return html.Li([html.Strong(rule_label(flag.rule)), f" · {' · '.join(key)} · {observed}: ", flag.message])
 
 
