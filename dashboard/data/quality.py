@@ -33,6 +33,7 @@ def flags(
     indicator: str | None = None,
     area: str | None = None,
     organisation: str | None = None,
+    period: str | None = None,
     limit: int = 1000,
     offset: int = 0,
 ) -> Page[QualityFlagPublic]:
@@ -47,6 +48,7 @@ def flags(
             indicator=indicator,
             area=area,
             organisation=organisation,
+            period=period,
             status=status,
             language=context.language(),
             limit=limit,

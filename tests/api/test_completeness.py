@@ -49,3 +49,28 @@ def test_only_backbone_staff_see_completeness(world, as_user):
     assert {r["organisation"] for r in response.json()} == {"CITY-B"}
     missing = world.get("/api/v1/completeness", params={"organisation": "NOPE"}, headers=as_user("admin"))
     assert missing.status_code == 404
+
+
+def open_warnings(client, headers) -> dict[tuple[str, str], int]:
+    return {
+        (r["organisation"], r["period"]): r["open_warnings"]
+        for r in client.get("/api/v1/completeness", headers=headers).json()
+    }
+
+
+def test_each_row_counts_its_open_quality_warnings(world, as_user, db):
+    from tests.api.test_quality import count, flags, history
+    from tests.api.test_quality import put as put_values
+
+    alice, admin = as_user("alice"), as_user("admin")
+    history(world, alice)  # the count of A1 from 2016 to 2023, around 100
+    assert put_values(world, alice, count("A1", "2024", 1000)).json()["warnings"]  # ten times its history
+    with db.session() as session:
+        found = rows_of(db, dt.date(2026, 6, 1), session=session)
+    assert found[("CITY-A", "2024")].open_warnings == 1
+    assert sum(row.open_warnings for row in found.values()) == 1
+    assert open_warnings(world, admin)[("CITY-A", "2024")] == 1
+    (flag,) = flags(world, admin)
+    confirmed = world.post(f"/api/v1/quality/{flag['id']}/confirm", json={"comment": "a new school"}, headers=alice)
+    assert confirmed.status_code == 200
+    assert open_warnings(world, admin)[("CITY-A", "2024")] == 0  # a confirmed flag is no longer open

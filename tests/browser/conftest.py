@@ -2,6 +2,8 @@
 
 Playwright drives Debian's Chromium (/usr/bin/chromium). Without it these tests are
 skipped, unless BACKBONE_REQUIRE_BROWSER=1 (CI sets it) turns the absence into a failure.
+They run on SQLite; a module whose subject is stored differently per database (the data
+quality flags) takes ``backend_server``, one server per backend.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.databases import Templates
+from tests.databases import BACKENDS, Templates
 from tests.server import Server, running_server
 
 CHROMIUM = os.environ.get("BACKBONE_CHROMIUM", "/usr/bin/chromium")
@@ -35,11 +37,11 @@ def browser() -> Iterator[object]:
 
 
 @contextlib.contextmanager
-def demo_server(templates: Templates, data_dir: Path) -> Iterator[Server]:
-    """The app on its own fresh demo database, on SQLite: what the browser tests prove (pages, keyboard,
-    languages, downloads) does not depend on the database, and the services behind the pages run on
-    both databases in the API and dashboard tests."""
-    url = templates.fresh("demo")
+def demo_server(templates: Templates, data_dir: Path, backend: str = "sqlite") -> Iterator[Server]:
+    """The app on its own fresh demo database, on SQLite unless told: what most browser tests prove (pages,
+    keyboard, languages, downloads) does not depend on the database, and the services behind the pages run
+    on both databases in the API and dashboard tests."""
+    url = templates.fresh("demo", backend)
     try:
         with running_server(url, data_dir) as running:
             yield running
@@ -58,6 +60,16 @@ def server(templates: Templates, tmp_path: Path) -> Iterator[Server]:
 def reading_server(templates: Templates, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """One server for a module whose tests only read (they may log in): a module overrides ``server`` with it."""
     with demo_server(templates, tmp_path_factory.mktemp("server")) as running:
+        yield running
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def backend_server(
+    request: pytest.FixtureRequest, templates: Templates, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Server]:
+    """One server per backend for a module (SQLite, and PostgreSQL when BACKBONE_TEST_DATABASE_URL is set): for
+    tests whose writes stay out of each other's way; a module overrides ``server`` with it."""
+    with demo_server(templates, tmp_path_factory.mktemp("server"), request.param) as running:
         yield running
 
 

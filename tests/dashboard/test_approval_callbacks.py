@@ -132,3 +132,39 @@ def test_an_upload_into_a_locked_period_lists_its_rows_and_is_not_held(demo_clie
     assert [(r["row"], r["code"]) for r in table["rowData"]] == [(2, "period_locked")]
     assert observations(demo_client, area="GM0014", period="2026") == []
     assert not any(p.name.startswith(("held-", "claimed-")) for p in (tmp_path / "uploads").iterdir())
+
+
+def open_flags(client, row: dict) -> object:
+    return call(client, [("completeness-table", "selectedRows", [row])])["completeness-flags.children"]
+
+
+def test_the_completeness_grid_counts_open_quality_warnings_and_a_chosen_report_lists_them(demo_client):
+    log_in(demo_client, "admin", language="nl")
+    layout = page(demo_client, "/dashboard/completeness")["_pages_content.children"]
+    grid = by_id(layout, "completeness-table")["props"]
+    (column,) = [c for c in grid["columnDefs"] if c["field"] == "open_warnings"]
+    assert column["headerName"] == "Kwaliteit" and "unusual" in column["cellClassRules"]
+    rows = {row["id"]: row for row in grid["rowData"]}
+    essen = rows["STADT-ESSEN/2024/25"]
+    flagged = demo_client.get(
+        "/api/v1/quality",
+        params={"organisation": "STADT-ESSEN", "period": "2024/25", "status": "open", "lang": "nl"},
+        headers=login(demo_client, "admin"),
+    ).json()["items"]
+    assert (essen["open_warnings"], essen["open_warnings_text"]) == (len(flagged), f"⚠ {len(flagged)}") == (2, "⚠ 2")
+    clean = next(row for row in rows.values() if row["open_warnings"] == 0)
+    assert clean["open_warnings_text"] == "0"
+
+    listed = open_flags(demo_client, essen)
+    assert "Openstaande datakwaliteitswaarschuwingen: 2" in text(listed)
+    items = by_id(listed, "completeness-flags-list")["props"]["children"]
+    assert len(items) == 2
+    for flag in flagged:  # the rule's message in the reviewer's language, indicator, area, period, the value
+        assert flag["message"] in text(items) and flag["indicator"] in text(items) and flag["area"] in text(items)
+    assert "2024/25" in text(items) and "waarde " in text(items)
+    link = by_id(listed, "completeness-flags-link")["props"]["href"]
+    assert link == "/dashboard/quality?organisation=STADT-ESSEN&period=2024%2F25"
+    assert "Geen openstaande" in text(open_flags(demo_client, clean))
+
+    log_in(demo_client, "witten")  # a member calling the staff's callback directly is refused
+    assert "log in again" in text(open_flags(demo_client, essen))

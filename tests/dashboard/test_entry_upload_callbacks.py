@@ -28,11 +28,12 @@ def save(client: TestClient, data: list[dict], original: dict, scope: dict) -> d
     return call(client, [("entry-save", "n_clicks", 1)], state)
 
 
-def marked(columns: list[dict]) -> set[tuple[str, str]]:
-    """The cells the grid's columns turn red: (row id, column) from each column's ``invalid`` class rule."""
+def marked(columns: list[dict], kind: str = "invalid") -> set[tuple[str, str]]:
+    """The cells the grid's columns mark: (row id, column) from each column's class rule, red for ``invalid``
+    (a problem), amber for ``unusual`` (a quality warning)."""
     cells = set()
     for column in columns:
-        rule = column.get("cellClassRules", {}).get("invalid")
+        rule = column.get("cellClassRules", {}).get(kind)
         if rule:
             rows, _sep, test = rule.partition(".includes(")
             assert test == "params.data.id)"

@@ -12,12 +12,13 @@ def text(tree) -> str:
     )
 
 
-def flags(client, status: str | None = "open", organisation: str | None = None) -> dict:
+def flags(client, status: str | None = "open", organisation: str | None = None, period: str | None = None) -> dict:
     inputs = [
         ("quality-status", "value", status),
         ("quality-indicator", "value", None),
         ("quality-area", "value", None),
         ("quality-organisation", "value", organisation),
+        ("quality-period", "value", period),
         ("quality-refresh", "data", 0),
     ]
     return call(client, inputs)
@@ -73,6 +74,23 @@ def test_a_member_cannot_confirm_or_see_another_organisations_flag(demo_client):
     assert shown["quality-flag.data"] == essen and shown["quality-confirm-form.style"] == {"display": "none"}
 
 
+def test_the_address_filters_by_organisation_and_period_as_the_completeness_page_links_it(demo_client):
+    log_in(demo_client, "admin")
+    search = "?organisation=STADT-ESSEN&period=2015/16"
+    layout = page(demo_client, "/dashboard/quality", search)["_pages_content.children"]
+    chosen = {name: by_id(layout, f"quality-{name}")["props"] for name in ("organisation", "period")}
+    assert [chosen[n]["value"] for n in ("organisation", "period")] == ["STADT-ESSEN", "2015/16"]
+    assert {"label": "2015/16", "value": "2015/16"} in chosen["period"]["options"]
+    rows = flags(demo_client, organisation="STADT-ESSEN", period="2015/16")["quality-table.rowData"]
+    assert len(rows) == 6 and {(r["organisation"], r["period"]) for r in rows} == {("STADT-ESSEN", "2015/16")}
+    assert len(flags(demo_client, period="2015/16")["quality-table.rowData"]) > len(rows)  # every organisation's
+    log_in(demo_client, "witten")  # a member's own organisation's flags, whatever the address says
+    layout = page(demo_client, "/dashboard/quality", search)["_pages_content.children"]
+    assert by_id(layout, "quality-organisation")["props"]["value"] is None
+    rows = flags(demo_client, organisation="STADT-ESSEN", period="2015/16")["quality-table.rowData"]
+    assert {(r["organisation"], r["period"]) for r in rows} == {("STADT-WITTEN", "2015/16")}
+
+
 def test_strangers_are_refused(demo_client):
     layout = page(demo_client, "/dashboard/quality")["_pages_content.children"]
     assert "Please log in" in text(layout)
@@ -97,3 +115,39 @@ def test_an_unusual_value_is_saved_with_a_warning_and_flagged(demo_client):
     assert "Far from its own history" in result and "language-support-need" in result
     rows = flags(demo_client)["quality-table.rowData"]
     assert any(r["indicator"] == "language-support-need" and r["period"] == "2026/27" for r in rows)
+
+
+def test_an_unusual_value_is_marked_at_its_cell_as_it_is_typed_and_can_still_be_saved(demo_client):
+    from tests.dashboard.test_entry_upload_callbacks import entry_table, marked, observations, save
+    from tests.dashboard.test_entry_upload_callbacks import text as all_text
+
+    log_in(demo_client, "witten", language="nl")
+    data, original, scope = entry_table(demo_client, "2026")
+    key = "language-support-need|05954036|2026/27|"
+    row = next(r for r in data if r["id"] == key)
+    row["value"] = "99"  # its history lies around 21
+    edit = [{"rowId": key, "colId": "value", "oldValue": "", "value": "99", "data": row}]
+    state = [
+        ("entry-table", "virtualRowData", data),
+        ("entry-original", "data", original),
+        ("entry-scope", "data", scope),
+    ]
+    found = call(demo_client, [("entry-table", "cellValueChanged", edit)], state)
+    columns = found["entry-table.columnDefs"]
+    assert marked(columns, "unusual") == {(key, "value")} and marked(columns) == set()  # a warning, not an error
+    (value,) = [c for c in columns if c["field"] == "value"]
+    assert "⚠" in value["valueFormatter"]["function"]  # marked in its text, not by colour alone
+    assert "Ver van de eigen reeks: 99" in value["tooltipValueGetter"]["function"]  # the cell's title says why
+    listed = all_text(found["entry-unusual.children"])
+    assert "Ongewone waarden: 1" in listed and "Ver van de eigen reeks" in listed  # in the user's language
+    assert "Waarde" in listed and "2026/27" in listed and "99" in listed  # its row, its column and what was found
+    assert by_id(found["entry-unusual.children"], "entry-warning-list")
+    assert found["entry-problems.children"] is None and "1 nieuw" in found["entry-pending.children"]
+    assert observations(demo_client, indicator="language-support-need", area="05954036", period="2026/27") == []
+
+    saved = save(demo_client, data, original, scope)  # saving is still allowed; the saved notice takes over
+    assert saved["entry-unusual.children"] is None and "1 toegevoegd" in all_text(saved["entry-result.children"])
+    assert "Ver van de eigen reeks" in all_text(saved["entry-result.children"])
+    assert marked(saved["entry-table.columnDefs"], "unusual") == set()
+    (stored,) = observations(demo_client, indicator="language-support-need", area="05954036", period="2026/27")
+    assert stored["value"] == 99

@@ -6,11 +6,13 @@ import datetime as dt
 from collections import defaultdict
 
 from pydantic import BaseModel, Field
-from sqlmodel import Session, select
+from sqlalchemy import func
+from sqlmodel import Session, col, select
 
 from api.errors import NotFound
-from api.models import PeriodReport
+from api.models import PeriodReport, QualityFlag
 from api.models.approval import ReportStatus
+from api.models.quality import FlagStatus
 from api.readmodel import ReadModel
 from api.services.analytics import reference
 from indicators import periods
@@ -29,6 +31,7 @@ class CompletenessRow(BaseModel):
     report_status: ReportStatus = Field(
         default=ReportStatus.draft, description="the organisation's report for the period: submitted, approved ..."
     )
+    open_warnings: int = Field(default=0, description="open data quality flags on the organisation's values")
 
 
 def completeness(
@@ -42,7 +45,7 @@ def completeness(
 ) -> list[CompletenessRow]:
     """Every ended period of the last ``years`` years, for every organisation with assignments.
 
-    With ``session`` each row also gets its report's review status.
+    With ``session`` each row also gets its report's review status and its open quality warnings.
     """
     cur = read_model.cursor()
     try:
@@ -79,6 +82,7 @@ def completeness(
             tally[0] += 1
             tally[1] += (indicator_id, area_id, period) in reported
     reviewed: dict[tuple[int, str], str] = {}
+    flagged: dict[tuple[int, str], int] = {}
     if session is not None:
         reviewed = {
             (org_id, period): status
@@ -86,6 +90,7 @@ def completeness(
                 select(PeriodReport.organisation_id, PeriodReport.period, PeriodReport.status)
             ).all()
         }
+        flagged = open_warnings(session)
     rows = []
     for (org_id, period, kind), (expected, done) in counts.items():
         deadline = periods.end_date(period, kind) + dt.timedelta(days=deadline_days)
@@ -102,6 +107,17 @@ def completeness(
                 deadline=deadline,
                 overdue=done < expected and today > deadline,
                 report_status=ReportStatus(reviewed.get((org_id, period), ReportStatus.draft)),
+                open_warnings=flagged.get((org_id, period), 0),
             )
         )
     return sorted(rows, key=lambda r: (r.organisation_name, periods.position(r.period, r.period_type)))
+
+
+def open_warnings(session: Session) -> dict[tuple[int, str], int]:
+    """The open quality flags per (organisation id, period), counted in one grouped query for the whole table."""
+    found = session.exec(
+        select(QualityFlag.organisation_id, QualityFlag.period, func.count())
+        .where(QualityFlag.status == FlagStatus.open, col(QualityFlag.organisation_id).is_not(None))
+        .group_by(col(QualityFlag.organisation_id), col(QualityFlag.period))
+    ).all()
+    return {(org_id, period): count for org_id, period, count in found if org_id is not None}

@@ -10,7 +10,7 @@ from dashboard import context, i18n
 from dashboard.context import _
 from dashboard.data import periods
 from dashboard.data.periods import CompletenessRow
-from dashboard.pages.completeness import callbacks, tools
+from dashboard.pages.completeness import callbacks, flags, tools
 from dashboard.parts import grid
 from dashboard.parts.components import guard, notice, report_label
 
@@ -40,6 +40,13 @@ def _table(rows: list[CompletenessRow], language: str) -> dag.AgGrid:
         ),
         grid.text_column("state", _("State"), width=110, **text_filter),
         grid.text_column("review", _("Report"), width=150, **text_filter),
+        grid.number_column(
+            "open_warnings",
+            _("Quality"),
+            headerTooltip=_("Open data quality warnings on the organisation's values for the period"),
+            cellClassRules={"unusual": "params.data.open_warnings > 0"},
+            **number_filter,
+        ),
     ]
     data = [
         {
@@ -57,6 +64,8 @@ def _table(rows: list[CompletenessRow], language: str) -> dag.AgGrid:
             "state": _("Overdue") if row.overdue else (_("Complete") if row.share == 1 else _("Open")),
             "overdue": "yes" if row.overdue else "no",
             "review": report_label(row.report_status),
+            "open_warnings": row.open_warnings,
+            "open_warnings_text": flags.warning_count(row.open_warnings, language),
             "organisation": row.organisation,
         }
         for row in sorted(rows, key=lambda r: (not r.overdue, r.organisation_name, r.period))
@@ -106,6 +115,7 @@ def layout(**_query: str) -> html.Div:
 def register(app: Dash) -> None:
     """The page and its callbacks."""
     dash.register_page(__name__, path="/completeness", title="Backbone · Completeness", layout=layout)
+    app.callback(*callbacks.FLAGS, prevent_initial_call=True)(callbacks.open_flags)
     app.callback(*callbacks.REVIEW, prevent_initial_call=True)(callbacks.review)
     app.callback(*callbacks.LOCK, prevent_initial_call=True)(callbacks.lock)
     app.callback(*callbacks.UNLOCK, prevent_initial_call=True)(callbacks.unlock)

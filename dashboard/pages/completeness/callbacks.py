@@ -1,4 +1,4 @@
-"""The completeness page's callbacks: approve or return a report, lock and unlock a period."""
+"""The completeness page's callbacks: a report's open quality flags, approve or return it, lock and unlock a period."""
 
 from __future__ import annotations
 
@@ -10,9 +10,10 @@ from starlette.concurrency import run_in_threadpool
 
 from api.errors import BackboneError
 from api.models.approval import LockCreate, LockPublic
+from dashboard import context
 from dashboard.context import _
 from dashboard.data import periods
-from dashboard.pages.completeness import tools
+from dashboard.pages.completeness import flags, tools
 from dashboard.parts.components import allowed, notice, report_label, session_ended
 
 
@@ -28,6 +29,23 @@ def _failed(exc: Exception) -> html.Div:
     if isinstance(exc, ValidationError | ValueError):
         return notice(_("Not done: check the period and the deadline."), "error")
     raise exc
+
+
+FLAGS = (
+    Output("completeness-flags", "children"),
+    Input("completeness-table", "selectedRows"),
+)
+
+
+async def open_flags(selected: list[dict] | None):
+    """The selected report's open data quality flags, beside the approve and return buttons."""
+    if allowed("completeness") is None:
+        return session_ended()
+    row = selected[0] if isinstance(selected, list) and selected and isinstance(selected[0], dict) else {}
+    organisation, period = row.get("organisation"), row.get("period")
+    if not (isinstance(organisation, str) and isinstance(period, str)):
+        return None
+    return await run_in_threadpool(flags.open_flags, organisation, period, context.language())
 
 
 REVIEW = (

@@ -34,6 +34,7 @@ def tools(organisations: list[tuple[str, str]]) -> html.Div:
                 ],
                 className="filters",
             ),
+            html.Div(id="completeness-flags", className="completeness-flags"),
             html.Div(id="completeness-review-result"),
             html.H2(_("Lock a period")),
             html.P(

@@ -107,6 +107,8 @@ def layout(year: str | None = None, period: str | None = None, organisation: str
             html.Div(table(data, reports.read_only(found)), id="entry-table-box", style=HIDDEN if empty else None),
             html.Div(id="entry-pending", className="entry-pending", role="status"),
             html.Div(id="entry-problems", className="entry-problems"),
+            # Unusual values found while typing: announced (role status), and kept in the page so that they are.
+            html.Div(id="entry-unusual", className="entry-unusual", role="status"),
             html.Div(
                 html.Button(_("Save"), id="entry-save", className="button", n_clicks=0), className="entry-actions"
             ),

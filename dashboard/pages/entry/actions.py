@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 
 from dash import html
 
@@ -11,12 +12,14 @@ from api.errors import BackboneError, Conflict, ErrorItem, Forbidden, Invalid
 from api.models.observation import WriteSummary
 from dashboard import context, i18n
 from dashboard.context import _
-from dashboard.data import imports
+from dashboard.data import imports, quality
+from dashboard.data.quality import QualityWarning
 from dashboard.data.sessions import Principal
 from dashboard.pages.entry.form import EDITABLE, FINAL, CellProblem, locate
 from dashboard.pages.entry.table import row_label, table_rows
 from dashboard.parts.components import notice
 from dashboard.parts.problems import explain
+from dashboard.parts.quality import rule_label
 
 log = logging.getLogger(__name__)
 MAX_FORM_ROWS = 2000  # beyond this a form is no help: the template and an upload are
@@ -84,25 +87,49 @@ def failure(exc: Exception, keys: list[str]) -> tuple[str, list[CellProblem], li
     return _("Something went wrong on our side; nothing was saved. It has been logged."), [], []
 
 
+def _cell_names(data: list[dict]) -> Callable[[CellProblem], str]:
+    """How the lists below the table name a cell: its row, and its column where it is one of the typed ones."""
+    labels = {row["id"]: row_label(row) for row in data}
+    names = {"value": _("Value"), "numerator": _("Numerator"), "denominator": _("Denominator")}
+    names |= {"status": _("Status"), "note": _("Note")}
+    return lambda p: labels.get(p.row, p.row) + (f" — {names[p.column]}: " if p.column in names else ": ")
+
+
 def problem_list(problems: list[CellProblem], general: list[ErrorItem], data: list[dict]) -> html.Ul | None:
     """The problems below the table, each with its row and column, in the interface's language."""
     if not problems and not general:
         return None
-    labels = {row["id"]: row_label(row) for row in data}
-    names = {"value": _("Value"), "numerator": _("Numerator"), "denominator": _("Denominator")}
-    names |= {"status": _("Status"), "note": _("Note")}
-    items = [
-        html.Li(
-            [
-                html.Strong(labels.get(p.row, p.row) + (f" — {names[p.column]}: " if p.column in names else ": ")),
-                explain(p.code, p.message),
-            ],
-            title=p.message,
-        )
-        for p in problems
-    ]
+    cell = _cell_names(data)
+    items = [html.Li([html.Strong(cell(p)), explain(p.code, p.message)], title=p.message) for p in problems]
     items += [html.Li(explain(e.code, e.message)) for e in general]
     return html.Ul(items, id="entry-problem-list")
+
+
+def located_warnings(found: list[QualityWarning], keys: list[str]) -> tuple[list[CellProblem], list[str]]:
+    """A dry run's quality warnings at their cells (as errors are located: the batch's item is the table's row),
+    each saying in the user's language which rule found what; those that point at no cell come back apart."""
+    texts = quality.warning_texts(found)
+    items = [
+        ErrorItem(code=w.rule, message=f"{rule_label(w.rule)}: {text}", field=w.field)
+        for w, text in zip(found, texts, strict=True)
+    ]
+    cells, general = locate(items, keys)
+    return cells, [e.message for e in general]
+
+
+def warning_list(warned: list[CellProblem], general: list[str], data: list[dict]) -> html.Div | None:
+    """The unusual values below the table, each with its row and column, what the rule found, and that they can
+    still be saved (a warning, not an error)."""
+    if not warned and not general:
+        return None
+    cell = _cell_names(data)
+    items = [html.Li([html.Strong(cell(p)), p.message]) for p in warned]
+    items += [html.Li(text) for text in general]
+    heading = _(
+        "Unusual values: {count}. They can still be saved; they are flagged on the quality page for a second look.",
+        count=len(items),
+    )
+    return html.Div([html.P(heading), html.Ul(items, id="entry-warning-list")], className="notice notice-warning")
 
 
 def _shown(name: str, text: str | None) -> str:

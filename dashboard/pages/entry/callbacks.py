@@ -11,7 +11,16 @@ from dashboard.context import _
 from dashboard.data import imports, periods
 from dashboard.data.sessions import Principal
 from dashboard.pages.entry import reports
-from dashboard.pages.entry.actions import confirmation, failure, load, problem_list, scope_of, trusted
+from dashboard.pages.entry.actions import (
+    confirmation,
+    failure,
+    load,
+    located_warnings,
+    problem_list,
+    scope_of,
+    trusted,
+    warning_list,
+)
 from dashboard.pages.entry.form import CellProblem, batch_of, changed_rows
 from dashboard.pages.entry.table import columns, original_of
 from dashboard.parts import quality
@@ -42,10 +51,11 @@ def _reports(principal: Principal | None, scope: dict, data: list[dict]) -> tupl
     )
 
 
-def _marked(data: list[dict], problems: list[CellProblem] = ()) -> list[dict]:
-    """The grid's columns with the cells of ``problems`` marked; read only when every row shown is in a locked
-    period (as ``reports.mark`` flagged the rows when they were shown: no query on each edit)."""
-    return columns(bool(data) and all(row.get("locked") == "yes" for row in data), problems)
+def _marked(data: list[dict], problems: list[CellProblem] = (), warned: list[CellProblem] = ()) -> list[dict]:
+    """The grid's columns with the cells of ``problems`` and of quality warnings (``warned``) marked; read only when
+    every row shown is in a locked period (as ``reports.mark`` flagged the rows when they were shown: no query on
+    each edit)."""
+    return columns(bool(data) and all(row.get("locked") == "yes" for row in data), problems, warned)
 
 
 def _pending(summary, problems: int) -> str | None:
@@ -68,6 +78,7 @@ CHOOSE = (
     Output("entry-notice", "children"),
     Output("entry-table-box", "style"),
     Output("entry-result", "children"),
+    Output("entry-unusual", "children"),
     *REPORT_OUTPUTS,
     Input("entry-year", "value"),
     Input("entry-organisation", "value"),
@@ -75,13 +86,14 @@ CHOOSE = (
 
 
 def choose(chosen: str | None, organisation: str | None):
-    """Another year or organisation: load its rows (what was typed and not saved is dropped)."""
+    """Another year or organisation: load its rows (what was typed and not saved is dropped, and its warnings)."""
     principal = allowed("entry")
     if principal is None:
-        return [], {}, {}, session_ended(id="entry-outcome"), HIDDEN, None, *_reports(None, {}, [])
+        return [], {}, {}, session_ended(id="entry-outcome"), HIDDEN, None, None, *_reports(None, {}, [])
     scope = scope_of(principal, organisation, chosen)
     data, empty = load(scope)
-    return data, original_of(data), scope, empty, HIDDEN if empty else None, None, *_reports(principal, scope, data)
+    shown = HIDDEN if empty else None
+    return data, original_of(data), scope, empty, shown, None, None, *_reports(principal, scope, data)
 
 
 SUBMIT_REPORT = (
@@ -124,6 +136,7 @@ CHECK = (
     Output("entry-table", "columnDefs", allow_duplicate=True),
     Output("entry-problems", "children"),
     Output("entry-pending", "children"),
+    Output("entry-unusual", "children", allow_duplicate=True),
     Input("entry-table", "cellValueChanged"),
     State("entry-table", "virtualRowData"),
     State("entry-original", "data"),
@@ -132,16 +145,19 @@ CHECK = (
 
 
 async def check(_edits: list[dict] | None, data: list[dict] | None, original: dict | None, scope: dict | None):
-    """After each edit: the changed rows through the import's checks (a dry run); problems marked in place."""
+    """After each edit: the changed rows through the import's checks (a dry run); problems marked in place, and
+    values the quality rules find unusual marked as warnings (they can still be saved)."""
     principal = allowed("entry")
     if principal is None:
-        return no_update, None, None
+        return no_update, None, None, None
     language, data, scope = context.language(), data or [], trusted(principal, scope)
     changed = changed_rows(data, original or {}, language)
     if not changed:
-        return _marked(data), None, None
+        return _marked(data), None, None, None
     items, keys, problems = batch_of(changed, language)
     general: list[ErrorItem] = []
+    warned: list[CellProblem] = []
+    unplaced: list[str] = []
     summary = None
     if items:
         try:
@@ -150,8 +166,15 @@ async def check(_edits: list[dict] | None, data: list[dict] | None, original: di
             message, cells, general = failure(exc, keys)
             problems += cells
             general = general or ([] if cells else [ErrorItem(code="", message=message)])
+        else:
+            warned, unplaced = await run_in_threadpool(located_warnings, summary.warnings, keys)
     count = len(problems) + len(general)
-    return _marked(data, problems), problem_list(problems, general, data), _pending(summary, count)
+    return (
+        _marked(data, problems, warned),
+        problem_list(problems, general, data),
+        _pending(summary, count),
+        warning_list(warned, unplaced, data),
+    )
 
 
 SAVE = (
@@ -160,6 +183,7 @@ SAVE = (
     Output("entry-original", "data", allow_duplicate=True),
     Output("entry-table", "columnDefs", allow_duplicate=True),
     Output("entry-problems", "children", allow_duplicate=True),
+    Output("entry-unusual", "children", allow_duplicate=True),
     Input("entry-save", "n_clicks"),
     State("entry-table", "virtualRowData"),
     State("entry-original", "data"),
@@ -172,27 +196,29 @@ async def save(_clicks: int, data: list[dict] | None, original: dict | None, sco
     """Save the changed rows as one submission of the form channel: all of them or none."""
     principal = allowed("entry")
     if principal is None:
-        return session_ended(id="entry-outcome"), no_update, no_update, no_update, no_update
+        return session_ended(id="entry-outcome"), *[no_update] * 5
     language, data, original, scope = context.language(), data or [], original or {}, trusted(principal, scope)
     changed = changed_rows(data, original, language)
     if not changed:
-        return notice(_("Nothing to save: no value was changed."), id="entry-outcome"), *[no_update] * 4
+        return notice(_("Nothing to save: no value was changed."), id="entry-outcome"), *[no_update] * 5
     items, keys, problems = batch_of(changed, language)
+    # Refused: the errors are marked, and the warnings of the last check go (the next check finds them again).
     if problems:
         outcome = notice(_("Nothing was saved: correct the marked cells."), "error", id="entry-outcome")
-        return outcome, no_update, no_update, _marked(data, problems), problem_list(problems, [], data)
+        return outcome, no_update, no_update, _marked(data, problems), problem_list(problems, [], data), None
     try:
         summary = await run_in_threadpool(imports.submit, items, scope.get("organisation"), dry_run=False)
     except Exception as exc:  # noqa: BLE001  (shown to the person, never raised to the browser)
         message, cells, general = failure(exc, keys)
         outcome = notice(message, "error", id="entry-outcome")
-        return outcome, no_update, no_update, _marked(data, cells), problem_list(cells, general, data)
+        return outcome, no_update, no_update, _marked(data, cells), problem_list(cells, general, data), None
     if summary.submission is None:
         message = _("Nothing changed: the values you typed are the ones already stored.")
-        return notice(message, id="entry-outcome"), *[no_update] * 4
+        return notice(message, id="entry-outcome"), *[no_update] * 5
     fresh, _empty = load(scope)
     reports.mark(fresh, await run_in_threadpool(reports.states, scope, fresh))
-    # Unusual values are stored, and flagged for a second look on the quality page: a notice, not an error.
+    # Unusual values are stored, and flagged for a second look on the quality page: a notice, not an error (it
+    # takes the place of the list the checks while typing made).
     flagged = await run_in_threadpool(quality.warnings, summary.warnings, id="entry-warnings")
     outcome = [confirmation(summary, changed, original, fresh), flagged]
-    return outcome, fresh, original_of(fresh), _marked(fresh), None
+    return outcome, fresh, original_of(fresh), _marked(fresh), None, None

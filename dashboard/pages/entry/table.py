@@ -1,9 +1,10 @@
-"""The data-entry grid: its columns, its rows (from the entry service) and the marks on cells with problems."""
+"""The data-entry grid: its columns, its rows (from the entry service) and the marks on cells with problems
+or with values the quality rules find unusual."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import dash_ag_grid as dag
 
@@ -14,6 +15,8 @@ from dashboard.pages.entry.form import EDITABLE, FINAL, CellProblem, show_number
 from dashboard.parts import grid
 
 INVALID = "invalid"  # the class of a cell with a problem (style.css: red)
+UNUSUAL = "unusual"  # the class of a cell whose value a quality rule finds unusual (style.css: amber)
+UNUSUAL_MARK = "⚠"  # shown before an unusual value: a warning is not told by colour alone
 NOT_RATE = {"not-rate": "params.data.rate === 'no'"}  # numerator and denominator of a count: grey
 
 
@@ -72,9 +75,26 @@ def _marks(problems: Iterable[CellProblem]) -> dict[str, list[str]]:
     return marked
 
 
-def columns(read_only: bool = False, problems: Iterable[CellProblem] = ()) -> list[dict]:
-    """The grid's columns: grey where nothing is typed (all of them when every period shown is locked), and the
-    cells with problems red (class ``invalid``: the rows named in the column's rule)."""
+def _texts(problems: Iterable[CellProblem], column: str) -> dict[str, str]:
+    """What is said of each row's cell in ``column`` (several things in one cell, one after the other)."""
+    said: dict[str, str] = {}
+    for problem in problems:
+        if problem.column == column:
+            said[problem.row] = f"{said[problem.row]} {problem.message}" if problem.row in said else problem.message
+    return said
+
+
+def _among(rows: list[str]) -> str:
+    """A cell rule's test: the cell's row is one of ``rows``."""
+    return f"{json.dumps(rows)}.includes(params.data.id)"
+
+
+def columns(
+    read_only: bool = False, problems: Iterable[CellProblem] = (), warned: Sequence[CellProblem] = ()
+) -> list[dict]:
+    """The grid's columns: grey where nothing is typed (all of them when every period shown is locked), the
+    cells with problems red (class ``invalid``: the rows named in the column's rule), and the cells with
+    quality warnings amber and marked (class ``unusual``: they can still be saved)."""
     statuses = {
         FINAL: _("final"),
         "provisional": _("provisional"),
@@ -103,12 +123,20 @@ def columns(read_only: bool = False, problems: Iterable[CellProblem] = ()) -> li
         ),
         ("note", _("Note"), True, {"width": 160}),
     ]
-    marked = _marks(problems)
+    marked, cautioned = _marks(problems), _marks(warned)
     found = []
     for key, name, editable, options in spec:
         rules = dict(options.pop("cellClassRules", {}))
+        if cautioned.get(key) and "refData" not in options:  # a status is shown by its words, never marked
+            rules[UNUSUAL] = _among(cautioned[key])
+            # The mark is in the cell's text, what the rule found in its title (both read by screen readers too);
+            # what is typed stays as it is.
+            options["valueFormatter"] = {
+                "function": f"{rules[UNUSUAL]} ? '{UNUSUAL_MARK} ' + (params.value || '') : params.value"
+            }
+            options["tooltipValueGetter"] = {"function": f"({json.dumps(_texts(warned, key))})[params.data.id]"}
         if marked.get(key):
-            rules[INVALID] = f"{json.dumps(marked[key])}.includes(params.data.id)"
+            rules[INVALID] = _among(marked[key])
         column = grid.text_column(
             key,
             name,
@@ -132,6 +160,7 @@ def table(data: list[dict[str, str]], read_only: bool = False) -> dag.AgGrid:
         page_size=100,
         rowClassRules={"locked": "params.data.locked === 'yes'"},
         options={
+            "enableBrowserTooltips": True,  # a cell's tooltip as its title: what an unusual value's rule found
             "stopEditingWhenCellsLoseFocus": True,  # clicking Save keeps the value being typed
             "enterNavigatesVerticallyAfterEdit": True,  # Enter keeps the value and goes down, as in a spreadsheet
         },

@@ -16,17 +16,26 @@ from dashboard.pages.quality import callbacks, table
 from dashboard.parts.components import HIDDEN, guard
 
 
-def _options(values: set[str]) -> list[dict[str, str]]:
-    return [{"label": v, "value": v} for v in sorted(values)]
+def _options(values: set[str], chosen: str | None = None) -> list[dict[str, str]]:
+    """A filter's choices; one asked for in the address is offered too (a dropdown clears a value it does not offer)."""
+    return [{"label": v, "value": v} for v in sorted(values | ({chosen} if chosen else set()))]
 
 
-def layout(**_query: str) -> html.Div:
-    """The filters, the flags, and the chosen flag with its series and the confirmation."""
+def _asked(value: str | None, length: int) -> str | None:
+    """A filter's value from the address, as long as a code can be."""
+    return (value or "").strip()[:length] or None
+
+
+def layout(organisation: str | None = None, period: str | None = None, **_query: str) -> html.Div:
+    """The filters (an organisation and a period may come in the address, as the completeness page links them),
+    the flags, and the chosen flag with its series and the confirmation."""
     if (blocked := guard("quality")) is not None:
         return blocked
     principal = callbacks.allowed("quality")
     staff = principal is not None and principal.role is not Role.member
-    every = quality.flags().items  # what the filters offer: the indicators, areas and organisations flagged
+    every = quality.flags().items  # what the filters offer: the indicators, areas, organisations and periods flagged
+    organisation = _asked(organisation, 60) if staff else None  # members see only their own organisation's
+    period = _asked(period, 16)
     statuses = [{"label": table.status_label(s), "value": s} for s in table.STATUSES]
     return html.Div(
         [
@@ -77,11 +86,23 @@ def layout(**_query: str) -> html.Div:
                             _("Organisation"),
                             dcc.Dropdown(
                                 id="quality-organisation",
-                                options=_options({f.organisation for f in every if f.organisation}),
+                                options=_options({f.organisation for f in every if f.organisation}, organisation),
+                                value=organisation,
                                 placeholder=_("Every organisation"),
                             ),
                         ],
                         style=None if staff else HIDDEN,
+                    ),
+                    html.Label(
+                        [
+                            _("Period"),
+                            dcc.Dropdown(
+                                id="quality-period",
+                                options=_options({f.period for f in every}, period),
+                                value=period,
+                                placeholder=_("Every period"),
+                            ),
+                        ]
                     ),
                 ],
                 className="filters",

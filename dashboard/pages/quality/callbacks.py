@@ -32,7 +32,7 @@ def _code(value: object) -> str | None:
 
 
 def _found(
-    status: object, indicator: object, area: object, organisation: object, principal: Principal
+    status: object, indicator: object, area: object, organisation: object, period: object, principal: Principal
 ) -> list[QualityFlagPublic]:
     chosen = FlagStatus(status) if status in FlagStatus.__members__ else None
     try:
@@ -41,6 +41,7 @@ def _found(
             indicator=_code(indicator),
             area=_code(area),
             organisation=_code(organisation) if principal.role is not Role.member else None,
+            period=_code(period),
         ).items
     except BackboneError:  # an unknown code in a tampered request: nothing matches
         return []
@@ -53,16 +54,24 @@ FLAGS = (
     Input("quality-indicator", "value"),
     Input("quality-area", "value"),
     Input("quality-organisation", "value"),
+    Input("quality-period", "value"),
     Input("quality-refresh", "data"),
 )
 
 
-async def flags(status: str | None, indicator: str | None, area: str | None, organisation: str | None, _refresh: int):
+async def flags(
+    status: str | None,
+    indicator: str | None,
+    area: str | None,
+    organisation: str | None,
+    period: str | None,
+    _refresh: int,
+):
     """The flags for the filters, and how many."""
     principal = allowed("quality")
     if principal is None:
         return [], _("Your session has ended or does not allow this: log in again.")
-    found = await run_in_threadpool(_found, status, indicator, area, organisation, principal)
+    found = await run_in_threadpool(_found, status, indicator, area, organisation, period, principal)
     return table.flag_rows(found, context.language()), _("Flags: {count}", count=len(found))
 
 
