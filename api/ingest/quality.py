@@ -466,10 +466,13 @@ TEXTS: dict[str, dict[str, str]] = {
 }
 
 
-def _number(value: float | None) -> str:
+def _number(value: float | None, language: str) -> str:
+    """A number for a message: four significant digits, or whole and grouped from 10,000 on; in Dutch and
+    German with a decimal comma (62,5) and a point between thousands (12.345)."""
     if value is None:
         return "–"
-    return f"{value:.4g}" if abs(value) < 1e6 else f"{value:,.0f}"
+    text = f"{value:.4g}" if abs(value) < 1e4 else f"{value:,.0f}"
+    return text.translate(str.maketrans(",.", ".,")) if language in ("nl", "de") else text
 
 
 def describe(
@@ -481,7 +484,7 @@ def describe(
     message: dict[str, str] | None = None,
 ) -> str:
     """A flag in words, in the language asked for (English where a text has none)."""
-    filled = {name: _number(values.get(name)) for name in ("observed", "expected", "low", "high", "score")}
+    filled = {name: _number(values.get(name), language) for name in ("observed", "expected", "low", "high", "score")}
     if custom is not None:
         text = (message or {}).get(language) or (message or {}).get("en") or TEXTS["custom"][language]
         return text.format(left=custom.left, operator=custom.operator, right=custom.right, **filled)

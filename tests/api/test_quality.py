@@ -61,11 +61,9 @@ def test_a_value_ten_times_too_large_is_flagged_against_its_history(world, as_us
     (flag,) = flags(world, alice)
     assert (flag["rule"], flag["status"], flag["organisation"]) == ("outlier_history", "open", "CITY-A")
     assert flag["low"] == pytest.approx(mean - 3 * spread) and flag["high"] == pytest.approx(mean + 3 * spread)
-    assert "1000" in flag["message"]
-    assert (
-        "1000" in flags(world, alice, lang="nl")[0]["message"]
-        and "wijkt" in flags(world, alice, lang="nl")[0]["message"]
-    )
+    assert "1000" in flag["message"] and "mean 100.5;" in flag["message"]
+    dutch = flags(world, alice, lang="nl")[0]["message"]  # in Dutch words, with a decimal comma
+    assert dutch.startswith("1000 wijkt") and "gemiddeld 100,5;" in dutch
     assert flags(world, as_user("bob")) == []  # another member sees only its own organisation's
     assert len(flags(world, as_user("viewer"))) == 1  # the steering group sees all
     assert world.get("/api/v1/quality").status_code == 401
