@@ -363,10 +363,11 @@ _BUILT_IN = {
 
 
 def _custom(rule: CustomRule, index: dict[str, int]) -> str | None:
-    """An admin's rule as a SELECT over the totals of ``q``; None when it names an indicator there is none of."""
+    """An admin's rule as a SELECT over the totals of ``q``; None when it names no indicator, or one there is none
+    of."""
     sides = {"left": parse_expression(rule.left, "left"), "right": parse_expression(rule.right, "right")}
     named = {t.indicator for terms in sides.values() for t in terms if t.indicator}
-    if any(code not in index for code in named):
+    if not named or any(code not in index for code in named):
         return None
     columns = {code: f"v{n}" for n, code in enumerate(sorted(named))}
 

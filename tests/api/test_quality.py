@@ -160,6 +160,9 @@ def test_admins_rules_between_indicators_are_parsed_checked_and_enforced(world, 
         headers=admin,
     )
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "left"
+    no_indicator = {"code": "parts", "left": "0", "operator": "<=", "right": "1"}
+    constant = world.put("/api/v1/quality/rules/parts", json=no_indicator, headers=admin)
+    assert constant.status_code == 422 and constant.json()["errors"][0]["code"] == "no_indicator"
     unknown = world.put(
         "/api/v1/quality/rules/parts",
         json={"code": "parts", "left": "pupils", "operator": "<=", "right": "rate"},

@@ -50,17 +50,23 @@ def quality_check(session: Session) -> QualityCheck:
 def _check_rule(session: Session, data: QualityRuleIn) -> None:
     problems = []
     known = set(session.exec(select(Indicator.code)).all())
+    named = 0
     for side in ("left", "right"):
         try:
             terms = parse_expression(getattr(data, side), side)
         except Invalid as exc:
             problems.extend(exc.errors)
+            named += 1  # a side that cannot be read is problem enough
             continue
+        named += sum(t.indicator is not None for t in terms)
         problems.extend(
             ErrorItem(code="unknown_indicator", message=f"no indicator '{t.indicator}'", field=side)
             for t in terms
             if t.indicator is not None and t.indicator not in known
         )
+    if not named:
+        message = "a rule compares indicators' values: name at least one indicator"
+        problems.append(ErrorItem(code="no_indicator", message=message, field="left"))
     if data.code in BUILT_IN:
         problems.append(ErrorItem(code="reserved_code", message=f"'{data.code}' is a built-in rule", field="code"))
     if problems:
