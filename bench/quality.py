@@ -5,7 +5,9 @@ denominators as a statistics office publishes them, SES breakdowns, ten years) i
 every built-in rule is run over all of it in the read model (``ingest/quality.find``, what
 ``backbone quality check`` runs) and the flags brought in line. The baseline, in the same run on
 the same table: one window function over each series (the mean of the other values of each
-indicator, area and breakdown). Median of five interleaved runs.
+indicator, area and breakdown). Last, the rules over what one value a form saves is compared with
+(its series, its indicator's period, its area's period), as at write time. Median of five
+interleaved runs.
 
 Run: .venv/bin/python bench/quality.py [--rows 1000000] [--database-url URL]
 """
@@ -85,7 +87,15 @@ def main() -> None:
         ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING EXCLUDE CURRENT ROW) AS mean FROM observation"""
     with db.session() as session:
         check = checks.quality_check(session)
-    results: dict[str, list[float]] = {"bare window scan": [], "rules (find)": [], "re-check with flags": []}
+    # What a form's save of one value is checked against: the rules over its neighbourhood (``clean``: one row).
+    one_value = """CREATE OR REPLACE TEMP TABLE clean AS SELECT indicator_id, area_id, period, breakdown, value,
+        numerator, denominator, is_suppressed, organisation_id, 1 AS _row FROM observation ORDER BY id LIMIT 1"""
+    results: dict[str, list[float]] = {
+        "bare window scan": [],
+        "rules (find)": [],
+        "re-check with flags": [],
+        "one value's write check": [],
+    }
     for _ in range(args.repeat):
         results["bare window scan"].append(timed(lambda: cur.execute(window)))
         results["rules (find)"].append(
@@ -97,6 +107,11 @@ def main() -> None:
                 flags.recheck(session=session, read_model=model, check=check)
 
         results["re-check with flags"].append(timed(recheck))
+        cur.execute(one_value)
+        results["one value's write check"].append(
+            timed(lambda: find(cur, batch=True, settings=check.settings, custom=check.custom))
+        )
+    find(cur, batch=False, settings=check.settings, custom=check.custom)
     hits = cur.execute("SELECT count(*) FROM quality_hit").fetchall()[0][0]
     cur.close()
     print(f"rules broken: {hits:,} (of {rows:,} values)")
@@ -104,7 +119,7 @@ def main() -> None:
     base = median["bare window scan"]
     for name, seconds in median.items():
         runs = ", ".join(f"{t:.2f}" for t in results[name])
-        print(f"{name:<22} {seconds:7.2f} s  {seconds / base:5.2f}x the bare scan   (runs: {runs})")
+        print(f"{name:<24} {seconds:7.2f} s  {seconds / base:5.2f}x the bare scan   (runs: {runs})")
     db.dispose()
 
 
