@@ -26,20 +26,25 @@ def _settings(**overrides: Any) -> Settings:
         raise SystemExit("Configuration problem:\n" + "\n".join(f"  {e['msg']}" for e in exc.errors())) from None
 
 
-def _serve(settings: Settings, host: str, port: int) -> None:
+def _serve(settings: Settings, host: str, port: int, workers: int = 1) -> None:
     import uvicorn
 
     from api.main import create_app
 
-    uvicorn.run(
-        create_app(settings),
-        host=host,
-        port=port,
-        log_level="info",
-        proxy_headers=True,
+    options: dict[str, Any] = {
+        "host": host,
+        "port": port,
+        "log_level": "info",
+        "proxy_headers": True,
         # Only these proxies may say the request came over https, or from which address (logins are counted by it).
-        forwarded_allow_ips=settings.forwarded_allow_ips,
-    )
+        "forwarded_allow_ips": settings.forwarded_allow_ips,
+    }
+    if workers == 1:
+        uvicorn.run(create_app(settings), **options)
+        return
+    # Each worker process builds its own app from the environment: the settings given here go with it.
+    os.environ["BACKBONE_DATA_DIR"] = str(settings.data_dir)
+    uvicorn.run("api.main:create_app", factory=True, workers=workers, **options)
 
 
 def cmd_demo(args: argparse.Namespace) -> None:
@@ -77,13 +82,21 @@ def cmd_serve(args: argparse.Namespace) -> None:
     if settings.database_url is None:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
     db = Database(settings.resolved_database_url)
+    if args.workers < 1 or (args.workers > 1 and db.is_sqlite):
+        db.dispose()
+        raise SystemExit(
+            "--workers must be 1 or more"
+            if args.workers < 1
+            else "Several workers need PostgreSQL: SQLite is served "
+            "by one process (set BACKBONE_DATABASE_URL to a PostgreSQL database, or serve with --workers 1)"
+        )
     try:
         if not args.no_migrate:
             upgrade(db.engine)
         _print_first_admin_link(db, settings, args.public_url or _local_url(args.host, args.port))
     finally:
         db.dispose()
-    _serve(settings, args.host, args.port)
+    _serve(settings, args.host, args.port, args.workers)
 
 
 def _local_url(host: str, port: int) -> str:
@@ -115,6 +128,14 @@ def cmd_init_db(args: argparse.Namespace) -> None:
     if settings.database_url is None:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
     db = Database(settings.resolved_database_url)
+    if args.workers < 1 or (args.workers > 1 and db.is_sqlite):
+        db.dispose()
+        raise SystemExit(
+            "--workers must be 1 or more"
+            if args.workers < 1
+            else "Several workers need PostgreSQL: SQLite is served "
+            "by one process (set BACKBONE_DATABASE_URL to a PostgreSQL database, or serve with --workers 1)"
+        )
     upgrade(db.engine)
     db.dispose()
     print(f"Database at {db.url.render_as_string(hide_password=True)} is up to date.")
@@ -378,6 +399,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--no-migrate", action="store_true", help="do not upgrade the schema first")
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=os.environ.get("BACKBONE_WORKERS", "1"),  # argparse turns it into a number, or says why not
+        help="processes serving requests (default: $BACKBONE_WORKERS or 1); more than one needs PostgreSQL",
+    )
     serve.add_argument(
         "--public-url",
         default=None,

@@ -50,10 +50,12 @@ class Settings(BaseSettings):
     )
     max_error_count: int = Field(default=1000, ge=1, description="errors listed per rejection")
     login_rate_limit: str = Field(
-        default="10/minute", description="failed logins per username from one client (per process)"
+        default="10/minute",
+        description="failed logins per username from one client (all processes together on PostgreSQL)",
     )
     login_client_rate_limit: str = Field(
-        default="100/minute", description="login attempts from one client address (per process)"
+        default="100/minute",
+        description="login attempts from one client address (all processes together on PostgreSQL)",
     )
     cors_origins: str = Field(
         default="", description="comma-separated origins (https://example.org) allowed to call the API from a browser"

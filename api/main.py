@@ -22,6 +22,7 @@ from api.ratelimit import LoginThrottle, Rate
 from api.readmodel import ReadModel
 from api.routes import api_router
 from api.security import dummy_hash
+from api.services.accounts.throttle import StoredWindow
 from dashboard import drop_global_catch_all, mount_dashboard
 
 
@@ -30,9 +31,14 @@ def open_backbone(settings: Settings) -> Backbone:
     if settings.database_url is None:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
     db = Database(settings.resolved_database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms)
-    logins = LoginThrottle(
-        failures=Rate.parse(settings.login_rate_limit), attempts=Rate.parse(settings.login_client_rate_limit)
-    )
+    failures, attempts = Rate.parse(settings.login_rate_limit), Rate.parse(settings.login_client_rate_limit)
+    if db.is_sqlite:  # one process: it counts on its own, and a login never waits for an import's write lock
+        logins = LoginThrottle.in_process(failures=failures, attempts=attempts)
+    else:  # every worker and host counts together
+        logins = LoginThrottle(
+            failures=StoredWindow(db, "failure", failures, secret=settings.secret),
+            attempts=StoredWindow(db, "attempt", attempts, secret=settings.secret),
+        )
     return Backbone(settings=settings, db=db, read_model=ReadModel(db), logins=logins)
 
 

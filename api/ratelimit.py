@@ -1,7 +1,8 @@
-"""Throttling of logins in process: sliding windows of failed attempts per username and client.
+"""Throttling of logins: sliding windows of failed attempts per username and client, and of attempts per client.
 
-No shared store: with several worker processes each counts on its own, so the effective
-limit is the setting times the number of processes (README, Configuration).
+``LoginThrottle`` counts in two windows: in this process (``SlidingWindow``: one process serving from
+SQLite), or in the database (``services/accounts/throttle.StoredWindow``: every worker and host on
+PostgreSQL counts together); ``api/main.open_backbone`` chooses.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import time
 from collections import OrderedDict, deque
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from api.errors import TooManyRequests
 
@@ -35,6 +36,14 @@ class Rate:
         if found is None or int(found[1]) < 1 or found[2] == "0":
             raise ValueError(f"{text!r} is not a rate like '10/minute', '100/hour' or '20/5minutes'")
         return cls(int(found[1]), int(found[2] or 1) * _UNITS[found[3].lower()])
+
+
+class Window(Protocol):
+    """Events per key within a rate's window."""
+
+    def wait(self, key: str) -> float: ...
+    def add(self, key: str) -> None: ...
+    def reset(self, key: str) -> None: ...
 
 
 class SlidingWindow:
@@ -85,9 +94,16 @@ def client_address(request: Any) -> str:
 class LoginThrottle:
     """Refuses a login when its username failed too often from this client, or the client tried too often."""
 
-    def __init__(self, *, failures: Rate, attempts: Rate, clock: Callable[[], float] = time.monotonic) -> None:
-        self.failures = SlidingWindow(failures, clock)
-        self.attempts = SlidingWindow(attempts, clock)
+    def __init__(self, *, failures: Window, attempts: Window) -> None:
+        self.failures = failures
+        self.attempts = attempts
+
+    @classmethod
+    def in_process(
+        cls, *, failures: Rate, attempts: Rate, clock: Callable[[], float] = time.monotonic
+    ) -> LoginThrottle:
+        """Counting in this process only (one process serving from SQLite)."""
+        return cls(failures=SlidingWindow(failures, clock), attempts=SlidingWindow(attempts, clock))
 
     @staticmethod
     def _key(client: str, username: str) -> str:

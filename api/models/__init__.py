@@ -19,7 +19,7 @@ from api.models.organisation import Organisation
 from api.models.quality import QualityFlag, QualityRule, QualitySetting
 from api.models.submission import RevisionCounter, Submission
 from api.models.target import Target
-from api.models.user import ApiToken, Invitation, User
+from api.models.user import ApiToken, Invitation, LoginEvent, User
 
 metadata = SQLModel.metadata
 
@@ -39,6 +39,7 @@ __all__ = [
     "Indicator",
     "IndicatorDimension",
     "Invitation",
+    "LoginEvent",
     "Narrative",
     "Observation",
     "ObservationHistory",

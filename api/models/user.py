@@ -5,7 +5,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, StringConstraints
 from pydantic import Field as PydanticField
-from sqlalchemy import String
+from sqlalchemy import Index, String
 from sqlmodel import Field, SQLModel
 
 from api.models.common import Role, UTCDateTime, utcnow
@@ -171,3 +171,19 @@ class InvitationFor(BaseModel):
 
 class InvitationAccept(BaseModel):
     password: str = PydanticField(max_length=1000, description="12 or more characters, not a common password")
+
+
+class LoginEvent(SQLModel, table=True):
+    """A login attempt or failure, counted by every process that serves the alliance (``services/accounts/throttle``).
+
+    ``key`` is a hash of what was counted (a client address, with a username for failures): the table names no one.
+    Rows older than the longest window are deleted as new ones come.
+    """
+
+    __tablename__ = "login_event"
+    __table_args__ = (Index("ix_login_event_kind_key_at", "kind", "key", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=10)  # "attempt" (per client) or "failure" (per client and username)
+    key: str = Field(max_length=64)
+    at: float  # seconds since the epoch: every process and host compares the same clock

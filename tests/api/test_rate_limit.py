@@ -139,7 +139,7 @@ def test_the_suite_default_is_generous_enough_for_many_logins(world):
 
 
 def test_throttle_unit_counts_attempts_before_failures():
-    throttle = LoginThrottle(failures=Rate(5, 60), attempts=Rate(2, 60))
+    throttle = LoginThrottle.in_process(failures=Rate(5, 60), attempts=Rate(2, 60))
     throttle.check(client="c", username="u")
     throttle.check(client="c", username="v")
     with pytest.raises(Exception, match="Too many"):

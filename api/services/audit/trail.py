@@ -36,7 +36,15 @@ _ACTOR = "backbone.audit_actor"
 # Observations have their own history; the rest are bookkeeping or the trail itself.
 # Boundaries are huge GeoJSON documents: their service records one event per upload.
 NOT_AUDITED = frozenset(
-    {"observation", "observation_history", "submission", "revision_counter", "audit_event", "area_boundary"}
+    {
+        "observation",
+        "observation_history",
+        "submission",
+        "revision_counter",
+        "audit_event",
+        "area_boundary",
+        "login_event",
+    }
 )
 ENTITY_NAMES = {"app_user": "user", "api_token": "token"}
 SECRET = re.compile(r"password|hash|secret", re.IGNORECASE)
