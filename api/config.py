@@ -38,6 +38,13 @@ class Settings(BaseSettings):
     smtp_password: SecretStr | None = None
     smtp_sender: str = Field(default="Backbone <backbone@localhost>", description="the From of the mails sent")
     smtp_starttls: bool = Field(default=True, description="encrypt the connection with STARTTLS before logging in")
+    database_pool_size: int = Field(
+        default=10,
+        ge=1,
+        le=1000,
+        description="PostgreSQL connections each process keeps open (twice as many more under load); "
+        "every process of every host together must stay within the server's max_connections",
+    )
     sqlite_busy_timeout_ms: int = Field(
         default=15_000, ge=0, description="how long a write waits for another write to finish"
     )

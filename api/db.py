@@ -33,7 +33,7 @@ _TRACKED = "backbone.submissions"
 class Database:
     """The system of record: one engine, a read session and a write session factory."""
 
-    def __init__(self, url: str, *, busy_timeout_ms: int = 15_000) -> None:
+    def __init__(self, url: str, *, busy_timeout_ms: int = 15_000, pool_size: int = 10) -> None:
         self.url = make_url(url)
         self.is_sqlite = self.url.get_backend_name() == "sqlite"
         if self.is_sqlite:
@@ -48,8 +48,8 @@ class Database:
             self.engine = create_engine(
                 url,
                 pool_pre_ping=True,
-                pool_size=10,
-                max_overflow=20,
+                pool_size=pool_size,
+                max_overflow=2 * pool_size,
                 connect_args={"options": f"-c lock_timeout={int(busy_timeout_ms)}"},
             )
             self._write_engine = self.engine

@@ -30,7 +30,11 @@ def open_backbone(settings: Settings) -> Backbone:
     """What a running app holds for ``settings``: the system of record, its read model, the login throttle."""
     if settings.database_url is None:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
-    db = Database(settings.resolved_database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms)
+    db = Database(
+        settings.resolved_database_url,
+        busy_timeout_ms=settings.sqlite_busy_timeout_ms,
+        pool_size=settings.database_pool_size,
+    )
     failures, attempts = Rate.parse(settings.login_rate_limit), Rate.parse(settings.login_client_rate_limit)
     if db.is_sqlite:  # one process: it counts on its own, and a login never waits for an import's write lock
         logins = LoginThrottle.in_process(failures=failures, attempts=attempts)

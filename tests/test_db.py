@@ -52,3 +52,17 @@ def test_database_knows_its_dialect(database_url, backend):
     db = Database(database_url)
     assert db.is_sqlite == (backend == "sqlite")
     db.dispose()
+
+
+def test_each_process_keeps_the_connection_pool_it_is_given(database_url, backend, tmp_path):
+    from api.main import open_backbone
+    from tests.conftest import make_settings
+
+    backbone = open_backbone(make_settings(database_url, tmp_path, database_pool_size=3))
+    if backend == "postgresql":  # every process of every host together must stay within max_connections
+        assert backbone.db.engine.pool.size() == 3
+    with backbone.db.session() as session:
+        assert session.execute(text("SELECT 1")).scalar_one() == 1
+    backbone.db.dispose()
+    with pytest.raises(ValueError, match="database_pool_size"):
+        make_settings(database_url, tmp_path, database_pool_size=0)
