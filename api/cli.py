@@ -82,13 +82,11 @@ def cmd_serve(args: argparse.Namespace) -> None:
     if settings.database_url is None:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
     db = Database(settings.resolved_database_url)
-    if args.workers < 1 or (args.workers > 1 and db.is_sqlite):
+    if args.workers > 1 and db.is_sqlite:
         db.dispose()
         raise SystemExit(
-            "--workers must be 1 or more"
-            if args.workers < 1
-            else "Several workers need PostgreSQL: SQLite is served "
-            "by one process (set BACKBONE_DATABASE_URL to a PostgreSQL database, or serve with --workers 1)"
+            "Several workers need PostgreSQL: SQLite is served by one process "
+            "(set BACKBONE_DATABASE_URL to a PostgreSQL database, or serve with --workers 1)"
         )
     try:
         if not args.no_migrate:
@@ -97,6 +95,12 @@ def cmd_serve(args: argparse.Namespace) -> None:
     finally:
         db.dispose()
     _serve(settings, args.host, args.port, args.workers)
+
+
+def _at_least_one(text: str) -> int:
+    if not text.strip().isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number of 1 or more")
+    return int(text)
 
 
 def _local_url(host: str, port: int) -> str:
@@ -128,14 +132,6 @@ def cmd_init_db(args: argparse.Namespace) -> None:
     if settings.database_url is None:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
     db = Database(settings.resolved_database_url)
-    if args.workers < 1 or (args.workers > 1 and db.is_sqlite):
-        db.dispose()
-        raise SystemExit(
-            "--workers must be 1 or more"
-            if args.workers < 1
-            else "Several workers need PostgreSQL: SQLite is served "
-            "by one process (set BACKBONE_DATABASE_URL to a PostgreSQL database, or serve with --workers 1)"
-        )
     upgrade(db.engine)
     db.dispose()
     print(f"Database at {db.url.render_as_string(hide_password=True)} is up to date.")
@@ -401,7 +397,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--no-migrate", action="store_true", help="do not upgrade the schema first")
     serve.add_argument(
         "--workers",
-        type=int,
+        type=_at_least_one,
         default=os.environ.get("BACKBONE_WORKERS", "1"),  # argparse turns it into a number, or says why not
         help="processes serving requests (default: $BACKBONE_WORKERS or 1); more than one needs PostgreSQL",
     )

@@ -51,9 +51,16 @@ def test_the_stored_window_counts_in_the_database_and_keeps_no_name(db):
 
 def test_several_workers_on_sqlite_are_refused_with_the_reason(tmp_path):
     env = {"BACKBONE_MODE": "development", "BACKBONE_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"}
-    done = subprocess.run([BACKBONE, "serve", "--workers", "2"], env=env, capture_output=True, text=True, timeout=60)
+
+    def serve(workers: str) -> subprocess.CompletedProcess[str]:
+        command = [BACKBONE, "serve", "--workers", workers]
+        return subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
+
+    done = serve("2")
     assert done.returncode != 0 and "Several workers need PostgreSQL" in done.stderr
-    assert not (tmp_path / "backbone.db").exists() or "Serving" not in done.stdout
+    for bad in ("0", "two"):
+        done = serve(bad)
+        assert done.returncode == 2 and f"'{bad}' is not a whole number of 1 or more" in done.stderr
 
 
 @pytest.mark.skipif(PG_URL is None, reason="several workers serve from PostgreSQL")
