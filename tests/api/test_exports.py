@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 from tests.api.test_disclosure import report
 from tests.api.test_error_shape import assert_error_shape
 from tests.api.test_observations import put, value
+from tests.conftest import login
 from tests.factories import assignment, indicator, setup
 
 FORMATS = ("csv", "xlsx", "parquet")
@@ -228,3 +229,30 @@ def test_more_rows_than_a_sheet_holds_is_refused_for_xlsx_only(world, as_user, m
     assert_error_shape(response)
     assert len(rows_of(export(world, "csv"), "csv")) == 2
     assert len(rows_of(export(world, "xlsx", indicator="rate", period="2024"), "xlsx")) == 1
+
+
+def as_csv_text(name: str, cell: object, row: dict[str, object]) -> str:
+    """A Parquet cell as the CSV export writes it (numbers whole where whole, withheld values as x)."""
+    if name == "value" and row.get("suppressed"):
+        return "x"
+    if cell is None:
+        return ""
+    if isinstance(cell, bool):
+        return "true" if cell else "false"
+    if isinstance(cell, float):
+        return str(int(cell)) if cell.is_integer() else repr(cell)
+    return str(cell)
+
+
+@pytest.mark.parametrize("who", [None, "steering", "kidsfirst", "admin"])
+def test_the_parquet_file_holds_what_the_csv_file_holds_for_every_reader(demo_client, who):
+    # The CSV rows are made in Python, the Parquet file by DuckDB: the same rows, cells and hidden values.
+    headers = login(demo_client, who) if who else {}
+    for params in ({}, {"columns": "import", "indicator": "ece-participation"}):
+        from_csv = rows_of(export(demo_client, "csv", headers, **params), "csv")
+        table = pq.read_table(io.BytesIO(export(demo_client, "parquet", headers, **params).content))
+        assert table.column_names == list(from_csv[0]) and len(from_csv) > 100
+        from_parquet = [{n: as_csv_text(n, c, row) for n, c in row.items()} for row in table.to_pylist()]
+        assert from_parquet == from_csv, who
+    if who in (None, "steering"):
+        assert any(r["suppressed"] == "true" for r in rows_of(export(demo_client, "csv", headers), "csv"))

@@ -46,8 +46,10 @@ def observation_filter(
     area: str | None = None,
     period: str | None = None,
     breakdown: str | None = None,
+    joins: str = "",
 ) -> tuple[str, list[object]]:
-    """The FROM and WHERE of the observations a caller may list (the public: published indicators only)."""
+    """The FROM and WHERE of the observations a caller may list (the public: published indicators only), with
+    ``joins`` of the caller's own."""
     where = " WHERE true"
     params: list[object] = []
     for sql, args in (
@@ -62,7 +64,7 @@ def observation_filter(
         where += " AND i.published"
     base = (
         "FROM observation o JOIN indicator i ON i.id = o.indicator_id JOIN area a ON a.id = o.area_id "
-        f"JOIN organisation org ON org.id = o.organisation_id {where}"
+        f"JOIN organisation org ON org.id = o.organisation_id {joins} {where}"
     )
     return base, params
 
@@ -81,6 +83,10 @@ class Visibility:
             self._hidden[(indicator_id, period)] = hiding.hidden_cells(
                 self.read_model, self.cur, self.infos[indicator_id], period, hiding.reader_of(self.principal)
             )
+
+    def hidden_cells(self) -> list[tuple[int, str, int, str]]:
+        """Every cell prepared so far that this caller gets only as suppressed: (indicator, period, area, key)."""
+        return [(i, p, area, key) for (i, p), cells in self._hidden.items() for area, key in cells]
 
     def hides(self, indicator_id: int, period: str, area_id: int, key: str, organisation_id: int) -> bool:
         if hiding.may_see_raw(self.principal, organisation_id):

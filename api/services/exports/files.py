@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import re
+import shutil
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, BinaryIO, Literal
 
+import pyarrow as pa
+
 from api.errors import Invalid
+from api.ingest.validate import sql_literal
+from api.models.common import Role
 from api.models.observation import parse_breakdown
 from api.readmodel import ReadModel
 from api.services.accounts.auth import Principal
@@ -76,6 +83,10 @@ def export_observations(
         if principal is None or not principal.is_admin:
             for ind, per in cur.execute(f"SELECT DISTINCT o.indicator_id, o.period {base}", params).fetchall():
                 visibility.prepare(ind, per)
+        if fmt == "parquet":
+            filters = (indicator, area, period, breakdown)
+            count = _parquet(cur, out, filters, visibility, dimensions, readable=columns == "all")
+            return ExportFile(_filename("observations", fmt, indicator, area, period), MEDIA_TYPES[fmt], count)
         layout = [
             *(Column(n, "number" if n in _NUMBERS else "text") for n in IMPORT_COLUMNS[:3]),
             *(Column(d) for d in dimensions),
@@ -94,6 +105,68 @@ def export_observations(
     finally:
         cur.close()
     return ExportFile(_filename("observations", fmt, indicator, area, period), MEDIA_TYPES[fmt], count)
+
+
+def _parquet(
+    cur: Any,
+    out: BinaryIO,
+    filters: tuple[str | None, str | None, str | None, str | None],  # indicator, area, period, breakdown
+    visibility: observations.Visibility,
+    dimensions: list[str],
+    *,
+    readable: bool,
+) -> int:
+    """The rows as ``_observation_rows`` makes them, but made and written by DuckDB (``COPY ... TO``), many times
+    faster: the hidden cells joined as a table, the file streamed into ``out`` from a temporary one."""
+    cells = visibility.hidden_cells()
+    columns = list(zip(*cells, strict=True)) if cells else [(), (), (), ()]
+    types = {"indicator_id": pa.int64(), "period": pa.string(), "area_id": pa.int64(), "breakdown": pa.string()}
+    hidden = pa.table({n: pa.array(c, type=t) for (n, t), c in zip(types.items(), columns, strict=True)})
+    principal = visibility.principal
+    raw = "false"  # the public and the steering group see no hidden cell raw; staff all; members their own
+    if principal is not None and principal.is_admin:
+        raw = "true"
+    elif principal is not None and principal.role is Role.member:
+        raw = f"o.organisation_id = {int(principal.organisation_id or 0)}"
+    hide = f"(o.is_suppressed OR NOT ({raw}) AND h.area_id IS NOT NULL)"
+    groups = [
+        f"list_filter(string_split(o.breakdown, ','), lambda p: starts_with(p, {sql_literal(d + ':')}))[1]"
+        f"[{len(d) + 2}:] AS {_quoted(d)}"
+        for d in dimensions
+    ]
+    figures = [f"CASE WHEN {hide} THEN NULL ELSE o.{n} END AS {n}" for n in ("value", "numerator", "denominator")]
+    status = (
+        "concat_ws(' ', CASE WHEN o.is_provisional THEN 'provisional' END, "
+        "CASE WHEN o.is_estimated THEN 'estimated' END) AS status"
+    )
+    names = ["a.name AS area_name", "org.code AS organisation", "org.name AS organisation_name"]
+    chosen = ["i.code AS indicator", "a.code AS area", "o.period", *groups, *figures, status, "o.note"]
+    chosen += [*names, f"{hide} AS suppressed"] if readable else []
+    base, params = observations.observation_filter(
+        cur,
+        principal,
+        *filters,
+        joins="LEFT JOIN export_hidden h ON h.indicator_id = o.indicator_id AND h.period = o.period"
+        " AND h.area_id = o.area_id AND h.breakdown = o.breakdown",
+    )
+    cur.register("export_hidden", hidden)
+    try:
+        with tempfile.TemporaryDirectory(prefix="backbone-export-") as folder:
+            path = Path(folder) / "export.parquet"
+            count: int = cur.execute(
+                f"COPY (SELECT {', '.join(chosen)} {base} ORDER BY i.code, a.code, o.period, o.breakdown) "
+                f"TO {sql_literal(str(path))} (FORMAT parquet, COMPRESSION zstd)",
+                params,
+            ).fetchall()[0][0]
+            with path.open("rb") as made:
+                shutil.copyfileobj(made, out, 1 << 20)
+    finally:
+        cur.unregister("export_hidden")
+    return count
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
 
 
 def _observation_rows(
