@@ -11,7 +11,7 @@ DEV_STAMP := $(VENV)/.installed-dev
 # a server or the browser (on two cores, three workers were the fastest).
 WORKERS ?= $(shell $(PYTHON) -c 'import os; print((os.cpu_count() or 1) + 1)')
 
-.PHONY: demo test setup lock lint bench bench-mapping bench-quality bench-load bench-dashboard screenshots messages clean
+.PHONY: demo test setup lock lint bench bench-mapping bench-quality bench-exports bench-load bench-dashboard screenshots messages clean
 
 demo: $(RUN_STAMP)
 	$(BIN)/backbone demo
@@ -50,6 +50,10 @@ bench-mapping: $(DEV_STAMP)
 # Data quality benchmark: every rule over 1,000,000 observations against a bare DuckDB window scan.
 bench-quality: $(DEV_STAMP)
 	$(BIN)/python bench/quality.py
+
+# Export benchmark: 1,000,000 observations as CSV and Parquet against DuckDB's bare COPY of the same table.
+bench-exports: $(DEV_STAMP)
+	$(BIN)/python bench/exports.py
 
 # Load test on PostgreSQL (127.0.0.1): readers and writers at once, 1 and 2 workers, one worker killed half way;
 # nothing acknowledged may be lost.

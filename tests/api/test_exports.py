@@ -231,28 +231,36 @@ def test_more_rows_than_a_sheet_holds_is_refused_for_xlsx_only(world, as_user, m
     assert len(rows_of(export(world, "xlsx", indicator="rate", period="2024"), "xlsx")) == 1
 
 
-def as_csv_text(name: str, cell: object, row: dict[str, object]) -> str:
-    """A Parquet cell as the CSV export writes it (numbers whole where whole, withheld values as x)."""
-    if name == "value" and row.get("suppressed"):
-        return "x"
+def as_csv_text(cell: object, decimal_comma: bool = False) -> str:
+    """A typed cell as the CSV export writes it: numbers whole where they are whole, booleans in words."""
     if cell is None:
         return ""
     if isinstance(cell, bool):
         return "true" if cell else "false"
-    if isinstance(cell, float):
-        return str(int(cell)) if cell.is_integer() else repr(cell)
+    if isinstance(cell, int | float):
+        text = str(int(cell)) if float(cell).is_integer() else repr(float(cell))
+        return text.replace(".", ",") if decimal_comma else text
     return str(cell)
 
 
 @pytest.mark.parametrize("who", [None, "steering", "kidsfirst", "admin"])
-def test_the_parquet_file_holds_what_the_csv_file_holds_for_every_reader(demo_client, who):
-    # The CSV rows are made in Python, the Parquet file by DuckDB: the same rows, cells and hidden values.
+def test_csv_and_parquet_files_hold_what_the_xlsx_file_holds_for_every_reader(demo_client, who):
+    # XLSX rows are made in Python (formats.write_xlsx), CSV and Parquet files by DuckDB: the same rows and cells.
     headers = login(demo_client, who) if who else {}
     for params in ({}, {"columns": "import", "indicator": "ece-participation"}):
-        from_csv = rows_of(export(demo_client, "csv", headers, **params), "csv")
+        reference = rows_of(export(demo_client, "xlsx", headers, **params), "xlsx")
+        assert len(reference) > 100
+        for delimiter in (",", ";"):
+            comma = delimiter == ";"
+            response = export(demo_client, "csv", headers, delimiter=delimiter, **params)
+            assert response.content.startswith("\ufeff".encode()) and b"\r\n" in response.content
+            written = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=delimiter))
+            assert written == [{n: as_csv_text(c, comma) for n, c in row.items()} for row in reference], who
         table = pq.read_table(io.BytesIO(export(demo_client, "parquet", headers, **params).content))
-        assert table.column_names == list(from_csv[0]) and len(from_csv) > 100
-        from_parquet = [{n: as_csv_text(n, c, row) for n, c in row.items()} for row in table.to_pylist()]
-        assert from_parquet == from_csv, who
+        assert table.column_names == list(reference[0])
+        for row, expected in zip(table.to_pylist(), reference, strict=True):
+            withheld = {"value": "x"} if expected["value"] == "x" else {}  # null in Parquet, x in a sheet
+            empty = {n: None for n, c in row.items() if c == ""}  # a sheet has no empty text, only empty cells
+            assert {**row, **withheld, **empty} == expected, who
     if who in (None, "steering"):
-        assert any(r["suppressed"] == "true" for r in rows_of(export(demo_client, "csv", headers), "csv"))
+        assert any(r["suppressed"] for r in rows_of(export(demo_client, "xlsx", headers), "xlsx"))

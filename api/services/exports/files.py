@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 import shutil
 import tempfile
@@ -19,7 +21,16 @@ from api.models.observation import parse_breakdown
 from api.readmodel import ReadModel
 from api.services.accounts.auth import Principal
 from api.services.analytics import observations, progress
-from api.services.exports.formats import MEDIA_TYPES, WITHHELD, XLSX_MAX_ROWS, Column, Format, write
+from api.services.exports.formats import (
+    FORMULA_STARTS,
+    MEDIA_TYPES,
+    WITHHELD,
+    XLSX_MAX_ROWS,
+    Column,
+    Format,
+    safe_text,
+    write,
+)
 
 # The columns of the observations CSV (POST /api/v1/imports); the breakdown dimensions go after `period`.
 IMPORT_COLUMNS = ("indicator", "area", "period", "value", "numerator", "denominator", "status", "note")
@@ -83,16 +94,16 @@ def export_observations(
         if principal is None or not principal.is_admin:
             for ind, per in cur.execute(f"SELECT DISTINCT o.indicator_id, o.period {base}", params).fetchall():
                 visibility.prepare(ind, per)
-        if fmt == "parquet":
-            filters = (indicator, area, period, breakdown)
-            count = _parquet(cur, out, filters, visibility, dimensions, readable=columns == "all")
-            return ExportFile(_filename("observations", fmt, indicator, area, period), MEDIA_TYPES[fmt], count)
         layout = [
             *(Column(n, "number" if n in _NUMBERS else "text") for n in IMPORT_COLUMNS[:3]),
             *(Column(d) for d in dimensions),
             *(Column(n, "number" if n in _NUMBERS else "text") for n in IMPORT_COLUMNS[3:]),
             *(READABLE_COLUMNS if columns == "all" else ()),
         ]
+        if fmt != "xlsx":
+            filters = (indicator, area, period, breakdown)
+            count = _copied(cur, out, fmt, filters, visibility, layout, dimensions, delimiter)
+            return ExportFile(_filename("observations", fmt, indicator, area, period), MEDIA_TYPES[fmt], count)
         reader = cur.sql(
             f"""SELECT o.indicator_id, i.code, o.area_id, a.code, o.period, o.breakdown, o.value, o.numerator,
                        o.denominator, o.is_provisional, o.is_estimated, o.is_suppressed, o.note, o.organisation_id,
@@ -107,17 +118,19 @@ def export_observations(
     return ExportFile(_filename("observations", fmt, indicator, area, period), MEDIA_TYPES[fmt], count)
 
 
-def _parquet(
+def _copied(
     cur: Any,
     out: BinaryIO,
+    fmt: Literal["csv", "parquet"],
     filters: tuple[str | None, str | None, str | None, str | None],  # indicator, area, period, breakdown
     visibility: observations.Visibility,
+    layout: list[Column],
     dimensions: list[str],
-    *,
-    readable: bool,
+    delimiter: str,
 ) -> int:
-    """The rows as ``_observation_rows`` makes them, but made and written by DuckDB (``COPY ... TO``), many times
-    faster: the hidden cells joined as a table, the file streamed into ``out`` from a temporary one."""
+    """The rows ``_observation_rows`` makes, made and written by DuckDB (``COPY ... TO``), many times faster:
+    the hidden cells joined as a table, each cell written as ``formats`` writes it, the file streamed into
+    ``out`` from a temporary one (constant memory)."""
     cells = visibility.hidden_cells()
     columns = list(zip(*cells, strict=True)) if cells else [(), (), (), ()]
     types = {"indicator_id": pa.int64(), "period": pa.string(), "area_id": pa.int64(), "breakdown": pa.string()}
@@ -129,19 +142,39 @@ def _parquet(
     elif principal is not None and principal.role is Role.member:
         raw = f"o.organisation_id = {int(principal.organisation_id or 0)}"
     hide = f"(o.is_suppressed OR NOT ({raw}) AND h.area_id IS NOT NULL)"
-    groups = [
-        f"list_filter(string_split(o.breakdown, ','), lambda p: starts_with(p, {sql_literal(d + ':')}))[1]"
-        f"[{len(d) + 2}:] AS {_quoted(d)}"
-        for d in dimensions
-    ]
-    figures = [f"CASE WHEN {hide} THEN NULL ELSE o.{n} END AS {n}" for n in ("value", "numerator", "denominator")]
-    status = (
-        "concat_ws(' ', CASE WHEN o.is_provisional THEN 'provisional' END, "
-        "CASE WHEN o.is_estimated THEN 'estimated' END) AS status"
-    )
-    names = ["a.name AS area_name", "org.code AS organisation", "org.name AS organisation_name"]
-    chosen = ["i.code AS indicator", "a.code AS area", "o.period", *groups, *figures, status, "o.note"]
-    chosen += [*names, f"{hide} AS suppressed"] if readable else []
+    sources = {
+        "indicator": "i.code",
+        "area": "a.code",
+        "period": "o.period",
+        "status": "concat_ws(' ', CASE WHEN o.is_provisional THEN 'provisional' END, "
+        "CASE WHEN o.is_estimated THEN 'estimated' END)",
+        "note": "o.note",
+        "area_name": "a.name",
+        "organisation": "org.code",
+        "organisation_name": "org.name",
+        "suppressed": hide,
+        **{n: f"CASE WHEN {hide} THEN NULL ELSE o.{n} END" for n in _NUMBERS},
+        **{
+            d: f"list_filter(string_split(o.breakdown, ','), lambda p: starts_with(p, {sql_literal(d + ':')}))[1]"
+            f"[{len(d) + 2}:]"
+            for d in dimensions
+        },
+    }
+    if fmt == "csv":
+        comma = delimiter == ";"
+        cell = {c.name: _csv_cell(c.kind, sources[c.name], comma) for c in layout}
+        cell["value"] = (
+            f"CASE WHEN {hide} THEN {sql_literal(WITHHELD.value)} ELSE {_csv_cell('number', 'o.value', comma)} END"
+        )
+        chosen = [f"{cell[c.name]} AS {_quoted(c.name)}" for c in layout]
+        options = f"FORMAT csv, HEADER false, DELIMITER {sql_literal(delimiter)}, NEW_LINE '\\r\\n'"
+        header = io.TextIOWrapper(out, encoding="utf-8-sig", newline="")  # the BOM, and the names formula-safe
+        csv.writer(header, delimiter=delimiter, lineterminator="\r\n").writerow([safe_text(c.name) for c in layout])
+        header.flush()
+        header.detach()
+    else:
+        chosen = [f"{sources[c.name]} AS {_quoted(c.name)}" for c in layout]
+        options = "FORMAT parquet, COMPRESSION zstd"
     base, params = observations.observation_filter(
         cur,
         principal,
@@ -152,10 +185,10 @@ def _parquet(
     cur.register("export_hidden", hidden)
     try:
         with tempfile.TemporaryDirectory(prefix="backbone-export-") as folder:
-            path = Path(folder) / "export.parquet"
+            path = Path(folder) / f"export.{fmt}"
             count: int = cur.execute(
                 f"COPY (SELECT {', '.join(chosen)} {base} ORDER BY i.code, a.code, o.period, o.breakdown) "
-                f"TO {sql_literal(str(path))} (FORMAT parquet, COMPRESSION zstd)",
+                f"TO {sql_literal(str(path))} ({options})",
                 params,
             ).fetchall()[0][0]
             with path.open("rb") as made:
@@ -163,6 +196,21 @@ def _parquet(
     finally:
         cur.unregister("export_hidden")
     return count
+
+
+def _csv_cell(kind: str, sql: str, decimal_comma: bool) -> str:
+    """A cell as ``formats.write_csv`` writes it, in SQL: texts formula-safe (a leading '), numbers whole where
+    they are whole (else their shortest exact form, as Python's repr), booleans true or false; empty as NULL."""
+    if kind == "boolean":
+        return f"CASE WHEN {sql} IS NULL THEN NULL WHEN {sql} THEN 'true' ELSE 'false' END"
+    if kind == "number":
+        text = (
+            f"CASE WHEN {sql} = trunc({sql}) AND abs({sql}) < 1e15 THEN CAST(CAST({sql} AS BIGINT) AS VARCHAR) "
+            f"ELSE CAST({sql} AS VARCHAR) END"
+        )
+        return f"replace({text}, '.', ',')" if decimal_comma else text
+    starts = ", ".join(sql_literal(c) for c in FORMULA_STARTS)
+    return f"CASE WHEN {sql} = '' THEN NULL WHEN left({sql}, 1) IN ({starts}) THEN '''' || {sql} ELSE {sql} END"
 
 
 def _quoted(name: str) -> str:

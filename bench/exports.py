@@ -1,0 +1,86 @@
+"""Export benchmark: 1,000,000 observations as a file, against DuckDB's own COPY of the same rows.
+
+A generated alliance (``bench/world``, one member) is imported; then ``export_observations`` (what
+``GET /api/v1/exports/observations.{fmt}`` runs) writes every observation, as staff (nothing hidden) and
+as the public (small cells and those that give them away hidden), to a file on disk. The baseline, in the
+same run: ``COPY (SELECT * FROM observation ORDER BY ...) TO`` the same format, the read model's bare copy
+of the rows. Median of three interleaved runs; the ratio to the baseline printed per format and reader.
+
+Run: .venv/bin/python bench/exports.py [--rows 1000000] [--formats parquet,csv] [--database-url URL]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from api.ingest.spool import spool_local_file
+from api.models.common import Role
+from api.readmodel import ReadModel
+from api.services.accounts.auth import Principal
+from api.services.exports.files import export_observations
+from api.services.imports.batches import import_file
+from bench.world import fresh_world, rows_per_district, write_file
+
+
+def timed(action) -> float:
+    start = time.perf_counter()
+    action()
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rows", type=int, default=1_000_000, help="about this many observations")
+    parser.add_argument("--formats", default="parquet,csv", help="comma-separated: parquet, csv")
+    parser.add_argument("--database-url", help="default: a SQLite file in a temporary directory")
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    districts = max(1, args.rows // rows_per_district())
+    workdir, settings, db = fresh_world(args.database_url, districts)
+    path = workdir / "observations.csv"
+    rows = write_file(path, range(districts), seed=1)
+    spooled = spool_local_file(path, settings.upload_dir, max_bytes=1 << 34, max_line_bytes=1 << 20)
+    model = ReadModel(db)
+    with db.transaction() as session:
+        import_file(
+            session=session, read_model=model, settings=settings, spooled=spooled, organisation_id=1, user_id=None
+        )
+    spooled.remove()
+    model.sync()
+    print(f"{rows:,} observations; database: {db.url.get_backend_name()}")
+    staff = Principal(
+        user_id=0, username="bench", full_name="", role=Role.admin, organisation_id=1, organisation="MEMBER0"
+    )
+    out = workdir / "export"
+    cur = model.cursor()
+    for fmt in args.formats.split(","):
+        options = "FORMAT parquet, COMPRESSION zstd" if fmt == "parquet" else "FORMAT csv, HEADER"
+        bare = f"""COPY (SELECT * FROM observation ORDER BY indicator_id, area_id, period, breakdown)
+            TO '{out}.{fmt}' ({options})"""
+
+        def export(principal: Principal | None, fmt: str = fmt) -> None:
+            with (workdir / f"export-api.{fmt}").open("wb") as handle:
+                export_observations(read_model=model, principal=principal, out=handle, fmt=fmt)  # type: ignore[arg-type]
+
+        results: dict[str, list[float]] = {"DuckDB COPY": [], "export as staff": [], "export as the public": []}
+        for _ in range(args.repeat):
+            results["DuckDB COPY"].append(timed(lambda bare=bare: cur.execute(bare)))
+            results["export as staff"].append(timed(lambda export=export: export(staff)))
+            results["export as the public"].append(timed(lambda export=export: export(None)))
+        base = statistics.median(results["DuckDB COPY"])
+        print(f"\n{fmt}")
+        for name, times in results.items():
+            seconds = statistics.median(times)
+            print(f"  {name:<22} {seconds:6.2f} s  {seconds / base:5.2f}x the bare COPY")
+    cur.close()
+    db.dispose()
+
+
+if __name__ == "__main__":
+    main()
