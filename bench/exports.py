@@ -14,24 +14,14 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from api.ingest.spool import spool_local_file
 from api.models.common import Role
-from api.readmodel import ReadModel
 from api.services.accounts.auth import Principal
 from api.services.exports.files import export_observations
-from api.services.imports.batches import import_file
-from bench.world import fresh_world, rows_per_district, write_file
-
-
-def timed(action) -> float:
-    start = time.perf_counter()
-    action()
-    return time.perf_counter() - start
+from bench.world import loaded_world, rows_per_district, timed, write_file
 
 
 def main() -> None:
@@ -42,17 +32,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     districts = max(1, args.rows // rows_per_district())
-    workdir, settings, db = fresh_world(args.database_url, districts)
-    path = workdir / "observations.csv"
-    rows = write_file(path, range(districts), seed=1)
-    spooled = spool_local_file(path, settings.upload_dir, max_bytes=1 << 34, max_line_bytes=1 << 20)
-    model = ReadModel(db)
-    with db.transaction() as session:
-        import_file(
-            session=session, read_model=model, settings=settings, spooled=spooled, organisation_id=1, user_id=None
-        )
-    spooled.remove()
-    model.sync()
+    workdir, _settings, db, model, rows = loaded_world(
+        args.database_url, districts, lambda path: write_file(path, range(districts), seed=1)
+    )
     print(f"{rows:,} observations; database: {db.url.get_backend_name()}")
     staff = Principal(
         user_id=0, username="bench", full_name="", role=Role.admin, organisation_id=1, organisation="MEMBER0"

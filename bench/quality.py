@@ -19,17 +19,13 @@ import csv
 import random
 import statistics
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from api.ingest.quality import find
-from api.ingest.spool import spool_local_file
-from api.readmodel import ReadModel
-from api.services.imports.batches import import_file
 from api.services.quality import checks, flags
-from bench.world import INDICATORS, SES, YEARS, fresh_world, rows_per_district
+from bench.world import INDICATORS, SES, YEARS, loaded_world, rows_per_district, timed
 
 
 def write_series(path: Path, districts: int) -> int:
@@ -56,29 +52,16 @@ def write_series(path: Path, districts: int) -> int:
     return rows
 
 
-def timed(action) -> float:
-    start = time.perf_counter()
-    action()
-    return time.perf_counter() - start
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=int, default=1_000_000, help="about this many observations (default 1,000,000)")
     parser.add_argument("--database-url", help="default: a SQLite file in a temporary directory")
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
-    workdir, settings, db = fresh_world(args.database_url, max(1, args.rows // rows_per_district()))
-    path = workdir / "observations.csv"
-    rows = write_series(path, max(1, args.rows // rows_per_district()))
-    spooled = spool_local_file(path, settings.upload_dir, max_bytes=1 << 34, max_line_bytes=1 << 20)
-    model = ReadModel(db)
-    with db.transaction() as session:
-        import_file(
-            session=session, read_model=model, settings=settings, spooled=spooled, organisation_id=1, user_id=None
-        )
-    spooled.remove()
-    model.sync()
+    districts = max(1, args.rows // rows_per_district())
+    _workdir, _settings, db, model, rows = loaded_world(
+        args.database_url, districts, lambda path: write_series(path, districts)
+    )
     print(f"{rows:,} observations; database: {db.url.get_backend_name()}")
 
     cur = model.cursor()

@@ -10,13 +10,15 @@ from __future__ import annotations
 import csv
 import random
 import tempfile
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from sqlalchemy import insert, select
 
 from api.config import Settings
 from api.db import Database
+from api.ingest.spool import spool_local_file
 from api.migrate import upgrade
 from api.models import (
     Area,
@@ -29,8 +31,10 @@ from api.models import (
     Organisation,
     User,
 )
+from api.readmodel import ReadModel
 from api.security import hash_password
 from api.services.common import record_change
+from api.services.imports.batches import import_file
 
 INDICATORS = 10
 YEARS = range(2016, 2026)
@@ -47,6 +51,34 @@ def fresh_world(database_url: str | None, areas: int) -> tuple[Path, Settings, D
     upgrade(db.engine)
     build_world(db, areas)
     return workdir, settings, db
+
+
+def loaded_world(
+    database_url: str | None, areas: int, write: Callable[[Path], int]
+) -> tuple[Path, Settings, Database, ReadModel, int]:
+    """``fresh_world`` with the file ``write`` makes imported by its member; the read model caught up.
+
+    Returns the working directory, settings, database, read model and how many values the file held.
+    """
+    workdir, settings, db = fresh_world(database_url, areas)
+    path = workdir / "observations.csv"
+    rows = write(path)
+    spooled = spool_local_file(path, settings.upload_dir, max_bytes=1 << 34, max_line_bytes=1 << 20)
+    model = ReadModel(db)
+    with db.transaction() as session:
+        import_file(
+            session=session, read_model=model, settings=settings, spooled=spooled, organisation_id=1, user_id=None
+        )
+    spooled.remove()
+    model.sync()
+    return workdir, settings, db, model, rows
+
+
+def timed(action: Callable[[], object]) -> float:
+    """Seconds ``action`` took."""
+    start = time.perf_counter()
+    action()
+    return time.perf_counter() - start
 
 
 def build_world(db: Database, areas: int, organisations: int = 1) -> None:
