@@ -224,8 +224,13 @@ def _data(batch: bool, indicators: frozenset[int] | None = None) -> str:
             f" LEFT JOIN (SELECT DISTINCT {', '.join(keys)}, true AS hit FROM clean) {name} USING ({', '.join(keys)})"
             for name, keys in near.items()
         )
+        # Each of those shares an indicator or an area with the batch: a filter the scan itself applies first.
+        candidates = (
+            "(SELECT * FROM observation WHERE indicator_id IN (SELECT indicator_id FROM clean)"
+            " OR area_id IN (SELECT area_id FROM clean))"
+        )
         stored = (
-            f"SELECT {', '.join('o.' + f.strip() for f in fields.split(','))} FROM observation o{joins} "
+            f"SELECT {', '.join('o.' + f.strip() for f in fields.split(','))} FROM {candidates} o{joins} "
             "WHERE (s.hit OR p.hit OR a.hit) AND NOT EXISTS (SELECT 1 FROM clean c WHERE c.indicator_id = "
             "o.indicator_id AND c.area_id = o.area_id AND c.period = o.period AND c.breakdown = o.breakdown)"
         )
