@@ -32,6 +32,7 @@ def test_member_types_a_value_sees_a_bad_one_flagged_corrects_it_in_dutch_and_sa
     page.wait_for_selector("#entry-problem-list")
     assert "tussen 0 en 100" in page.inner_text("#entry-problem-list")
     assert cell.evaluate("e => getComputedStyle(e).backgroundColor") == ERROR_BACKGROUND
+    assert cell.inner_text() == "✗ 150" and "100" in cell.get_attribute("title")  # not by colour alone; says why
     assert stored(url, area="GM0014", period="2026") == []  # checking writes nothing
 
     cell.click()

@@ -84,6 +84,10 @@ def test_invalid_values_are_marked_in_their_cells_and_nothing_is_written(demo_cl
     data[1]["value"] = "40"
     found = save(demo_client, data, original, scope)
     assert marked(found["entry-table.columnDefs"]) == {(data[0]["id"], "value"), (data[4]["id"], "denominator")}
+    value = next(c for c in found["entry-table.columnDefs"] if c["field"] == "value")
+    assert "✗" in value["valueFormatter"]["function"]  # marked in its text, not by colour alone
+    said = json.loads(value["tooltipValueGetter"]["function"].split(")[params")[0].lstrip("("))
+    assert list(said) == [data[0]["id"]] and said[data[0]["id"]]  # the cell's title says what is wrong
     assert any(column["editable"] for column in found["entry-table.columnDefs"])
     assert "Nothing was saved" in text(found["entry-result.children"])
     assert "entry-table.rowData" not in found  # what was typed stays

@@ -17,6 +17,7 @@ from dashboard.parts import grid
 INVALID = "invalid"  # the class of a cell with a problem (style.css: red)
 UNUSUAL = "unusual"  # the class of a cell whose value a quality rule finds unusual (style.css: amber)
 UNUSUAL_MARK = "⚠"  # shown before an unusual value: a warning is not told by colour alone
+INVALID_MARK = "✗"  # shown before a value with a problem: nor is an error
 NOT_RATE = {"not-rate": "params.data.rate === 'no'"}  # numerator and denominator of a count: grey
 
 
@@ -93,8 +94,9 @@ def columns(
     read_only: bool = False, problems: Iterable[CellProblem] = (), warned: Sequence[CellProblem] = ()
 ) -> list[dict]:
     """The grid's columns: grey where nothing is typed (all of them when every period shown is locked), the
-    cells with problems red (class ``invalid``: the rows named in the column's rule), and the cells with
-    quality warnings amber and marked (class ``unusual``: they can still be saved)."""
+    cells with problems red and marked ✗ (class ``invalid``: the rows named in the column's rule), and the cells
+    with quality warnings amber and marked ⚠ (class ``unusual``: they can still be saved); each says why in its
+    title."""
     statuses = {
         FINAL: _("final"),
         "provisional": _("provisional"),
@@ -127,16 +129,21 @@ def columns(
     found = []
     for key, name, editable, options in spec:
         rules = dict(options.pop("cellClassRules", {}))
-        if cautioned.get(key) and "refData" not in options:  # a status is shown by its words, never marked
+        if cautioned.get(key):
             rules[UNUSUAL] = _among(cautioned[key])
-            # The mark is in the cell's text, what the rule found in its title (both read by screen readers too);
-            # what is typed stays as it is.
-            options["valueFormatter"] = {
-                "function": f"{rules[UNUSUAL]} ? '{UNUSUAL_MARK} ' + (params.value || '') : params.value"
-            }
-            options["tooltipValueGetter"] = {"function": f"({json.dumps(_texts(warned, key))})[params.data.id]"}
         if marked.get(key):
             rules[INVALID] = _among(marked[key])
+        if (cautioned.get(key) or marked.get(key)) and "refData" not in options:  # a status shows by its words
+            # The mark is in the cell's text (an error's before a warning's), what was found in its title: both
+            # read by screen readers too, not told by colour alone. What is typed stays as it is.
+            mark = " : ".join(
+                f"{rules[kind]} ? '{sign} ' + (params.value || '')"
+                for kind, sign in ((INVALID, INVALID_MARK), (UNUSUAL, UNUSUAL_MARK))
+                if kind in rules
+            )
+            options["valueFormatter"] = {"function": f"{mark} : params.value"}
+            said = {**_texts(warned, key), **_texts(problems, key)}  # an error says more than a warning
+            options["tooltipValueGetter"] = {"function": f"({json.dumps(said)})[params.data.id]"}
         column = grid.text_column(
             key,
             name,
