@@ -21,6 +21,16 @@ def _options(values: set[str], chosen: str | None = None) -> list[dict[str, str]
     return [{"label": v, "value": v} for v in sorted(values | ({chosen} if chosen else set()))]
 
 
+def _filter(
+    label: str, name: str, options: list[dict[str, str]], value: str | None, every: str | None = None, *, shown=True
+) -> html.Label:
+    """One filter: a labelled dropdown ``quality-<name>``; with ``every`` (what no choice means) it can be cleared."""
+    dropdown = dcc.Dropdown(
+        id=f"quality-{name}", options=options, value=value, placeholder=every, clearable=every is not None
+    )
+    return html.Label([label, dropdown], style=None if shown else HIDDEN)
+
+
 def _asked(value: str | None, length: int) -> str | None:
     """A filter's value from the address, as long as a code can be."""
     return (value or "").strip()[:length] or None
@@ -37,6 +47,7 @@ def layout(organisation: str | None = None, period: str | None = None, **_query:
     organisation = _asked(organisation, 60) if staff else None  # members see only their own organisation's
     period = _asked(period, 16)
     statuses = [{"label": table.status_label(s), "value": s} for s in table.STATUSES]
+    indicators, periods = _options({f.indicator for f in every}), _options({f.period for f in every}, period)
     return html.Div(
         [
             html.H1(_("Data quality")),
@@ -50,59 +61,21 @@ def layout(organisation: str | None = None, period: str | None = None, **_query:
             ),
             html.Div(
                 [
-                    html.Label(
-                        [
-                            _("Status"),
-                            dcc.Dropdown(
-                                id="quality-status",
-                                options=[{"label": _("Every status"), "value": "all"}, *statuses],
-                                value="open",
-                                clearable=False,
-                            ),
-                        ]
+                    _filter(_("Status"), "status", [{"label": _("Every status"), "value": "all"}, *statuses], "open"),
+                    _filter(
+                        _("Indicator"), "indicator", _options({f.indicator for f in every}), None, _("Every indicator")
                     ),
-                    html.Label(
-                        [
-                            _("Indicator"),
-                            dcc.Dropdown(
-                                id="quality-indicator",
-                                options=_options({f.indicator for f in every}),
-                                placeholder=_("Every indicator"),
-                            ),
-                        ]
+                    _filter(_("Area"), "area", _options({f.area for f in every}), None, _("Every area")),
+                    _filter(
+                        _("Organisation"),
+                        "organisation",
+                        _options({f.organisation for f in every if f.organisation}, organisation),
+                        organisation,
+                        _("Every organisation"),
+                        shown=staff,
                     ),
-                    html.Label(
-                        [
-                            _("Area"),
-                            dcc.Dropdown(
-                                id="quality-area",
-                                options=_options({f.area for f in every}),
-                                placeholder=_("Every area"),
-                            ),
-                        ]
-                    ),
-                    html.Label(
-                        [
-                            _("Organisation"),
-                            dcc.Dropdown(
-                                id="quality-organisation",
-                                options=_options({f.organisation for f in every if f.organisation}, organisation),
-                                value=organisation,
-                                placeholder=_("Every organisation"),
-                            ),
-                        ],
-                        style=None if staff else HIDDEN,
-                    ),
-                    html.Label(
-                        [
-                            _("Period"),
-                            dcc.Dropdown(
-                                id="quality-period",
-                                options=_options({f.period for f in every}, period),
-                                value=period,
-                                placeholder=_("Every period"),
-                            ),
-                        ]
+                    _filter(
+                        _("Period"), "period", _options({f.period for f in every}, period), period, _("Every period")
                     ),
                 ],
                 className="filters",
