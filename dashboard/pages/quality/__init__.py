@@ -62,9 +62,7 @@ def layout(organisation: str | None = None, period: str | None = None, **_query:
             html.Div(
                 [
                     _filter(_("Status"), "status", [{"label": _("Every status"), "value": "all"}, *statuses], "open"),
-                    _filter(
-                        _("Indicator"), "indicator", _options({f.indicator for f in every}), None, _("Every indicator")
-                    ),
+                    _filter(_("Indicator"), "indicator", indicators, None, _("Every indicator")),
                     _filter(_("Area"), "area", _options({f.area for f in every}), None, _("Every area")),
                     _filter(
                         _("Organisation"),
@@ -74,9 +72,7 @@ def layout(organisation: str | None = None, period: str | None = None, **_query:
                         _("Every organisation"),
                         shown=staff,
                     ),
-                    _filter(
-                        _("Period"), "period", _options({f.period for f in every}, period), period, _("Every period")
-                    ),
+                    _filter(_("Period"), "period", periods, period, _("Every period")),
                 ],
                 className="filters",
             ),
