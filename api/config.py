@@ -45,6 +45,17 @@ class Settings(BaseSettings):
         description="PostgreSQL connections each process keeps open (twice as many more under load); "
         "every process of every host together must stay within the server's max_connections",
     )
+    read_model_file: bool = Field(
+        default=True,
+        description="keep each process's read model in a DuckDB file in the data directory, so that a restart "
+        "pulls only what changed while it was down; false: in memory, loaded whole at every start",
+    )
+    read_model_memory_limit: str = Field(
+        default="1GB",
+        pattern=r"^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$",
+        description="memory DuckDB may take for one process's read model file and its queries (e.g. 512MB, 2GB); "
+        "past it, DuckDB reads from the file and spills to disk",
+    )
     sqlite_busy_timeout_ms: int = Field(
         default=15_000, ge=0, description="how long a write waits for another write to finish"
     )
@@ -122,6 +133,11 @@ class Settings(BaseSettings):
     def upload_dir(self) -> Path:
         """Where uploads are spooled while they are checked (large files never sit in memory)."""
         return self.data_dir / "uploads"
+
+    @property
+    def read_model_dir(self) -> Path:
+        """Where each process keeps its read model file (``read_model_file``)."""
+        return self.data_dir / "readmodel"
 
     @property
     def is_sqlite(self) -> bool:

@@ -43,12 +43,16 @@ def open_backbone(settings: Settings) -> Backbone:
             failures=StoredWindow(db, "failure", failures, secret=settings.secret),
             attempts=StoredWindow(db, "attempt", attempts, secret=settings.secret),
         )
-    return Backbone(settings=settings, db=db, read_model=ReadModel(db), logins=logins)
+    if settings.read_model_file:
+        read_model = ReadModel.persisted(db, settings.read_model_dir, memory_limit=settings.read_model_memory_limit)
+    else:
+        read_model = ReadModel(db)
+    return Backbone(settings=settings, db=db, read_model=read_model, logins=logins)
 
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """Start: check the schema, load the read model; stop: close the database's connections."""
+    """Start: check the schema, bring the read model up to date; stop: close it and the database's connections."""
     backbone: Backbone = app.state.backbone
     if not is_current(backbone.db.engine):
         raise RuntimeError("The database schema is not up to date: run `backbone init-db` first")
@@ -56,6 +60,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     dummy_hash()  # made now, so that the first login of an unknown user takes no longer than others
     drop_global_catch_all(app)
     yield
+    backbone.read_model.close()
     backbone.db.dispose()
 
 

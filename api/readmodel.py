@@ -1,15 +1,24 @@
-"""The read model: an in-process DuckDB copy of the metadata and current observations.
+"""The read model: a DuckDB copy of the metadata and current observations.
 
 Before answering, ``sync`` pulls the submissions committed since the last one it
 has seen (revisions are numbered in commit order, see ``api.db``): metadata
 changes reload the small metadata tables, observation submissions upsert just
 the rows they touched. Each process keeps its own copy and stays correct.
+
+The app keeps its copy in a DuckDB file in the data directory (``ReadModel.persisted``),
+with the revision it holds: a restart opens the file and pulls only what was committed
+while it was down, instead of loading every observation again, and DuckDB's buffer manager,
+not Python, decides how much of it sits in memory. Each process holds a file of its own
+(DuckDB lets one process write a file): the first ``readmodel-<n>.duckdb`` no other process
+has open. Without a directory (commands, tests) the copy is in memory.
 """
 
 from __future__ import annotations
 
+import hashlib
 import threading
-from collections.abc import Callable, Collection, Hashable, Sequence
+from collections.abc import Callable, Collection, Hashable, Iterator, Sequence
+from pathlib import Path
 from typing import Any, TypeVar
 
 import duckdb
@@ -129,20 +138,64 @@ _OBSERVATION = (
 )
 
 _CHUNK = 500  # submission ids per IN list
+_ROWS = 100_000  # observations per batch of a full load
+_MAX_FILES = 64  # processes on one data directory
+_VERSION = 1  # of what the file holds beyond _SCHEMA; bump to make every kept file load again
+_STATE = "CREATE TABLE IF NOT EXISTS readmodel_state (schema VARCHAR, source VARCHAR, revision BIGINT, stamp VARCHAR)"
 T = TypeVar("T")
+
+_claimed: set[Path] = set()  # files held by read models of this process
+_claim_lock = threading.Lock()
 
 
 class ReadModel:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, con: duckdb.DuckDBPyConnection | None = None, path: Path | None = None) -> None:
+        """An in-memory copy, or ``con`` on the file at ``path`` (see ``persisted``)."""
         self._db = db
-        self._con = duckdb.connect(":memory:")
-        self._con.execute(_SCHEMA)
+        self._con = con or duckdb.connect(":memory:")
+        self.path = path
         self._lock = threading.Lock()
         self.revision: int | None = None  # None: nothing loaded yet
         # What a memo depends on changes at these revisions: the metadata, and each indicator's observations.
         self._metadata_revision = 0
         self._changed: dict[int, int] = {}
         self._memo: dict[Hashable, tuple[Hashable, Any]] = {}
+
+    @classmethod
+    def persisted(cls, db: Database, directory: Path, *, memory_limit: str) -> ReadModel:
+        """A copy kept in ``directory``, in the first file no other read model holds.
+
+        A file DuckDB cannot read (a damaged one, or one from a newer DuckDB) is made again.
+        """
+        directory.mkdir(parents=True, exist_ok=True)
+        config: dict[str, str | bool | int | float | list[str]] = {
+            "memory_limit": memory_limit,
+            "preserve_insertion_order": False,
+        }
+        with _claim_lock:
+            for n in range(_MAX_FILES):
+                path = (directory / f"readmodel-{n}.duckdb").resolve()
+                if path in _claimed:
+                    continue
+                try:
+                    con = duckdb.connect(str(path), config=config)
+                except duckdb.IOException as exc:
+                    if "lock" in str(exc).lower():
+                        continue  # another process holds it
+                    path.unlink(missing_ok=True)
+                    path.with_name(path.name + ".wal").unlink(missing_ok=True)
+                    con = duckdb.connect(str(path), config=config)
+                _claimed.add(path)
+                return cls(db, con, path)
+        raise RuntimeError(f"All {_MAX_FILES} read model files in {directory} are held by other processes")
+
+    def close(self) -> None:
+        """Let go of the copy (and of its file, which the next start uses)."""
+        with self._lock:
+            self._con.close()
+            if self.path is not None:
+                with _claim_lock:
+                    _claimed.discard(self.path)
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         """A fresh cursor on an up-to-date copy; use one per request or thread."""
@@ -168,43 +221,82 @@ class ReadModel:
         return value
 
     def sync(self) -> int:
-        """Pull what was committed since the last sync; return the revision now held."""
+        """Pull what was committed since the last sync; return the revision now held.
+
+        Everything a sync changes, and the revision it brings the copy to, commit in one DuckDB
+        transaction: a process killed half way leaves its file as it was.
+        """
         with self._lock, self._db.session() as session:
             latest = session.execute(select(func.max(Submission.revision))).one()[0] or 0
+            if self.revision is None:
+                self.revision = self._kept(session, latest)
+                self._metadata_revision = self.revision or 0
             if self.revision is not None and latest <= self.revision:
                 return self.revision
-            if self.revision is None:
-                self._load_metadata(session)
-                self._metadata_revision = latest
-                self._replace_observations(_fetch(session, select(*_OBSERVATION)), everything=True)
-            else:
-                new = session.execute(
-                    select(col(Submission.id), col(Submission.kind)).where(
-                        col(Submission.revision) > self.revision, col(Submission.revision) <= latest
-                    )
-                ).all()
-                if any(kind == SubmissionKind.metadata for _, kind in new):
-                    self._load_metadata(session)
-                    self._metadata_revision = latest
-                ids = [sid for sid, kind in new if kind == SubmissionKind.observations]
-                for start in range(0, len(ids), _CHUNK):
-                    chunk = ids[start : start + _CHUNK]
-                    statement = select(*_OBSERVATION).where(col(Observation.submission_id).in_(chunk))
-                    rows = _fetch(session, statement)
-                    self._replace_observations(rows)
-                    self._changed.update(dict.fromkeys({row[1] for row in rows}, latest))
+            cur = self._con.cursor()
+            cur.execute("BEGIN")
+            try:
+                self._pull(cur, session, latest)
+            except BaseException:
+                cur.execute("ROLLBACK")
+                raise
+            cur.execute("COMMIT")
             self.revision = latest
             return latest
 
-    def _load_metadata(self, session: Any) -> None:
-        cur = self._con.cursor()
-        cur.execute("BEGIN")
+    def _pull(self, cur: duckdb.DuckDBPyConnection, session: Any, latest: int) -> None:
+        if self.revision is None:
+            for statement in (_SCHEMA.replace("CREATE TABLE", "CREATE OR REPLACE TABLE"), _STATE):
+                cur.execute(statement)
+            self._load_metadata(cur, session)
+            for rows in _batches(session, select(*_OBSERVATION)):
+                self._add_observations(cur, rows, replace=False)
+            self._metadata_revision = latest
+        else:
+            new = session.execute(
+                select(col(Submission.id), col(Submission.kind)).where(
+                    col(Submission.revision) > self.revision, col(Submission.revision) <= latest
+                )
+            ).all()
+            if any(kind == SubmissionKind.metadata for _, kind in new):
+                self._load_metadata(cur, session)
+                self._metadata_revision = latest
+            ids = [sid for sid, kind in new if kind == SubmissionKind.observations]
+            changed: set[int] = set()
+            for start in range(0, len(ids), _CHUNK):
+                chunk = ids[start : start + _CHUNK]
+                for rows in _batches(session, select(*_OBSERVATION).where(col(Observation.submission_id).in_(chunk))):
+                    changed |= self._add_observations(cur, rows, replace=True)
+            self._changed.update(dict.fromkeys(changed, latest))
+        if self.path is not None:
+            cur.execute("DELETE FROM readmodel_state")
+            cur.execute(
+                "INSERT INTO readmodel_state VALUES (?, ?, ?, ?)",
+                [_schema_key(), self._source(), latest, _stamp(session, latest)],
+            )
+
+    def _kept(self, session: Any, latest: int) -> int | None:
+        """The revision the file holds, if it is a copy of this database up to a revision it has committed."""
+        if self.path is None:
+            return None
+        self._con.execute(_STATE)
+        found = self._con.execute("SELECT schema, source, revision, stamp FROM readmodel_state").fetchall()
+        if len(found) != 1:
+            return None
+        schema, source, revision, stamp = found[0]
+        if schema != _schema_key() or source != self._source() or revision > latest:
+            return None
+        return int(revision) if stamp == _stamp(session, revision) else None
+
+    def _source(self) -> str:
+        return self._db.url.render_as_string(hide_password=True)
+
+    def _load_metadata(self, cur: duckdb.DuckDBPyConnection, session: Any) -> None:
         for table, columns in _METADATA.items():
             # A new empty table rather than DELETE, whose deleted rows stay behind: after a few reloads
             # every query joining the metadata got slower.
             cur.execute(f"CREATE OR REPLACE TABLE {table} AS FROM {table} LIMIT 0")
-            _insert(cur, table, len(columns), session.execute(select(*columns)).all())
-        cur.execute("COMMIT")
+            _insert(cur, table, session.execute(select(*columns)).all(), len(columns))
         self._add_periods(
             cur,
             "SELECT DISTINCT i.period_type, t.baseline_period FROM target t JOIN indicator i "
@@ -212,22 +304,20 @@ class ReadModel:
             "FROM target t JOIN indicator i ON i.id = t.indicator_id",
         )
 
-    def _replace_observations(self, rows: Sequence[Any], *, everything: bool = False) -> None:
-        cur = self._con.cursor()
-        cur.execute("BEGIN")
-        if everything:
-            cur.execute("DELETE FROM observation")
-        if rows:
-            batch = _arrow(rows, len(_OBSERVATION))
-            cur.register("incoming", batch)
-            if not everything:
+    def _add_observations(self, cur: duckdb.DuckDBPyConnection, rows: Sequence[Any], *, replace: bool) -> set[int]:
+        """Insert ``rows`` (replacing those with their ids); return the indicators they belong to."""
+        cur.register("incoming", _arrow(rows, len(_OBSERVATION)))
+        try:
+            if replace:
                 cur.execute("DELETE FROM observation WHERE id IN (SELECT column00 FROM incoming)")
             cur.execute("INSERT INTO observation SELECT * FROM incoming")
+            self._add_periods(
+                cur,
+                "SELECT DISTINCT i.period_type, o.column03 FROM incoming o JOIN indicator i ON i.id = o.column01",
+            )
+            return {row[0] for row in cur.execute("SELECT DISTINCT column01 FROM incoming").fetchall()}
+        finally:
             cur.unregister("incoming")
-        cur.execute("COMMIT")
-        self._add_periods(
-            cur, "SELECT DISTINCT i.period_type, o.period FROM observation o JOIN indicator i ON i.id = o.indicator_id"
-        )
 
     def _add_periods(self, cur: duckdb.DuckDBPyConnection, distinct_sql: str) -> None:
         new = cur.execute(
@@ -239,15 +329,29 @@ class ReadModel:
             cur.executemany("INSERT INTO period VALUES (?, ?, ?)", rows)
 
 
-def _fetch(session: Any, statement: Select[*tuple[Any, ...]]) -> list[tuple[Any, ...]]:
-    """Rows straight from the driver: a million observations without per-row ORM or Row objects."""
+def _schema_key() -> str:
+    return hashlib.sha256(f"{_VERSION}\n{_SCHEMA}".encode()).hexdigest()[:16]
+
+
+def _stamp(session: Any, revision: int) -> str:
+    """When the submission numbered ``revision`` was made: with its number, it tells this database's history apart."""
+    made = session.execute(select(col(Submission.created_at)).where(col(Submission.revision) == revision)).first()
+    return made[0].isoformat() if made else ""
+
+
+def _batches(session: Any, statement: Select[*tuple[Any, ...]]) -> Iterator[list[tuple[Any, ...]]]:
+    """Rows straight from the driver, ``_ROWS`` at a time: no per-row ORM or Row objects, and a
+    full load of ten million observations never holds more than one batch in Python."""
     sql = str(statement.compile(session.get_bind(), compile_kwargs={"literal_binds": True}))
     cursor = session.connection().connection.driver_connection.cursor()
     try:
-        with bulk_objects():
-            cursor.execute(sql)
-            rows: list[tuple[Any, ...]] = cursor.fetchall()
-            return rows
+        cursor.execute(sql)
+        while True:
+            with bulk_objects():
+                rows: list[tuple[Any, ...]] = cursor.fetchmany(_ROWS)
+            if not rows:
+                return
+            yield rows
     finally:
         cursor.close()
 
@@ -265,10 +369,9 @@ def _arrow(rows: Sequence[Sequence[Any]], width: int) -> pa.Table:
         return pa.table({f"column{i:02d}": pa.array(col) for i, col in enumerate(columns)})
 
 
-def _insert(cur: duckdb.DuckDBPyConnection, table: str, width: int, rows: Sequence[Any]) -> None:
+def _insert(cur: duckdb.DuckDBPyConnection, table: str, rows: Sequence[Any], width: int) -> None:
     if not rows:
         return
-    batch = _arrow(rows, width)
-    cur.register("incoming", batch)
+    cur.register("incoming", _arrow(rows, width))
     cur.execute(f"INSERT INTO {table} SELECT * FROM incoming")
     cur.unregister("incoming")

@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
+from datetime import UTC, datetime
+from pathlib import Path
 
+import duckdb
+import pytest
 from sqlalchemy import text, update
 from sqlmodel import select
 
 from api.db import Database
-from api.models import Indicator, Observation, User
+from api.models import Indicator, Observation, Submission, User
 from api.models.common import Role
 from api.models.observation import ObservationBatch
 from api.readmodel import ReadModel
 from api.services.accounts.auth import Principal
 from api.services.common import record_change
 from api.services.imports.batches import submit_batch
+from tests.conftest import app_client
 from tests.factories import small_world
 
 
@@ -158,3 +165,130 @@ def test_memos_of_an_indicator_outlive_submissions_of_other_indicators(db):
     calls.clear()
     all_figures()
     assert calls == ["count", "rate", "metadata", "everything"]
+
+
+# The app's read model is kept in a file in the data directory, with the revision it holds.
+
+
+def _persisted(db: Database, directory: Path) -> ReadModel:
+    return ReadModel.persisted(db, directory, memory_limit="256MB")
+
+
+def test_a_kept_read_model_is_reused_after_a_restart_and_pulls_what_was_written_while_it_was_down(db, tmp_path):
+    small_world(db)
+    _write(db, range(2010, 2012))
+    model = _persisted(db, tmp_path)
+    assert _values(model) == {"2010": 10.0, "2011": 10.0}
+    model.close()
+    # While it is down: a submission, a metadata change, and a change behind its back (no submission).
+    _write(db, range(2012, 2013), value=30.0)
+    with db.transaction() as s:
+        s.exec(update(Indicator).where(Indicator.code == "count").values(suppression_threshold=42))
+        record_change(s, None, "threshold changed")
+    with db.transaction() as s:
+        s.exec(update(Observation).where(Observation.period == "2010").values(value=99.0))
+    again = _persisted(db, tmp_path)
+    assert again.path == model.path  # the same file, taken again
+    # Reused, not loaded again: the change without a submission is not there; everything submitted is.
+    assert _values(again) == {"2010": 10.0, "2011": 10.0, "2012": 30.0}
+    cur = again.cursor()
+    assert cur.execute("SELECT suppression_threshold FROM indicator WHERE code = 'count'").fetchone() == (42,)
+    assert cur.execute("SELECT period FROM period WHERE period = '2012'").fetchall() == [("2012",)]
+    cur.close()
+    again.close()
+
+
+def test_a_kept_read_model_of_another_database_is_loaded_again(settings, empty_database_url, tmp_path):
+    first, second = Database(settings.resolved_database_url), Database(empty_database_url)
+    small_world(first)
+    small_world(second)
+    _write(first, range(2010, 2012))
+    _write(second, range(2010, 2012), value=20.0)  # the same revisions, another history
+    model = _persisted(first, tmp_path)
+    assert _values(model) == {"2010": 10.0, "2011": 10.0}
+    model.close()
+    other = _persisted(second, tmp_path)
+    assert _values(other) == {"2010": 20.0, "2011": 20.0}
+    other.close()
+    # The same address, another history (a database made again, or a backup restored): the submission at the
+    # revision the file holds is not the one it saw.
+    with second.transaction() as s:
+        s.exec(update(Observation).values(value=5.0))
+        held = update(Submission).where(Submission.revision == other.revision)
+        s.exec(held.values(created_at=datetime(2020, 1, 1, tzinfo=UTC)))
+    model = _persisted(second, tmp_path)
+    assert set(_values(model).values()) == {5.0}
+    model.close()
+    first.dispose()
+    second.dispose()
+
+
+def test_each_read_model_holds_a_file_of_its_own_and_a_damaged_file_is_made_again(db, tmp_path):
+    small_world(db)
+    _write(db, range(2010, 2011))
+    one, two = _persisted(db, tmp_path), _persisted(db, tmp_path)
+    assert {one.path.name, two.path.name} == {"readmodel-0.duckdb", "readmodel-1.duckdb"}
+    assert _values(one) == _values(two) == {"2010": 10.0}
+    # Another process cannot take a file this one holds: it takes the next free one.
+    script = (
+        "import sys; from pathlib import Path; from api.db import Database; from api.readmodel import ReadModel; "
+        "m = ReadModel.persisted(Database(sys.argv[1]), Path(sys.argv[2]), memory_limit='256MB'); "
+        "print(m.path.name, m.sync())"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script, str(db.url.render_as_string(hide_password=False)), str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    assert out[0] == "readmodel-2.duckdb" and int(out[1]) == one.revision
+    one.close()
+    two.close()
+    (tmp_path / "readmodel-0.duckdb").write_bytes(b"not a DuckDB file" * 100)
+    (tmp_path / "readmodel-0.duckdb.wal").unlink(missing_ok=True)
+    remade = _persisted(db, tmp_path)
+    assert remade.path.name == "readmodel-0.duckdb" and _values(remade) == {"2010": 10.0}
+    remade.close()
+
+
+def test_a_sync_that_fails_half_way_leaves_the_kept_copy_as_it_was(db, tmp_path, monkeypatch):
+    small_world(db)
+    _write(db, range(2010, 2011))
+    model = _persisted(db, tmp_path)
+    held = model.sync()
+    model.close()
+    _write(db, range(2011, 2012), value=30.0)
+    model = _persisted(db, tmp_path)
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr("api.readmodel._batches", broken)
+    with pytest.raises(RuntimeError, match="went away"):
+        model.sync()
+    model.close()
+    monkeypatch.undo()
+    con = duckdb.connect(str(tmp_path / "readmodel-0.duckdb"), read_only=True)
+    assert con.execute("SELECT revision FROM readmodel_state").fetchall() == [(held,)]
+    assert con.execute("SELECT period FROM observation").fetchall() == [("2010",)]
+    con.close()
+    model = _persisted(db, tmp_path)
+    assert _values(model) == {"2010": 10.0, "2011": 30.0}
+    model.close()
+
+
+def test_the_app_keeps_its_read_model_between_starts(settings):
+    with app_client(settings) as client:
+        small_world(client.app.state.backbone.db)
+        _write(client.app.state.backbone.db, range(2010, 2012))
+        first = client.get("/api/v1/health").json()["revision"]
+        assert (settings.read_model_dir / "readmodel-0.duckdb").exists()
+    db = Database(settings.resolved_database_url)
+    with db.transaction() as s:  # behind its back: a fresh load would see this, the kept copy does not
+        s.exec(update(Observation).where(Observation.period == "2010").values(value=99.0))
+    _write(db, range(2012, 2013), value=30.0)
+    db.dispose()
+    with app_client(settings) as client:
+        assert client.get("/api/v1/health").json()["revision"] == first + 1
+        rows = client.get("/api/v1/observations", params={"indicator": "count", "area": "A1"}).json()["items"]
+        assert {row["period"]: row["value"] for row in rows} == {"2010": 10.0, "2011": 10.0, "2012": 30.0}
