@@ -149,11 +149,15 @@ _claim_lock = threading.Lock()
 
 
 class ReadModel:
-    def __init__(self, db: Database, con: duckdb.DuckDBPyConnection | None = None, path: Path | None = None) -> None:
-        """An in-memory copy, or ``con`` on the file at ``path`` (see ``persisted``)."""
+    def __init__(self, db: Database, *, directory: Path | None = None, memory_limit: str | None = None) -> None:
+        """A copy of ``db``: in memory, or in a file in ``directory`` (``persisted``), opened on first use."""
         self._db = db
-        self._con = con or duckdb.connect(":memory:")
-        self.path = path
+        self._directory = directory
+        self._config: dict[str, str | bool | int | float | list[str]] = (
+            {"memory_limit": memory_limit, "preserve_insertion_order": False} if memory_limit else {}
+        )
+        self._con: duckdb.DuckDBPyConnection | None = None
+        self.path: Path | None = None  # the file held, once opened
         self._lock = threading.Lock()
         self.revision: int | None = None  # None: nothing loaded yet
         # What a memo depends on changes at these revisions: the metadata, and each indicator's observations.
@@ -163,44 +167,35 @@ class ReadModel:
 
     @classmethod
     def persisted(cls, db: Database, directory: Path, *, memory_limit: str) -> ReadModel:
-        """A copy kept in ``directory``, in the first file no other read model holds.
+        """A copy kept in ``directory``, in the first file no other read model holds (see the module's text)."""
+        return cls(db, directory=directory, memory_limit=memory_limit)
 
-        A file DuckDB cannot read (a damaged one, or one from a newer DuckDB) is made again.
-        """
-        directory.mkdir(parents=True, exist_ok=True)
-        config: dict[str, str | bool | int | float | list[str]] = {
-            "memory_limit": memory_limit,
-            "preserve_insertion_order": False,
-        }
-        with _claim_lock:
-            for n in range(_MAX_FILES):
-                path = (directory / f"readmodel-{n}.duckdb").resolve()
-                if path in _claimed:
-                    continue
-                try:
-                    con = duckdb.connect(str(path), config=config)
-                except duckdb.IOException as exc:
-                    if "lock" in str(exc).lower():
-                        continue  # another process holds it
-                    path.unlink(missing_ok=True)
-                    path.with_name(path.name + ".wal").unlink(missing_ok=True)
-                    con = duckdb.connect(str(path), config=config)
-                _claimed.add(path)
-                return cls(db, con, path)
-        raise RuntimeError(f"All {_MAX_FILES} read model files in {directory} are held by other processes")
+    def _connection(self) -> duckdb.DuckDBPyConnection:
+        """The open copy (called with the lock held); opened, and its file claimed, on first use."""
+        if self._con is None:
+            if self._directory is None:
+                self._con = duckdb.connect(":memory:")
+            else:
+                self._con, self.path = _claim(self._directory, self._config)
+        return self._con
 
     def close(self) -> None:
-        """Let go of the copy (and of its file, which the next start uses)."""
+        """Let go of the copy and of its file, which the next start takes up again; a later use opens it anew."""
         with self._lock:
-            self._con.close()
+            if self._con is not None:
+                self._con.close()
             if self.path is not None:
                 with _claim_lock:
                     _claimed.discard(self.path)
+            self._con, self.path, self.revision = None, None, None
+            self._changed.clear()
+            self._memo.clear()
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         """A fresh cursor on an up-to-date copy; use one per request or thread."""
         self.sync()
-        return self._con.cursor()
+        with self._lock:
+            return self._connection().cursor()
 
     def memo(self, key: Hashable, compute: Callable[[], T], *, indicators: Collection[int] | None = None) -> T:
         """``compute()`` once until what it reads changes: the metadata or these indicators' observations.
@@ -233,7 +228,7 @@ class ReadModel:
                 self._metadata_revision = self.revision or 0
             if self.revision is not None and latest <= self.revision:
                 return self.revision
-            cur = self._con.cursor()
+            cur = self._connection().cursor()
             cur.execute("BEGIN")
             try:
                 self._pull(cur, session, latest)
@@ -277,10 +272,11 @@ class ReadModel:
 
     def _kept(self, session: Any, latest: int) -> int | None:
         """The revision the file holds, if it is a copy of this database up to a revision it has committed."""
+        con = self._connection()
         if self.path is None:
             return None
-        self._con.execute(_STATE)
-        found = self._con.execute("SELECT schema, source, revision, stamp FROM readmodel_state").fetchall()
+        con.execute(_STATE)
+        found = con.execute("SELECT schema, source, revision, stamp FROM readmodel_state").fetchall()
         if len(found) != 1:
             return None
         schema, source, revision, stamp = found[0]
@@ -327,6 +323,32 @@ class ReadModel:
         rows = [(kind, period, _position(period, kind)) for kind, period in new]
         if rows:
             cur.executemany("INSERT INTO period VALUES (?, ?, ?)", rows)
+
+
+def _claim(
+    directory: Path, config: dict[str, str | bool | int | float | list[str]]
+) -> tuple[duckdb.DuckDBPyConnection, Path]:
+    """The first read model file in ``directory`` that no other read model holds, opened.
+
+    A file DuckDB cannot read (a damaged one, or one from a newer DuckDB) is made again.
+    """
+    directory.mkdir(parents=True, exist_ok=True)
+    with _claim_lock:
+        for n in range(_MAX_FILES):
+            path = (directory / f"readmodel-{n}.duckdb").resolve()
+            if path in _claimed:
+                continue
+            try:
+                con = duckdb.connect(str(path), config=config)
+            except duckdb.IOException as exc:
+                if "lock" in str(exc).lower():
+                    continue  # another process holds it
+                path.unlink(missing_ok=True)
+                path.with_name(path.name + ".wal").unlink(missing_ok=True)
+                con = duckdb.connect(str(path), config=config)
+            _claimed.add(path)
+            return con, path
+    raise RuntimeError(f"All {_MAX_FILES} read model files in {directory} are held by other processes")
 
 
 def _schema_key() -> str:

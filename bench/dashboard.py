@@ -15,6 +15,7 @@ Run: .venv/bin/python bench/dashboard.py [--databases demo large] [--runs 5] [--
 from __future__ import annotations
 
 import argparse
+import shutil
 import statistics
 import sys
 import time
@@ -110,11 +111,11 @@ def main() -> None:
             if name == "demo":
                 url = demo_database(work)
             else:
-                url = f"sqlite:///{large.build(args.rows, Path(__file__).parent / 'out' / 'large.db')}"
+                url = f"sqlite:///{large.build(args.rows, large.path(args.rows))}"
             # Every run starts from the same data: a copy, so the submission does not stay.
             source = Path(url.removeprefix("sqlite:///"))
             copy = work / f"{name}-run.db"
-            copy.write_bytes(source.read_bytes())
+            shutil.copyfile(source, copy)
             pages = tuple(p for p in PAGES if not args.pages or p.name in args.pages)
             run(name, f"sqlite:///{copy}", work, args.runs, pages)
 

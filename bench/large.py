@@ -6,7 +6,7 @@ is a copy of one demo municipality (its observations, schools, targets and assig
 under new codes); its region's organisation reports for it. Everything then loads through
 the demo's own seed loader, so the database is what the demo would be at that size.
 
-Run: .venv/bin/python bench/large.py [--rows 1000000] [--out bench/out/large.db]
+Run: .venv/bin/python bench/large.py [--rows 1000000] [--out bench/out/large-<rows>.db]
 """
 
 from __future__ import annotations
@@ -108,6 +108,11 @@ def grow_seed(target_rows: int, directory: Path) -> int:
     return total
 
 
+def path(rows: int) -> Path:
+    """Where the database of ``rows`` observations is kept between runs."""
+    return Path(__file__).parent / "out" / f"large-{rows}.db"
+
+
 def build(target_rows: int, out: Path) -> Path:
     """A migrated SQLite database at ``out`` with about ``target_rows`` observations (kept between runs)."""
     stamp = out.with_suffix(f".v{VERSION}-{target_rows}.done")
@@ -139,9 +144,9 @@ def build(target_rows: int, out: Path) -> Path:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--out", type=Path, default=Path(__file__).parent / "out" / "large.db")
+    parser.add_argument("--out", type=Path, help="default: bench/out/large-<rows>.db")
     args = parser.parse_args()
-    build(args.rows, args.out)
+    build(args.rows, args.out or path(args.rows))
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@ BACKBONE = str(Path(sys.executable).parent / "backbone")
 class Server:
     url: str
     process: subprocess.Popen
+    started_in: float = 0.0  # seconds from launch to the first answer of /health
 
     def kill(self) -> None:
         self.process.send_signal(signal.SIGKILL)
@@ -29,10 +30,14 @@ class Server:
 
     def peak_memory_kib(self) -> int:
         """The process's peak resident memory (VmHWM) in KiB."""
+        return self.memory_kib("VmHWM")
+
+    def memory_kib(self, field: str = "VmRSS") -> int:
+        """The process's resident memory now (VmRSS) or at its peak (VmHWM), in KiB."""
         for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
+            if line.startswith(f"{field}:"):
                 return int(line.split()[1])
-        raise RuntimeError("no VmHWM")
+        raise RuntimeError(f"no {field}")
 
 
 def free_port() -> int:
@@ -42,7 +47,9 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def running_server(database_url: str, data_dir: Path, **settings: str) -> Iterator[Server]:
+def running_server(
+    database_url: str, data_dir: Path, *, start_seconds: float = 60, **settings: str
+) -> Iterator[Server]:
     port = free_port()
     env = {
         **os.environ,
@@ -57,16 +64,18 @@ def running_server(database_url: str, data_dir: Path, **settings: str) -> Iterat
     )
     server = Server(url=f"http://127.0.0.1:{port}", process=process)
     try:
-        deadline = time.monotonic() + 60
+        launched = time.monotonic()
+        deadline = launched + start_seconds
         while True:
             try:
                 if httpx.get(f"{server.url}/api/v1/health", timeout=2).status_code == 200:
+                    server.started_in = time.monotonic() - launched
                     break
             except httpx.TransportError:
                 pass
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError((data_dir / f"server-{port}.log").read_text())
-            time.sleep(0.2)
+            time.sleep(0.1)
         yield server
     finally:
         if process.poll() is None:

@@ -179,6 +179,7 @@ def test_a_kept_read_model_is_reused_after_a_restart_and_pulls_what_was_written_
     _write(db, range(2010, 2012))
     model = _persisted(db, tmp_path)
     assert _values(model) == {"2010": 10.0, "2011": 10.0}
+    kept = model.path
     model.close()
     # While it is down: a submission, a metadata change, and a change behind its back (no submission).
     _write(db, range(2012, 2013), value=30.0)
@@ -188,13 +189,15 @@ def test_a_kept_read_model_is_reused_after_a_restart_and_pulls_what_was_written_
     with db.transaction() as s:
         s.exec(update(Observation).where(Observation.period == "2010").values(value=99.0))
     again = _persisted(db, tmp_path)
-    assert again.path == model.path  # the same file, taken again
     # Reused, not loaded again: the change without a submission is not there; everything submitted is.
     assert _values(again) == {"2010": 10.0, "2011": 10.0, "2012": 30.0}
+    assert again.path == kept  # the same file, taken again
     cur = again.cursor()
     assert cur.execute("SELECT suppression_threshold FROM indicator WHERE code = 'count'").fetchone() == (42,)
     assert cur.execute("SELECT period FROM period WHERE period = '2012'").fetchall() == [("2012",)]
     cur.close()
+    again.close()
+    assert _values(again) == {"2010": 10.0, "2011": 10.0, "2012": 30.0}  # used after closing: opened again
     again.close()
 
 
@@ -209,12 +212,13 @@ def test_a_kept_read_model_of_another_database_is_loaded_again(settings, empty_d
     model.close()
     other = _persisted(second, tmp_path)
     assert _values(other) == {"2010": 20.0, "2011": 20.0}
+    revision = other.revision
     other.close()
     # The same address, another history (a database made again, or a backup restored): the submission at the
     # revision the file holds is not the one it saw.
     with second.transaction() as s:
         s.exec(update(Observation).values(value=5.0))
-        held = update(Submission).where(Submission.revision == other.revision)
+        held = update(Submission).where(Submission.revision == revision)
         s.exec(held.values(created_at=datetime(2020, 1, 1, tzinfo=UTC)))
     model = _persisted(second, tmp_path)
     assert set(_values(model).values()) == {5.0}
@@ -227,13 +231,14 @@ def test_each_read_model_holds_a_file_of_its_own_and_a_damaged_file_is_made_agai
     small_world(db)
     _write(db, range(2010, 2011))
     one, two = _persisted(db, tmp_path), _persisted(db, tmp_path)
-    assert {one.path.name, two.path.name} == {"readmodel-0.duckdb", "readmodel-1.duckdb"}
+    assert one.path is None  # opened on first use
     assert _values(one) == _values(two) == {"2010": 10.0}
+    assert {one.path.name, two.path.name} == {"readmodel-0.duckdb", "readmodel-1.duckdb"}
     # Another process cannot take a file this one holds: it takes the next free one.
     script = (
         "import sys; from pathlib import Path; from api.db import Database; from api.readmodel import ReadModel; "
         "m = ReadModel.persisted(Database(sys.argv[1]), Path(sys.argv[2]), memory_limit='256MB'); "
-        "print(m.path.name, m.sync())"
+        "revision = m.sync(); print(m.path.name, revision)"
     )
     out = subprocess.run(
         [sys.executable, "-c", script, str(db.url.render_as_string(hide_password=False)), str(tmp_path)],
@@ -247,7 +252,7 @@ def test_each_read_model_holds_a_file_of_its_own_and_a_damaged_file_is_made_agai
     (tmp_path / "readmodel-0.duckdb").write_bytes(b"not a DuckDB file" * 100)
     (tmp_path / "readmodel-0.duckdb.wal").unlink(missing_ok=True)
     remade = _persisted(db, tmp_path)
-    assert remade.path.name == "readmodel-0.duckdb" and _values(remade) == {"2010": 10.0}
+    assert _values(remade) == {"2010": 10.0} and remade.path.name == "readmodel-0.duckdb"
     remade.close()
 
 
