@@ -41,13 +41,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import duckdb
 import pyarrow as pa
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from api.db import insert_from_duckdb
 from api.errors import ErrorItem, Invalid
 from api.ingest.validate import sql_literal
 from api.models import QualityFlag
@@ -68,6 +70,7 @@ HIT_COLUMNS = (
     "high",
     "score",
 )
+_FIGURES = ("observed", "expected", "low", "high", "score")
 MAD_SCALE = 0.6745  # the modified z-score's constant: 1 / the 0.75 quantile of the standard normal, rounded
 OPERATORS = {"<=": "<=", "<": "<", ">=": ">=", ">": ">", "=": "=", "!=": "<>"}
 _TOKEN = re.compile(r"\s*(?:(?P<number>\d+(?:\.\d+)?)|(?P<code>[A-Za-z0-9][A-Za-z0-9_.-]*)|(?P<op>[-+*()]))")
@@ -529,6 +532,14 @@ def located_hits(cur: duckdb.DuckDBPyConnection, severity: str, limit: int) -> l
     return [dict(zip(columns, row, strict=True)) for row in rows]
 
 
+def _as_stored(session: Session, column_type: Any, moment: datetime) -> str:
+    """A timestamp as the database driver is handed it for ``column_type`` (SQLite: text), as text."""
+    dialect = session.get_bind().dialect
+    processor = column_type.bind_processor(dialect)
+    value = processor(moment) if processor else moment
+    return value if isinstance(value, str) else value.isoformat()
+
+
 def sync_flags(
     session: Session, cur: duckdb.DuckDBPyConnection, *, user_id: int | None, batch: bool, scope: Scope = EVERYTHING
 ) -> tuple[int, int, int]:
@@ -576,10 +587,8 @@ def sync_flags(
             f"SELECT id FROM flag_now f WHERE {touched} AND NOT EXISTS (SELECT 1 FROM hit_now a WHERE {same})"
         ).fetchall()
     ]
-    new = cur.execute(
-        f"SELECT {', '.join(HIT_COLUMNS)} FROM hit_now f WHERE {touched} "
-        f"AND NOT EXISTS (SELECT 1 FROM flag_now a WHERE {same})"
-    ).fetchall()
+    new = f"FROM hit_now f WHERE {touched} AND NOT EXISTS (SELECT 1 FROM flag_now a WHERE {same})"
+    opened = cur.execute(f"SELECT count(*) {new}").fetchall()[0][0]
     now = utcnow()
     if closed:
         session.execute(
@@ -587,18 +596,16 @@ def sync_flags(
             .where(table.c.id.in_(closed))
             .values(status=FlagStatus.resolved, changed_at=now, changed_by_id=user_id)
         )
-    if new:
-        session.execute(
-            insert(table),
-            [
-                {
-                    **dict(zip(HIT_COLUMNS, row, strict=True)),
-                    "status": FlagStatus.open,
-                    "found_at": now,
-                    "changed_at": now,
-                }
-                for row in new
-            ],
+    if opened:  # in bulk: a first import of a long, rough history can open thousands
+        stamp = sql_literal(_as_stored(session, table.c.found_at.type, now))
+        # Figures as doubles: a rule's constant comes out of DuckDB as a DECIMAL, which drivers may not take.
+        columns = ", ".join(f"{c}::DOUBLE" if c in _FIGURES else c for c in HIT_COLUMNS)
+        insert_from_duckdb(
+            session.connection(),
+            table,
+            (*HIT_COLUMNS, "status", "found_at", "changed_at"),
+            cur,
+            f"SELECT {columns}, {sql_literal(FlagStatus.open)}, {stamp}, {stamp} {new}",
         )
     standing = cur.execute(f"SELECT count(*) FROM flag_now f WHERE {scope.where('f.')}").fetchall()[0][0]
-    return len(new), len(closed), standing - len(closed)
+    return opened, len(closed), standing - len(closed)
