@@ -5,10 +5,12 @@ database of its own is served by ``backbone serve --workers N``. For a fixed tim
 what the pages ask (the progress of one area, the whole overview's first page, an indicator's league)
 and writer threads save values as members do (a form's save of one value: ``PUT /observations``; an
 upload of 20 rows: ``POST /imports``), each writer on keys of its own, and now and then asks for the area's
-progress until a saved value is in it (how long after the save). It prints, per kind of request,
-the throughput and the 50th, 95th and 99th percentile of the time to answer, the errors, and the
-throughput with 2 workers as a ratio of that with 1. Then it checks that every acknowledged write is in
-the database and in what the API reads (the read model): nothing lost.
+progress until a saved value is in it (how long after the save). One more thread goes through the approval
+of reports: each member submits its report for a period of its own, and the staff approve it. It prints,
+per kind of request, the throughput and the 50th, 95th and 99th percentile of the time to answer, the
+errors, and the throughput with 2 workers as a ratio of that with 1. Then it checks that every
+acknowledged write is in the database and in what the API reads (the read model), and that every
+acknowledged approval is stored: nothing lost.
 
 ``--kill``: half way through, one worker gets SIGKILL. Requests in flight to it fail (counted as errors,
 and the values they carried may or may not be stored: either is right, as they were never acknowledged);
@@ -49,6 +51,7 @@ from bench.world import INDICATORS, PASSWORD, build_world, rows_per_district, wr
 from tests.server import running_server
 
 FORM_PERIOD, UPLOAD_PERIOD = "2030", "2031"  # the writers' own periods, apart from the generated years
+REPORT_PERIODS = range(2040, 2400)  # periods whose reports are submitted and approved, one after another
 Key = tuple[str, str, str]  # indicator, area, period (totals only)
 VISIBLE = "saved value seen in /progress"
 
@@ -115,7 +118,11 @@ def timed(tally: Tally, call) -> httpx.Response | None:
         tally.errors[type(exc).__name__] += 1
         return None
     if answer.status_code >= 400:
-        tally.errors[str(answer.status_code)] += 1
+        try:
+            code = answer.json().get("code", "")
+        except ValueError:
+            code = ""
+        tally.errors[f"{answer.status_code} {code}".strip()] += 1
         return None
     tally.seconds.append(time.perf_counter() - start)
     return answer
@@ -182,6 +189,25 @@ def writer(
                 seen(client, key, value, tallies[VISIBLE])
 
 
+def approver(url: str, members: int, until: float, tallies: dict[str, Tally], approved: set[tuple[str, str]]):
+    """Each member submits its report for a period, and the staff approve it: the review's two writes."""
+    staff = httpx.Client(base_url=url, headers=token(url, "staff"), timeout=120)
+    reporters = [httpx.Client(base_url=url, headers=token(url, f"member{k}"), timeout=120) for k in range(members)]
+    try:
+        for period in map(str, REPORT_PERIODS):
+            for k, reporter in enumerate(reporters):
+                if time.monotonic() >= until:
+                    return
+                submit, approve = f"/api/v1/reports/{period}/submit", f"/api/v1/reports/MEMBER{k}/{period}/approve"
+                if timed(tallies["report submitted"], lambda r=reporter, path=submit: r.post(path)) and timed(
+                    tallies["report approved"], lambda path=approve: staff.post(path, json={})
+                ):
+                    approved.add((f"MEMBER{k}", period))
+    finally:
+        for client in (staff, *reporters):
+            client.close()
+
+
 def seen(client: httpx.Client, key: Key, value: tuple[int, int], tally: Tally) -> None:
     """How long after its save was acknowledged a value is in its area's progress (asked until it is, up to 10 s)."""
     indicator, area, period = key
@@ -243,9 +269,23 @@ def lost(written: list[Written], found: dict[Key, tuple[int, int]]) -> list[Key]
     return missing
 
 
+def approvals_stored(database_url: str) -> set[tuple[str, str]]:
+    engine = create_engine(database_url)
+    with engine.connect() as connection:
+        rows = connection.execute(
+            text(
+                "SELECT o.code, r.period FROM period_report r JOIN organisation o ON o.id = r.organisation_id "
+                "WHERE r.status = 'approved'"
+            )
+        ).all()
+    engine.dispose()
+    return {(code, period) for code, period in rows}
+
+
 def run(args: argparse.Namespace, workers: int, workdir: Path) -> dict[str, Tally]:
     tallies: dict[str, Tally] = defaultdict(Tally)
     written = [Written() for _ in range(args.writers)]
+    approved: set[tuple[str, str]] = set()
     with running_server(
         args.database_url, workdir, workers=str(workers), login_client_rate_limit="10000/minute"
     ) as server:
@@ -263,6 +303,7 @@ def run(args: argparse.Namespace, workers: int, workdir: Path) -> dict[str, Tall
             )
             for k in range(args.writers)
         ]
+        threads.append(threading.Thread(target=approver, args=(server.url, args.writers, until, tallies, approved)))
         for thread in threads:
             thread.start()
         if args.kill:
@@ -276,9 +317,11 @@ def run(args: argparse.Namespace, workers: int, workdir: Path) -> dict[str, Tall
         in_database, listed = stored(server.url, args.database_url, members)
     acknowledged = sum(len(w.acknowledged) for w in written)
     gone_db, gone_api = lost(written, in_database), lost(written, listed)
+    gone_approvals = approved - approvals_stored(args.database_url)
     print(f"  {acknowledged} keys acknowledged; lost in the database: {len(gone_db)}, in the API: {len(gone_api)}")
-    if gone_db or gone_api:
-        raise SystemExit(f"acknowledged writes lost: {(gone_db or gone_api)[:5]}")
+    print(f"  {len(approved)} approvals acknowledged; lost: {len(gone_approvals)}")
+    if gone_db or gone_api or gone_approvals:
+        raise SystemExit(f"acknowledged writes lost: {(gone_db or gone_api or sorted(gone_approvals))[:5]}")
     return tallies
 
 

@@ -88,6 +88,7 @@ def build_world(db: Database, areas: int, organisations: int = 1) -> None:
             insert(Organisation),
             [{"code": f"MEMBER{k}", "name": f"Member {k}", "type": "municipality"} for k in range(organisations)],
         )
+        s.execute(insert(Organisation), [{"code": "BACKBONE", "name": "Backbone", "type": "backbone"}])
         org = dict(s.execute(select(Organisation.code, Organisation.id)).all())
         s.execute(
             insert(Area), [{"code": f"WK{n:06d}", "name": f"District {n}", "level": "district"} for n in range(areas)]
@@ -141,6 +142,15 @@ def build_world(db: Database, areas: int, organisations: int = 1) -> None:
                     "password_hash": password_hash,
                 }
                 for k in range(organisations)
+            ]
+            + [
+                {
+                    "username": "staff",
+                    "full_name": "Backbone staff",
+                    "role": "admin",
+                    "organisation_id": org["BACKBONE"],
+                    "password_hash": password_hash,
+                }
             ],
         )
         record_change(s, None, "benchmark metadata")

@@ -124,6 +124,10 @@ def _reject(staged: Staged, problems: list[Problem], count: int, checked: Checke
     raise ImportRejected(f"{count} {noun} found; nothing was written", errors=items, error_count=count)
 
 
+def _of(locks: Sequence[LockRule], periods: set[str]) -> list[LockRule]:
+    return [lock for lock in locks if lock[1] in periods]
+
+
 def ingest(
     *,
     session: Session,
@@ -180,11 +184,13 @@ def ingest(
         )
         if quality and not dry_run:
             sync_flags(session, cur, user_id=origin.user_id, batch=True)
+        batch_periods = {period for (period,) in cur.execute("SELECT DISTINCT period FROM checked").fetchall()}
     finally:
         cur.close()
-    # Now that the writer holds the write lock (which approving and locking take too), the locks
-    # read before checking must still be the ones in force; if one came meanwhile, start over.
-    if not dry_run and list(locks()) != closed:
+    # Now that the writer holds the write lock (which approving and locking take too), the locks of the
+    # batch's periods read before checking must still be the ones in force; if one came meanwhile, start
+    # over. Locks of other periods (another member's report approved meanwhile) do not matter.
+    if not dry_run and _of(list(locks()), batch_periods) != _of(closed, batch_periods):
         raise Conflict("A period was locked while this was being checked; nothing was written. Send it again")
     overridden: dict[int, list[str]] = {}
     for submission in submissions:

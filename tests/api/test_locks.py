@@ -126,3 +126,33 @@ def test_an_override_by_staff_passes_a_lock_and_is_in_the_history(world, as_user
         summary.submission,
         "figures from the annual report",
     )
+
+
+def test_a_lock_that_comes_while_a_batch_is_checked_refuses_it_only_when_it_is_the_batchs_period(
+    world, as_user, db, monkeypatch
+):
+    """The locks read before checking are read again once the write lock is held. A lock of the batch's
+    period that came meanwhile refuses it (nothing written, send again); another member's report approved
+    meanwhile for another period changes nothing for it."""
+    from api.services.imports import batches
+    from api.services.periods.closed import Lock
+
+    alice = as_user("alice")
+    city_b = principal(db, "bob").organisation_id
+    for period, refused in (("2024", True), ("2019", False)):
+        calls = []
+
+        def locks_in_force(session, *, now, staff, period=period, calls=calls):
+            calls.append(period)
+            return [] if len(calls) == 1 else [Lock(city_b, period, 1, f"period {period} approved meanwhile")]
+
+        monkeypatch.setattr(batches, "locks_in_force", locks_in_force)
+        before = snapshot(db)
+        answer = put(world, alice, COUNT)
+        assert len(calls) == 2
+        if refused:
+            assert "locked while this was being checked" in conflict(answer, code="conflict")["message"]
+            assert snapshot(db) == before
+        else:
+            assert answer.status_code == 200, answer.text
+            assert world.get("/api/v1/observations", params={"indicator": "count"}, headers=alice).json()["total"] == 1
