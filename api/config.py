@@ -50,6 +50,11 @@ class Settings(BaseSettings):
         description="keep each process's read model in a DuckDB file in the data directory, so that a restart "
         "pulls only what changed while it was down; false: in memory, loaded whole at every start",
     )
+    read_model_dir: Path | None = Field(
+        default=None,
+        description="where the read model files are kept; default: readmodel/ in the data directory. With several "
+        "hosts on one shared data directory, a directory on each host's own disk",
+    )
     read_model_memory_limit: str = Field(
         default="1GB",
         pattern=r"^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$",
@@ -135,9 +140,9 @@ class Settings(BaseSettings):
         return self.data_dir / "uploads"
 
     @property
-    def read_model_dir(self) -> Path:
+    def read_model_files(self) -> Path:
         """Where each process keeps its read model file (``read_model_file``)."""
-        return self.data_dir / "readmodel"
+        return self.read_model_dir or self.data_dir / "readmodel"
 
     @property
     def is_sqlite(self) -> bool:

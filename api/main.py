@@ -44,7 +44,7 @@ def open_backbone(settings: Settings) -> Backbone:
             attempts=StoredWindow(db, "attempt", attempts, secret=settings.secret),
         )
     if settings.read_model_file:
-        read_model = ReadModel.persisted(db, settings.read_model_dir, memory_limit=settings.read_model_memory_limit)
+        read_model = ReadModel.persisted(db, settings.read_model_files, memory_limit=settings.read_model_memory_limit)
     else:
         read_model = ReadModel(db)
     return Backbone(settings=settings, db=db, read_model=read_model, logins=logins)

@@ -287,7 +287,7 @@ def test_the_app_keeps_its_read_model_between_starts(settings):
         small_world(client.app.state.backbone.db)
         _write(client.app.state.backbone.db, range(2010, 2012))
         first = client.get("/api/v1/health").json()["revision"]
-        assert (settings.read_model_dir / "readmodel-0.duckdb").exists()
+        assert (settings.read_model_files / "readmodel-0.duckdb").exists()
     db = Database(settings.resolved_database_url)
     with db.transaction() as s:  # behind its back: a fresh load would see this, the kept copy does not
         s.exec(update(Observation).where(Observation.period == "2010").values(value=99.0))
