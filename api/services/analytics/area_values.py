@@ -43,15 +43,6 @@ class AreaValues(BaseModel):
     items: list[AreaValue] = Field(description="every area of the level with a value in some period")
 
 
-def _with_values(read_model: ReadModel, cur: duckdb.DuckDBPyConnection, info: reference.IndicatorInfo) -> set[int]:
-    sources = (
-        cells.reported(read_model, cur, info.id),
-        cells.derived(read_model, cur, info),
-        cells.aggregated(read_model, cur, info),
-    )
-    return {area for source in sources for (area, key), series in source.items() if key == reference.TOTAL and series}
-
-
 def _areas(cur: duckdb.DuckDBPyConnection) -> dict[int, reference.AreaInfo]:
     rows = cur.execute("SELECT id, code, name, level, parent_id FROM area").fetchall()
     return {row[0]: reference.AreaInfo(*row) for row in rows}
@@ -67,7 +58,7 @@ def areas_with_values(*, read_model: ReadModel, principal: Principal | None, ind
     try:
         info = reference.indicator_info(cur, indicator, published_only=principal is None)
         areas = _areas(cur)
-        found = sorted((areas[a] for a in _with_values(read_model, cur, info)), key=_order)
+        found = sorted((areas[a] for a in cells.with_totals(read_model, cur, info)), key=_order)
     finally:
         cur.close()
     parent = {a.id: a.code for a in areas.values()}
@@ -103,12 +94,12 @@ def area_values(
     try:
         info = reference.indicator_info(cur, indicator, published_only=principal is None)
         areas = _areas(cur)
-        present = [areas[a] for a in _with_values(read_model, cur, info)]
+        present = [areas[a] for a in cells.with_totals(read_model, cur, info)]
         levels = sorted({a.level for a in present}, key=lambda lv: LEVELS.index(lv) if lv in LEVELS else len(LEVELS))
         if level not in levels:
             level = _default_level(levels, present)
         chosen = sorted((a for a in present if a.level == level), key=_order)
-        series = {a.id: cells.series_cells(read_model, cur, info, a.id, reference.TOTAL) for a in chosen}
+        series = cells.series_of(read_model, cur, info, [a.id for a in chosen], reference.TOTAL)
         periods = sorted({p for s in series.values() for p in s}, key=lambda p: position(p, info.period_type))
         if period not in periods:
             period = periods[-1] if periods else None
@@ -117,7 +108,7 @@ def area_values(
         hidden = hiding.hidden_cells(read_model, cur, info, period, reader) if period else frozenset()
         items = []
         for area in chosen:
-            cell = series[area.id].get(period) if period else None
+            cell = series.get(area.id, {}).get(period) if period else None
             secret = cell is not None and (
                 cell.suppressed
                 or (not hiding.may_see_raw(principal, cell.organisation_id) and (area.id, reference.TOTAL) in hidden)

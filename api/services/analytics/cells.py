@@ -4,24 +4,29 @@ An area that reports an indicator has reported values. An area above reporting
 areas (the Ennepe-Ruhr-Kreis above its towns) gets values rolled up from them by
 the indicator's aggregation rule, flagged partial when some are missing. A
 derived indicator (the segregation index) is computed from its source counts in
-the areas below (the schools of a town, or of a whole region). All figures are
-computed once per read-model revision (``ReadModel.memo``); which of them a caller
-may see is ``hiding``'s business.
+the areas below (the schools of a town, or of a whole region). Which of them a
+caller may see is ``hiding``'s business.
+
+Each answer asks DuckDB for what it shows: one area's series, or one period's cells
+of every area (for suppression, league tables and maps). Roll-ups are sums in SQL over
+the area tree (``area_ancestor``); nothing holds every observation in Python, so a
+large alliance costs DuckDB's memory, not the process's. Derived indicators are
+computed in Python from the source counts, once per revision of their source.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import duckdb
 
 from api.models.common import Aggregation, Derivation
-from api.models.observation import parse_breakdown
 from api.readmodel import ReadModel
-from api.services.analytics.reference import TOTAL, IndicatorInfo, area_tree, sources
-from indicators import aggregate, segregation
-from indicators.periods import position
+from api.services.analytics.reference import TOTAL, IndicatorInfo, sources
+from indicators import segregation
 
 
 @dataclass(frozen=True)
@@ -41,108 +46,182 @@ class Cell:
     missing: tuple[str, ...] = ()
 
 
+Cells = dict[tuple[int, str], dict[str, Cell]]  # {(area, breakdown): {period: cell}}
+_REPORTING = (  # the areas that report an indicator ($indicator): with values in some period, or assigned
+    "SELECT area_id FROM observation WHERE indicator_id = $indicator "
+    "UNION SELECT area_id FROM assignment WHERE indicator_id = $indicator"
+)
+
+
+def _where(
+    indicator_id: int, *, areas: Collection[int] | None, key: str | None, period: str | None
+) -> tuple[str, list[Any]]:
+    clauses, params = ["o.indicator_id = ?"], list[Any]([indicator_id])
+    if areas is not None:
+        clauses.append("o.area_id IN (SELECT unnest(?))")
+        params.append(sorted(areas))
+    if key is not None:
+        clauses.append("o.breakdown = ?")
+        params.append(key)
+    if period is not None:
+        clauses.append("o.period = ?")
+        params.append(period)
+    return " AND ".join(clauses), params
+
+
 def reported(
-    read_model: ReadModel, cur: duckdb.DuckDBPyConnection, indicator_id: int
-) -> dict[tuple[int, str], dict[str, Cell]]:
-    """Every reported cell of an indicator: {(area, breakdown): {period: cell}}."""
+    cur: duckdb.DuckDBPyConnection,
+    indicator_id: int,
+    *,
+    areas: Collection[int] | None = None,
+    key: str | None = None,
+    period: str | None = None,
+) -> Cells:
+    """The reported cells of an indicator, of these areas, breakdown and period (None: every one)."""
+    where, params = _where(indicator_id, areas=areas, key=key, period=period)
+    found: Cells = defaultdict(dict)
+    for area, breakdown, at, value, num, den, prov, est, supp, org in cur.execute(
+        f"""SELECT area_id, breakdown, period, value, numerator, denominator, is_provisional, is_estimated,
+                   is_suppressed, organisation_id FROM observation o WHERE {where}""",
+        params,
+    ).fetchall():
+        found[(area, breakdown)][at] = Cell(at, value, num, den, prov, est, supp, org)
+    return dict(found)
 
-    def build() -> dict[tuple[int, str], dict[str, Cell]]:
-        found: dict[tuple[int, str], dict[str, Cell]] = defaultdict(dict)
-        for area, key, period, value, num, den, prov, est, supp, org in cur.execute(
-            """SELECT area_id, breakdown, period, value, numerator, denominator, is_provisional, is_estimated,
-                      is_suppressed, organisation_id FROM observation WHERE indicator_id = ?""",
-            [indicator_id],
-        ).fetchall():
-            found[(area, key)][period] = Cell(period, value, num, den, prov, est, supp, org)
-        return dict(found)
 
-    return read_model.memo(("reported", indicator_id), build, indicators=(indicator_id,))
+def reporting(read_model: ReadModel, cur: duckdb.DuckDBPyConnection, indicator_id: int) -> frozenset[int]:
+    """The areas that report the indicator: with values in some period, or assigned to someone."""
+
+    def build() -> frozenset[int]:
+        return frozenset(area for (area,) in cur.execute(_REPORTING, {"indicator": indicator_id}).fetchall())
+
+    return read_model.memo(("reporting", indicator_id), build, indicators=(indicator_id,))
 
 
 # ------------------------------------------------------------- rolled-up values
 
+# A member cell counts for a roll-up when it has a value and is not suppressed at source;
+# it is usable by the rule when it also has what the rule adds up (NaN counts as missing).
+_COUNTS = "NOT c.is_suppressed AND c.value IS NOT NULL"
+_GIVEN = "({0} IS NOT NULL AND NOT isnan({0}))"
+_USABLE = {
+    Aggregation.sum: f"{_COUNTS} AND {_GIVEN.format('c.value')}",
+    Aggregation.ratio: f"{_COUNTS} AND {_GIVEN.format('c.numerator')} AND {_GIVEN.format('c.denominator')}",
+    Aggregation.weighted_mean: f"{_COUNTS} AND {_GIVEN.format('c.value')} AND {_GIVEN.format('c.denominator')}",
+}
+
 
 def aggregated(
-    read_model: ReadModel, cur: duckdb.DuckDBPyConnection, indicator: IndicatorInfo
-) -> dict[tuple[int, str], dict[str, Cell]]:
-    """Cells of every area above reporting areas, rolled up from the reporting areas below it."""
+    cur: duckdb.DuckDBPyConnection,
+    indicator: IndicatorInfo,
+    *,
+    areas: Collection[int] | None = None,
+    key: str | None = None,
+    period: str | None = None,
+) -> Cells:
+    """Cells of the areas above reporting areas, rolled up from the reporting areas below them.
 
-    def build() -> dict[tuple[int, str], dict[str, Cell]]:
-        if indicator.aggregation == Aggregation.none or indicator.derivation:
-            return {}
-        tree = area_tree(read_model, cur)
-        cells = reported(read_model, cur, indicator.id)
-        reporting = {area for (area, _) in cells} | {
-            a
-            for (a,) in cur.execute("SELECT area_id FROM assignment WHERE indicator_id = ?", [indicator.id]).fetchall()
-        }
-        below: dict[int, list[int]] = defaultdict(list)  # ancestor -> the reporting areas under it
-        for area in reporting:
-            for ancestor in tree.ancestors(area):
-                if ancestor not in reporting:
-                    below[ancestor].append(area)
-        keys = {key for (_, key) in cells}
-        periods = sorted(
-            {p for series in cells.values() for p in series}, key=lambda p: position(p, indicator.period_type)
+    ``areas``, ``key``, ``period``: only these areas' roll-ups, that breakdown, that period (None: all).
+    Every reporting area below an area (one with values, or assigned) is a member of its roll-up;
+    those without a usable value in a period are its missing members (the cell is partial). A period
+    in which none of them has a value has no cell.
+    """
+    if indicator.aggregation == Aggregation.none or indicator.derivation:
+        return {}
+    params: dict[str, Any] = {"indicator": indicator.id}
+    rollups = ""
+    if areas is not None:
+        rollups = "AND x.ancestor_id IN (SELECT unnest($areas))"
+        params["areas"] = sorted(areas)
+    cells = ""
+    if key is not None:
+        cells += " AND c.breakdown = $key"
+        params["key"] = key
+    if period is not None:
+        cells += " AND c.period = $period"
+        params["period"] = period
+    rows = cur.execute(
+        f"""
+        WITH rep AS ({_REPORTING}),
+        member AS (
+            SELECT x.ancestor_id, x.area_id FROM area_ancestor x
+            WHERE x.area_id IN (SELECT area_id FROM rep) AND x.ancestor_id NOT IN (SELECT area_id FROM rep) {rollups}
+        ),
+        cell AS (
+            SELECT c.area_id, c.breakdown, c.period, c.value, c.numerator, c.denominator, c.is_suppressed,
+                   {_USABLE[Aggregation(indicator.aggregation)]} AS usable
+            FROM observation c WHERE c.indicator_id = $indicator {cells}
+        ),
+        grid AS (  -- each roll-up with at least one member that has a value
+            SELECT DISTINCT m.ancestor_id, c.breakdown, c.period FROM member m JOIN cell c USING (area_id)
+            WHERE NOT c.is_suppressed AND c.value IS NOT NULL
         )
-        found: dict[tuple[int, str], dict[str, Cell]] = {}
-        for ancestor, members in below.items():
-            for key in keys:
-                series = {}
-                for period in periods:
-                    parts = {tree.code[m]: is_member(cells.get((m, key), {}).get(period)) for m in members}
-                    if not any(parts.values()):
-                        continue
-                    rolled = aggregate.rollup(parts, indicator.aggregation, scale=indicator.scale)
-                    series[period] = Cell(
-                        period,
-                        rolled.value,
-                        rolled.numerator,
-                        rolled.denominator,
-                        source="aggregated",
-                        complete=rolled.complete,
-                        missing=rolled.missing,
-                    )
-                if series:
-                    found[(ancestor, key)] = series
-        return found
-
-    return read_model.memo(("aggregated", indicator.id), build, indicators=(indicator.id,))
+        SELECT g.ancestor_id, g.breakdown, g.period,
+               count(*) FILTER (WHERE c.usable) AS used,
+               fsum(c.value) FILTER (WHERE c.usable) AS total,
+               fsum(c.numerator) FILTER (WHERE c.usable) AS numerator,
+               fsum(c.denominator) FILTER (WHERE c.usable) AS denominator,
+               fsum(c.value * c.denominator) FILTER (WHERE c.usable) AS weighted,
+               list(a.code ORDER BY a.code) FILTER (WHERE c.usable IS NOT TRUE) AS missing
+        FROM grid g JOIN member m USING (ancestor_id) JOIN area a ON a.id = m.area_id
+        LEFT JOIN cell c ON c.area_id = m.area_id AND c.breakdown = g.breakdown AND c.period = g.period
+        GROUP BY ALL
+        """,
+        params,
+    ).fetchall()
+    found: Cells = defaultdict(dict)
+    for ancestor, breakdown, at, used, total, numerator, denominator, weighted, missing in rows:
+        value, num, den = _rolled(indicator, used, total, numerator, denominator, weighted)
+        gaps = tuple(missing or ())
+        found[(ancestor, breakdown)][at] = Cell(
+            at, value, num, den, source="aggregated", complete=not gaps, missing=gaps
+        )
+    return dict(found)
 
 
-def is_member(cell: Cell | None) -> aggregate.Member | None:
-    if cell is None or cell.suppressed or cell.value is None:
-        return None
-    return aggregate.Member(value=cell.value, numerator=cell.numerator, denominator=cell.denominator)
+def _rolled(
+    indicator: IndicatorInfo,
+    used: int,
+    total: float | None,
+    numerator: float | None,
+    denominator: float | None,
+    weighted: float | None,
+) -> tuple[float | None, float | None, float | None]:
+    """(value, numerator, denominator) of a roll-up from its usable members' sums (``indicators.aggregate``)."""
+    if not used:
+        return None, None, None
+    if indicator.aggregation == Aggregation.sum:
+        return total, None, None
+    if indicator.aggregation == Aggregation.ratio:
+        assert numerator is not None and denominator is not None
+        return (indicator.scale * numerator / denominator if denominator != 0 else None), numerator, denominator
+    assert weighted is not None and denominator is not None
+    return (weighted / denominator if denominator != 0 else None), None, denominator
 
 
 # ---------------------------------------------------------------- derived values
 
 
-def derived(
-    read_model: ReadModel, cur: duckdb.DuckDBPyConnection, indicator: IndicatorInfo
-) -> dict[tuple[int, str], dict[str, Cell]]:
+def derived(read_model: ReadModel, cur: duckdb.DuckDBPyConnection, indicator: IndicatorInfo) -> Cells:
     """A derived indicator for every area above its source's reporting areas (towns, regions)."""
 
-    def build() -> dict[tuple[int, str], dict[str, Cell]]:
+    def build() -> Cells:
         if not indicator.derivation or indicator.derived_from_id is None:
             return {}
-        tree = area_tree(read_model, cur)
-        source = reported(read_model, cur, indicator.derived_from_id)
         dimension = (indicator.derivation_group or "").partition(":")[0]
         # counts[ancestor][period][unit] = {group value: count} over the reporting units below
         counts: dict[int, dict[str, dict[int, dict[str, float]]]] = defaultdict(lambda: defaultdict(dict))
-        for (unit_area, key), series in source.items():
-            parts = parse_breakdown(key)
-            if key and set(parts) != {dimension}:
-                continue
-            group = parts.get(dimension, TOTAL)
-            for period, cell in series.items():
-                if cell.value is None:
-                    continue
-                for ancestor in tree.ancestors(unit_area):
-                    counts[ancestor][period].setdefault(unit_area, {})[group] = cell.value
-        found: dict[tuple[int, str], dict[str, Cell]] = {}
+        for ancestor, period, unit, group, value in cur.execute(
+            """SELECT x.ancestor_id, o.period, o.area_id,
+                      CASE WHEN o.breakdown = '' THEN '' ELSE substr(o.breakdown, length($dimension) + 2) END, o.value
+               FROM observation o JOIN area_ancestor x ON x.area_id = o.area_id
+               WHERE o.indicator_id = $source AND o.value IS NOT NULL AND (o.breakdown = ''
+                     OR starts_with(o.breakdown, $dimension || ':') AND NOT contains(o.breakdown, ','))
+            """,
+            {"source": indicator.derived_from_id, "dimension": dimension},
+        ).fetchall():
+            counts[ancestor][period].setdefault(unit, {})[group] = value
+        found: Cells = {}
         for ancestor, by_period in counts.items():
             series = {}
             for period, units in by_period.items():
@@ -179,14 +258,77 @@ def _derive(indicator: IndicatorInfo, units: dict[int, dict[str, float]]) -> flo
         return None
 
 
-# ------------------------------------------------------------------- one series
+# ------------------------------------------------------------ series and periods
+
+
+def series_of(
+    read_model: ReadModel, cur: duckdb.DuckDBPyConnection, indicator: IndicatorInfo, areas: Iterable[int], key: str
+) -> dict[int, dict[str, Cell]]:
+    """Each area's cells of the indicator for a breakdown: reported, else derived, else rolled up."""
+    wanted = set(areas)
+    found = {area: series for (area, _), series in reported(cur, indicator.id, areas=wanted, key=key).items()}
+    if indicator.derivation:
+        made = derived(read_model, cur, indicator)
+        found |= {a: made[(a, key)] for a in wanted - found.keys() if (a, key) in made}
+    above = wanted - found.keys() - reporting(read_model, cur, indicator.id)
+    if above:
+        found |= {area: series for (area, _), series in aggregated(cur, indicator, areas=above, key=key).items()}
+    return found
 
 
 def series_cells(
     read_model: ReadModel, cur: duckdb.DuckDBPyConnection, indicator: IndicatorInfo, area_id: int, key: str
 ) -> dict[str, Cell]:
     """The indicator's cells for an area and breakdown: reported, else derived, else rolled up."""
-    for source in (reported(read_model, cur, indicator.id), derived(read_model, cur, indicator)):
-        if (area_id, key) in source:
-            return source[(area_id, key)]
-    return aggregated(read_model, cur, indicator).get((area_id, key), {})
+    return series_of(read_model, cur, indicator, (area_id,), key).get(area_id, {})
+
+
+def cells_at(
+    read_model: ReadModel, cur: duckdb.DuckDBPyConnection, indicator: IndicatorInfo, period: str
+) -> dict[tuple[int, str], Cell]:
+    """Every cell of one period, (area, breakdown) -> cell: reported, derived and rolled up.
+
+    Remembered until a submission touches the indicator (or what it is derived from).
+    """
+
+    def build() -> dict[tuple[int, str], Cell]:
+        found: dict[tuple[int, str], Cell] = {}
+        for source in (
+            aggregated(cur, indicator, period=period),
+            derived(read_model, cur, indicator),
+            reported(cur, indicator.id, period=period),
+        ):  # the later win: reported before derived before rolled up, as in a series
+            found |= {cell_key: series[period] for cell_key, series in source.items() if period in series}
+        return found
+
+    return read_model.memo(("cells at", indicator.id, period), build, indicators=sources(indicator))
+
+
+def with_totals(read_model: ReadModel, cur: duckdb.DuckDBPyConnection, indicator: IndicatorInfo) -> dict[int, str]:
+    """The areas with a total in some period, and where it comes from: reported, derived or aggregated."""
+
+    def build() -> dict[int, str]:
+        found: dict[int, str] = {}
+        if indicator.aggregation != Aggregation.none and not indicator.derivation:
+            # Rolled up: an area above reporting areas of which one has a value (not suppressed) in some period.
+            rows = cur.execute(
+                f"""WITH rep AS ({_REPORTING})
+                    SELECT DISTINCT x.ancestor_id FROM observation c JOIN area_ancestor x ON x.area_id = c.area_id
+                    WHERE c.indicator_id = $indicator AND c.breakdown = '' AND {_COUNTS}
+                      AND x.ancestor_id NOT IN (SELECT area_id FROM rep)""",
+                {"indicator": indicator.id},
+            ).fetchall()
+            found |= {ancestor: "aggregated" for (ancestor,) in rows}
+        found |= {area: "derived" for (area, key) in derived(read_model, cur, indicator) if key == TOTAL}
+        for (area,) in cur.execute(
+            "SELECT DISTINCT area_id FROM observation WHERE indicator_id = ? AND breakdown = ''", [indicator.id]
+        ).fetchall():
+            found[area] = "reported"
+        return found
+
+    return read_model.memo(("with totals", indicator.id), build, indicators=sources(indicator))
+
+
+def is_member(cell: Cell | None) -> bool:
+    """Whether a reported cell counts in the roll-ups above it: a value, not suppressed at source."""
+    return cell is not None and not cell.suppressed and cell.value is not None

@@ -17,7 +17,7 @@ from api.models.common import Aggregation, Role
 from api.models.observation import parse_breakdown
 from api.readmodel import ReadModel
 from api.services.accounts.auth import Principal
-from api.services.analytics.cells import Cell, aggregated, is_member, reported
+from api.services.analytics.cells import Cell, cells_at, is_member
 from api.services.analytics.reference import TOTAL, IndicatorInfo, area_tree, sources
 from indicators.suppression import Constraint, needs_suppression, secondary_suppression
 
@@ -66,11 +66,7 @@ def hidden_cells(
         if indicator.threshold <= 0 or indicator.derivation:
             return frozenset()
         is_rate = indicator.aggregation in (Aggregation.ratio, Aggregation.weighted_mean)
-        table: dict[tuple[int, str], Cell] = {}
-        for source in (reported(read_model, cur, indicator.id), aggregated(read_model, cur, indicator)):
-            for cell_key, series in source.items():
-                if period in series:
-                    table[cell_key] = series[period]
+        table = {k: c for k, c in cells_at(read_model, cur, indicator, period).items() if c.source != "derived"}
         known = {k for k, c in table.items() if reader is not None and c.organisation_id == reader}
         primary = {
             cell_key

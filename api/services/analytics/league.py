@@ -7,6 +7,7 @@ sum of numerators over the sum of denominators for rates, never a mean of percen
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import partial
 
@@ -87,13 +88,13 @@ class _Table:
     places: dict[int, reference.AreaInfo]
     targets: Targets = field(default_factory=dict)
     period: str | None = None
+    series: dict[int, dict[str, cells.Cell]] = field(default_factory=dict)  # the totals' cells, by area
 
-    def sources(self) -> dict[str, dict[tuple[int, str], dict[str, cells.Cell]]]:
-        return {
-            "reported": cells.reported(self.read_model, self.cur, self.info.id),
-            "derived": cells.derived(self.read_model, self.cur, self.info),
-            "aggregated": cells.aggregated(self.read_model, self.cur, self.info),
-        }
+    def fetch(self, areas: Iterable[int]) -> None:
+        """The total series of these areas, in one go."""
+        wanted = set(areas) - self.series.keys()
+        found = cells.series_of(self.read_model, self.cur, self.info, wanted, reference.TOTAL)
+        self.series |= {area: found.get(area, {}) for area in wanted}
 
     def ref(self, area_id: int | None) -> AreaRef | None:
         place = self.places.get(area_id) if area_id is not None else None
@@ -144,7 +145,8 @@ def _league(
     }
     table = _Table(read_model, cur, info, principal, reference.area_tree(read_model, cur), places)
     members = _municipalities(table, scope)
-    known = {p for m in members for p in cells.series_cells(read_model, cur, info, m, reference.TOTAL)}
+    table.fetch(members)
+    known = {p for m in members for p in table.series[m]}
     ordered = sorted(known, key=lambda p: periods.position(p, info.period_type), reverse=True)
     table.period = period or (ordered[0] if ordered else None)
     table.targets = targets_for(read_model, cur)
@@ -169,7 +171,7 @@ def _league(
 
 def _municipalities(table: _Table, scope: int | None) -> list[int]:
     """The municipalities within the region that report, are assigned, or get a rolled-up or derived value."""
-    having = {area for source in table.sources().values() for (area, key) in source if key == reference.TOTAL}
+    having = set(cells.with_totals(table.read_model, table.cur, table.info))
     having |= {
         a
         for (a,) in table.cur.execute(
@@ -195,6 +197,7 @@ def _standing(table: _Table, area_id: int) -> Standing:
         table.principal,
         window=TREND_WINDOW,
         until=int(where),
+        found=table.series[area_id],
     )
     points = [p for p in points if periods.position(p.period, kind) <= where]
     figures = build(info, source, points, table.targets.get((info.id, area_id)) or table.targets.get((info.id, None)))
@@ -228,11 +231,8 @@ def _totals(table: _Table, members: list[int], scope: int | None, standings: dic
             covers[a] = covers.get(a, 0) + 1
             if a == scope:
                 break
-    source_of: dict[int, str] = {}
-    for name, source in table.sources().items():
-        for a in covers:
-            if (a, reference.TOTAL) in source:
-                source_of.setdefault(a, name)
+    source_of = cells.with_totals(table.read_model, table.cur, table.info)
+    table.fetch(covers)
     standings = standings | {a: _standing(table, a) for a in covers}
 
     def path(area_id: int) -> list[tuple[str, str]]:

@@ -121,6 +121,7 @@ def visible_points(
     *,
     window: float | None = None,
     until: int | None = None,
+    found: dict[str, cells.Cell] | None = None,
 ) -> tuple[str, list[SeriesPoint]]:
     """The series' points in period order, with hidden cells blanked for this caller.
 
@@ -128,8 +129,11 @@ def visible_points(
 
     ``window``: only the first period and those within ``window`` years of the last: all a
     progress summary needs (and it saves working out the suppression of every period between).
+
+    ``found``: the series' cells when the caller has them already (``cells.series_of`` for many areas).
     """
-    found = cells.series_cells(read_model, cur, indicator, area_id, key)
+    if found is None:
+        found = cells.series_cells(read_model, cur, indicator, area_id, key)
     kind = indicator.period_type
     ordered = sorted(found.values(), key=lambda c: periods.position(c.period, kind))
     if until is not None:
