@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import update
 
 from api.main import create_app
+from api.models import Indicator
+from api.services.common import record_change
+from indicators import segregation
 from indicators.segregation import dissimilarity
 from tests.api.test_observations import put, value
 from tests.conftest import login
@@ -95,3 +101,58 @@ def test_unknown_indicator_area_or_breakdown(world):
     assert world.get("/api/v1/indicators/rate/series", params={"area": "nope"}).status_code == 404
     assert world.get("/api/v1/indicators/rate/series", params={"area": "A1", "breakdown": "ses:"}).status_code == 422
     assert world.get("/api/v1/indicators/hidden/series", params={"area": "A1"}).status_code == 404  # anonymous
+
+
+def _unit_counts(rows: dict[str, dict[str, float]], group: str) -> tuple[list[float], list[float], list[list[float]]]:
+    """As the derivation takes them: per unit, its count of the group, its total (the total reported, else
+    the sum of its groups), and its counts of every group present in the area."""
+    groups = sorted({g for counts in rows.values() for g in counts if g})
+    a = [counts.get(group, 0.0) for counts in rows.values()]
+    t = [counts.get("", sum(counts.get(g, 0.0) for g in groups)) for counts in rows.values()]
+    return a, t, [[counts.get(g, 0.0) for g in groups] for counts in rows.values()]
+
+
+def test_every_derived_index_equals_the_segregation_functions_over_the_school_counts(schools, db):
+    """Dissimilarity, isolation, exposure and Theil's H, computed where the values are, are the
+    ``indicators.segregation`` functions over the same units; a period they cannot be computed for has none."""
+    alice = login(schools, "alice", PASSWORD)
+    rng = random.Random(17)
+    periods = {}  # period -> school -> {group or '' for the total: count}
+    for year in range(2015, 2021):
+        periods[str(year)] = {
+            f"A1-S{n}": {g: float(rng.randint(0, 60)) for g in ("low", "middle", "high") if rng.random() < 0.8}
+            for n in (1, 2, 3)
+        }
+        for counts in periods[str(year)].values():
+            if rng.random() < 0.5:  # a reported total, at least its groups
+                counts[""] = sum(counts.values()) + rng.randint(0, 10)
+    periods["2021"] = {"A1-S1": {"": 40.0, "middle": 10.0}, "A1-S2": {"": 30.0}}  # no low pupils anywhere
+    items = [
+        value("pupils", school, period, value=count, **({"breakdown": {"ses": g}} if g else {}))
+        for period, schools_of in periods.items()
+        for school, counts in schools_of.items()
+        for g, count in counts.items()
+    ]
+    assert put(schools, alice, *items).status_code == 200
+
+    def expected(kind: str, rows: dict[str, dict[str, float]]) -> float | None:
+        a, t, table = _unit_counts(rows, "low")
+        others = [max(total - x, 0.0) for total, x in zip(t, a, strict=True)]
+        try:
+            if kind == "theil":
+                return segregation.theil_h(table)
+            if kind == "dissimilarity":
+                return dissimilarity(a, others)
+            return segregation.isolation(a, t) if kind == "isolation" else segregation.exposure(a, others, t)
+        except segregation.SegregationError:
+            return None
+
+    for kind in ("dissimilarity", "isolation", "exposure", "theil"):
+        with db.transaction() as s:
+            s.exec(update(Indicator).where(Indicator.code == "seg").values(derivation=kind))
+            record_change(s, None, f"seg is now {kind}")
+        for area in ("A1", "NL"):  # the town, and the country above it: the same schools
+            got = {p["period"]: p["value"] for p in series(schools, "seg", area)["points"]}
+            want = {period: expected(kind, rows) for period, rows in periods.items()}
+            assert got == pytest.approx({p: v for p, v in want.items() if v is not None}, rel=1e-12), (kind, area)
+            assert "2021" not in got and len(got) >= 5  # no low pupils (and one group only): no index

@@ -9,9 +9,9 @@ caller may see is ``hiding``'s business.
 
 Each answer asks DuckDB for what it shows: one area's series, or one period's cells
 of every area (for suppression, league tables and maps). Roll-ups are sums in SQL over
-the area tree (``area_ancestor``); nothing holds every observation in Python, so a
-large alliance costs DuckDB's memory, not the process's. Derived indicators are
-computed in Python from the source counts, once per revision of their source.
+the area tree (``area_ancestor``), and the segregation indices are computed there too;
+nothing holds every observation in Python, so a large alliance costs DuckDB's memory
+(bounded by its buffer manager), not the process's.
 """
 
 from __future__ import annotations
@@ -23,10 +23,9 @@ from typing import Any
 
 import duckdb
 
-from api.models.common import Aggregation, Derivation
+from api.models.common import Aggregation
 from api.readmodel import ReadModel
 from api.services.analytics.reference import TOTAL, IndicatorInfo, sources
-from indicators import segregation
 
 
 @dataclass(frozen=True)
@@ -202,60 +201,100 @@ def _rolled(
 # ---------------------------------------------------------------- derived values
 
 
-def derived(read_model: ReadModel, cur: duckdb.DuckDBPyConnection, indicator: IndicatorInfo) -> Cells:
-    """A derived indicator for every area above its source's reporting areas (towns, regions)."""
+def derived(
+    cur: duckdb.DuckDBPyConnection,
+    indicator: IndicatorInfo,
+    *,
+    areas: Collection[int] | None = None,
+    period: str | None = None,
+) -> Cells:
+    """A derived indicator for the areas above its source's reporting units (towns, regions).
 
-    def build() -> Cells:
-        if not indicator.derivation or indicator.derived_from_id is None:
-            return {}
-        dimension = (indicator.derivation_group or "").partition(":")[0]
-        # counts[ancestor][period][unit] = {group value: count} over the reporting units below
-        counts: dict[int, dict[str, dict[int, dict[str, float]]]] = defaultdict(lambda: defaultdict(dict))
-        for ancestor, period, unit, group, value in cur.execute(
-            """SELECT x.ancestor_id, o.period, o.area_id,
-                      CASE WHEN o.breakdown = '' THEN '' ELSE substr(o.breakdown, length($dimension) + 2) END, o.value
-               FROM observation o JOIN area_ancestor x ON x.area_id = o.area_id
-               WHERE o.indicator_id = $source AND o.value IS NOT NULL AND (o.breakdown = ''
-                     OR starts_with(o.breakdown, $dimension || ':') AND NOT contains(o.breakdown, ','))
-            """,
-            {"source": indicator.derived_from_id, "dimension": dimension},
-        ).fetchall():
-            counts[ancestor][period].setdefault(unit, {})[group] = value
-        found: Cells = {}
-        for ancestor, by_period in counts.items():
-            series = {}
-            for period, units in by_period.items():
-                value = _derive(indicator, units)
-                if value is not None:
-                    series[period] = Cell(period, value, source="derived")
-            if series:
-                found[(ancestor, TOTAL)] = series
-        return found
+    ``areas``, ``period``: only these areas, that period (None: all).
 
-    return read_model.memo(("derived", indicator.id), build, indicators=sources(indicator))
-
-
-def _derive(indicator: IndicatorInfo, units: dict[int, dict[str, float]]) -> float | None:
-    """The index over the units (schools); None when it cannot be computed (e.g. one group is absent)."""
-    groups = sorted({g for counts in units.values() for g in counts if g != TOTAL})
-    rows = []
-    for counts in units.values():
-        total = counts.get(TOTAL, sum(counts.get(g, 0.0) for g in groups))
-        rows.append((total, counts))
-    try:
-        if indicator.derivation == Derivation.theil:
-            return segregation.theil_h([[counts.get(g, 0.0) for g in groups] for _, counts in rows])
-        group = (indicator.derivation_group or "").partition(":")[2]
-        a = [counts.get(group, 0.0) for _, counts in rows]
-        t = [total for total, _ in rows]
-        others = [max(total - x, 0.0) for total, x in zip(t, a, strict=True)]
-        if indicator.derivation == Derivation.dissimilarity:
-            return segregation.dissimilarity(a, others)
-        if indicator.derivation == Derivation.isolation:
-            return segregation.isolation(a, t)
-        return segregation.exposure(a, others, t)
-    except segregation.SegregationError:
-        return None
+    The indices of ``indicators.segregation`` in SQL, over each area's units (schools) in each period:
+    a unit's total is its total count, else the sum of its groups; a period where an index cannot be
+    computed (a group absent, a group above its unit's total) has no cell.
+    """
+    if not indicator.derivation or indicator.derived_from_id is None:
+        return {}
+    dimension, _, group = (indicator.derivation_group or "").partition(":")
+    params: dict[str, Any] = {"source": indicator.derived_from_id, "dimension": dimension, "group": group}
+    within = ""
+    if areas is not None:
+        within += " AND x.ancestor_id IN (SELECT unnest($areas))"
+        params["areas"] = sorted(areas)
+    if period is not None:
+        within += " AND o.period = $period"
+        params["period"] = period
+    rows = cur.execute(
+        f"""
+        WITH part AS (  -- each unit's counts below each area: its total ('') and its groups
+            SELECT x.ancestor_id AS area_id, o.period, o.area_id AS unit, o.value,
+                   CASE WHEN o.breakdown = '' THEN '' ELSE substr(o.breakdown, length($dimension) + 2) END AS grp
+            FROM observation o JOIN area_ancestor x ON x.area_id = o.area_id
+            WHERE o.indicator_id = $source AND o.value IS NOT NULL{within} AND (o.breakdown = ''
+                  OR starts_with(o.breakdown, $dimension || ':') AND NOT contains(o.breakdown, ','))
+        ),
+        unit AS (
+            SELECT area_id, period, unit,
+                   coalesce(max(value) FILTER (WHERE grp = ''), sum(value) FILTER (WHERE grp <> ''), 0) AS t,
+                   coalesce(max(value) FILTER (WHERE grp = $group), 0) AS a,
+                   coalesce(sum(value) FILTER (WHERE grp <> ''), 0) AS grouped
+            FROM part GROUP BY ALL
+        ),
+        two AS (  -- one group against the others
+            SELECT *, greatest(t - a, 0) AS b, sum(a) OVER w AS a_all, sum(greatest(t - a, 0)) OVER w AS b_all
+            FROM unit WINDOW w AS (PARTITION BY area_id, period)
+        ),
+        pair AS (
+            SELECT area_id, period, fsum(abs(a * b_all - b * a_all)) AS gap,
+                   fsum(a / a_all * (a / t)) FILTER (WHERE t > 0) AS isolation,
+                   fsum(a / a_all * (b / t)) FILTER (WHERE t > 0) AS exposure,
+                   bool_or(a > t) AS a_above, any_value(a_all) AS a_all, any_value(b_all) AS b_all
+            FROM two GROUP BY ALL
+        ),
+        share AS (  -- the groups' shares, for the entropy of the whole and of each unit
+            SELECT area_id, period, unit, grp, value, sum(value) OVER (PARTITION BY area_id, period, grp) AS g_total,
+                   sum(value) OVER (PARTITION BY area_id, period) AS total,
+                   sum(value) OVER (PARTITION BY area_id, period, unit) AS u_total
+            FROM part WHERE grp <> ''
+        ),
+        whole AS (
+            SELECT area_id, period, any_value(total) AS total, count(DISTINCT grp) AS groups,
+                   -fsum(g_total / total * ln(g_total / total)) FILTER (WHERE g_total > 0) AS entropy
+            FROM (SELECT DISTINCT area_id, period, grp, g_total, total FROM share) GROUP BY ALL
+        ),
+        per_unit AS (
+            SELECT area_id, period, unit, any_value(u_total) AS u_total,
+                   -fsum(value / u_total * ln(value / u_total)) FILTER (WHERE value > 0) AS entropy
+            FROM share WHERE u_total > 0 GROUP BY ALL
+        ),
+        theil AS (
+            SELECT w.area_id, w.period,
+                   CASE WHEN w.groups >= 2 AND w.total > 0 AND w.entropy <> 0 THEN
+                       least(1.0, greatest(0.0, fsum(u.u_total * (1 - coalesce(u.entropy, 0) / w.entropy)) / w.total))
+                   END AS theil
+            FROM whole w LEFT JOIN per_unit u USING (area_id, period) GROUP BY w.area_id, w.period, w.groups,
+                 w.total, w.entropy
+        )
+        SELECT area_id, period,
+               CASE $kind
+                   WHEN 'dissimilarity' THEN CASE WHEN p.a_all > 0 AND p.b_all > 0
+                                             THEN least(1.0, p.gap / (2 * p.a_all * p.b_all)) END
+                   WHEN 'isolation' THEN CASE WHEN NOT p.a_above AND p.a_all > 0 THEN p.isolation END
+                   WHEN 'exposure' THEN CASE WHEN NOT p.a_above AND p.a_all > 0 THEN p.exposure END
+                   ELSE theil.theil
+               END
+        FROM pair p LEFT JOIN theil USING (area_id, period)
+        """,
+        params | {"kind": str(indicator.derivation)},
+    ).fetchall()
+    found: Cells = defaultdict(dict)
+    for area, period, value in rows:
+        if value is not None:
+            found[(area, TOTAL)][period] = Cell(period, value, source="derived")
+    return dict(found)
 
 
 # ------------------------------------------------------------ series and periods
@@ -267,9 +306,8 @@ def series_of(
     """Each area's cells of the indicator for a breakdown: reported, else derived, else rolled up."""
     wanted = set(areas)
     found = {area: series for (area, _), series in reported(cur, indicator.id, areas=wanted, key=key).items()}
-    if indicator.derivation:
-        made = derived(read_model, cur, indicator)
-        found |= {a: made[(a, key)] for a in wanted - found.keys() if (a, key) in made}
+    if indicator.derivation and key == TOTAL and wanted - found.keys():
+        found |= {area: series for (area, _), series in derived(cur, indicator, areas=wanted - found.keys()).items()}
     above = wanted - found.keys() - reporting(read_model, cur, indicator.id)
     if above:
         found |= {area: series for (area, _), series in aggregated(cur, indicator, areas=above, key=key).items()}
@@ -295,7 +333,7 @@ def cells_at(
         found: dict[tuple[int, str], Cell] = {}
         for source in (
             aggregated(cur, indicator, period=period),
-            derived(read_model, cur, indicator),
+            derived(cur, indicator, period=period),
             reported(cur, indicator.id, period=period),
         ):  # the later win: reported before derived before rolled up, as in a series
             found |= {cell_key: series[period] for cell_key, series in source.items() if period in series}
@@ -319,7 +357,7 @@ def with_totals(read_model: ReadModel, cur: duckdb.DuckDBPyConnection, indicator
                 {"indicator": indicator.id},
             ).fetchall()
             found |= {ancestor: "aggregated" for (ancestor,) in rows}
-        found |= {area: "derived" for (area, key) in derived(read_model, cur, indicator) if key == TOTAL}
+        found |= {area: "derived" for (area, _) in derived(cur, indicator)}
         for (area,) in cur.execute(
             "SELECT DISTINCT area_id FROM observation WHERE indicator_id = ? AND breakdown = ''", [indicator.id]
         ).fetchall():
