@@ -141,6 +141,7 @@ _OBSERVATION = (
 _CHUNK = 500  # submission ids per IN list
 _ROWS = 100_000  # observations per batch of a full load
 _MAX_FILES = 64  # processes on one data directory
+_MEMOS = 4096  # figures remembered per process; each is one answer's worth (a league, an area's progress)
 _VERSION = 1  # of what the file holds beyond _SCHEMA; bump to make every kept file load again
 _STATE = "CREATE TABLE IF NOT EXISTS readmodel_state (schema VARCHAR, source VARCHAR, revision BIGINT, stamp VARCHAR)"
 T = TypeVar("T")
@@ -165,6 +166,7 @@ class ReadModel:
         self._metadata_revision = 0
         self._changed: dict[int, int] = {}
         self._memo: dict[Hashable, tuple[Hashable, Any]] = {}
+        self._memo_lock = threading.Lock()
 
     @classmethod
     def persisted(cls, db: Database, directory: Path, *, memory_limit: str) -> ReadModel:
@@ -208,12 +210,17 @@ class ReadModel:
             stamp: Hashable = self.revision
         else:
             stamp = (self._metadata_revision, *(self._changed.get(i, 0) for i in sorted(indicators)))
-        found = self._memo.get(key)
-        if found is not None and found[0] == stamp:
-            cached: T = found[1]  # what compute() gave for this key
-            return cached
+        with self._memo_lock:
+            found = self._memo.pop(key, None)
+            if found is not None and found[0] == stamp:
+                self._memo[key] = found  # the most recently used last
+                cached: T = found[1]  # what compute() gave for this key
+                return cached
         value = compute()
-        self._memo[key] = (stamp, value)
+        with self._memo_lock:
+            self._memo[key] = (stamp, value)
+            while len(self._memo) > _MEMOS:  # the least recently used go first
+                self._memo.pop(next(iter(self._memo)))
         return value
 
     def sync(self) -> int:

@@ -297,3 +297,18 @@ def test_the_app_keeps_its_read_model_between_starts(settings):
         assert client.get("/api/v1/health").json()["revision"] == first + 1
         rows = client.get("/api/v1/observations", params={"indicator": "count", "area": "A1"}).json()["items"]
         assert {row["period"]: row["value"] for row in rows} == {"2010": 10.0, "2011": 10.0, "2012": 30.0}
+
+
+def test_the_least_recently_used_memos_go_first(db, monkeypatch):
+    monkeypatch.setattr("api.readmodel._MEMOS", 2)
+    small_world(db)
+    model = ReadModel(db)
+    model.sync()
+    calls: list[str] = []
+
+    def figure(name: str) -> str:
+        return model.memo(name, lambda: calls.append(name) or name, indicators=())
+
+    for name in ("a", "b", "a", "c", "a", "b"):  # c pushes out b (a was used since); b comes back
+        figure(name)
+    assert calls == ["a", "b", "c", "b"]
