@@ -10,8 +10,9 @@ from sqlalchemy import update
 
 from api.main import create_app
 from api.models import Indicator
+from api.models.common import UNIT_SCALE, Unit
 from api.services.common import record_change
-from indicators import segregation
+from indicators import aggregate, segregation
 from indicators.segregation import dissimilarity
 from tests.api.test_observations import put, value
 from tests.conftest import login
@@ -156,3 +157,48 @@ def test_every_derived_index_equals_the_segregation_functions_over_the_school_co
             want = {period: expected(kind, rows) for period, rows in periods.items()}
             assert got == pytest.approx({p: v for p, v in want.items() if v is not None}, rel=1e-12), (kind, area)
             assert "2021" not in got and len(got) >= 5  # no low pupils (and one group only): no index
+
+
+def test_roll_ups_in_every_rule_equal_the_aggregate_functions_over_the_areas_below(world, as_user, db):
+    """A region's series, summed where the values are, is ``indicators.aggregate.rollup`` over its reporting
+    areas, per period and breakdown: missing and suppressed members leave it partial, naming them."""
+    rng = random.Random(5)
+    sent: dict[tuple[str, str, str], aggregate.Member | None] = {}  # (area, period, breakdown) -> member
+    for city, area in (("alice", "A1"), ("bob", "B1")):
+        items = []
+        for year in range(2010, 2020):
+            for key in ("", "ses:low"):
+                draw = rng.random()
+                if draw < 0.2:
+                    continue  # not reported
+                extra = {"breakdown": {"ses": "low"}} if key else {}
+                if draw < 0.3:
+                    items.append(value("rate", area, str(year), suppressed=True, **extra))
+                    sent[(area, str(year), key)] = None
+                    continue
+                denominator = float(rng.randint(20, 400))
+                numerator = float(rng.randint(0, int(denominator)))
+                share = 100 * numerator / denominator
+                items.append(
+                    value("rate", area, str(year), value=share, numerator=numerator, denominator=denominator, **extra)
+                )
+                sent[(area, str(year), key)] = aggregate.Member(
+                    value=share, numerator=numerator, denominator=denominator
+                )
+        assert put(world, as_user(city), *items).status_code == 200
+    admin = as_user("admin")
+    for rule in ("ratio", "weighted_mean", "sum"):
+        with db.transaction() as s:
+            s.exec(update(Indicator).where(Indicator.code == "rate").values(aggregation=rule))
+            record_change(s, None, f"rate rolls up by {rule}")
+        for key in ("", "ses:low"):
+            points = series(world, "rate", "NL", headers=admin, breakdown=key or "total")["points"]
+            got = {p["period"]: (p["value"], p["complete"], p["missing"]) for p in points}
+            want = {}
+            for year in map(str, range(2010, 2020)):
+                parts = {area: sent.get((area, year, key)) for area in ("A1", "B1")}
+                if any(parts.values()):
+                    rolled = aggregate.rollup(parts, rule, scale=UNIT_SCALE[Unit.percent])
+                    want[year] = (pytest.approx(rolled.value), rolled.complete, list(rolled.missing))
+            assert got == want, (rule, key)
+            assert any(not complete for _, complete, _ in got.values()), "some period is partial"
