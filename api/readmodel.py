@@ -325,8 +325,11 @@ class ReadModel:
         """Insert ``rows`` (replacing those with their ids); return the indicators they belong to."""
         cur.register("incoming", _arrow(rows, len(_OBSERVATION)))
         try:
-            if replace:
-                cur.execute("DELETE FROM observation WHERE id IN (SELECT column00 FROM incoming)")
+            if replace:  # the indicators and areas first: DuckDB then skips the row groups without them
+                cur.execute(
+                    "DELETE FROM observation WHERE indicator_id IN (SELECT column01 FROM incoming) "
+                    "AND area_id IN (SELECT column02 FROM incoming) AND id IN (SELECT column00 FROM incoming)"
+                )
             cur.execute("INSERT INTO observation SELECT * FROM incoming")
             self._add_periods(
                 cur,
