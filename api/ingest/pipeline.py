@@ -182,7 +182,7 @@ def ingest(
             progress=progress,
             review=(lambda c: _review(c, staged, quality, max_errors, warnings)) if quality else None,
         )
-        if quality and not dry_run:
+        if quality and submissions:  # flags of the keys it changed
             sync_flags(session, cur, user_id=origin.user_id, batch=True)
         batch_periods = {period for (period,) in cur.execute("SELECT DISTINCT period FROM checked").fetchall()}
     finally:

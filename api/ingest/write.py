@@ -95,15 +95,16 @@ def write_checked(
     """Write the table ``clean`` of ``cur``: one submission per organisation that changes something.
 
     ``review`` runs once the write lock is held and the read model is exact, before anything is
-    written (the quality rules: they compare with the values stored); it may refuse the batch.
+    written (the quality rules: they compare with the values stored); it may refuse the batch. A batch
+    that changes nothing is not reviewed: what it holds is stored, and checked, already.
     """
     # The lock: SELECT ... FOR UPDATE on PostgreSQL; on SQLite the write session's BEGIN IMMEDIATE.
     session.execute(select(col(RevisionCounter.value)).where(col(RevisionCounter.id) == 1).with_for_update()).one()
     read_model.sync()  # nothing can commit now, so the copy is exact
     per_organisation = _classify(cur)
-    if review:
-        review(cur)
     total = sum(per_organisation.values(), Counts(0, 0, 0, 0))
+    if review and total.changes:  # a batch that changes nothing leaves the stored values and their flags as they are
+        review(cur)
     if dry_run:
         return total, []
     submissions = []

@@ -67,6 +67,10 @@ def test_a_value_ten_times_too_large_is_flagged_against_its_history(world, as_us
     assert flags(world, as_user("bob")) == []  # another member sees only its own organisation's
     assert len(flags(world, as_user("viewer"))) == 1  # the steering group sees all
     assert world.get("/api/v1/quality").status_code == 401
+    # The same value sent again changes nothing: it is not checked again, and its flag stays as it is.
+    again = put(world, alice, count("A1", "2024", 1000))
+    assert again.status_code == 200 and (again.json()["unchanged"], again.json()["warnings"]) == (1, [])
+    assert [(f["id"], f["status"]) for f in flags(world, alice)] == [(flag["id"], "open")]
 
 
 def test_a_flag_is_confirmed_with_a_comment_or_closed_by_a_corrected_value(world, as_user):
