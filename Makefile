@@ -11,7 +11,7 @@ DEV_STAMP := $(VENV)/.installed-dev
 # a server or the browser (on two cores, three workers were the fastest).
 WORKERS ?= $(shell $(PYTHON) -c 'import os; print((os.cpu_count() or 1) + 1)')
 
-.PHONY: demo test setup lock lint bench bench-mapping bench-quality bench-exports bench-load bench-dashboard screenshots messages clean
+.PHONY: demo test setup lock lint bench bench-mapping bench-quality bench-exports bench-load bench-start bench-dashboard screenshots messages clean
 
 demo: $(RUN_STAMP)
 	$(BIN)/backbone demo
@@ -59,6 +59,11 @@ bench-exports: $(DEV_STAMP)
 # nothing acknowledged may be lost.
 bench-load: $(DEV_STAMP)
 	$(BIN)/python bench/load.py --kill
+
+# Start benchmark: `backbone serve` on 9,990,000 observations (built once into bench/out/), first start and restart
+# on the kept read model, warm reads and a saved value's way into /progress, against a bare DuckDB aggregate.
+bench-start: $(DEV_STAMP)
+	$(BIN)/python bench/start.py
 
 # Dashboard benchmark: every page's time to interactive in headless Chromium (demo and 1,000,000 observations),
 # with the ratio to the API calls behind it.
