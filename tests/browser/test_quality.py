@@ -26,9 +26,10 @@ def server(backend_server):
 
 def api(server_url: str, username: str) -> httpx.Client:
     token = httpx.post(
-        f"{server_url}/api/v1/auth/token", data={"username": username, "password": f"demo-{username}"}
+        f"{server_url}/api/v1/auth/token", data={"username": username, "password": f"demo-{username}"}, timeout=60
     ).json()["access_token"]
-    return httpx.Client(base_url=f"{server_url}/api/v1", headers={"Authorization": f"Bearer {token}"})
+    # A minute, not httpx's five seconds: the server also answers the browser's page, on a shared machine.
+    return httpx.Client(base_url=f"{server_url}/api/v1", headers={"Authorization": f"Bearer {token}"}, timeout=60)
 
 
 def test_a_member_types_an_unusual_value_and_is_warned_at_its_cell_before_saving(browsing):
