@@ -16,6 +16,7 @@ has open. Without a directory (commands, tests) the copy is in memory.
 from __future__ import annotations
 
 import hashlib
+import json
 import threading
 from collections.abc import Callable, Collection, Hashable, Iterator, Sequence
 from pathlib import Path
@@ -142,8 +143,20 @@ _CHUNK = 500  # submission ids per IN list
 _ROWS = 100_000  # observations per batch of a full load
 _MAX_FILES = 64  # processes on one data directory
 _MEMOS = 4096  # figures remembered per process; each is one answer's worth (a league, an area's progress)
-_VERSION = 1  # of what the file holds beyond _SCHEMA; bump to make every kept file load again
-_STATE = "CREATE TABLE IF NOT EXISTS readmodel_state (schema VARCHAR, source VARCHAR, revision BIGINT, stamp VARCHAR)"
+_VERSION = 2  # of what the file holds beyond _SCHEMA; bump to make every kept file load again
+_STATE = """
+CREATE TABLE IF NOT EXISTS readmodel_state (
+    schema VARCHAR, source VARCHAR, revision BIGINT, stamp VARCHAR, metadata_revision BIGINT);
+CREATE TABLE IF NOT EXISTS readmodel_change (indicator_id INTEGER, part VARCHAR, revision BIGINT);
+CREATE TABLE IF NOT EXISTS kept_memo (name VARCHAR, stamp VARCHAR, value VARCHAR);
+"""
+# Stored rows of the indicators and areas of ``incoming`` (found by the zone maps of a table sorted by them).
+_INCOMING = "indicator_id IN (SELECT column01 FROM incoming) AND area_id IN (SELECT column02 FROM incoming)"
+_NEW_AREAS = (  # the indicators of ``incoming`` that reach an area they had no value for
+    "SELECT DISTINCT column01 FROM (SELECT column01, column02 FROM incoming "
+    f"EXCEPT SELECT indicator_id, area_id FROM observation WHERE {_INCOMING})"
+)
+_ANY, _SPREAD = "", "*"  # a change of any value of an indicator; of the areas it is reported for
 T = TypeVar("T")
 
 _claimed: set[Path] = set()  # files held by read models of this process
@@ -162,9 +175,10 @@ class ReadModel:
         self.path: Path | None = None  # the file held, once opened
         self._lock = threading.Lock()
         self.revision: int | None = None  # None: nothing loaded yet
-        # What a memo depends on changes at these revisions: the metadata, and each indicator's observations.
+        # What a memo depends on changes at these revisions: the metadata, and each indicator's observations
+        # (``_changed``: (indicator, _ANY), (indicator, _SPREAD) and (indicator, period) -> revision).
         self._metadata_revision = 0
-        self._changed: dict[int, int] = {}
+        self._changed: dict[tuple[int, str], int] = {}
         self._memo: dict[Hashable, tuple[Hashable, Any]] = {}
         self._memo_lock = threading.Lock()
 
@@ -200,28 +214,69 @@ class ReadModel:
         with self._lock:
             return self._connection().cursor()
 
-    def memo(self, key: Hashable, compute: Callable[[], T], *, indicators: Collection[int] | None = None) -> T:
+    def memo(
+        self,
+        key: Hashable,
+        compute: Callable[[], T],
+        *,
+        indicators: Collection[int] | None = None,
+        period: str | None = None,
+        keep: tuple[Callable[[T], Any], Callable[[Any], T]] | None = None,
+    ) -> T:
         """``compute()`` once until what it reads changes: the metadata or these indicators' observations.
 
         ``indicators=None``: any submission changes it. A large alliance keeps the figures of
-        every indicator a submission did not touch.
+        every indicator a submission did not touch. ``period``: only that period's values of the
+        indicators matter (and which areas report them at all): a save in another period keeps it.
+        ``keep`` (encode to JSON, decode): also kept in the read model's file, for figures that
+        take long to work out; a restart finds them there until what they read changes.
         """
         if indicators is None:
             stamp: Hashable = self.revision
+        elif period is None:
+            stamp = (self._metadata_revision, *(self._changed.get((i, _ANY), 0) for i in sorted(indicators)))
         else:
-            stamp = (self._metadata_revision, *(self._changed.get(i, 0) for i in sorted(indicators)))
+            stamp = (
+                self._metadata_revision,
+                *((self._changed.get((i, _SPREAD), 0), self._changed.get((i, period), 0)) for i in sorted(indicators)),
+            )
         with self._memo_lock:
             found = self._memo.pop(key, None)
             if found is not None and found[0] == stamp:
                 self._memo[key] = found  # the most recently used last
                 cached: T = found[1]  # what compute() gave for this key
                 return cached
-        value = compute()
+        kept = keep is not None and self.path is not None and indicators is not None
+        value = self._kept_memo(repr(key), repr(stamp), keep[1]) if kept and keep else None
+        if value is None:
+            value = compute()
+            if kept and keep:
+                self._keep_memo(repr(key), repr(stamp), keep[0](value))
         with self._memo_lock:
             self._memo[key] = (stamp, value)
             while len(self._memo) > _MEMOS:  # the least recently used go first
                 self._memo.pop(next(iter(self._memo)))
         return value
+
+    def _kept_memo(self, name: str, stamp: str, decode: Callable[[Any], T]) -> T | None:
+        cur = self.cursor()
+        try:
+            found = cur.execute("SELECT value FROM kept_memo WHERE name = ? AND stamp = ?", [name, stamp]).fetchall()
+        finally:
+            cur.close()
+        return decode(json.loads(found[0][0])) if found else None
+
+    def _keep_memo(self, name: str, stamp: str, value: Any) -> None:
+        cur = self.cursor()
+        try:
+            cur.execute("BEGIN")
+            cur.execute("DELETE FROM kept_memo WHERE name = ?", [name])
+            cur.execute("INSERT INTO kept_memo VALUES (?, ?, ?)", [name, stamp, json.dumps(value)])
+            cur.execute("COMMIT")
+        except duckdb.TransactionException:  # another thread kept it meanwhile: theirs will do
+            cur.execute("ROLLBACK")
+        finally:
+            cur.close()
 
     def sync(self) -> int:
         """Pull what was committed since the last sync; return the revision now held.
@@ -233,7 +288,6 @@ class ReadModel:
             latest = session.execute(select(func.max(Submission.revision))).one()[0] or 0
             if self.revision is None:
                 self.revision = self._kept(session, latest)
-                self._metadata_revision = self.revision or 0
             if self.revision is not None and latest <= self.revision:
                 return self.revision
             cur = self._connection().cursor()
@@ -249,8 +303,9 @@ class ReadModel:
 
     def _pull(self, cur: duckdb.DuckDBPyConnection, session: Any, latest: int) -> None:
         if self.revision is None:
-            for statement in (_SCHEMA.replace("CREATE TABLE", "CREATE OR REPLACE TABLE"), _STATE):
-                cur.execute(statement)
+            cur.execute(_SCHEMA.replace("CREATE TABLE", "CREATE OR REPLACE TABLE"))
+            cur.execute(_STATE.replace("CREATE TABLE IF NOT EXISTS", "CREATE OR REPLACE TABLE"))
+            self._changed.clear()
             self._load_metadata(cur, session)
             for rows in _batches(session, select(*_OBSERVATION)):
                 self._add_observations(cur, rows, replace=False)
@@ -267,17 +322,22 @@ class ReadModel:
                 self._load_metadata(cur, session)
                 self._metadata_revision = latest
             ids = [sid for sid, kind in new if kind == SubmissionKind.observations]
-            changed: set[int] = set()
+            changed: set[tuple[int, str]] = set()
             for start in range(0, len(ids), _CHUNK):
                 chunk = ids[start : start + _CHUNK]
                 for rows in _batches(session, select(*_OBSERVATION).where(col(Observation.submission_id).in_(chunk))):
                     changed |= self._add_observations(cur, rows, replace=True)
             self._changed.update(dict.fromkeys(changed, latest))
+            if changed and self.path is not None:
+                cur.executemany(
+                    "DELETE FROM readmodel_change WHERE indicator_id = ? AND part = ?", [list(c) for c in changed]
+                )
+                cur.executemany("INSERT INTO readmodel_change VALUES (?, ?, ?)", [[*c, latest] for c in changed])
         if self.path is not None:
             cur.execute("DELETE FROM readmodel_state")
             cur.execute(
-                "INSERT INTO readmodel_state VALUES (?, ?, ?, ?)",
-                [_schema_key(), self._source(), latest, _stamp(session, latest)],
+                "INSERT INTO readmodel_state VALUES (?, ?, ?, ?, ?)",
+                [_schema_key(), self._source(), latest, _stamp(session, latest), self._metadata_revision],
             )
 
     def _kept(self, session: Any, latest: int) -> int | None:
@@ -285,14 +345,23 @@ class ReadModel:
         con = self._connection()
         if self.path is None:
             return None
-        con.execute(_STATE)
-        found = con.execute("SELECT schema, source, revision, stamp FROM readmodel_state").fetchall()
+        try:
+            found = con.execute(
+                "SELECT schema, source, revision, stamp, metadata_revision FROM readmodel_state"
+            ).fetchall()
+        except duckdb.Error:  # none yet, or of an earlier layout
+            return None
         if len(found) != 1:
             return None
-        schema, source, revision, stamp = found[0]
+        schema, source, revision, stamp, metadata_revision = found[0]
         if schema != _schema_key() or source != self._source() or revision > latest:
             return None
-        return int(revision) if stamp == _stamp(session, revision) else None
+        if stamp != _stamp(session, revision):
+            return None
+        self._metadata_revision = int(metadata_revision)
+        rows = con.execute("SELECT indicator_id, part, revision FROM readmodel_change").fetchall()
+        self._changed = {(indicator, part): int(at) for indicator, part, at in rows}
+        return int(revision)
 
     def _source(self) -> str:
         return self._db.url.render_as_string(hide_password=True)
@@ -321,21 +390,26 @@ class ReadModel:
             "FROM target t JOIN indicator i ON i.id = t.indicator_id",
         )
 
-    def _add_observations(self, cur: duckdb.DuckDBPyConnection, rows: Sequence[Any], *, replace: bool) -> set[int]:
-        """Insert ``rows`` (replacing those with their ids); return the indicators they belong to."""
+    def _add_observations(
+        self, cur: duckdb.DuckDBPyConnection, rows: Sequence[Any], *, replace: bool
+    ) -> set[tuple[int, str]]:
+        """Insert ``rows`` (replacing those with their ids); return what changed: (indicator, period),
+        (indicator, _ANY), and (indicator, _SPREAD) where an indicator now has values for an area it had none for."""
         cur.register("incoming", _arrow(rows, len(_OBSERVATION)))
         try:
-            if replace:  # the indicators and areas first: DuckDB then skips the row groups without them
-                cur.execute(
-                    "DELETE FROM observation WHERE indicator_id IN (SELECT column01 FROM incoming) "
-                    "AND area_id IN (SELECT column02 FROM incoming) AND id IN (SELECT column00 FROM incoming)"
-                )
+            spread: list[tuple[int]] = []
+            if replace:  # which indicators reach new areas; then the replaced rows, found by indicator and area
+                spread = cur.execute(_NEW_AREAS).fetchall()
+                cur.execute(f"DELETE FROM observation WHERE {_INCOMING} AND id IN (SELECT column00 FROM incoming)")
             cur.execute("INSERT INTO observation SELECT * FROM incoming")
             self._add_periods(
                 cur,
                 "SELECT DISTINCT i.period_type, o.column03 FROM incoming o JOIN indicator i ON i.id = o.column01",
             )
-            return {row[0] for row in cur.execute("SELECT DISTINCT column01 FROM incoming").fetchall()}
+            if not replace:  # a full load: nothing is remembered from before it
+                return set()
+            pairs = cur.execute("SELECT DISTINCT column01, column03 FROM incoming").fetchall()
+            return {*pairs, *((i, _ANY) for i, _ in pairs), *((i, _SPREAD) for (i,) in spread)}
         finally:
             cur.unregister("incoming")
 

@@ -312,3 +312,62 @@ def test_the_least_recently_used_memos_go_first(db, monkeypatch):
     for name in ("a", "b", "a", "c", "a", "b"):  # c pushes out b (a was used since); b comes back
         figure(name)
     assert calls == ["a", "b", "c", "b"]
+
+
+def _rate(db: Database, area: str, period: str, numerator: float, org_user: str = "alice") -> None:
+    batch = ObservationBatch(
+        observations=[{"indicator": "rate", "area": area, "period": period, "numerator": numerator, "denominator": 100}]
+    )
+    with db.session() as s:
+        user = s.exec(select(User).where(User.username == org_user)).one()
+    who = Principal(
+        user_id=user.id,
+        username=org_user,
+        full_name="",
+        role=Role.member,
+        organisation_id=user.organisation_id,
+        organisation="",
+    )
+    with db.transaction() as s:
+        submit_batch(session=s, read_model=ReadModel(db), principal=who, batch=batch, max_errors=10)
+
+
+def test_a_period_s_memo_outlives_saves_in_other_periods_and_is_kept_across_restarts(db, tmp_path):
+    small_world(db)
+    _rate(db, "A1", "2010", 10)
+    with db.session() as s:
+        rate = s.exec(select(Indicator.id).where(Indicator.code == "rate")).one()
+    calls: list[str] = []
+    keep = (list, tuple)
+
+    def figure(model: ReadModel, period: str) -> tuple[str, ...]:
+        model.sync()
+        return model.memo(
+            ("figure", period), lambda: calls.append(period) or (period,), indicators=(rate,), period=period, keep=keep
+        )
+
+    model = _persisted(db, tmp_path)
+    assert (figure(model, "2010"), figure(model, "2011")) == (("2010",), ("2011",))
+    _rate(db, "A1", "2011", 20)  # another period of the same indicator, an area it has values for
+    figure(model, "2010")
+    figure(model, "2011")
+    assert calls == ["2010", "2011", "2011"]
+    model.close()
+    # Started again: both are in the file, for what the values are now.
+    again = _persisted(db, tmp_path)
+    calls.clear()
+    assert (figure(again, "2010"), figure(again, "2011")) == (("2010",), ("2011",))
+    assert calls == []
+    _rate(db, "A1", "2012", 30)  # still no new area: 2010 and 2011 stand
+    figure(again, "2010")
+    assert calls == []
+    _rate(db, "B1", "2012", 40, org_user="bob")  # rate now has values for B1: roll-ups of every period change
+    figure(again, "2010")
+    figure(again, "2011")
+    assert calls == ["2010", "2011"]
+    again.close()
+    # An in-memory read model keeps nothing between starts.
+    memory = ReadModel(db)
+    calls.clear()
+    figure(memory, "2010")
+    assert calls == ["2010"]

@@ -326,7 +326,8 @@ def cells_at(
 ) -> dict[tuple[int, str], Cell]:
     """Every cell of one period, (area, breakdown) -> cell: reported, derived and rolled up.
 
-    Remembered until a submission touches the indicator (or what it is derived from).
+    Remembered until a submission touches this period of the indicator (or of what it is derived from),
+    or the areas it is reported for.
     """
 
     def build() -> dict[tuple[int, str], Cell]:
@@ -339,7 +340,7 @@ def cells_at(
             found |= {cell_key: series[period] for cell_key, series in source.items() if period in series}
         return found
 
-    return read_model.memo(("cells at", indicator.id, period), build, indicators=sources(indicator))
+    return read_model.memo(("cells at", indicator.id, period), build, indicators=sources(indicator), period=period)
 
 
 def with_totals(read_model: ReadModel, cur: duckdb.DuckDBPyConnection, indicator: IndicatorInfo) -> dict[int, str]:

@@ -3,7 +3,8 @@
 Admins see every raw value, members their own organisation's; everyone else gets
 primary suppression (small counts, rates over small denominators) and secondary
 suppression across each area's breakdown and the roll-ups above it. Worked out once
-per indicator, period and audience, and remembered until a submission touches the indicator.
+per indicator, period and audience, and remembered (also across restarts, in the read model's file) until a
+submission touches that period of the indicator or the areas it is reported for.
 """
 
 from __future__ import annotations
@@ -82,7 +83,15 @@ def hidden_cells(
         constraints = _breakdown_constraints(table) + _rollup_constraints(read_model, cur, indicator, table)
         return frozenset(secondary_suppression(amount, constraints, primary, known) - known)
 
-    return read_model.memo(("hidden", indicator.id, period, reader), build, indicators=sources(indicator))
+    # Worked out once per period and kept in the read model's file: at scale this is the slowest figure
+    # there is (secondary suppression solves the tables' sums), and a restart finds it there.
+    return read_model.memo(
+        ("hidden", indicator.id, period, reader),
+        build,
+        indicators=sources(indicator),
+        period=period,
+        keep=(lambda cells: sorted(cells), lambda rows: frozenset((area, key) for area, key in rows)),
+    )
 
 
 def _breakdown_constraints(table: dict[tuple[int, str], Cell]) -> list[Constraint[tuple[int, str]]]:
