@@ -1,4 +1,4 @@
-"""Import benchmark: 1,000,000 observation rows, first import and a re-import with 10% changed.
+"""Import benchmark: 1,000,000 observation rows, first import, a re-import with 10% changed, and one unchanged.
 
 Prints rows per second and the ratio of Backbone's import time to two baselines
 measured in the same run on the same file:
@@ -101,6 +101,7 @@ def main() -> None:
     catch_up1 = timed(model.sync)
     again, summary2 = backbone_import(db, model, settings, changed)
     catch_up2 = timed(model.sync)
+    same, summary3 = backbone_import(db, model, settings, changed)
 
     def line(name: str, seconds: float) -> str:
         return (
@@ -120,6 +121,8 @@ def main() -> None:
         f"    {summary2.inserted:,} inserted, {summary2.updated:,} updated, {summary2.unchanged:,} unchanged;"
         f" read model catch-up afterwards {catch_up2:.2f} s"
     )
+    print(line("Backbone re-import, unchanged", same))
+    print(f"    {summary3.unchanged:,} unchanged, {summary3.inserted + summary3.updated:,} changed")
     print("ratios: time of the row divided by the time of (a) and of (b); below 1 means faster")
     db.dispose()
 
