@@ -258,8 +258,12 @@ class ReadModel:
                 self._memo.pop(next(iter(self._memo)))
         return value
 
+    def _memo_cursor(self) -> duckdb.DuckDBPyConnection:
+        with self._lock:  # no sync: the stamp was read for the copy as it is
+            return self._connection().cursor()
+
     def _kept_memo(self, name: str, stamp: str, decode: Callable[[Any], T]) -> T | None:
-        cur = self.cursor()
+        cur = self._memo_cursor()
         try:
             found = cur.execute("SELECT value FROM kept_memo WHERE name = ? AND stamp = ?", [name, stamp]).fetchall()
         finally:
@@ -267,7 +271,7 @@ class ReadModel:
         return decode(json.loads(found[0][0])) if found else None
 
     def _keep_memo(self, name: str, stamp: str, value: Any) -> None:
-        cur = self.cursor()
+        cur = self._memo_cursor()
         try:
             cur.execute("BEGIN")
             cur.execute("DELETE FROM kept_memo WHERE name = ?", [name])
