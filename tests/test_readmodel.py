@@ -10,11 +10,11 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from sqlalchemy import text, update
+from sqlalchemy import insert, text, update
 from sqlmodel import select
 
 from api.db import Database
-from api.models import Indicator, Observation, Submission, User
+from api.models import Area, Indicator, Observation, Submission, User
 from api.models.common import Role
 from api.models.observation import ObservationBatch
 from api.readmodel import ReadModel
@@ -371,3 +371,28 @@ def test_a_period_s_memo_outlives_saves_in_other_periods_and_is_kept_across_rest
     calls.clear()
     figure(memory, "2010")
     assert calls == ["2010"]
+
+
+def test_metadata_past_a_duckdb_row_group_loads_and_reloads_whole(db, tmp_path):
+    """More areas than one DuckDB row group (122,880): a table made with `AS FROM t LIMIT 0` and filled in the
+    same transaction read empty in DuckDB 2.0, so every area was unknown to a large alliance's imports."""
+    small_world(db)
+    many = 130_000
+    with db.transaction() as s:
+        nl = s.exec(select(Area.id).where(Area.code == "NL")).one()
+        s.execute(
+            insert(Area),
+            [{"code": f"S{n:06d}", "name": f"School {n}", "level": "school", "parent_id": nl} for n in range(many)],
+        )
+    for model in (ReadModel(db), _persisted(db, tmp_path)):
+        for _ in range(2):  # loaded whole, then the metadata reloaded
+            cur = model.cursor()
+            assert cur.execute("SELECT count(*), count(code) FROM area WHERE level = 'school'").fetchone() == (
+                many,
+                many,
+            )
+            assert cur.execute("SELECT count(*) FROM area_ancestor WHERE ancestor_id = ?", [nl]).fetchone()[0] > many
+            cur.close()
+            with db.transaction() as s:
+                record_change(s, None, "metadata changed")
+        model.close()
