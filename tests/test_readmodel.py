@@ -396,3 +396,18 @@ def test_metadata_past_a_duckdb_row_group_loads_and_reloads_whole(db, tmp_path):
             with db.transaction() as s:
                 record_change(s, None, "metadata changed")
         model.close()
+
+
+def test_a_league_worked_out_before_a_restart_is_read_from_the_kept_file(settings, monkeypatch):
+    with app_client(settings) as client:
+        small_world(client.app.state.backbone.db)
+        _write(client.app.state.backbone.db, range(2010, 2013))
+        before = client.get("/api/v1/indicators/count/league")
+        assert before.status_code == 200 and before.json()["rows"]
+
+    def not_again(*args: object) -> None:
+        raise AssertionError("worked out again")
+
+    monkeypatch.setattr("api.services.analytics.league._league", not_again)
+    with app_client(settings) as client:
+        assert client.get("/api/v1/indicators/count/league").json() == before.json()

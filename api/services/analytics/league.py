@@ -7,9 +7,10 @@ sum of numerators over the sum of denominators for rates, never a mean of percen
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import partial
+from typing import Any
 
 import duckdb
 from pydantic import BaseModel, Field
@@ -122,10 +123,15 @@ def league(
                 period = periods.normalize(period, info.period_type)
             except periods.PeriodError as exc:
                 raise Invalid(str(exc), code="invalid_period") from None
-        # Remembered per audience until a submission touches the indicator (or what it is derived from).
+        # Remembered per audience until a submission touches the indicator (or what it is derived from), and kept
+        # in the read model's file: at scale a league is worked out over thousands of towns.
         key = ("league", hiding.audience(principal), info.id, period, scope)
         compute = partial(_league, read_model, cur, info, principal, period, scope)
-        return read_model.memo(key, compute, indicators=reference.sources(info))
+        keep: tuple[Callable[[League], Any], Callable[[Any], League]] = (
+            lambda made: made.model_dump(mode="json"),
+            League.model_validate,
+        )
+        return read_model.memo(key, compute, indicators=reference.sources(info), keep=keep)
     finally:
         cur.close()
 
