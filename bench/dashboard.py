@@ -78,14 +78,14 @@ def run(
         chromium() as browser,
         httpx.Client(base_url=server.url, timeout=600) as client,
     ):
-        contexts = {user: session(browser, server.url, user) for user in {p.user for p in pages}}
-        headers = {user: token(client, user) if user else {} for user in contexts}
+        headers = {user: token(client, user) if user else {} for user in {p.user for p in pages}}
         if warm:  # each page's data asked once through the API first: the first figures of a cold start at scale
             for target in pages:
                 start = time.perf_counter()
                 for path in target.api:
                     client.get(path, headers=headers[target.user]).raise_for_status()
                 print(f"{target.name:<13} warmed through its API calls in {time.perf_counter() - start:.1f} s")
+        contexts = {user: session(browser, server.url, user) for user in headers}
         for target in pages:
             context = contexts[target.user]
             first = page_seconds(context, server.url, target)

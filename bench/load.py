@@ -34,6 +34,7 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -234,17 +235,14 @@ def stored(
     url: str, database_url: str, members: list[dict[str, str]]
 ) -> tuple[dict[Key, tuple[int, int]], dict[Key, tuple[int, int]]]:
     """The writers' periods' totals in the database, and as the API (the read model) lists them to their members."""
-    engine = create_engine(database_url)
-    with engine.connect() as connection:
-        rows = connection.execute(
-            text(
-                "SELECT i.code, a.code, o.period, o.numerator, o.denominator FROM observation o "
-                "JOIN indicator i ON i.id = o.indicator_id JOIN area a ON a.id = o.area_id "
-                "WHERE o.period IN (:form, :upload) AND o.breakdown = ''"
-            ),
-            {"form": FORM_PERIOD, "upload": UPLOAD_PERIOD},
-        ).all()
-    engine.dispose()
+    rows = query(
+        database_url,
+        "SELECT i.code, a.code, o.period, o.numerator, o.denominator FROM observation o "
+        "JOIN indicator i ON i.id = o.indicator_id JOIN area a ON a.id = o.area_id "
+        "WHERE o.period IN (:form, :upload) AND o.breakdown = ''",
+        form=FORM_PERIOD,
+        upload=UPLOAD_PERIOD,
+    )
     in_database = {(i, a, p): (int(n), int(d)) for i, a, p, n, d in rows}
     listed: dict[Key, tuple[int, int]] = {}
     for headers, period in ((h, p) for h in members for p in (FORM_PERIOD, UPLOAD_PERIOD)):
@@ -269,17 +267,24 @@ def lost(written: list[Written], found: dict[Key, tuple[int, int]]) -> list[Key]
     return missing
 
 
-def approvals_stored(database_url: str) -> set[tuple[str, str]]:
+def query(database_url: str, sql: str, **params: object) -> list[Any]:
+    """Rows straight from the database, as the check at the end reads what was stored."""
     engine = create_engine(database_url)
     with engine.connect() as connection:
-        rows = connection.execute(
-            text(
-                "SELECT o.code, r.period FROM period_report r JOIN organisation o ON o.id = r.organisation_id "
-                "WHERE r.status = 'approved'"
-            )
-        ).all()
+        rows = connection.execute(text(sql), params).all()
     engine.dispose()
-    return {(code, period) for code, period in rows}
+    return list(rows)
+
+
+def approvals_stored(database_url: str) -> set[tuple[str, str]]:
+    return {
+        (code, period)
+        for code, period in query(
+            database_url,
+            "SELECT o.code, r.period FROM period_report r JOIN organisation o ON o.id = r.organisation_id "
+            "WHERE r.status = 'approved'",
+        )
+    }
 
 
 def run(args: argparse.Namespace, workers: int, workdir: Path) -> dict[str, Tally]:
