@@ -19,6 +19,7 @@ import hashlib
 import json
 import re
 import threading
+import time
 from collections.abc import Callable, Collection, Hashable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -149,6 +150,7 @@ _CHUNK = 500  # submission ids per IN list
 _ROWS = 100_000  # observations per batch of a full load
 _MAX_FILES = 64  # processes on one data directory
 _MEMOS = 4096  # figures remembered per process; each is one answer's worth (a league, an area's progress)
+_KEEP_SLOWER_THAN = 0.1  # seconds: a figure quicker to make than to write to the file is not kept
 _VERSION = 2  # of what the file holds beyond _SCHEMA; bump to make every kept file load again
 _STATE = """
 CREATE TABLE IF NOT EXISTS readmodel_state (
@@ -234,8 +236,8 @@ class ReadModel:
         ``indicators=None``: any submission changes it. A large alliance keeps the figures of
         every indicator a submission did not touch. ``period``: only that period's values of the
         indicators matter (and which areas report them at all): a save in another period keeps it.
-        ``keep`` (encode to JSON, decode): also kept in the read model's file, for figures that
-        take long to work out; a restart finds them there until what they read changes.
+        ``keep`` (encode to JSON, decode): also kept in the read model's file when it took long to work
+        out (``_KEEP_SLOWER_THAN``); a restart finds it there until what it reads changes.
         """
         if indicators is None:
             stamp: Hashable = self.revision
@@ -255,8 +257,9 @@ class ReadModel:
         kept = keep is not None and self.path is not None and indicators is not None
         value = self._kept_memo(repr(key), repr(stamp), keep[1]) if kept and keep else None
         if value is None:
+            started = time.perf_counter()
             value = compute()
-            if kept and keep:
+            if kept and keep and time.perf_counter() - started >= _KEEP_SLOWER_THAN:
                 self._keep_memo(repr(key), repr(stamp), keep[0](value))
         with self._memo_lock:
             self._memo[key] = (stamp, value)
