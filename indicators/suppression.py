@@ -14,9 +14,14 @@ in which the published cells are known constants and the hidden cells are the
 unknowns. A hidden cell is *derivable* when it has the same value in every
 solution of that system, which is exactly when its unit vector lies in the row
 space of the equations restricted to the hidden columns. ``derivable`` decides
-this exactly: fraction-free Gauss-Jordan elimination over the integers to reduced
-row echelon form; a cell is derivable when some reduced row has its only nonzero
-entry in the cell's column.
+this exactly, and sparsely enough for a national roll-out (thousands of hidden
+cells tied together by the country's totals): fraction-free elimination over the
+integers to row echelon form, pivots chosen so that rows stay short (the shortest
+row first); then one random vector of the solution space (free columns random,
+the rest by back-substitution, modulo a large prime). A cell on which that vector
+is nonzero can take other values; the few on which it is zero are derivable or,
+by a chance of about 2**-61 each, unlucky: reducing their unit vector by the
+echelon rows settles which, and gives the relations that determine the cell.
 
 ``secondary_suppression`` then hides more cells, in rounds that protect every
 derivable cell at once, until no hidden cell is derivable. For a derivable cell
@@ -38,9 +43,12 @@ hidden count known to lie between 0 and 2, say, because counts are non-negative)
 
 from __future__ import annotations
 
+import heapq
 import math
+import random
 from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Generic, TypeVar
 
 K = TypeVar("K", bound=Hashable)
@@ -93,48 +101,52 @@ def _cells(constraint: Constraint[K]) -> tuple[K, ...]:
     return tuple(dict.fromkeys((constraint.total, *constraint.members)))
 
 
-# One reduced equation: column index -> coefficient (zeros are not stored), and,
-# when asked for, the combination of constraints (index -> multiplier) it came from.
-# Integers throughout (fraction-free elimination, rows kept divided by their gcd):
-# exact like fractions, several times faster.
+# One equation: column index -> coefficient (zeros are not stored), and the combination of
+# relations (index -> multiplier) it came from. Integers throughout the elimination
+# (fraction-free, rows kept divided by their gcd): exact like fractions, several times faster.
 _Row = dict[int, int]
+# Arithmetic of the random null-space vector: modulo a prime far above any coefficient.
+_PRIME = (1 << 61) - 1
 
 
-def _normalised(row: _Row, combo: _Row) -> tuple[_Row, _Row]:
-    divisor = math.gcd(*row.values(), *combo.values())
-    if divisor > 1:
-        row = {k: v // divisor for k, v in row.items()}
-        combo = {k: v // divisor for k, v in combo.items()}
-    return row, combo
+def _terms(constraint: Constraint[K]) -> tuple[tuple[K, int], ...]:
+    """Each cell of a relation once with its net coefficient (+1 the total, -1 each member), zeros left out."""
+    members = set(constraint.members)
+    if len(members) == len(constraint.members) and constraint.total not in members:
+        return ((constraint.total, 1), *((m, -1) for m in constraint.members))
+    net: dict[K, int] = {}
+    for cell, sign in ((constraint.total, 1), *((m, -1) for m in constraint.members)):
+        net[cell] = net.get(cell, 0) + sign
+    return tuple((cell, v) for cell, v in net.items() if v)
 
 
-def _reduce(
-    hidden: set[K], constraints: Sequence[Constraint[K]], *, track: bool = False
-) -> tuple[list[K], list[tuple[_Row, _Row]]]:
-    """The hidden columns and the reduced row echelon form (up to row scaling) restricted to them."""
-    # Sorted by repr so the elimination, and with it every later choice, is deterministic.
-    columns = sorted({cell for c in constraints for cell in _cells(c) if cell in hidden}, key=repr)
-    index = {cell: j for j, cell in enumerate(columns)}
+def _determining(
+    hidden: set[K], terms: Sequence[tuple[tuple[K, int], ...]], relations: Iterable[int] | None = None
+) -> dict[K, _Row]:
+    """Each derivable hidden cell with the combination of relations (index -> multiplier) that determines it.
+
+    ``relations``: the indexes of the relations that hold a hidden cell, when known (the others add nothing).
+    """
+    index: dict[K, int] = {}
     rows: list[tuple[_Row, _Row]] = []
-    for i, constraint in enumerate(constraints):
-        row: _Row = {}
+    for i in range(len(terms)) if relations is None else relations:
         # Published cells are constants: they move to the right-hand side, which
         # does not matter for whether a hidden value is determined.
-        for cell, sign in ((constraint.total, 1), *((m, -1) for m in constraint.members)):
-            j = index.get(cell)
-            if j is not None:
-                row[j] = row.get(j, 0) + sign
-        row = {j: v for j, v in row.items() if v}
+        row = {index.setdefault(cell, len(index)): v for cell, v in terms[i] if cell in hidden}
         if row:
-            rows.append((row, {i: 1} if track else {}))
-
-    # Rows that share no hidden column never meet in the elimination: reduce each connected
-    # group on its own (the same pivots and steps as one big pass, without scanning every row
-    # for every column; a large alliance's tables fall apart into many small groups).
-    reduced: list[tuple[_Row, _Row]] = []
+            rows.append((row, {i: 1}))
+    columns = list(index)
+    found: dict[K, _Row] = {}
+    # Rows that share no hidden column never meet in the elimination: each connected group
+    # on its own (a large alliance's tables fall apart into many small groups).
     for group in _connected(rows):
-        reduced += _gauss_jordan(group)
-    return columns, reduced
+        echelon = _echelon(group)
+        by_pivot = {pivot: (step, row, combo) for step, (pivot, row, combo) in enumerate(echelon)}
+        for column in _candidates(echelon):
+            combo = _combination(by_pivot, column)
+            if combo is not None:
+                found[columns[column]] = combo
+    return found
 
 
 def _connected(rows: list[tuple[_Row, _Row]]) -> list[list[tuple[_Row, _Row]]]:
@@ -157,51 +169,129 @@ def _connected(rows: list[tuple[_Row, _Row]]) -> list[list[tuple[_Row, _Row]]]:
     return list(groups.values())
 
 
-def _gauss_jordan(pending: list[tuple[_Row, _Row]]) -> list[tuple[_Row, _Row]]:
-    """Fully reduced row echelon form of some rows (up to row scaling), pivots taken in column order."""
-    reduced: list[tuple[_Row, _Row]] = []
-    for j in sorted({j for row, _ in pending for j in row}):
-        pick = next((k for k, (row, _) in enumerate(pending) if j in row), None)
-        if pick is None:
-            continue  # a free column: no pivot here
-        row, combo = pending.pop(pick)
-        pivot = row[j]
-        # Clear column j from every other row, above and below, so the form is fully reduced:
-        # other := pivot * other - factor * row, which keeps every entry an integer.
-        for position, (other, other_combo) in enumerate(reduced):
-            if j in other:
-                reduced[position] = _eliminate(other, other_combo, row, combo, j, pivot)
-        for position, (other, other_combo) in enumerate(pending):
-            if j in other:
-                pending[position] = _eliminate(other, other_combo, row, combo, j, pivot)
-        reduced.append(_normalised(row, combo))
-    return reduced
+def _echelon(rows: list[tuple[_Row, _Row]]) -> list[tuple[int, _Row, _Row]]:
+    """Row echelon form: (pivot column, row, combination) in pivot order.
+
+    Each row holds its pivot and columns pivoted later or never (the free columns).
+    Pivots in the Markowitz manner, the shortest row first and in it the column in
+    fewest other rows: the tables' rows stay sparse (a full reduction, or pivots in a
+    fixed column order, fills them in and costs minutes at national scale).
+    """
+    pending = list(rows)
+    holding: dict[int, set[int]] = {}
+    for r, (row, _) in enumerate(pending):
+        for j in row:
+            holding.setdefault(j, set()).add(r)
+    queue = [(len(row), r) for r, (row, _) in enumerate(pending)]
+    heapq.heapify(queue)
+    done = set()
+    echelon: list[tuple[int, _Row, _Row]] = []
+    while queue:
+        length, r = heapq.heappop(queue)
+        row, combo = pending[r]
+        if r in done or length != len(row):
+            continue  # taken already, or changed since it was queued
+        done.add(r)
+        if not row:
+            continue  # a dependent relation: it tells nothing more
+        for j in row:
+            holding[j].discard(r)
+        column = min(row, key=lambda j: (len(holding[j]), j))
+        for other in sorted(holding[column]):
+            _subtract(pending[other], other, row, combo, column, holding)
+            heapq.heappush(queue, (len(pending[other][0]), other))
+        echelon.append((column, row, combo))
+    return echelon
 
 
-def _eliminate(other: _Row, other_combo: _Row, row: _Row, combo: _Row, j: int, pivot: int) -> tuple[_Row, _Row]:
-    factor = other[j]
-    result = []
-    for target, source in ((other, row), (other_combo, combo)):
-        merged = {k: v * pivot for k, v in target.items()}
-        for k, v in source.items():
-            updated = merged.get(k, 0) - factor * v
-            if updated:
-                merged[k] = updated
-            else:
-                merged.pop(k, None)
-        result.append(merged)
-    return _normalised(result[0], result[1])
+def _subtract(
+    target: tuple[_Row, _Row], r: int, row: _Row, combo: _Row, column: int, holding: dict[int, set[int]]
+) -> None:
+    """Clear ``column`` from row ``r`` (``target``) in place: target * a - row * b in integers; ``holding`` follows."""
+    other, other_combo = target
+    pivot, factor = row[column], other[column]
+    if factor % pivot == 0:
+        a, b = 1, factor // pivot
+    else:
+        common = math.gcd(pivot, factor)
+        a, b = pivot // common, factor // common
+        for entries in target:
+            for k in entries:
+                entries[k] *= a
+    for j, v in row.items():
+        updated = other.get(j, 0) - b * v
+        if updated:
+            if j not in other:
+                holding[j].add(r)
+            other[j] = updated
+        else:
+            del other[j]
+            holding[j].discard(r)
+    for k, v in combo.items():
+        updated = other_combo.get(k, 0) - b * v
+        if updated:
+            other_combo[k] = updated
+        else:
+            del other_combo[k]
+    if a != 1 and (divisor := math.gcd(*other.values(), *other_combo.values())) > 1:
+        for entries in target:
+            for k in entries:
+                entries[k] //= divisor
+
+
+def _candidates(echelon: list[tuple[int, _Row, _Row]]) -> list[int]:
+    """The pivot columns where a random vector of the null space is zero: every derivable one, maybe a few more.
+
+    Free columns take random values, pivot columns follow by back-substitution, modulo
+    a large prime: the rational solution reduced, so a nonzero value is nonzero in
+    truth, and that cell can take other values (it is not derivable). A value that is
+    zero may be so by chance (about one in 2**61): ``_combination`` settles those.
+    """
+    rng = random.Random(len(echelon))  # the same answer every time for the same tables
+    prime = _PRIME if all(row[column] % _PRIME for column, row, _ in echelon) else None
+    vector: dict[int, Fraction | int] = {}
+    for column, row, _ in reversed(echelon):
+        total: Fraction | int = 0
+        for j, v in row.items():
+            if j != column:
+                if j not in vector:
+                    vector[j] = rng.randrange(1, 1 << 60)  # a free column
+                total += v * vector[j]
+        if prime is None:  # a pivot the prime divides: exact fractions instead (never seen)
+            vector[column] = Fraction(-total, row[column])
+        else:
+            vector[column] = -total * pow(row[column], -1, prime) % prime
+    return [column for column, _, _ in echelon if vector[column] == 0]
+
+
+def _combination(echelon: dict[int, tuple[int, _Row, _Row]], column: int) -> _Row | None:
+    """The relations (index -> multiplier) that sum to the column's cell alone; None when none do.
+
+    ``echelon``: pivot column -> (step, row, combination). The unit vector is reduced by
+    the rows in pivot order; what is left over (in free columns) means it is not in their span.
+    """
+    rest: dict[int, Fraction] = {column: Fraction(1)}
+    result: dict[int, Fraction] = {}
+    while pivots := [j for j in rest if j in echelon]:
+        j = min(pivots, key=lambda k: echelon[k][0])
+        _, row, combo = echelon[j]
+        factor = rest[j] / row[j]
+        for target, source, sign in ((rest, row, -1), (result, combo, 1)):
+            for k, v in source.items():
+                updated = target.get(k, 0) + sign * factor * v
+                if updated:
+                    target[k] = updated
+                else:
+                    target.pop(k, None)
+    if rest:
+        return None
+    scale = math.lcm(*(v.denominator for v in result.values()))
+    return {k: int(v * scale) for k, v in result.items()}
 
 
 def derivable(hidden: Collection[K], constraints: Sequence[Constraint[K]]) -> set[K]:
     """The hidden cells whose value is determined by the published cells and the constraints."""
-    return set(_determining(set(hidden), constraints))
-
-
-def _determining(hidden: set[K], constraints: Sequence[Constraint[K]]) -> dict[K, _Row]:
-    """Each derivable hidden cell with the combination of relations (index -> multiplier) that determines it."""
-    columns, reduced = _reduce(hidden, constraints, track=True)
-    return {columns[next(iter(row))]: combo for row, combo in reduced if len(row) == 1}
+    return set(_determining(set(hidden), [_terms(c) for c in constraints]))
 
 
 class _Search(Generic[K]):
@@ -288,7 +378,8 @@ def secondary_suppression(
     search = _Search(values, constraints, [*hidden, *unpublished], frozenset(known))
     # Each round protects every derivable cell at once with one elimination (the cost that
     # matters); a round hides at least one more cell, so the loop ends.
-    while found := _determining(search.hidden, constraints):
+    terms = [_terms(c) for c in constraints]
+    while found := _determining(search.hidden, terms, [i for i, n in enumerate(search.count) if n]):
         added: set[K] = set()
         for cell in sorted(found, key=repr):
             if not search.exposed(cell) and not added.isdisjoint(search.entering(found[cell])):
