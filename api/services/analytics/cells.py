@@ -18,8 +18,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import duckdb
 
@@ -28,9 +27,8 @@ from api.readmodel import ReadModel
 from api.services.analytics.reference import TOTAL, IndicatorInfo, sources
 
 
-@dataclass(frozen=True)
-class Cell:
-    """One value of an indicator for one area, period and breakdown."""
+class Cell(NamedTuple):
+    """One value of an indicator for one area, period and breakdown (a tuple: a period's table has a million)."""
 
     period: str
     value: float | None
