@@ -31,7 +31,7 @@ def rows_of(response, fmt: str) -> list[dict[str, object]]:
     if fmt == "csv":
         return list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     if fmt == "xlsx":
-        sheet = load_workbook(io.BytesIO(response.content)).active
+        sheet = load_workbook(io.BytesIO(response.content), read_only=True).active
         header, *rest = sheet.iter_rows(values_only=True)
         return [dict(zip(header, row, strict=True)) for row in rest]
     return pq.read_table(io.BytesIO(response.content)).to_pylist()
