@@ -7,7 +7,6 @@ import io
 import re
 import shutil
 import tempfile
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO, Literal
@@ -30,6 +29,7 @@ from api.services.exports.formats import (
     Format,
     safe_text,
     write,
+    xlsx_around,
 )
 
 # The columns of the observations CSV (POST /api/v1/imports); the breakdown dimensions go after `period`.
@@ -41,7 +41,7 @@ READABLE_COLUMNS = (
     Column("suppressed", "boolean"),
 )
 _NUMBERS = {"value", "numerator", "denominator"}
-_BATCH = 10_000
+_ILLEGAL = r"[\x00-\x08\x0b\x0c\x0e-\x1f]"  # what a sheet cannot hold (openpyxl's ILLEGAL_CHARACTERS_RE)
 Columns = Literal["all", "import"]
 
 
@@ -100,19 +100,8 @@ def export_observations(
             *(Column(n, "number" if n in _NUMBERS else "text") for n in IMPORT_COLUMNS[3:]),
             *(READABLE_COLUMNS if columns == "all" else ()),
         ]
-        if fmt != "xlsx":
-            filters = (indicator, area, period, breakdown)
-            count = _copied(cur, out, fmt, filters, visibility, layout, dimensions, delimiter)
-            return ExportFile(_filename("observations", fmt, indicator, area, period), MEDIA_TYPES[fmt], count)
-        reader = cur.sql(
-            f"""SELECT o.indicator_id, i.code, o.area_id, a.code, o.period, o.breakdown, o.value, o.numerator,
-                       o.denominator, o.is_provisional, o.is_estimated, o.is_suppressed, o.note, o.organisation_id,
-                       a.name, org.code, org.name
-                {base} ORDER BY i.code, a.code, o.period, o.breakdown""",
-            params=params,
-        ).to_arrow_reader(_BATCH)
-        rows = _observation_rows(reader, visibility, dimensions, readable=columns == "all")
-        count = write(fmt, out, layout, rows, delimiter)
+        filters = (indicator, area, period, breakdown)
+        count = _copied(cur, out, fmt, filters, visibility, layout, dimensions, delimiter)
     finally:
         cur.close()
     return ExportFile(_filename("observations", fmt, indicator, area, period), MEDIA_TYPES[fmt], count)
@@ -121,16 +110,16 @@ def export_observations(
 def _copied(
     cur: Any,
     out: BinaryIO,
-    fmt: Literal["csv", "parquet"],
+    fmt: Format,
     filters: tuple[str | None, str | None, str | None, str | None],  # indicator, area, period, breakdown
     visibility: observations.Visibility,
     layout: list[Column],
     dimensions: list[str],
     delimiter: str,
 ) -> int:
-    """The rows ``_observation_rows`` makes, made and written by DuckDB (``COPY ... TO``), many times faster:
-    the hidden cells joined as a table, each cell written as ``formats`` writes it, the file streamed into
-    ``out`` from a temporary one (constant memory)."""
+    """The rows, made and written by DuckDB (``COPY ... TO``): the hidden cells joined as a table, each
+    cell written as ``formats`` writes it, the file streamed into ``out`` from a temporary one (constant
+    memory). XLSX: DuckDB writes the sheet's XML, a row per line, and ``formats.xlsx_around`` zips it."""
     cells = visibility.hidden_cells()
     columns = list(zip(*cells, strict=True)) if cells else [(), (), (), ()]
     types = {"indicator_id": pa.int64(), "period": pa.string(), "area_id": pa.int64(), "breakdown": pa.string()}
@@ -172,6 +161,13 @@ def _copied(
         csv.writer(header, delimiter=delimiter, lineterminator="\r\n").writerow([safe_text(c.name) for c in layout])
         header.flush()
         header.detach()
+    elif fmt == "xlsx":
+        # Each cell's value worked out once (``x`` for a hidden value), then its XML from that.
+        sources["value"] = f"CASE WHEN {hide} THEN {sql_literal(WITHHELD.value)} ELSE CAST(o.value AS VARCHAR) END"
+        chosen = [f"{sources[c.name]} AS c{n}" for n, c in enumerate(layout)]
+        kinds = {c.name: "withheld" if c.name == "value" else c.kind for c in layout}
+        row = " || ".join(_xlsx_cell(kinds[c.name], f"c{n}") for n, c in enumerate(layout))
+        options = "FORMAT csv, HEADER false, QUOTE '', ESCAPE '', NEW_LINE '\\n'"  # the lines as they are
     else:
         chosen = [f"{sources[c.name]} AS {_quoted(c.name)}" for c in layout]
         options = "FORMAT parquet, COMPRESSION zstd"
@@ -182,17 +178,26 @@ def _copied(
         joins="LEFT JOIN export_hidden h ON h.indicator_id = o.indicator_id AND h.period = o.period"
         " AND h.area_id = o.area_id AND h.breakdown = o.breakdown",
     )
+    order = "i.code, a.code, o.period, o.breakdown"
+    query = f"SELECT {', '.join(chosen)} {base} ORDER BY {order}"
+    if fmt == "xlsx":
+        # The XML made from the cells' values, which are worked out once in the inner query.
+        keys = [f"{k} AS k{n}" for n, k in enumerate(order.split(", "))]
+        inner, by = ", ".join([*chosen, *keys]), ", ".join(f"k{n}" for n in range(len(keys)))
+        query = f"SELECT '<row>' || {row} || '</row>' FROM (SELECT {inner} {base}) ORDER BY {by}"  # noqa: S608
     cur.register("export_hidden", hidden)
     try:
         with tempfile.TemporaryDirectory(prefix="backbone-export-") as folder:
             path = Path(folder) / f"export.{fmt}"
             count: int = cur.execute(
-                f"COPY (SELECT {', '.join(chosen)} {base} ORDER BY i.code, a.code, o.period, o.breakdown) "
-                f"TO {sql_literal(str(path))} ({options})",
+                f"COPY ({query}) TO {sql_literal(str(path))} ({options})",
                 params,
             ).fetchall()[0][0]
             with path.open("rb") as made:
-                shutil.copyfileobj(made, out, 1 << 20)
+                if fmt == "xlsx":
+                    xlsx_around(out, layout, made)
+                else:
+                    shutil.copyfileobj(made, out, 1 << 20)
     finally:
         cur.unregister("export_hidden")
     return count
@@ -213,25 +218,32 @@ def _csv_cell(kind: str, sql: str, decimal_comma: bool) -> str:
     return f"CASE WHEN {sql} = '' THEN NULL WHEN left({sql}, 1) IN ({starts}) THEN '''' || {sql} ELSE {sql} END"
 
 
+def _xlsx_cell(kind: str, column: str) -> str:
+    """A cell of a sheet's XML as ``formats.write_xlsx`` writes it, in SQL: texts inline, formula-safe, without
+    the control characters a sheet cannot hold, escaped; numbers as numbers, booleans as such; empty as <c/>.
+    ``withheld``: a number given as text, or ``x`` (hidden)."""
+    if kind == "boolean":
+        xml = f"'<c t=\"b\"><v>' || CAST({column} AS INTEGER) || '</v></c>'"
+    elif kind == "number":
+        xml = f"'<c><v>' || CAST(CASE WHEN isfinite({column}) THEN {column} END AS VARCHAR) || '</v></c>'"
+    else:
+        kept = f"regexp_replace({column}, '{_ILLEGAL}', '', 'g')"
+        text = _csv_cell("text", kept, False)
+        escaped = (
+            f"replace(replace(replace(replace({text}, '&', '&amp;'), '<', '&lt;'), '>', '&gt;'), chr(13), '&#13;')"
+        )
+        # Spaces at either end are kept only when the text says so (xml:space), which costs bytes: only there.
+        spaces = "' ' || chr(9) || chr(10) || chr(13)"
+        start = f"CASE WHEN {column} = trim({column}, {spaces}) THEN '<t>' ELSE '<t xml:space=\"preserve\">' END"
+        xml = f"'<c t=\"inlineStr\"><is>' || {start} || {escaped} || '</t></is></c>'"
+        if kind == "withheld":
+            number = f"'<c><v>' || {column} || '</v></c>'"
+            xml = f"CASE WHEN {column} = {sql_literal(WITHHELD.value)} THEN {xml} ELSE {number} END"
+    return f"coalesce({xml}, '<c/>')"  # || gives NULL for an empty cell
+
+
 def _quoted(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
-
-
-def _observation_rows(
-    reader: Any, visibility: observations.Visibility, dimensions: list[str], *, readable: bool
-) -> Iterator[list[Any]]:
-    for batch in reader:
-        for ind_id, ind, area_id, area, per, key, value, num, den, prov, est, supp, note, org_id, *names in zip(
-            *(column.to_pylist() for column in batch.columns), strict=True
-        ):
-            hide = supp or visibility.hides(ind_id, per, area_id, key, org_id)
-            groups = parse_breakdown(key)
-            status = " ".join(s for s, on in (("provisional", prov), ("estimated", est)) if on)
-            row = [ind, area, per, *(groups.get(d) for d in dimensions)]
-            row += [WITHHELD if hide else value, None if hide else num, None if hide else den, status, note]
-            if readable:
-                row += [*names, hide]
-            yield row
 
 
 PROGRESS_COLUMNS = (
