@@ -150,7 +150,7 @@ _CHUNK = 500  # submission ids per IN list
 _ROWS = 100_000  # observations per batch of a full load
 _MAX_FILES = 64  # processes on one data directory
 _MEMOS = 4096  # figures remembered per process; each is one answer's worth (a league, an area's progress)
-_KEEP_SLOWER_THAN = 0.1  # seconds: a figure quicker to make than to write to the file is not kept
+_KEEP_SLOWER_THAN = 0.02  # seconds: a figure quicker to make than to write to the file (a few ms) is not kept
 _VERSION = 2  # of what the file holds beyond _SCHEMA; bump to make every kept file load again
 _STATE = """
 CREATE TABLE IF NOT EXISTS readmodel_state (
