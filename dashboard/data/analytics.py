@@ -5,6 +5,7 @@ The result types are re-exported for the pages and the figures, which draw them.
 
 from __future__ import annotations
 
+from api.models.common import AreaLevel
 from api.services.analytics import league as league_service
 from api.services.analytics import progress as progress_service
 from api.services.analytics import series as series_service
@@ -34,7 +35,12 @@ __all__ = [
 
 
 def progress(
-    limit: int, *, goal: str | None = None, area: str | None = None, until: int | None = None
+    limit: int,
+    *,
+    goal: str | None = None,
+    area: str | None = None,
+    until: int | None = None,
+    level: AreaLevel | None = None,
 ) -> list[GoalAreaProgress]:
     """Per goal and area (the first ``limit``): each indicator's latest value, target, progress and status."""
     return progress_service.progress(
@@ -45,6 +51,7 @@ def progress(
         goal=goal,
         area=area,
         until=until,
+        level=level,
     ).items
 
 

@@ -119,3 +119,26 @@ def test_a_changed_target_shows_in_the_next_read_of_remembered_progress(world, a
     # Trajectory 50 (2015) -> 90 (2025): 2020 now expects 70, and 61 falls short.
     rate = indicators_of(world, area="A1")["rate"]
     assert rate["expected"] == 70.0 and rate["status"] == "off_track"
+
+
+def test_one_level_of_areas_gives_the_same_figures_as_every_area(demo_client, monkeypatch):
+    # The overview asks for municipalities only; the series are asked of DuckDB in chunks of areas.
+    from api.models.common import AreaLevel
+    from api.services.analytics import progress as service
+
+    monkeypatch.setattr(service, "_CHUNK", 1)  # each area's series asked alone
+    model = demo_client.app.state.backbone.read_model
+    every = service.progress(read_model=model, principal=None, limit=100_000, offset=0).items
+    towns = service.progress(
+        read_model=model, principal=None, limit=100_000, offset=0, level=AreaLevel.municipality
+    ).items
+    assert {g.area.level for g in every} > {AreaLevel.municipality}  # schools and regions too
+    expected = [g for g in every if g.area.level == AreaLevel.municipality]
+    assert len(towns) == len(expected) > 7
+    model.close()  # nothing remembered: the municipalities worked out again, in chunks of several areas
+    monkeypatch.setattr(service, "_CHUNK", 7)
+    towns = service.progress(
+        read_model=model, principal=None, limit=100_000, offset=0, level=AreaLevel.municipality
+    ).items
+    assert [g.model_dump() for g in towns] == [g.model_dump() for g in expected]
+    assert any(e.latest is not None for g in towns for e in g.indicators)

@@ -10,15 +10,16 @@ import duckdb
 from pydantic import BaseModel, Field
 
 from api.errors import NotFound
-from api.models.common import Direction, Page, PeriodType, Translated, Unit
+from api.models.common import AreaLevel, Direction, Page, PeriodType, Translated, Unit
 from api.readmodel import ReadModel
 from api.services.accounts.auth import Principal
-from api.services.analytics import hiding, reference
+from api.services.analytics import cells, hiding, reference
 from api.services.analytics.series import AreaRef, Measure, PeriodValue, Targets, build, targets_for, visible_points
 from indicators.equity import ShareImproving, share_improving
 from indicators.progress import Status
 
 IMPROVEMENT_WINDOW = 3  # years, for the share of indicators improving
+_CHUNK = 500  # goal-area pairs whose series are asked of DuckDB together (one query per indicator)
 
 
 class IndicatorProgress(BaseModel):
@@ -71,10 +72,11 @@ def progress(
     goal: str | None = None,
     area: str | None = None,
     until: int | None = None,
+    level: AreaLevel | None = None,
 ) -> Page[GoalAreaProgress]:
     """For each goal and area: every indicator's latest value, baseline, target, progress and status.
 
-    ``until``: as it stood with the values of periods up to that year.
+    ``until``: as it stood with the values of periods up to that year. ``level``: only areas of that level.
     """
     cur = read_model.cursor()
     try:
@@ -98,26 +100,43 @@ def progress(
                 for row in cur.execute(
                     """SELECT id, code, name, level, parent_id FROM area WHERE id IN (
                            SELECT area_id FROM assignment WHERE NOT list_contains($sources, indicator_id)
-                           UNION SELECT area_id FROM target)
+                           UNION SELECT area_id FROM target) AND ($level IS NULL OR level = $level)
                        ORDER BY code""",
-                    {"sources": sorted(sources) or [-1]},
+                    {"sources": sorted(sources) or [-1], "level": None if level is None else level.value},
                 ).fetchall()
             ]
         pairs = [(g, a) for g in goals for a in areas if any(i.goal_id == g[0] for i in shown)]
         targets = targets_for(read_model, cur)
         items = []
-        for (goal_id, goal_code, goal_title), place in pairs[offset : offset + limit]:
-            mine = [i for i in shown if i.goal_id == goal_id]
-            compute = partial(
-                _goal_area, read_model, cur, (goal_code, goal_title), place, mine, targets, principal, until
-            )
-            # Remembered per audience until a submission touches one of the goal's indicators.
-            key = ("progress", hiding.audience(principal), goal_id, place.id, until)
-            depends = {i.id for i in mine} | {i.derived_from_id for i in mine if i.derived_from_id}
-            items.append(read_model.memo(key, compute, indicators=depends))
+        chosen = pairs[offset : offset + limit]
+        for start in range(0, len(chosen), _CHUNK):
+            chunk = chosen[start : start + _CHUNK]
+            series = _Series(read_model, cur, {place.id for _, place in chunk})
+            for (goal_id, goal_code, goal_title), place in chunk:
+                mine = [i for i in shown if i.goal_id == goal_id]
+                compute = partial(
+                    _goal_area, read_model, cur, (goal_code, goal_title), place, mine, targets, principal, until, series
+                )
+                # Remembered per audience until a submission touches one of the goal's indicators.
+                key = ("progress", hiding.audience(principal), goal_id, place.id, until)
+                depends = {i.id for i in mine} | {i.derived_from_id for i in mine if i.derived_from_id}
+                items.append(read_model.memo(key, compute, indicators=depends))
     finally:
         cur.close()
     return Page(items=items, total=len(pairs), limit=limit, offset=offset)
+
+
+class _Series:
+    """The totals' cells of a chunk of areas, asked of DuckDB once per indicator when a figure needs them."""
+
+    def __init__(self, read_model: ReadModel, cur: duckdb.DuckDBPyConnection, areas: set[int]) -> None:
+        self.read_model, self.cur, self.areas = read_model, cur, areas
+        self.found: dict[int, dict[int, dict[str, cells.Cell]]] = {}
+
+    def of(self, info: reference.IndicatorInfo, area_id: int) -> dict[str, cells.Cell]:
+        if info.id not in self.found:
+            self.found[info.id] = cells.series_of(self.read_model, self.cur, info, self.areas, reference.TOTAL)
+        return self.found[info.id].get(area_id, {})
 
 
 def _goal_area(
@@ -129,12 +148,21 @@ def _goal_area(
     targets: Targets,
     principal: Principal | None,
     until: int | None,
+    series: _Series,
 ) -> GoalAreaProgress:
     """One goal's indicators for one area, with the status counts and the share improving."""
     entries, recent = [], {}
     for info in shown:
         source, points = visible_points(
-            read_model, cur, info, place.id, reference.TOTAL, principal, window=IMPROVEMENT_WINDOW, until=until
+            read_model,
+            cur,
+            info,
+            place.id,
+            reference.TOTAL,
+            principal,
+            window=IMPROVEMENT_WINDOW,
+            until=until,
+            found=series.of(info, place.id),
         )
         rows = targets.get((info.id, place.id)) or targets.get((info.id, None))
         entries.append(_entry(info, build(info, source, points, rows)))

@@ -27,14 +27,10 @@ def overview_content(region: str | None, period: str | None, page: int = 0) -> t
     """
     language = context.language()
     until = int(period) if period and period.isdigit() else None
-    groups = analytics.progress(100_000, until=until)
+    # Municipalities only: at national scale the schools below them are most of the areas.
+    groups = analytics.progress(100_000, until=until, level=AreaLevel.municipality)
     places = multiples.areas()
-    groups = [
-        g
-        for g in groups
-        if g.area.level == AreaLevel.municipality
-        and (region in (None, ALL) or region in multiples.chain(g.area.code, places))
-    ]
+    groups = [g for g in groups if region in (None, ALL) or region in multiples.chain(g.area.code, places)]
     if not groups:
         return html.P(_("No municipality reports in this region yet."), className="empty"), [], 0, "", HIDDEN
     every = sorted({(g.area.name, g.area.code) for g in groups})
