@@ -247,20 +247,18 @@ def _candidates(echelon: list[tuple[int, _Row, _Row]]) -> list[int]:
     truth, and that cell can take other values (it is not derivable). A value that is
     zero may be so by chance (about one in 2**61): ``_combination`` settles those.
     """
+    if any(row[column] % _PRIME == 0 for column, row, _ in echelon):
+        return [column for column, _, _ in echelon]  # no inverse of a pivot: let ``_combination`` settle each
     rng = random.Random(len(echelon))  # the same answer every time for the same tables
-    prime = _PRIME if all(row[column] % _PRIME for column, row, _ in echelon) else None
-    vector: dict[int, Fraction | int] = {}
+    vector: dict[int, int] = {}
     for column, row, _ in reversed(echelon):
-        total: Fraction | int = 0
+        total = 0
         for j, v in row.items():
             if j != column:
                 if j not in vector:
                     vector[j] = rng.randrange(1, 1 << 60)  # a free column
                 total += v * vector[j]
-        if prime is None:  # a pivot the prime divides: exact fractions instead (never seen)
-            vector[column] = Fraction(-total, row[column])
-        else:
-            vector[column] = -total * pow(row[column], -1, prime) % prime
+        vector[column] = -total * pow(row[column], -1, _PRIME) % _PRIME
     return [column for column, _, _ in echelon if vector[column] == 0]
 
 
@@ -305,6 +303,7 @@ class _Search(Generic[K]):
         known: frozenset[K],
     ) -> None:
         self.values, self.constraints, self.known = values, constraints, known
+        self.terms = [_terms(c) for c in constraints]
         self.holding: dict[K, list[int]] = {}
         for i, constraint in enumerate(constraints):
             for cell in _cells(constraint):
@@ -335,9 +334,8 @@ class _Search(Generic[K]):
         """The cells whose terms in a combination of relations do not cancel: those it depends on."""
         net: dict[K, int] = {}
         for i, multiplier in combo.items():
-            constraint = self.constraints[i]
-            for cell, sign in ((constraint.total, 1), *((m, -1) for m in constraint.members)):
-                net[cell] = net.get(cell, 0) + sign * multiplier
+            for cell, coefficient in self.terms[i]:
+                net[cell] = net.get(cell, 0) + coefficient * multiplier
         return {cell for cell, coefficient in net.items() if coefficient}
 
     def next_to_hide(self, cell: K, combo: _Row) -> K | None:
@@ -378,8 +376,7 @@ def secondary_suppression(
     search = _Search(values, constraints, [*hidden, *unpublished], frozenset(known))
     # Each round protects every derivable cell at once with one elimination (the cost that
     # matters); a round hides at least one more cell, so the loop ends.
-    terms = [_terms(c) for c in constraints]
-    while found := _determining(search.hidden, terms, [i for i, n in enumerate(search.count) if n]):
+    while found := _determining(search.hidden, search.terms, [i for i, n in enumerate(search.count) if n]):
         added: set[K] = set()
         for cell in sorted(found, key=repr):
             if not search.exposed(cell) and not added.isdisjoint(search.entering(found[cell])):

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from indicators import suppression
 from indicators.suppression import Constraint, derivable, holds, needs_suppression, secondary_suppression
 
 
@@ -298,3 +300,14 @@ def test_a_relation_the_data_breaks_is_left_out_and_a_roll_up_total_closes_the_p
     hidden = secondary_suppression(values, constraints, set())
     assert hidden == {("a", "L"), ("a", "H"), ("R", "H")}
     assert derivable(hidden, [c for c in constraints if holds(c, values)]) == set()
+
+
+@settings(max_examples=50, deadline=None)
+@given(_tables())
+def test_the_exact_check_of_every_pivot_finds_what_the_random_vector_finds(table):
+    # When a pivot has no inverse modulo the prime, every pivot column is settled by exact reduction.
+    _, _, constraints, hidden, _ = table
+    found = derivable(hidden, constraints)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(suppression, "_PRIME", 1)  # every pivot is divisible by 1
+        assert derivable(hidden, constraints) == found
