@@ -149,28 +149,6 @@ def _copied(
             for d in dimensions
         },
     }
-    if fmt == "csv":
-        comma = delimiter == ";"
-        cell = {c.name: _csv_cell(c.kind, sources[c.name], comma) for c in layout}
-        cell["value"] = (
-            f"CASE WHEN {hide} THEN {sql_literal(WITHHELD.value)} ELSE {_csv_cell('number', 'o.value', comma)} END"
-        )
-        chosen = [f"{cell[c.name]} AS {_quoted(c.name)}" for c in layout]
-        options = f"FORMAT csv, HEADER false, DELIMITER {sql_literal(delimiter)}, NEW_LINE '\\r\\n'"
-        header = io.TextIOWrapper(out, encoding="utf-8-sig", newline="")  # the BOM, and the names formula-safe
-        csv.writer(header, delimiter=delimiter, lineterminator="\r\n").writerow([safe_text(c.name) for c in layout])
-        header.flush()
-        header.detach()
-    elif fmt == "xlsx":
-        # Each cell's value worked out once (``x`` for a hidden value), then its XML from that.
-        sources["value"] = f"CASE WHEN {hide} THEN {sql_literal(WITHHELD.value)} ELSE CAST(o.value AS VARCHAR) END"
-        chosen = [f"{sources[c.name]} AS c{n}" for n, c in enumerate(layout)]
-        kinds = {c.name: "withheld" if c.name == "value" else c.kind for c in layout}
-        row = " || ".join(_xlsx_cell(kinds[c.name], f"c{n}") for n, c in enumerate(layout))
-        options = "FORMAT csv, HEADER false, QUOTE '', ESCAPE '', NEW_LINE '\\n'"  # the lines as they are
-    else:
-        chosen = [f"{sources[c.name]} AS {_quoted(c.name)}" for c in layout]
-        options = "FORMAT parquet, COMPRESSION zstd"
     base, params = observations.observation_filter(
         cur,
         principal,
@@ -179,12 +157,35 @@ def _copied(
         " AND h.area_id = o.area_id AND h.breakdown = o.breakdown",
     )
     order = "i.code, a.code, o.period, o.breakdown"
-    query = f"SELECT {', '.join(chosen)} {base} ORDER BY {order}"
-    if fmt == "xlsx":
-        # The XML made from the cells' values, which are worked out once in the inner query.
+
+    def ordered(cell: dict[str, str]) -> str:
+        return f"SELECT {', '.join(f'{cell[c.name]} AS {_quoted(c.name)}' for c in layout)} {base} ORDER BY {order}"
+
+    if fmt == "csv":
+        comma = delimiter == ";"
+        cell = {c.name: _csv_cell(c.kind, sources[c.name], comma) for c in layout}
+        cell["value"] = (
+            f"CASE WHEN {hide} THEN {sql_literal(WITHHELD.value)} ELSE {_csv_cell('number', 'o.value', comma)} END"
+        )
+        query = ordered(cell)
+        options = f"FORMAT csv, HEADER false, DELIMITER {sql_literal(delimiter)}, NEW_LINE '\\r\\n'"
+        header = io.TextIOWrapper(out, encoding="utf-8-sig", newline="")  # the BOM, and the names formula-safe
+        csv.writer(header, delimiter=delimiter, lineterminator="\r\n").writerow([safe_text(c.name) for c in layout])
+        header.flush()
+        header.detach()
+    elif fmt == "xlsx":
+        # Each cell's value worked out once in an inner query (``x`` for a hidden value), its XML from that.
+        sources["value"] = f"CASE WHEN {hide} THEN {sql_literal(WITHHELD.value)} ELSE CAST(o.value AS VARCHAR) END"
+        chosen = [f"{sources[c.name]} AS c{n}" for n, c in enumerate(layout)]
+        kinds = {c.name: "withheld" if c.name == "value" else c.kind for c in layout}
+        row = " || ".join(_xlsx_cell(kinds[c.name], f"c{n}") for n, c in enumerate(layout))
         keys = [f"{k} AS k{n}" for n, k in enumerate(order.split(", "))]
         inner, by = ", ".join([*chosen, *keys]), ", ".join(f"k{n}" for n in range(len(keys)))
         query = f"SELECT '<row>' || {row} || '</row>' FROM (SELECT {inner} {base}) ORDER BY {by}"  # noqa: S608
+        options = "FORMAT csv, HEADER false, QUOTE '', ESCAPE '', NEW_LINE '\\n'"  # the lines as they are
+    else:
+        query = ordered(sources)
+        options = "FORMAT parquet, COMPRESSION zstd"
     cur.register("export_hidden", hidden)
     try:
         with tempfile.TemporaryDirectory(prefix="backbone-export-") as folder:
