@@ -12,7 +12,7 @@ from api.services.analytics import series as series_service
 from api.services.analytics.area_values import AreaChoice, AreaValue, AreaValues
 from api.services.analytics.equity import Equity
 from api.services.analytics.league import League, LeagueTotal
-from api.services.analytics.progress import GoalAreaProgress, GoalRef, IndicatorProgress, StatusCounts
+from api.services.analytics.progress import GoalAreaProgress, GoalAreaSummary, GoalRef, IndicatorProgress, StatusCounts
 from api.services.analytics.series import Series
 from dashboard import context
 
@@ -22,6 +22,7 @@ __all__ = [
     "AreaValues",
     "Equity",
     "GoalAreaProgress",
+    "GoalAreaSummary",
     "GoalRef",
     "IndicatorProgress",
     "League",
@@ -31,6 +32,7 @@ __all__ = [
     "league",
     "progress",
     "series",
+    "summaries",
 ]
 
 
@@ -53,6 +55,13 @@ def progress(
         until=until,
         level=level,
     ).items
+
+
+def summaries(*, until: int | None = None, level: AreaLevel | None = None) -> list[GoalAreaSummary]:
+    """Per goal and area only the status counts: what the overview's cards and grid show."""
+    return progress_service.summaries(
+        read_model=context.backbone().read_model, principal=context.user(), until=until, level=level
+    )
 
 
 def series(indicator: str, area: str) -> Series:

@@ -142,3 +142,67 @@ def test_one_level_of_areas_gives_the_same_figures_as_every_area(demo_client, mo
     ).items
     assert [g.model_dump() for g in towns] == [g.model_dump() for g in expected]
     assert any(e.latest is not None for g in towns for e in g.indicators)
+
+
+def test_the_overview_s_counts_are_the_progress_counts_worked_out_again_only_for_the_goal_a_save_touches(
+    demo_client, monkeypatch
+):
+    from api.models.common import AreaLevel
+    from api.services.analytics import progress as service
+    from tests.conftest import login
+
+    model = demo_client.app.state.backbone.read_model
+    towns = AreaLevel.municipality
+    full = service.progress(read_model=model, principal=None, limit=100_000, offset=0, level=towns).items
+    counts = service.summaries(read_model=model, principal=None, level=towns)
+    assert [(s.goal, s.area, s.summary) for s in counts] == [(p.goal, p.area, p.summary) for p in full]
+    assert len({s.goal.code for s in counts}) > 1 and any(s.summary.on_track for s in counts)
+
+    worked_out: list[str] = []
+    goal_area = service._goal_area
+
+    def counted(read_model, cur, goal, *args):
+        worked_out.append(goal[0])
+        return goal_area(read_model, cur, goal, *args)
+
+    monkeypatch.setattr(service, "_goal_area", counted)
+    assert service.summaries(read_model=model, principal=None, level=towns) == counts
+    assert worked_out == []  # remembered
+    (witten,) = [p for p in full if p.goal.code == "early-years" and p.area.code == "05954036"]
+    (participation,) = [i for i in witten.indicators if i.code == "ece-participation"]
+    assert participation.status == "on_track" and participation.latest is not None
+    saved = put(  # the latest value far below its trajectory
+        demo_client,
+        login(demo_client, "witten"),
+        value("ece-participation", "05954036", participation.latest.period, value=1.0, numerator=10, denominator=1000),
+    )
+    assert saved.status_code == 200, saved.text
+    after = service.summaries(read_model=model, principal=None, level=towns)
+    assert set(worked_out) == {"early-years"}  # the goal of the indicator saved, every municipality of it
+    assert after == service.summaries(read_model=model, principal=None, level=towns)
+    expected = service.progress(read_model=model, principal=None, limit=100_000, offset=0, level=towns).items
+    assert [(s.goal, s.area, s.summary) for s in after] == [(p.goal, p.area, p.summary) for p in expected]
+    (now,) = [s.summary for s in after if s.goal.code == "early-years" and s.area.code == "05954036"]
+    assert now.on_track == witten.summary.on_track - 1 and now.off_track == witten.summary.off_track + 1
+
+
+def test_the_overview_s_counts_are_read_from_the_kept_file_after_a_restart(demo_database_url, tmp_path, monkeypatch):
+    from api.models.common import AreaLevel
+    from api.services.analytics import progress as service
+    from tests.conftest import app_client, make_settings
+
+    monkeypatch.setattr("api.readmodel._KEEP_SLOWER_THAN", 0.0)  # small figures: keep them all the same
+    settings = make_settings(demo_database_url, tmp_path)
+    with app_client(settings) as client:
+        before = service.summaries(
+            read_model=client.app.state.backbone.read_model, principal=None, level=AreaLevel.municipality
+        )
+    assert before
+
+    def not_again(*args: object) -> None:
+        raise AssertionError("worked out again")
+
+    monkeypatch.setattr(service, "_goal_area", not_again)
+    with app_client(settings) as client:
+        model = client.app.state.backbone.read_model
+        assert service.summaries(read_model=model, principal=None, level=AreaLevel.municipality) == before

@@ -56,11 +56,14 @@ class StatusCounts(BaseModel):
     proof_point: bool = Field(default=False, description="StriveTogether: at least 60% of the indicators improve")
 
 
-class GoalAreaProgress(BaseModel):
+class GoalAreaSummary(BaseModel):
     goal: GoalRef
     area: AreaRef
-    indicators: list[IndicatorProgress]
     summary: StatusCounts
+
+
+class GoalAreaProgress(GoalAreaSummary):
+    indicators: list[IndicatorProgress]
 
 
 def progress(
@@ -80,50 +83,117 @@ def progress(
     """
     cur = read_model.cursor()
     try:
-        goals = cur.execute("SELECT id, code, title FROM goal ORDER BY position, code").fetchall()
-        if goal is not None:
-            goals = [g for g in goals if g[1] == goal]
-            if not goals:
-                raise NotFound(f"No goal with code '{goal}'")
-        everything = reference.indicators(cur)
-        sources = {i.derived_from_id for i in everything.values() if i.derived_from_id}
-        # Progress is about outcomes: the counts a derived indicator is computed from are left out.
-        shown = sorted(
-            (i for i in everything.values() if (i.published or principal is not None) and i.id not in sources),
-            key=lambda i: (i.position, i.code),
-        )
-        if area is not None:
-            areas = [reference.area_info(cur, area)]
-        else:
-            areas = [
-                reference.AreaInfo(*row)
-                for row in cur.execute(
-                    """SELECT id, code, name, level, parent_id FROM area WHERE id IN (
-                           SELECT area_id FROM assignment WHERE NOT list_contains($sources, indicator_id)
-                           UNION SELECT area_id FROM target) AND ($level IS NULL OR level = $level)
-                       ORDER BY code""",
-                    {"sources": sorted(sources) or [-1], "level": None if level is None else level.value},
-                ).fetchall()
-            ]
+        goals, shown, areas = _scope(cur, principal, goal, area, level)
         pairs = [(g, a) for g in goals for a in areas if any(i.goal_id == g[0] for i in shown)]
-        targets = targets_for(read_model, cur)
-        items = []
-        chosen = pairs[offset : offset + limit]
-        for start in range(0, len(chosen), _CHUNK):
-            chunk = chosen[start : start + _CHUNK]
-            series = _Series(read_model, cur, {place.id for _, place in chunk})
-            for (goal_id, goal_code, goal_title), place in chunk:
-                mine = [i for i in shown if i.goal_id == goal_id]
-                compute = partial(
-                    _goal_area, read_model, cur, (goal_code, goal_title), place, mine, targets, principal, until, series
-                )
-                # Remembered per audience until a submission touches one of the goal's indicators.
-                key = ("progress", hiding.audience(principal), goal_id, place.id, until)
-                depends = {i.id for i in mine} | {i.derived_from_id for i in mine if i.derived_from_id}
-                items.append(read_model.memo(key, compute, indicators=depends))
+        items = _items(read_model, cur, pairs[offset : offset + limit], shown, principal, until, remember=True)
     finally:
         cur.close()
     return Page(items=items, total=len(pairs), limit=limit, offset=offset)
+
+
+def _items(
+    read_model: ReadModel,
+    cur: duckdb.DuckDBPyConnection,
+    pairs: list[tuple[tuple[int, str, str], reference.AreaInfo]],
+    shown: list[reference.IndicatorInfo],
+    principal: Principal | None,
+    until: int | None,
+    *,
+    remember: bool,
+) -> list[GoalAreaProgress]:
+    """Progress of each (goal, area) pair; with ``remember``, each remembered per audience until a
+    submission touches one of the goal's indicators."""
+    targets = targets_for(read_model, cur)
+    items = []
+    for start in range(0, len(pairs), _CHUNK):
+        chunk = pairs[start : start + _CHUNK]
+        series = _Series(read_model, cur, {place.id for _, place in chunk})
+        for (goal_id, goal_code, goal_title), place in chunk:
+            mine = [i for i in shown if i.goal_id == goal_id]
+            compute = partial(
+                _goal_area, read_model, cur, (goal_code, goal_title), place, mine, targets, principal, until, series
+            )
+            key = ("progress", hiding.audience(principal), goal_id, place.id, until)
+            items.append(read_model.memo(key, compute, indicators=_depends(mine)) if remember else compute())
+    return items
+
+
+def summaries(
+    *, read_model: ReadModel, principal: Principal | None, until: int | None = None, level: AreaLevel | None = None
+) -> list[GoalAreaSummary]:
+    """The status counts of every goal and area, without the indicators': what an overview of them all needs.
+
+    Remembered per goal and audience, and kept in the read model's file, until a submission touches one
+    of the goal's indicators: at national scale working them out takes many seconds, and a save
+    leaves the other goals' counts as they are.
+    """
+    cur = read_model.cursor()
+    try:
+        goals, shown, areas = _scope(cur, principal, None, None, level)
+        found: list[GoalAreaSummary] = []
+        for goal in goals:
+            mine = [i for i in shown if i.goal_id == goal[0]]
+            if not mine:
+                continue
+
+            def compute(goal: tuple[int, str, str] = goal) -> list[GoalAreaSummary]:
+                # Each pair not remembered as well: at national scale they would crowd out every other memo.
+                items = _items(read_model, cur, [(goal, a) for a in areas], shown, principal, until, remember=False)
+                return [GoalAreaSummary(goal=p.goal, area=p.area, summary=p.summary) for p in items]
+
+            key = ("summaries", hiding.audience(principal), goal[0], until, level)
+            part: list[GoalAreaSummary] = read_model.memo(
+                key, compute, indicators=_depends(mine), keep=(_encode, _decode)
+            )
+            found.extend(part)
+    finally:
+        cur.close()
+    return found
+
+
+def _encode(items: list[GoalAreaSummary]) -> list[dict[str, Any]]:
+    return [item.model_dump(mode="json") for item in items]
+
+
+def _decode(rows: list[dict[str, Any]]) -> list[GoalAreaSummary]:
+    return [GoalAreaSummary.model_validate(row) for row in rows]
+
+
+def _depends(shown: list[reference.IndicatorInfo]) -> set[int]:
+    """The indicators whose observations the figures of ``shown`` read."""
+    return {i.id for i in shown} | {i.derived_from_id for i in shown if i.derived_from_id}
+
+
+def _scope(
+    cur: duckdb.DuckDBPyConnection,
+    principal: Principal | None,
+    goal: str | None,
+    area: str | None,
+    level: AreaLevel | None,
+) -> tuple[list[tuple[int, str, str]], list[reference.IndicatorInfo], list[reference.AreaInfo]]:
+    """The goals asked for, the indicators shown to ``principal`` and the areas with progress."""
+    goals = cur.execute("SELECT id, code, title FROM goal ORDER BY position, code").fetchall()
+    if goal is not None:
+        goals = [g for g in goals if g[1] == goal]
+        if not goals:
+            raise NotFound(f"No goal with code '{goal}'")
+    everything = reference.indicators(cur)
+    sources = {i.derived_from_id for i in everything.values() if i.derived_from_id}
+    # Progress is about outcomes: the counts a derived indicator is computed from are left out.
+    shown = sorted(
+        (i for i in everything.values() if (i.published or principal is not None) and i.id not in sources),
+        key=lambda i: (i.position, i.code),
+    )
+    if area is not None:
+        return goals, shown, [reference.area_info(cur, area)]
+    found = cur.execute(
+        """SELECT id, code, name, level, parent_id FROM area WHERE id IN (
+               SELECT area_id FROM assignment WHERE NOT list_contains($sources, indicator_id)
+               UNION SELECT area_id FROM target) AND ($level IS NULL OR level = $level)
+           ORDER BY code""",
+        {"sources": sorted(sources) or [-1], "level": None if level is None else level.value},
+    ).fetchall()
+    return goals, shown, [reference.AreaInfo(*row) for row in found]
 
 
 class _Series:

@@ -28,7 +28,7 @@ def overview_content(region: str | None, period: str | None, page: int = 0) -> t
     language = context.language()
     until = int(period) if period and period.isdigit() else None
     # Municipalities only: at national scale the schools below them are most of the areas.
-    groups = analytics.progress(100_000, until=until, level=AreaLevel.municipality)
+    groups = analytics.summaries(until=until, level=AreaLevel.municipality)
     places = multiples.areas()
     groups = [g for g in groups if region in (None, ALL) or region in multiples.chain(g.area.code, places)]
     if not groups:

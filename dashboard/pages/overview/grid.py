@@ -8,12 +8,12 @@ from dash import dcc, html
 
 from dashboard import i18n
 from dashboard.context import _
-from dashboard.data.analytics import GoalAreaProgress, GoalRef
+from dashboard.data.analytics import GoalAreaSummary, GoalRef
 from dashboard.figures import share_colour
 from dashboard.parts.components import href
 
 
-def grid(groups: Sequence[GoalAreaProgress], rows: Sequence[tuple[str, str]], language: str) -> html.Table:
+def grid(groups: Sequence[GoalAreaSummary], rows: Sequence[tuple[str, str]], language: str) -> html.Table:
     """Goals as columns, the municipalities ``rows`` (name, code) as rows, each cell coloured by the share on track."""
     goals = list({g.goal.code: g.goal for g in groups}.values())
     cell = {(g.goal.code, g.area.code): g for g in groups}
@@ -71,13 +71,13 @@ def grid(groups: Sequence[GoalAreaProgress], rows: Sequence[tuple[str, str]], la
     )
 
 
-def cards(groups: Sequence[GoalAreaProgress], language: str) -> html.Div:
+def cards(groups: Sequence[GoalAreaSummary], language: str) -> html.Div:
     """One headline card per goal, over every municipality of the selection."""
     goals = list({g.goal.code: g.goal for g in groups}.values())
     return html.Div([_card(goal, groups, language) for goal in goals], className="cards")
 
 
-def _card(goal: GoalRef, groups: Sequence[GoalAreaProgress], language: str) -> html.Div:
+def _card(goal: GoalRef, groups: Sequence[GoalAreaSummary], language: str) -> html.Div:
     mine = [g.summary for g in groups if g.goal.code == goal.code]
     on_track = sum(s.on_track for s in mine)
     with_data = on_track + sum(s.off_track for s in mine)
