@@ -157,7 +157,14 @@ def build_world(db: Database, areas: int, organisations: int = 1) -> None:
 
 
 def write_file(path: Path, districts: Iterable[int], seed: int, change: float = 0.0) -> int:
-    """A realistic observations CSV: rates with numerator and denominator, SES breakdowns."""
+    """An observations CSV as a statistics office publishes one: rates with numerator and denominator.
+
+    Per indicator, district and year the three SES groups and their total, whose numerator and
+    denominator are the groups' sums; each group's cohort drifts a few percent a year and its rate a
+    few points, so the data quality rules find what they would in real data (a few outliers), not a
+    flag on most rows. ``change``: the share of rows a re-import changes (a group's numerator one
+    higher, and the total with it: two rows of four, in twice that share of the district-years).
+    """
     rng = random.Random(seed)
     changer = random.Random(seed + 1)
     districts = list(districts)
@@ -167,14 +174,18 @@ def write_file(path: Path, districts: Iterable[int], seed: int, change: float = 
         writer.writerow(["indicator", "area", "period", "value", "numerator", "denominator", "status", "note", "ses"])
         for i in range(INDICATORS):
             for a in districts:
+                sizes = [rng.randint(40, 300) for _ in SES[1:]]
+                rates = [rng.uniform(0.2, 0.9) for _ in SES[1:]]
                 for year in YEARS:
-                    for ses in SES:
-                        denominator = rng.randint(40, 900)
-                        numerator = rng.randint(0, denominator)
-                        if change and changer.random() < change:
-                            numerator = (numerator + 1) % (denominator + 1)
+                    sizes = [max(20, round(size * rng.uniform(0.95, 1.05))) for size in sizes]
+                    rates = [min(0.98, max(0.02, rate + rng.uniform(-0.03, 0.03))) for rate in rates]
+                    numerators = [round(rate * size) for rate, size in zip(rates, sizes, strict=True)]
+                    if change and changer.random() < 2 * change:
+                        numerators[0] = (numerators[0] + 1) % (sizes[0] + 1)
+                    status = "provisional" if year == YEARS[-1] else ""
+                    groups = zip(SES, [sum(numerators), *numerators], [sum(sizes), *sizes], strict=True)
+                    for ses, numerator, denominator in groups:
                         value = round(100 * numerator / denominator, 1)
-                        status = "provisional" if year == YEARS[-1] else ""
                         writer.writerow([f"ind{i}", f"WK{a:06d}", year, value, numerator, denominator, status, "", ses])
                         rows += 1
     return rows
