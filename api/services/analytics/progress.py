@@ -107,7 +107,7 @@ def _items(
     items = []
     for start in range(0, len(pairs), _CHUNK):
         chunk = pairs[start : start + _CHUNK]
-        series = _Series(read_model, cur, {place.id for _, place in chunk})
+        series = _Series(read_model, cur, {place.id for _, place in chunk}, principal)
         for (goal_id, goal_code, goal_title), place in chunk:
             mine = [i for i in shown if i.goal_id == goal_id]
             compute = partial(
@@ -197,16 +197,27 @@ def _scope(
 
 
 class _Series:
-    """The totals' cells of a chunk of areas, asked of DuckDB once per indicator when a figure needs them."""
+    """The totals' cells of a chunk of areas, asked of DuckDB once per indicator when a figure needs them, and
+    the hidden cells of each indicator and period for one reader, asked of the read model's memos once."""
 
-    def __init__(self, read_model: ReadModel, cur: duckdb.DuckDBPyConnection, areas: set[int]) -> None:
+    def __init__(
+        self, read_model: ReadModel, cur: duckdb.DuckDBPyConnection, areas: set[int], principal: Principal | None
+    ) -> None:
         self.read_model, self.cur, self.areas = read_model, cur, areas
+        self.reader = hiding.reader_of(principal)
         self.found: dict[int, dict[int, dict[str, cells.Cell]]] = {}
+        self.withheld: dict[tuple[int, str], frozenset[tuple[int, str]]] = {}
 
     def of(self, info: reference.IndicatorInfo, area_id: int) -> dict[str, cells.Cell]:
         if info.id not in self.found:
             self.found[info.id] = cells.series_of(self.read_model, self.cur, info, self.areas, reference.TOTAL)
         return self.found[info.id].get(area_id, {})
+
+    def hidden(self, info: reference.IndicatorInfo, period: str) -> frozenset[tuple[int, str]]:
+        if (info.id, period) not in self.withheld:
+            found = hiding.hidden_cells(self.read_model, self.cur, info, period, self.reader)
+            self.withheld[(info.id, period)] = found
+        return self.withheld[(info.id, period)]
 
 
 def _goal_area(
@@ -233,6 +244,7 @@ def _goal_area(
             window=IMPROVEMENT_WINDOW,
             until=until,
             found=series.of(info, place.id),
+            hidden=partial(series.hidden, info),
         )
         rows = targets.get((info.id, place.id)) or targets.get((info.id, None))
         entries.append(_entry(info, build(info, source, points, rows)))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import duckdb
@@ -122,6 +124,7 @@ def visible_points(
     window: float | None = None,
     until: int | None = None,
     found: dict[str, cells.Cell] | None = None,
+    hidden: Callable[[str], frozenset[tuple[int, str]]] | None = None,
 ) -> tuple[str, list[SeriesPoint]]:
     """The series' points in period order, with hidden cells blanked for this caller.
 
@@ -130,7 +133,8 @@ def visible_points(
     ``window``: only the first period and those within ``window`` years of the last: all a
     progress summary needs (and it saves working out the suppression of every period between).
 
-    ``found``: the series' cells when the caller has them already (``cells.series_of`` for many areas).
+    ``found``: the series' cells when the caller has them already (``cells.series_of`` for many areas);
+    ``hidden``: the hidden cells of a period for this caller, when the caller keeps them at hand for many areas.
     """
     if found is None:
         found = cells.series_cells(read_model, cur, indicator, area_id, key)
@@ -141,19 +145,21 @@ def visible_points(
     if window is not None and ordered:
         recent = periods.position(ordered[-1].period, kind) - window
         ordered = ordered[:1] + [c for c in ordered[1:] if periods.position(c.period, kind) >= recent]
-    points, reader = [], hiding.reader_of(principal)
+    if hidden is None:
+        reader = hiding.reader_of(principal)
+        hidden = partial(hiding.hidden_cells, read_model, cur, indicator, reader=reader)
+    points = []
     for cell in ordered:
-        hidden = cell.suppressed or (
-            not hiding.may_see_raw(principal, cell.organisation_id)
-            and (area_id, key) in hiding.hidden_cells(read_model, cur, indicator, cell.period, reader)
+        withheld = cell.suppressed or (
+            not hiding.may_see_raw(principal, cell.organisation_id) and (area_id, key) in hidden(cell.period)
         )
         points.append(
             SeriesPoint(
                 period=cell.period,
-                value=None if hidden else cell.value,
-                numerator=None if hidden else cell.numerator,
-                denominator=None if hidden else cell.denominator,
-                suppressed=hidden,
+                value=None if withheld else cell.value,
+                numerator=None if withheld else cell.numerator,
+                denominator=None if withheld else cell.denominator,
+                suppressed=withheld,
                 provisional=cell.provisional,
                 estimated=cell.estimated,
                 complete=cell.complete,
