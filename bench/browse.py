@@ -37,7 +37,7 @@ class Page:
 
 PAGES = (
     Page("login", "/dashboard/login", None, ("#login-username",), ("/api/v1/health",)),
-    Page("overview", "/dashboard/", "steering", ("#overview-grid",), ("/api/v1/progress?limit=1000",)),
+    Page("overview", "/dashboard/", "steering", ("#overview-grid",), ("/api/v1/progress/summary?level=municipality",)),
     Page(
         "goal",
         "/dashboard/goal/learning?area=05954",

@@ -4,7 +4,7 @@ from fastapi import APIRouter, Query
 
 from api.deps import OptionalUser, PageDep, ReadModelDep
 from api.errors import error_responses
-from api.models.common import Page
+from api.models.common import AreaLevel, Page
 from api.services.analytics import progress as service
 
 router = APIRouter(prefix="/progress", tags=["progress"])
@@ -30,4 +30,21 @@ def get_progress(
         goal=goal,
         area=area,
         until=until,
+    )
+
+
+@router.get("/summary", responses=error_responses(401, 422))
+def get_progress_summary(
+    read_model: ReadModelDep,
+    principal: OptionalUser,
+    page: PageDep,
+    level: Annotated[AreaLevel | None, Query(description="only areas of this level, e.g. municipality")] = None,
+    until: Annotated[
+        int | None, Query(ge=1900, le=2200, description="as it stood with the values of periods up to this year")
+    ] = None,
+) -> Page[service.GoalAreaSummary]:
+    """Per goal and area only the status counts and the share improving, not each indicator: the overview's grid."""
+    found = service.summaries(read_model=read_model, principal=principal, until=until, level=level)
+    return Page(
+        items=found[page.offset : page.offset + page.limit], total=len(found), limit=page.limit, offset=page.offset
     )

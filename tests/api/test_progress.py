@@ -206,3 +206,19 @@ def test_the_overview_s_counts_are_read_from_the_kept_file_after_a_restart(demo_
     with app_client(settings) as client:
         model = client.app.state.backbone.read_model
         assert service.summaries(read_model=model, principal=None, level=AreaLevel.municipality) == before
+
+
+def test_the_summary_gives_each_goal_and_area_the_counts_progress_gives_it_a_page_at_a_time(world, as_user):
+    put(world, as_user("alice"), value("rate", "A1", "2020", value=61.0, numerator=122, denominator=200))
+    for headers in ({}, as_user("alice"), as_user("admin")):
+        full = world.get("/api/v1/progress", params={"limit": 1000}, headers=headers).json()["items"]
+        summary = world.get("/api/v1/progress/summary", params={"limit": 1000}, headers=headers).json()
+        assert summary["total"] == len(full) == 2
+        assert summary["items"] == [{k: g[k] for k in ("goal", "area", "summary")} for g in full]
+    towns = world.get("/api/v1/progress/summary", params={"level": "municipality", "limit": 1, "offset": 1}).json()
+    assert towns["total"] == 2 and [g["area"]["code"] for g in towns["items"]] == ["B1"]
+    assert world.get("/api/v1/progress/summary", params={"level": "school"}).json()["total"] == 0  # none has data
+    (a1,) = [g for g in summary["items"] if g["area"]["code"] == "A1"]
+    assert a1["summary"]["on_track"] == 1
+    refused = world.get("/api/v1/progress/summary", params={"level": "planet"})
+    assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "query.level"
