@@ -92,7 +92,8 @@ def choices(*, session: Session, actor: Principal) -> Choices:
     indicators = session.exec(
         select(Indicator).order_by(col(Indicator.goal_id), col(Indicator.position), Indicator.code)
     ).all()
-    areas = session.exec(select(Area).order_by(Area.name, Area.code)).all()
+    # As rows, not objects: a national alliance has a hundred thousand areas and schools.
+    areas = session.exec(select(pk(Area.id), Area.code, Area.name).order_by(Area.name, Area.code)).all()
     everything = [(i.code, i.name) for i in indicators]
     if not actor.is_admin:
         reported = set(
@@ -100,12 +101,12 @@ def choices(*, session: Session, actor: Principal) -> Choices:
         )
         indicators = [i for i in indicators if i.id in reported or i.derived_from_id in reported]
         reach = areas_in_reach(session, actor.organisation_id)
-        areas = [a for a in areas if a.id in reach]
+        areas = [a for a in areas if a[0] in reach]
     goals = session.exec(select(Goal).order_by(col(Goal.position), Goal.code)).all()
     return Choices(
         organisation=session.get_one(Organisation, actor.organisation_id).name,
         indicators=[(i.code, i.name) for i in indicators],
         all_indicators=everything,
-        areas=[(a.code, a.name) for a in areas],
+        areas=[(code, name) for _id, code, name in areas],
         goals=[(g.code, g.title) for g in goals],
     )
