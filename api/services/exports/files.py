@@ -42,6 +42,9 @@ READABLE_COLUMNS = (
 )
 _NUMBERS = {"value", "numerator", "denominator"}
 _ILLEGAL = r"[\x00-\x08\x0b\x0c\x0e-\x1f]"  # what a sheet cannot hold (openpyxl's ILLEGAL_CHARACTERS_RE)
+# A text a sheet's cell cannot take as it is: a control character (tab, line breaks and those it cannot hold),
+# XML's & < >, a formula's start (FORMULA_STARTS), a space at either end.
+_SPECIAL = r"[\x00-\x1f&<>]|^[=+\-@ ]| $"
 Columns = Literal["all", "import"]
 
 
@@ -237,6 +240,9 @@ def _xlsx_cell(kind: str, column: str) -> str:
         spaces = "' ' || chr(9) || chr(10) || chr(13)"
         start = f"CASE WHEN {column} = trim({column}, {spaces}) THEN '<t>' ELSE '<t xml:space=\"preserve\">' END"
         xml = f"'<c t=\"inlineStr\"><is>' || {start} || {escaped} || '</t></is></c>'"
+        # Most texts need none of that: one scan sends only those that do (or might) the long way.
+        plain = f"'<c t=\"inlineStr\"><is><t>' || {column} || '</t></is></c>'"
+        xml = f"CASE WHEN {column} = '' OR regexp_matches({column}, '{_SPECIAL}') THEN {xml} ELSE {plain} END"
         if kind == "withheld":
             number = f"'<c><v>' || {column} || '</v></c>'"
             xml = f"CASE WHEN {column} = {sql_literal(WITHHELD.value)} THEN {xml} ELSE {number} END"
