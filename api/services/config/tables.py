@@ -32,7 +32,7 @@ from api.models import (
     Target,
     User,
 )
-from api.models.common import LANGUAGES, Translated, stored_id
+from api.models.common import LANGUAGES, Translated, pk, stored_id
 from api.services.imports import mappings
 
 Row = dict[str, str]
@@ -127,9 +127,11 @@ def _organisations(session: Session) -> list[Row]:
 
 
 def _areas(session: Session) -> list[Row]:
-    areas = session.exec(select(Area)).all()
+    # As rows, not objects: a national alliance has a hundred thousand areas and schools.
+    columns = (pk(Area.id), Area.code, Area.name, Area.level, Area.parent_id, Area.active)
+    areas: list[Any] = list(session.exec(select(*columns)).all())  # type: ignore[call-overload]
     code = {a.id: a.code for a in areas}
-    children: dict[int | None, list[Area]] = defaultdict(list)
+    children: dict[int | None, list[Any]] = defaultdict(list)
     for area in areas:
         children[area.parent_id].append(area)
     rows: list[Row] = []
@@ -243,7 +245,14 @@ def _assignments(session: Session) -> list[Row]:
 def _targets(session: Session) -> list[Row]:
     target_area = aliased(Area)
     rows = session.exec(
-        select(Target, Indicator.code, target_area.code)
+        select(  # type: ignore[call-overload]
+            Indicator.code,
+            target_area.code,
+            Target.baseline_period,
+            Target.baseline_value,
+            Target.target_period,
+            Target.target_value,
+        )
         .join(Indicator, col(Indicator.id) == Target.indicator_id)
         .outerjoin(target_area, col(target_area.id) == Target.area_id)
     ).all()
@@ -251,12 +260,14 @@ def _targets(session: Session) -> list[Row]:
         {
             "indicator": indicator,
             "area": area or "",
-            "baseline_period": t.baseline_period,
-            "baseline_value": text(t.baseline_value),
-            "target_period": t.target_period,
-            "target_value": text(t.target_value),
+            "baseline_period": baseline_period,
+            "baseline_value": text(baseline_value),
+            "target_period": target_period,
+            "target_value": text(target_value),
         }
-        for t, indicator, area in sorted(rows, key=lambda r: (r[1], r[2] or "", r[0].target_period))
+        for indicator, area, baseline_period, baseline_value, target_period, target_value in sorted(
+            rows, key=lambda r: (r[0], r[1] or "", r[4])
+        )
     ]
 
 
