@@ -3,6 +3,8 @@ rows (typed into a grid, pasted or uploaded) loaded through the same loader as `
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from api.errors import BackboneError, ErrorItem, Invalid
 from api.models.assignment import AssignmentCreate
 from api.models.boundary import BoundariesStored
@@ -23,10 +25,12 @@ __all__ = [
     "assign",
     "boundary_areas",
     "columns",
+    "levels",
     "load_rows",
     "read_table",
     "replace_boundaries",
     "rows",
+    "window",
 ]
 
 
@@ -39,6 +43,20 @@ def rows(file: str) -> list[Row]:
     """The kind's rows now, in the file's order."""
     with context.backbone().db.session() as session:
         return tables.READERS[file](session)
+
+
+def window(
+    file: str, *, find: str = "", where: dict[str, Collection[str]] | None = None, offset: int = 0, limit: int | None
+) -> tuple[int, list[Row]]:
+    """The kind's rows with ``find`` in a code or name and ``where``'s values: how many, and ``limit`` of them."""
+    with context.backbone().db.session() as session:
+        return tables.window(session, file, find=find, where=where, offset=offset, limit=limit)
+
+
+def levels() -> list[str]:
+    """The levels areas have, in order."""
+    with context.backbone().db.session() as session:
+        return tables.levels(session)
 
 
 def read_table(file: str, data: bytes) -> list[tuple[int, Row]]:

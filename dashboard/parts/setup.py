@@ -32,7 +32,7 @@ from api.models.common import (
 )
 from dashboard.context import N_, _
 from dashboard.data import setup
-from dashboard.parts import grid
+from dashboard.parts import grid, pager
 from dashboard.parts.components import allowed, guard, href, notice, session_ended
 
 INVALID = "invalid"
@@ -143,15 +143,17 @@ def _columns(kind: Kind, problems: list[ErrorItem] | None = None, numbers: dict[
     return found
 
 
-def _grid_rows(kind: Kind) -> list[dict[str, Any]]:
-    return [{"id": "/".join(row[k] for k in kind.key), **row} for row in setup.rows(kind.file)]
+def _window(kind: Kind, find: str | None = "", offset: int = 0) -> tuple[list[dict[str, Any]], int]:
+    """The grid's rows from ``offset`` on (those with ``find`` in a code or name), and how many there are."""
+    total, rows = setup.window(kind.file, find=find or "", offset=offset, limit=pager.SIZE)
+    return [{"id": "/".join(row[k] for k in kind.key), **row} for row in rows], total
 
 
 def layout(kind: Kind, view: Callable[[], list] | None = None) -> html.Div:
     """The page: the rows to edit, the buttons, and the paste or upload box; ``view`` adds a view of its own first."""
     if (blocked := guard(f"admin/{kind.page}")) is not None:
         return blocked
-    data = _grid_rows(kind)
+    data, total = _window(kind)
     return html.Div(
         [
             dcc.Link(_("Administration"), href=href("/admin"), className="back-link"),
@@ -166,6 +168,7 @@ def layout(kind: Kind, view: Callable[[], list] | None = None) -> html.Div:
                 ),
                 className="muted",
             ),
+            pager.controls(kind.id("rows"), len(data), total),
             grid.grid(
                 kind.id("grid"),
                 _columns(kind),
@@ -260,11 +263,10 @@ def _changed(kind: Kind, data: list[dict[str, Any]], original: dict[str, dict[st
 
 
 def _save(kind: Kind, data: list[dict[str, Any]], original: dict[str, dict[str, Any]], *, dry_run: bool) -> tuple:
-    """Check or save the changed rows: (columns, rows, original, result, problems) for the page."""
-    unchanged = (no_update, no_update, no_update)
+    """Check or save the changed rows: (columns, result, problems, whether saved) for the page."""
     changed = _changed(kind, data, original)
     if not changed:
-        return *unchanged, notice(_("There are no changes."), "info"), None
+        return no_update, notice(_("There are no changes."), "info"), None, False
     columns = setup.columns(kind.file)
     numbered = dict(enumerate(changed, start=2))
     found = [(n, {c: str(row.get(c) or "").strip() for c in columns}) for n, row in numbered.items()]
@@ -273,13 +275,13 @@ def _save(kind: Kind, data: list[dict[str, Any]], original: dict[str, dict[str, 
     except BackboneError as exc:
         ids = {n: row["id"] for n, row in numbered.items()}
         names = {n: " / ".join(str(row.get(k) or "?") for k in kind.key) for n, row in numbered.items()}
-        problems = problem_list(exc.errors, names, exc.error_count)
-        return _columns(kind, exc.errors, ids), no_update, no_update, None, problems
-    if dry_run:
-        return _columns(kind), no_update, no_update, notice(_("Checked: ") + _counts(loaded), "info"), None
-    fresh = _grid_rows(kind)
-    saved = notice(_("Saved: ") + _counts(loaded), "success")
-    return _columns(kind), fresh, {row["id"]: row for row in fresh}, saved, None
+        return _columns(kind, exc.errors, ids), None, problem_list(exc.errors, names, exc.error_count), False
+    said = (
+        notice(_("Checked: ") + _counts(loaded), "info")
+        if dry_run
+        else notice(_("Saved: ") + _counts(loaded), "success")
+    )
+    return _columns(kind), said, None, not dry_run
 
 
 def _content(text: str | None, contents: str | None) -> bytes | None:
@@ -326,32 +328,54 @@ def register(app: Dash, kind: Kind) -> None:
 
     @app.callback(
         Output(kind.id("grid"), "columnDefs"),
-        Output(kind.id("grid"), "rowData", allow_duplicate=True),
-        Output(kind.id("original"), "data"),
         Output(kind.id("result"), "children"),
         Output(kind.id("problems"), "children"),
+        Output(kind.id("loaded"), "data", allow_duplicate=True),
         Input(kind.id("check"), "n_clicks"),
         Input(kind.id("save"), "n_clicks"),
         State(kind.id("grid"), "rowData"),
         State(kind.id("original"), "data"),
+        State(kind.id("loaded"), "data"),
         prevent_initial_call=True,
     )
-    def check_or_save(_check: int, _save_clicks: int, data: list[dict[str, Any]], original: dict) -> tuple:
+    def check_or_save(_check: int, _saves: int, data: list[dict[str, Any]], original: dict, loads: int) -> tuple:
+        """Check or save the grid's changes; a save counts as a load, on which the rows shown are read again."""
         if allowed(f"admin/{kind.page}") is None:
-            return no_update, no_update, no_update, session_ended(), None
-        return _save(kind, data, original, dry_run=ctx.triggered_id == kind.id("check"))
+            return no_update, session_ended(), None, no_update
+        columns, said, problems, saved = _save(kind, data, original, dry_run=ctx.triggered_id == kind.id("check"))
+        return columns, said, problems, (loads or 0) + 1 if saved else no_update
+
+    rows = kind.id("rows")
 
     @app.callback(
         Output(kind.id("grid"), "rowData", allow_duplicate=True),
         Output(kind.id("original"), "data", allow_duplicate=True),
+        Output(f"{rows}-offset", "data"),
+        Output(f"{rows}-shown", "children"),
+        Output(f"{rows}-previous", "disabled"),
+        Output(f"{rows}-next", "disabled"),
+        Output(kind.id("result"), "children", allow_duplicate=True),
         Input(kind.id("loaded"), "data"),
+        Input(f"{rows}-find", "value"),
+        Input(f"{rows}-previous", "n_clicks"),
+        Input(f"{rows}-next", "n_clicks"),
+        State(f"{rows}-offset", "data"),
+        State(kind.id("grid"), "rowData"),
+        State(kind.id("original"), "data"),
         prevent_initial_call=True,
     )
-    def reload(_loads: int) -> tuple:
+    def reload(_loads: int, find: str | None, _previous: int, _next: int, offset: int, data: list, original: dict):
+        """The window of rows asked for: after a save or load (the same rows, read again), a find, a move."""
         if allowed(f"admin/{kind.page}") is None:  # a callback can be called by anyone: the rows are the staff's
-            return [], {}
-        fresh = _grid_rows(kind)
-        return fresh, {row["id"]: row for row in fresh}
+            return [], {}, 0, "", True, True, session_ended()
+        if ctx.triggered_id == kind.id("loaded"):  # the same rows, as they are stored now
+            start = offset or 0
+        elif _changed(kind, data or [], original or {}):
+            return *(no_update,) * 6, pager.unsaved()
+        else:
+            start = pager.moved(rows, ctx.triggered_id, offset)
+        fresh, total = _window(kind, find, start)
+        return fresh, {row["id"]: row for row in fresh}, *pager.state(start, len(fresh), total), no_update
 
     register_paste(app, kind)
 

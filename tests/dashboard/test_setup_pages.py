@@ -8,6 +8,7 @@ import json
 
 from openpyxl import Workbook
 
+from dashboard.parts import pager
 from tests.conftest import login
 from tests.dashboard.callbacks import by_id, call, components, log_in
 from tests.dashboard.test_callback_errors import page
@@ -27,7 +28,24 @@ def grid_of(client) -> tuple[list[dict], dict]:
 def save(client, data, original, *, check: bool = False) -> dict:
     clicks = [("admin-areas-check", "n_clicks", 1 if check else 0), ("admin-areas-save", "n_clicks", 0 if check else 1)]
     state = [("admin-areas-grid", "rowData", data), ("admin-areas-original", "data", original)]
-    return call(client, clicks, state, changed=0 if check else 1)
+    return call(client, clicks, [*state, ("admin-areas-loaded", "data", 0)], changed=0 if check else 1)
+
+
+def window(client, trigger: str, *, kind="areas", find: str = "", offset: int = 0, data=(), original=None) -> dict:
+    """The grid's rows after ``trigger`` ("loaded", "find", "previous" or "next")."""
+    inputs = [
+        (f"admin-{kind}-loaded", "data", 1),
+        (f"admin-{kind}-rows-find", "value", find),
+        (f"admin-{kind}-rows-previous", "n_clicks", 1),
+        (f"admin-{kind}-rows-next", "n_clicks", 1),
+    ]
+    state = [
+        (f"admin-{kind}-rows-offset", "data", offset),
+        (f"admin-{kind}-grid", "rowData", list(data)),
+        (f"admin-{kind}-original", "data", original or {}),
+    ]
+    changed = ["loaded", "find", "previous", "next"].index(trigger)
+    return call(client, inputs, state, changed=changed)
 
 
 def rows_action(client, *, load: bool, text_value: str | None = None, contents: str | None = None, held=None) -> dict:
@@ -81,7 +99,39 @@ def test_a_bad_cell_is_marked_and_nothing_is_saved_until_it_is_right(demo_client
     assert "Saved: 1 new, 1 changed" in text(saved["admin-areas-result.children"])
     assert demo_client.get("/api/v1/areas/GM0014").json()["name"] == "Groningen (gemeente)"
     assert demo_client.get("/api/v1/areas/GM0014-W1").json()["parent"] == "GM0014"
-    assert "GM0014-W1" in saved["admin-areas-original.data"]  # the grid holds what is stored now
+    assert saved["admin-areas-loaded.data"] == 1  # the rows shown are read again on it
+    assert "GM0014-W1" in window(demo_client, "loaded")["admin-areas-original.data"]  # what is stored now
+
+
+def test_a_long_list_is_found_and_paged_on_the_server(demo_client, monkeypatch):
+    monkeypatch.setattr(pager, "SIZE", 100)
+    log_in(demo_client, "admin")
+    layout = page(demo_client, "/dashboard/admin/areas")["_pages_content.children"]
+    data = by_id(layout, "admin-areas-grid")["props"]["rowData"]
+    total = len(demo_client.get("/api/v1/areas", params={"limit": 1000}).json()["items"])
+    assert len(data) == 100 and total > 200
+    assert by_id(layout, "admin-areas-rows-shown")["props"]["children"] == f"Rows 1 to 100 of {total}"
+    assert by_id(layout, "admin-areas-rows-previous")["props"]["disabled"] is True
+
+    following = window(demo_client, "next", offset=0, data=data, original={r["id"]: r for r in data})
+    assert following["admin-areas-rows-shown.children"] == f"Rows 101 to 200 of {total}"
+    assert following["admin-areas-rows-offset.data"] == 100 and following["admin-areas-rows-previous.disabled"] is False
+    codes = [r["code"] for r in following["admin-areas-grid.rowData"]]
+    assert codes == sorted(codes) and not set(codes) & {r["code"] for r in data}
+
+    found = window(demo_client, "find", find="gm0014", offset=100)
+    assert found["admin-areas-rows-offset.data"] == 0  # a new find starts at its first row
+    assert "GM0014" in {r["code"] for r in found["admin-areas-grid.rowData"]}
+    assert all("GM0014" in r["code"] + r["parent"] for r in found["admin-areas-grid.rowData"])
+    assert found["admin-areas-rows-next.disabled"] is True
+    nothing = window(demo_client, "find", find="no such area")
+    assert nothing["admin-areas-grid.rowData"] == [] and nothing["admin-areas-rows-shown.children"] == "No rows found."
+
+    typed = [dict(r, name="Renamed") if r["code"] == "GM0014" else r for r in found["admin-areas-grid.rowData"]]
+    kept = window(demo_client, "next", data=typed, original=found["admin-areas-original.data"])
+    assert "admin-areas-grid.rowData" not in kept and "Save the changes first" in text(
+        kept["admin-areas-result.children"]
+    )
 
 
 def test_rows_pasted_from_a_spreadsheet_are_checked_then_loaded(demo_client):
@@ -95,7 +145,7 @@ def test_rows_pasted_from_a_spreadsheet_are_checked_then_loaded(demo_client):
     assert "Loaded: 2 new" in text(loaded["admin-areas-rows-result.children"])
     assert demo_client.get("/api/v1/areas/GM0014-W2").json()["name"] == "Wijk 2"
     assert loaded["admin-areas-loaded.data"] == 1  # the grid reloads on it
-    reloaded = call(demo_client, [("admin-areas-loaded", "data", 1)])
+    reloaded = window(demo_client, "loaded")
     assert any(r["code"] == "GM0014-W2" for r in reloaded["admin-areas-grid.rowData"])
 
     bad = rows_action(demo_client, load=False, text_value="code;name;level;parent\nX1;Nowhere;district;NOPE\n")
@@ -116,16 +166,23 @@ def test_an_xlsx_file_is_read_like_a_csv_file(demo_client):
     assert "1 new" in text(checked["admin-areas-rows-result.children"])
 
 
-def trajectory_inputs(indicator: str, saves: int = 0) -> list:
+def trajectory_inputs(indicator: str, saves: int = 0, find: str = "") -> list:
     return [
         ("admin-targets-indicator", "value", indicator),
         ("admin-targets-years-add", "n_clicks", 0),
         ("admin-targets-years-save", "n_clicks", saves),
+        ("admin-targets-years-rows-find", "value", find),
+        ("admin-targets-years-rows-previous", "n_clicks", 0),
+        ("admin-targets-years-rows-next", "n_clicks", 0),
     ]
 
 
 def years_state(rows: list, columns: list) -> list:
-    return [("admin-targets-years", "rowData", rows), ("admin-targets-years", "columnDefs", columns)]
+    return [
+        ("admin-targets-years-rows-offset", "data", 0),
+        ("admin-targets-years", "rowData", rows),
+        ("admin-targets-years", "columnDefs", columns),
+    ]
 
 
 def test_a_trajectory_is_typed_year_by_year_and_a_bad_cell_is_marked(demo_client):
@@ -156,6 +213,12 @@ def test_a_trajectory_is_typed_year_by_year_and_a_bad_cell_is_marked(demo_client
     assert "1 new" in text(saved["admin-targets-years-result.children"])
     listed = demo_client.get("/api/v1/targets", params={"indicator": "ece-participation", "area": "GM0014"}).json()
     assert {t["target_period"]: t["target_value"] for t in listed["items"]}["2027"] == 86
+    assert saved["admin-targets-years-rows-shown.children"] == chosen["admin-targets-years-rows-shown.children"]
+
+    found = call(demo_client, trajectory_inputs("ece-participation", find="gm00"), years_state([], []), changed=3)
+    areas = [r["area"] for r in found["admin-targets-years.rowData"]]
+    assert "GM0014" in areas and all(a.startswith("GM00") for a in areas)  # the whole alliance is not a match
+    assert found["admin-targets-years-rows-shown.children"] == f"Rows 1 to {len(areas)} of {len(areas)}"
 
 
 def test_the_assignment_matrix_hands_an_area_to_another_reporter(demo_client):
@@ -167,13 +230,23 @@ def test_the_assignment_matrix_hands_an_area_to_another_reporter(demo_client):
     groningen = next(r for r in data if r["area"] == "GM0014")
     assert groningen["ece-participation"] == "KIDSFIRST"
 
-    def save(rows):
+    def matrix(rows, *, changed: int = 1, find: str = "", level: str = "municipality"):
         inputs = [
-            ("admin-assignments-level", "value", "municipality"),
+            ("admin-assignments-level", "value", level),
             ("admin-assignments-matrix-save", "n_clicks", 1),
+            ("admin-assignments-matrix-rows-find", "value", find),
+            ("admin-assignments-matrix-rows-previous", "n_clicks", 0),
+            ("admin-assignments-matrix-rows-next", "n_clicks", 0),
         ]
-        state = [("admin-assignments-matrix", "rowData", rows), ("admin-assignments-matrix-original", "data", data)]
-        return call(demo_client, inputs, state, changed=1)
+        state = [
+            ("admin-assignments-matrix-rows-offset", "data", 0),
+            ("admin-assignments-matrix", "rowData", rows),
+            ("admin-assignments-matrix-original", "data", data),
+        ]
+        return call(demo_client, inputs, state, changed=changed)
+
+    def save(rows):
+        return matrix(rows)
 
     refused = save([dict(r, **{"ece-participation": "NOBODY"}) if r is groningen else r for r in data])
     marked = {c["field"]: c.get("cellClassRules") for c in refused["admin-assignments-matrix.columnDefs"]}
@@ -188,6 +261,15 @@ def test_the_assignment_matrix_hands_an_area_to_another_reporter(demo_client):
     assert "1 assignments changed" in text(saved["admin-assignments-matrix-result.children"])
     assigned = demo_client.get("/api/v1/assignments", params=where, headers=token)
     assert [a["organisation"] for a in assigned.json()["items"]] == ["GM-GRONINGEN"]
+
+    found = matrix(data, changed=2, find="witten")  # the areas with it in their name
+    (witten,) = found["admin-assignments-matrix.rowData"]
+    assert witten["name"] == "Witten" and found["admin-assignments-matrix-rows-shown.children"] == "Rows 1 to 1 of 1"
+    assert witten["ece-participation"]  # its reporters, read for the areas shown
+    typed = [dict(r, **{"ece-participation": ""}) if r is groningen else r for r in data]
+    kept = matrix(typed, changed=0, level="province")
+    assert "admin-assignments-matrix.rowData" not in kept
+    assert "Save the changes first" in text(kept["admin-assignments-matrix-result.children"])
 
 
 def test_boundaries_are_replaced_by_a_geojson_file_checked_whole(demo_client):
@@ -220,11 +302,7 @@ def test_boundaries_are_replaced_by_a_geojson_file_checked_whole(demo_client):
 def test_the_set_up_callbacks_give_nothing_to_others(demo_client):
     """Callbacks can be called without the page: the set-up's rows (unpublished indicators too) stay the staff's."""
     log_in(demo_client, "steering")
-    reloaded = call(demo_client, [("admin-indicators-loaded", "data", 1)])
-    assert reloaded["admin-indicators-grid.rowData"] == []
-    checked = call(
-        demo_client,
-        [("admin-areas-check", "n_clicks", 1), ("admin-areas-save", "n_clicks", 0)],
-        [("admin-areas-grid", "rowData", []), ("admin-areas-original", "data", {})],
-    )
+    for trigger in ("loaded", "find"):
+        assert window(demo_client, trigger, kind="indicators")["admin-indicators-grid.rowData"] == []
+    checked = save(demo_client, [], {}, check=True)
     assert "session has ended" in text(checked["admin-areas-result.children"])

@@ -12,9 +12,11 @@ import csv
 import io
 import zipfile
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import func, or_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
@@ -36,6 +38,7 @@ from api.models.common import LANGUAGES, Translated, pk, stored_id
 from api.services.imports import mappings
 
 Row = dict[str, str]
+Statement = Any  # a select of a file's columns (sqlmodel's typing has no name for one of any width)
 
 
 def _translated(prefix: str) -> list[str]:
@@ -231,23 +234,29 @@ def _indicators(session: Session) -> list[Row]:
     ]
 
 
-def _assignments(session: Session) -> list[Row]:
-    rows = session.exec(
+def _area_listing() -> Statement:
+    parent = aliased(Area)
+    return select(  # type: ignore[call-overload]
+        Area.code, Area.name, Area.level, func.coalesce(parent.code, ""), Area.active
+    ).outerjoin(parent, col(parent.id) == Area.parent_id)
+
+
+def _assignment_listing() -> Statement:
+    return (
         select(Organisation.code, Indicator.code, Area.code)
         .select_from(Assignment)
         .join(Organisation, col(Organisation.id) == Assignment.organisation_id)
         .join(Indicator, col(Indicator.id) == Assignment.indicator_id)
         .join(Area, col(Area.id) == Assignment.area_id)
-    ).all()
-    return [{"organisation": o, "indicator": i, "area": a} for o, i, a in sorted(rows)]
+    )
 
 
-def _targets(session: Session) -> list[Row]:
+def _target_listing() -> Statement:
     target_area = aliased(Area)
-    rows = session.exec(
+    return (
         select(  # type: ignore[call-overload]
             Indicator.code,
-            target_area.code,
+            func.coalesce(target_area.code, ""),
             Target.baseline_period,
             Target.baseline_value,
             Target.target_period,
@@ -255,20 +264,49 @@ def _targets(session: Session) -> list[Row]:
         )
         .join(Indicator, col(Indicator.id) == Target.indicator_id)
         .outerjoin(target_area, col(target_area.id) == Target.area_id)
-    ).all()
-    return [
-        {
-            "indicator": indicator,
-            "area": area or "",
-            "baseline_period": baseline_period,
-            "baseline_value": text(baseline_value),
-            "target_period": target_period,
-            "target_value": text(target_value),
-        }
-        for indicator, area, baseline_period, baseline_value, target_period, target_value in sorted(
-            rows, key=lambda r: (r[0], r[1] or "", r[4])
-        )
-    ]
+    )
+
+
+@dataclass(frozen=True)
+class Listing:
+    """A large kind's rows as one statement, its columns those of the file: found and paged in the database."""
+
+    statement: Callable[[], Statement]
+    order: tuple[str, ...]  # the columns a page is ordered by
+    searched: tuple[str, ...]  # the columns ``find`` looks in
+
+
+# The kinds that grow with the alliance (a national one has 168,000 areas and schools, 240,000 assignments).
+LISTINGS: dict[str, Listing] = {
+    "areas.csv": Listing(_area_listing, order=("code",), searched=("code", "name", "parent")),
+    "assignments.csv": Listing(
+        _assignment_listing, order=("organisation", "indicator", "area"), searched=("organisation", "indicator", "area")
+    ),
+    "targets.csv": Listing(
+        _target_listing, order=("indicator", "area", "target_period"), searched=("indicator", "area")
+    ),
+}
+
+
+def _listed(session: Session, name: str, statement: Statement) -> list[Row]:
+    columns = COLUMNS[name]
+    return [dict(zip(columns, map(text, row), strict=True)) for row in session.exec(statement).all()]
+
+
+def _labelled(name: str) -> tuple[Statement, dict[str, Any]]:
+    """The kind's statement and its columns by the file's names."""
+    statement = LISTINGS[name].statement()
+    return statement, dict(zip(COLUMNS[name], statement.selected_columns, strict=True))
+
+
+def _sorted(name: str) -> Callable[[Session], list[Row]]:
+    """A large kind's reader: every row, ordered here (the same bytes on every database, whatever its collation)."""
+
+    def read(session: Session) -> list[Row]:
+        order = LISTINGS[name].order
+        return sorted(_listed(session, name, LISTINGS[name].statement()), key=lambda r: [r[c] for c in order])
+
+    return read
 
 
 def _users(session: Session) -> list[Row]:
@@ -298,10 +336,50 @@ READERS: dict[str, Callable[[Session], list[Row]]] = {
     "goals.csv": _goals,
     "dimensions.csv": _dimensions,
     "indicators.csv": _indicators,
-    "assignments.csv": _assignments,
-    "targets.csv": _targets,
+    "assignments.csv": _sorted("assignments.csv"),
+    "targets.csv": _sorted("targets.csv"),
     "users.csv": _users,
 }
+
+
+def window(
+    session: Session,
+    name: str,
+    *,
+    find: str = "",
+    where: dict[str, Collection[str]] | None = None,
+    offset: int = 0,
+    limit: int | None = None,
+) -> tuple[int, list[Row]]:
+    """The kind's rows with ``find`` in one of their codes or names (any case) and a value of ``where``'s in
+    each of its columns: how many in all, and ``limit`` of them from ``offset`` on.
+
+    A large kind (``LISTINGS``) is found, counted and paged in the database, in the order of its key;
+    the others in the file's order.
+    """
+    find = find.strip()
+    if name not in LISTINGS:
+        wanted = find.casefold()
+        rows = [
+            row
+            for row in READERS[name](session)
+            if (not wanted or any(wanted in value.casefold() for value in row.values()))
+            and all(row[c] in values for c, values in (where or {}).items())
+        ]
+        return len(rows), rows[offset : None if limit is None else offset + limit]
+    statement, column = _labelled(name)
+    if find:
+        statement = statement.where(or_(*(column[c].icontains(find, autoescape=True) for c in LISTINGS[name].searched)))
+    for c, values in (where or {}).items():
+        statement = statement.where(column[c].in_(list(values)))
+    total = session.exec(select(func.count()).select_from(statement.subquery())).one()
+    page = statement.order_by(*(column[c] for c in LISTINGS[name].order)).offset(offset).limit(limit)
+    return total, _listed(session, name, page)
+
+
+def levels(session: Session) -> list[str]:
+    """The levels the areas have, in order."""
+    return sorted(text(level) for level in session.exec(select(Area.level).distinct()).all())
 
 
 def to_csv(name: str, rows: list[Row]) -> bytes:

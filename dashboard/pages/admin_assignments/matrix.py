@@ -15,28 +15,37 @@ from api.errors import BackboneError
 from dashboard import context
 from dashboard.context import _
 from dashboard.data import setup
-from dashboard.parts import grid
+from dashboard.parts import grid, pager
 from dashboard.parts.components import allowed, notice, session_ended
 from dashboard.parts.setup import INVALID, problem_list
 
 PAGE = "admin/assignments"
+PAGER = "admin-assignments-matrix-rows"
 LEVEL = "municipality"
 
 
-def matrix(level: str, problems: dict[str, list[str]] | None = None) -> tuple[list[dict], list[dict]]:
-    """The rows (areas of the level, each cell its reporter) and the columns (area, then one per indicator)."""
-    language = context.language()
+def rows(level: str, find: str | None = "", offset: int = 0) -> tuple[list[dict], int]:
+    """The areas of the level from ``offset`` on (those with ``find`` in their code or name), each cell its
+    reporter; and how many such areas there are."""
     indicators = setup.rows("indicators.csv")
-    reporter = {(a["area"], a["indicator"]): a["organisation"] for a in setup.rows("assignments.csv")}
-    areas = sorted((a for a in setup.rows("areas.csv") if a["level"] == level), key=lambda a: a["code"])
+    total, areas = setup.window("areas.csv", find=find or "", where={"level": [level]}, offset=offset, limit=pager.SIZE)
+    _count, assigned = setup.window("assignments.csv", where={"area": [a["code"] for a in areas]}, limit=None)
+    reporter = {(a["area"], a["indicator"]): a["organisation"] for a in assigned}
     data = [
         {"id": a["code"], "area": a["code"], "name": a["name"]}
         | {i["code"]: reporter.get((a["code"], i["code"]), "") for i in indicators}
         for a in areas
     ]
+    return data, total
+
+
+def columns(problems: dict[str, list[str]] | None = None) -> list[dict]:
+    """The area, its name, then a column per indicator (a refused cell marked)."""
+    language = context.language()
+    indicators = setup.rows("indicators.csv")
     organisations = ["", *(o["code"] for o in setup.rows("organisations.csv"))]
     marked = problems or {}
-    columns = [
+    return [
         grid.text_column("area", _("Area"), width=100, editable=False, cellClass="readonly", pinned="left"),
         grid.text_column("name", _("Name"), width=160, editable=False, cellClass="readonly", pinned="left"),
     ] + [
@@ -55,14 +64,13 @@ def matrix(level: str, problems: dict[str, list[str]] | None = None) -> tuple[li
         )
         for i in indicators
     ]
-    return data, columns
 
 
 def view() -> list:
     """The matrix with its level choice, above the list of every assignment."""
-    levels = sorted({a["level"] for a in setup.rows("areas.csv")})
+    levels = setup.levels()
     level = LEVEL if LEVEL in levels else next(iter(levels), LEVEL)
-    data, columns = matrix(level)
+    data, total = rows(level)
     return [
         html.H2(_("Who reports what, per area")),
         html.P(
@@ -79,9 +87,10 @@ def view() -> list:
             ],
             className="filters",
         ),
+        pager.controls(PAGER, len(data), total),
         grid.grid(
             "admin-assignments-matrix",
-            columns,
+            columns(),
             data,
             page_size=50,
             options={"stopEditingWhenCellsLoseFocus": True},
@@ -116,21 +125,36 @@ def register(app: Dash) -> None:
         Output("admin-assignments-matrix-original", "data"),
         Output("admin-assignments-matrix-result", "children"),
         Output("admin-assignments-matrix-problems", "children"),
+        Output(f"{PAGER}-offset", "data"),
+        Output(f"{PAGER}-shown", "children"),
+        Output(f"{PAGER}-previous", "disabled"),
+        Output(f"{PAGER}-next", "disabled"),
         Input("admin-assignments-level", "value"),
         Input("admin-assignments-matrix-save", "n_clicks"),
+        Input(f"{PAGER}-find", "value"),
+        Input(f"{PAGER}-previous", "n_clicks"),
+        Input(f"{PAGER}-next", "n_clicks"),
+        State(f"{PAGER}-offset", "data"),
         State("admin-assignments-matrix", "rowData"),
         State("admin-assignments-matrix-original", "data"),
         prevent_initial_call=True,
     )
-    def level_or_save(level: str, _save: int, data: list[dict], original: list[dict]) -> tuple:
+    def level_or_save(
+        level: str, _save: int, find: str | None, _previous: int, _next: int, offset: int, data: list, original: list
+    ) -> tuple:
+        """Other areas (a level, a find, the rows before or after), or the changed cells saved."""
+        unchanged = (no_update,) * 4
         if allowed(PAGE) is None:
-            return no_update, no_update, no_update, session_ended(), None
-        if ctx.triggered_id == "admin-assignments-level":
-            fresh, columns = matrix(level)
-            return fresh, columns, fresh, None, None
-        cells = changed_cells(data, original)
+            return no_update, no_update, no_update, session_ended(), None, *unchanged
+        cells = changed_cells(data or [], original or [])
+        if ctx.triggered_id != "admin-assignments-matrix-save":
+            if cells:
+                return no_update, no_update, no_update, pager.unsaved(), None, *unchanged
+            start = pager.moved(PAGER, ctx.triggered_id, offset)
+            fresh, total = rows(level, find, start)
+            return fresh, columns(), fresh, None, None, *pager.state(start, len(fresh), total)
         if not cells:
-            return no_update, no_update, no_update, notice(_("There are no changes."), "info"), None
+            return no_update, no_update, no_update, notice(_("There are no changes."), "info"), None, *unchanged
         try:
             count = setup.assign(cells)
         except BackboneError as exc:
@@ -139,8 +163,8 @@ def register(app: Dash) -> None:
                 area = cells[problem.row or 0][0]
                 marks.setdefault(problem.column or "", []).append(area)
             names = {n: f"{cells[n][0]} · {cells[n][1]}" for n in range(len(cells))}
-            columns = matrix(level, marks)[1]
-            return no_update, columns, no_update, None, problem_list(exc.errors, names, exc.error_count)
-        fresh, columns = matrix(level)
+            problems = problem_list(exc.errors, names, exc.error_count)
+            return no_update, columns(marks), no_update, None, problems, *unchanged
+        fresh, total = rows(level, find, offset or 0)
         said = notice(_("Saved: {count} assignments changed.", count=count), "success")
-        return fresh, columns, fresh, said, None
+        return fresh, columns(), fresh, said, None, *pager.state(offset or 0, len(fresh), total)

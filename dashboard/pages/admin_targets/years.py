@@ -16,12 +16,13 @@ from api.errors import BackboneError, ErrorItem
 from dashboard import context
 from dashboard.context import _
 from dashboard.data import setup
-from dashboard.parts import grid
+from dashboard.parts import grid, pager
 from dashboard.parts.components import allowed, notice, session_ended
 from dashboard.parts.setup import INVALID, problem_list
 from indicators import periods
 
 PAGE = "admin/targets"
+PAGER = "admin-targets-years-rows"
 ALLIANCE = ""  # the alliance-wide target has no area
 FIXED = ("area", "area_name", "baseline_period", "baseline_value")
 
@@ -42,30 +43,37 @@ def _axis(period_type: str, targets: list[dict[str, str]]) -> list[str]:
     return periods.periods_between(min(firsts, key=when), max(lasts, key=when), period_type)
 
 
-def rows_and_columns(indicator: str, problems: dict[str, list[str]] | None = None) -> tuple[list[dict], list[dict]]:
-    """The grid for one indicator: a row per area with targets (the alliance first), a column per period."""
+def rows_and_columns(
+    indicator: str, find: str | None = "", offset: int = 0, problems: dict[str, list[str]] | None = None
+) -> tuple[list[dict], list[dict], int]:
+    """The grid for one indicator: a row per area with targets (the alliance first), a column per period; the
+    areas from ``offset`` on, those with ``find`` in their code; and how many such areas there are."""
     period_type = _indicators()[indicator]["period_type"]
-    targets = [t for t in setup.rows("targets.csv") if t["indicator"] == indicator]
-    names = {a["code"]: a["name"] for a in setup.rows("areas.csv")}
+    _count, targets = setup.window("targets.csv", where={"indicator": [indicator]}, limit=None)
     by_area: dict[str, dict[str, Any]] = {ALLIANCE: {}}
     for target in targets:
         row = by_area.setdefault(target["area"], {})
         row.setdefault("baseline_period", target["baseline_period"])
         row.setdefault("baseline_value", target["baseline_value"])
         row[target["target_period"]] = target["target_value"]
+    wanted = (find or "").strip().casefold()
+    found = sorted(area for area in by_area if not wanted or (area and wanted in area.casefold()))
+    shown = found[offset : offset + pager.SIZE]
+    _count, areas = setup.window("areas.csv", where={"code": [a for a in shown if a]}, limit=None)
+    names = {a["code"]: a["name"] for a in areas}
     data = [
         {
             "id": area or "-",
             "area": area,
             "area_name": names.get(area, "") if area else _("Whole alliance"),
-            "baseline_period": row.get("baseline_period", ""),
-            "baseline_value": row.get("baseline_value", ""),
-            **{p: v for p, v in row.items() if p not in FIXED},
+            "baseline_period": by_area[area].get("baseline_period", ""),
+            "baseline_value": by_area[area].get("baseline_value", ""),
+            **{p: v for p, v in by_area[area].items() if p not in FIXED},
         }
-        for area, row in sorted(by_area.items())
+        for area in shown
     ]
     axis = _axis(period_type, targets)
-    return data, columns(axis, problems or {})
+    return data, columns(axis, problems or {}), len(found)
 
 
 def columns(axis: list[str], problems: dict[str, list[str]]) -> list[dict]:
@@ -90,7 +98,7 @@ def view() -> list:
     found = _indicators()
     language = context.language()
     first = next(iter(found), None)
-    data, cols = rows_and_columns(first) if first else ([], [])
+    data, cols, total = rows_and_columns(first) if first else ([], [], 0)
     return [
         html.H2(_("Trajectory per area")),
         html.P(
@@ -115,10 +123,12 @@ def view() -> list:
             ],
             className="filters",
         ),
+        pager.controls(PAGER, len(data), total, label=_("Find (part of an area's code)")),
         grid.grid(
             "admin-targets-years",
             cols,
             data,
+            page_size=50,
             options={"stopEditingWhenCellsLoseFocus": True, "enterNavigatesVerticallyAfterEdit": True},
         ),
         html.Div(
@@ -174,34 +184,48 @@ def register(app: Dash) -> None:
         Output("admin-targets-years", "columnDefs"),
         Output("admin-targets-years-result", "children"),
         Output("admin-targets-years-problems", "children"),
+        Output(f"{PAGER}-offset", "data"),
+        Output(f"{PAGER}-shown", "children"),
+        Output(f"{PAGER}-previous", "disabled"),
+        Output(f"{PAGER}-next", "disabled"),
         Input("admin-targets-indicator", "value"),
         Input("admin-targets-years-add", "n_clicks"),
         Input("admin-targets-years-save", "n_clicks"),
+        Input(f"{PAGER}-find", "value"),
+        Input(f"{PAGER}-previous", "n_clicks"),
+        Input(f"{PAGER}-next", "n_clicks"),
+        State(f"{PAGER}-offset", "data"),
         State("admin-targets-years", "rowData"),
         State("admin-targets-years", "columnDefs"),
         prevent_initial_call=True,
     )
-    def trajectory(indicator: str, _add: int, _save: int, data: list[dict], cols: list[dict]) -> tuple:
+    def trajectory(
+        indicator: str, _add: int, _save: int, find: str | None, _prev: int, _next: int, offset: int, data, cols
+    ) -> tuple:
+        """Another indicator or other areas (a find, the rows before or after), an area added, or the trajectory
+        saved."""
+        unchanged = (no_update,) * 4
         if allowed(PAGE) is None:
-            return no_update, no_update, session_ended(), None
-        if ctx.triggered_id == "admin-targets-indicator":
-            data, cols = rows_and_columns(indicator)
-            return data, cols, None, None
+            return no_update, no_update, session_ended(), None, *unchanged
         if ctx.triggered_id == "admin-targets-years-add":
             new = {"id": f"new-{sum(1 for r in data if r.get('_new')) + 1}", "_new": True, "area": "", "area_name": ""}
-            return [*data, new], no_update, None, None
+            return [*data, new], no_update, None, None, *unchanged
+        if ctx.triggered_id != "admin-targets-years-save":
+            start = pager.moved(PAGER, ctx.triggered_id, offset)
+            data, cols, total = rows_and_columns(indicator, find, start)
+            return data, cols, None, None, *pager.state(start, len(data), total)
         axis = [c["field"] for c in cols if c["field"] not in FIXED]
         found = target_rows(indicator, data, axis)
         if not found:
-            return no_update, no_update, notice(_("There are no targets to save."), "info"), None
+            return no_update, no_update, notice(_("There are no targets to save."), "info"), None, *unchanged
         try:
             loaded = setup.load_rows("targets.csv", [(n, row) for n, row, _id, _p in found], dry_run=False)
         except BackboneError as exc:
             where = {n: (row_id, period) for n, _row, row_id, period in found}
             names = {n: f"{row['area'] or _('Whole alliance')} · {period}" for n, row, _id, period in found}
             marked = columns(axis, _marks(exc.errors, where))
-            return no_update, marked, None, problem_list(exc.errors, names, exc.error_count)
-        data, cols = rows_and_columns(indicator)
+            return no_update, marked, None, problem_list(exc.errors, names, exc.error_count), *unchanged
+        data, cols, total = rows_and_columns(indicator, find, offset or 0)
         counts = next(iter(loaded.kinds.values()))
         saved = _("{created} new, {updated} changed, {unchanged} unchanged.", **counts.model_dump())
-        return data, cols, notice(_("Saved: ") + saved, "success"), None
+        return data, cols, notice(_("Saved: ") + saved, "success"), None, *pager.state(offset or 0, len(data), total)
