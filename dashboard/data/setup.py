@@ -88,8 +88,11 @@ def assign(cells: list[tuple[str, str, str]]) -> int:
     backbone, actor = context.backbone(), context.user()
     changed, problems = 0, []
     with backbone.db.transaction() as session:
-        listed = assignments.list_assignments(session=session, limit=1_000_000, offset=0).items
-        current = {(a.area, a.indicator): a for a in listed}
+        current = {  # the cells' areas only: a national alliance has 240,000 assignments
+            (a.area, a.indicator): a
+            for area in sorted({area for area, _indicator, _organisation in cells})
+            for a in assignments.list_assignments(session=session, limit=1_000_000, offset=0, area=area).items
+        }
         with one_change(session, actor, "assignments changed in the grid", channel=Channel.form):
             for place, (area, indicator, organisation) in enumerate(cells):
                 old = current.get((area, indicator))

@@ -222,3 +222,29 @@ def test_the_summary_gives_each_goal_and_area_the_counts_progress_gives_it_a_pag
     assert a1["summary"]["on_track"] == 1
     refused = world.get("/api/v1/progress/summary", params={"level": "planet"})
     assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "query.level"
+
+
+def test_a_year_past_every_period_shares_the_figures_of_no_year_and_one_before_every_period_those_of_the_first(
+    world, as_user, monkeypatch
+):
+    from api.services.analytics import progress as service
+
+    put(world, as_user("alice"), value("rate", "A1", "2019", value=55.0), value("rate", "A1", "2021", value=58.0))
+    now = world.get("/api/v1/progress/summary").json()
+    long_before = world.get("/api/v1/progress/summary", params={"until": 1900}).json()
+    worked_out: list[str] = []
+    goal_area = service._goal_area
+
+    def counted(read_model, cur, goal, place, *args):
+        worked_out.append(place.code)
+        return goal_area(read_model, cur, goal, place, *args)
+
+    monkeypatch.setattr(service, "_goal_area", counted)
+    for year in (2025, 2030, 2200):  # the last period the world knows is the target's, 2025
+        assert world.get("/api/v1/progress/summary", params={"until": year}).json() == now
+    for year in (1901, 1950, 2014):  # the first is the baseline's, 2015
+        assert world.get("/api/v1/progress/summary", params={"until": year}).json() == long_before
+    assert worked_out == []  # each remembered from the first answer
+    then = world.get("/api/v1/progress/summary", params={"until": 2020}).json()
+    assert worked_out and then != now and then != long_before  # a year between: figures of its own
+    assert indicators_of(world, area="A1", until=2200)["rate"] == indicators_of(world, area="A1")["rate"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from functools import partial
 from typing import Any
@@ -83,6 +84,7 @@ def progress(
     """
     cur = read_model.cursor()
     try:
+        until = _until(cur, until)
         goals, shown, areas = _scope(cur, principal, goal, area, level)
         pairs = [(g, a) for g in goals for a in areas if any(i.goal_id == g[0] for i in shown)]
         items = _items(read_model, cur, pairs[offset : offset + limit], shown, principal, until, remember=True)
@@ -129,6 +131,7 @@ def summaries(
     """
     cur = read_model.cursor()
     try:
+        until = _until(cur, until)
         goals, shown, areas = _scope(cur, principal, None, None, level)
         found: list[GoalAreaSummary] = []
         for goal in goals:
@@ -149,6 +152,19 @@ def summaries(
     finally:
         cur.close()
     return found
+
+
+def _until(cur: duckdb.DuckDBPyConnection, until: int | None) -> int | None:
+    """``until`` as the figures see it: a year past every period is none at all, and every year before the
+    first period the same one (so that each shares its memos instead of working out the same again)."""
+    if until is None:
+        return None
+    first, last = cur.execute("SELECT min(position), max(position) FROM period").fetchone() or (None, None)
+    if last is None:
+        return until
+    if until + 1 > last:  # every period begins before the end of that year
+        return None
+    return max(until, math.floor(first) - 1)
 
 
 def _encode(items: list[GoalAreaSummary]) -> list[dict[str, Any]]:
