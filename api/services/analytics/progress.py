@@ -164,7 +164,7 @@ def _until(cur: duckdb.DuckDBPyConnection, until: int | None) -> int | None:
         return until
     if until + 1 > last:  # every period begins before the end of that year
         return None
-    return max(until, math.floor(first) - 1)
+    return max(until, math.floor(float(first)) - 1)
 
 
 def _encode(items: list[GoalAreaSummary]) -> list[dict[str, Any]]:
