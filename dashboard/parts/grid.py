@@ -59,6 +59,12 @@ def text_column(field: str, name: str, *, width: int = 150, **options: Any) -> d
     return {"field": field, "headerName": name, "minWidth": width, "wrapText": True, "autoHeight": True, **options}
 
 
+def code_column(field: str, name: str, *, width: int = 110, **options: Any) -> dict[str, Any]:
+    """A column of one line a cell (codes, choices, numbers as typed): no height measured per cell, which
+    a text column's wrapping costs the browser (a thousand cells take seconds)."""
+    return {"field": field, "headerName": name, "minWidth": width, **options}
+
+
 def grid(
     id: str,  # noqa: A002  (Dash's name for it)
     columns: list[dict[str, Any]],
@@ -66,10 +72,14 @@ def grid(
     *,
     row_id: str | None = "id",
     page_size: int | None = None,
+    sortable: bool = True,
     options: dict[str, Any] | None = None,
     **props: Any,
 ) -> dag.AgGrid:
-    """An AG Grid with the dashboard's defaults; ``options`` adds to (or overrides) the grid options."""
+    """An AG Grid with the dashboard's defaults; ``options`` adds to (or overrides) the grid options.
+
+    ``sortable=False``: the rows are a window of a longer list, in its order (``pager``); sorting the
+    window alone would look like sorting the list."""
     grid_options: dict[str, Any] = {
         # Cells in the DOM in the order they are shown, every column rendered: what a screen reader needs.
         "ensureDomOrder": True,
@@ -88,7 +98,7 @@ def grid(
         columnDefs=columns,
         rowData=rows,
         defaultColDef={
-            "sortable": True,
+            "sortable": sortable,
             "resizable": True,
             "minWidth": 80,
             "wrapHeaderText": True,

@@ -2,7 +2,7 @@
 areas and schools and 240,000 assignments, more than a page can hold or a browser can show at once.
 
 Above the grid: a find box (part of a code or a name, any case), where the shown rows are in the whole
-("Rows 1–1,000 of 168,052") and the buttons to the rows before and after. The page that uses it keeps
+("Rows 1 to 50 of 168,052") and the buttons to the rows before and after. The page that uses it keeps
 the offset in its store (``<prefix>-offset``) and asks for the rows of the window it names.
 """
 
@@ -14,7 +14,7 @@ from dashboard import i18n
 from dashboard.context import _, language
 from dashboard.parts.components import notice
 
-SIZE = 1000  # rows in one window (the grid pages them by 50)
+SIZE = 50  # rows in one window: the grid's page (a page's data costs the browser more time than its rows)
 
 
 def controls(prefix: str, count: int, total: int, *, label: str | None = None) -> html.Div:

@@ -81,6 +81,19 @@ LABELS = {
     "target_value": N_("Target value"),
     "active": N_("Active (not retired)"),
 }
+# Columns of words, wrapped in their cells; the others (codes, choices, numbers, dates) keep to one line.
+TEXTS = {
+    "name",
+    "full_name",
+    "title",
+    "description",
+    "vision",
+    "problem",
+    "definition",
+    "source",
+    "dimension_name",
+    "value_name",
+}
 LANGUAGE_NAMES = {"nl": N_("Dutch"), "de": N_("German"), "en": N_("English")}
 # Columns with a fixed set of values: chosen from a list.
 CHOICES: dict[str, list[str]] = {
@@ -139,7 +152,10 @@ def _columns(kind: Kind, problems: list[ErrorItem] | None = None, numbers: dict[
             options |= {"cellEditor": "agSelectCellEditor", "cellEditorParams": {"values": CHOICES[column]}}
         if column in marked:
             options["cellClassRules"] = {INVALID: f"{json.dumps(marked[column])}.includes(params.data.id)"}
-        found.append(grid.text_column(column, label(column), width=260 if column in kind.wide else 130, **options))
+        if column in kind.wide or column.rpartition("_")[0] in TEXTS or column in TEXTS:
+            found.append(grid.text_column(column, label(column), width=260 if column in kind.wide else 130, **options))
+        else:
+            found.append(grid.code_column(column, label(column), width=130, **options))
     return found
 
 
@@ -173,7 +189,7 @@ def layout(kind: Kind, view: Callable[[], list] | None = None) -> html.Div:
                 kind.id("grid"),
                 _columns(kind),
                 data,
-                page_size=50,
+                sortable=False,
                 options={"stopEditingWhenCellsLoseFocus": True, "enterNavigatesVerticallyAfterEdit": True},
             ),
             dcc.Store(id=kind.id("original"), data={row["id"]: row for row in data}),

@@ -6,12 +6,19 @@ import base64
 import io
 import json
 
+import pytest
 from openpyxl import Workbook
 
 from dashboard.parts import pager
 from tests.conftest import login
 from tests.dashboard.callbacks import by_id, call, components, log_in
 from tests.dashboard.test_callback_errors import page
+
+
+@pytest.fixture(autouse=True)
+def one_window(monkeypatch):
+    """The demo's rows in one window (``test_a_long_list_is_found_and_paged_on_the_server`` pages them)."""
+    monkeypatch.setattr(pager, "SIZE", 1000)
 
 
 def text(tree) -> str:

@@ -46,10 +46,10 @@ def columns(problems: dict[str, list[str]] | None = None) -> list[dict]:
     organisations = ["", *(o["code"] for o in setup.rows("organisations.csv"))]
     marked = problems or {}
     return [
-        grid.text_column("area", _("Area"), width=100, editable=False, cellClass="readonly", pinned="left"),
+        grid.code_column("area", _("Area"), width=100, editable=False, cellClass="readonly", pinned="left"),
         grid.text_column("name", _("Name"), width=160, editable=False, cellClass="readonly", pinned="left"),
     ] + [
-        grid.text_column(
+        grid.code_column(
             i["code"],
             i.get(f"name_{language}") or i["name_en"] or i["code"],
             width=150,
@@ -92,7 +92,7 @@ def view() -> list:
             "admin-assignments-matrix",
             columns(),
             data,
-            page_size=50,
+            sortable=False,
             options={"stopEditingWhenCellsLoseFocus": True},
         ),
         dcc.Store(id="admin-assignments-matrix-original", data=data),

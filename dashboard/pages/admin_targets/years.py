@@ -83,14 +83,12 @@ def columns(axis: list[str], problems: dict[str, list[str]]) -> list[dict]:
         return {}
 
     fixed = [
-        grid.text_column(
-            "area", _("Area"), width=110, editable={"function": "params.data._new === true"}, **rules("area")
-        ),
+        grid.code_column("area", _("Area"), editable={"function": "params.data._new === true"}, **rules("area")),
         grid.text_column("area_name", _("Name"), width=160, editable=False, cellClass="readonly"),
-        grid.text_column("baseline_period", _("Baseline period"), width=110, editable=True, **rules("baseline_period")),
-        grid.text_column("baseline_value", _("Baseline value"), width=110, editable=True, **rules("baseline_value")),
+        grid.code_column("baseline_period", _("Baseline period"), editable=True, **rules("baseline_period")),
+        grid.code_column("baseline_value", _("Baseline value"), editable=True, **rules("baseline_value")),
     ]
-    return fixed + [grid.text_column(p, p, width=80, editable=True, cellDataType=False, **rules(p)) for p in axis]
+    return fixed + [grid.code_column(p, p, width=80, editable=True, cellDataType=False, **rules(p)) for p in axis]
 
 
 def view() -> list:
@@ -128,7 +126,7 @@ def view() -> list:
             "admin-targets-years",
             cols,
             data,
-            page_size=50,
+            sortable=False,
             options={"stopEditingWhenCellsLoseFocus": True, "enterNavigatesVerticallyAfterEdit": True},
         ),
         html.Div(
