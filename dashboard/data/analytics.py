@@ -11,7 +11,7 @@ from api.services.analytics import progress as progress_service
 from api.services.analytics import series as series_service
 from api.services.analytics.area_values import AreaChoice, AreaValue, AreaValues
 from api.services.analytics.equity import Equity
-from api.services.analytics.league import League, LeagueTotal
+from api.services.analytics.league import League, LeagueRow, LeagueTotal
 from api.services.analytics.progress import GoalAreaProgress, GoalAreaSummary, GoalRef, IndicatorProgress, StatusCounts
 from api.services.analytics.series import Series
 from dashboard import context
@@ -26,6 +26,7 @@ __all__ = [
     "GoalRef",
     "IndicatorProgress",
     "League",
+    "LeagueRow",
     "LeagueTotal",
     "Series",
     "StatusCounts",

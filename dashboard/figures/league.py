@@ -8,6 +8,8 @@ server (see ``svg``): the goal page then needs no charting code in the browser.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from dashboard import i18n
 from dashboard.data.analytics import League
 from dashboard.figures import STATUS_COLOURS, SUPPRESSED_COLOUR
@@ -18,6 +20,7 @@ from dashboard.i18n import N_
 TOTAL_COLOUR = "#1f5fa8"
 TOTAL = N_("Total")
 MANY = 40  # beyond this many places the names do not fit under them: the table has them
+DOTS = 500  # beyond this many places the dots are drawn as one path per status (``_crowd``)
 WIDTH, HEIGHT, LEFT, RIGHT, TOP = 1000, 260, 56, 12, 22
 
 
@@ -47,6 +50,8 @@ def league_svg(league: League, language: str = "en") -> str:
         if total.expected is not None:
             label = f"{i18n.gettext(LABELS['trajectory'], language)}: {i18n.value(total.expected, unit, language)}"
             parts += _line("trajectory", y(total.expected), TRAJECTORY_COLOUR, "5 4", label, end=True)
+    if len(shown) > DOTS:
+        return document(WIDTH, height, parts + _crowd(shown, x, y, bottom))
     for place, row in enumerate(shown):
         cx = x(place)
         if row.suppressed:
@@ -74,6 +79,24 @@ def league_svg(league: League, language: str = "en") -> str:
                 )
             )
     return document(WIDTH, height, parts)
+
+
+def _crowd(shown: list, x: Callable[[float], float], y: Callable[[float], float], bottom: float) -> list[str]:
+    """Thousands of places: one path of round dots per status (a line of no length each), and one of dots at
+    the foot for the suppressed; a tenth of the markup of a circle each."""
+    dots: dict[str, list[str]] = {}
+    for place, row in enumerate(shown):
+        kind, at = ("suppressed", bottom - 6) if row.suppressed else (row.status.value, y(row.value))
+        dots.setdefault(kind, []).append(f"M{x(place)} {at}h0")
+    size = 4 if len(shown) > 2000 else 6
+    paths = []
+    for kind, moves in dots.items():
+        colour = SUPPRESSED_COLOUR if kind == "suppressed" else STATUS_COLOURS[kind]
+        paths.append(
+            f'<path class="dots {kind}" d="{"".join(moves)}" stroke="{colour}" stroke-width="{size}" '
+            'stroke-linecap="round" fill="none"/>'
+        )
+    return paths
 
 
 def _line(kind: str, at: float, colour: str, dash: str, label: str, *, end: bool = False) -> list[str]:

@@ -57,4 +57,6 @@ def ticks(low: float, high: float, count: int = 4) -> list[float]:
 
 def data_uri(svg: str) -> str:
     """SVG markup as an image address (for ``html.Img``)."""
-    return "data:image/svg+xml;charset=utf-8," + quote(svg)
+    # Only what an address cannot hold as it is is escaped (% # and the like): a third of the size of
+    # escaping every mark, and what a dot plot of thousands of places sends.
+    return "data:image/svg+xml;charset=utf-8," + quote(svg, safe=" <>=/:;\"',.-()!*_~+?&@[]|^$")

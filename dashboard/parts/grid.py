@@ -96,7 +96,7 @@ def grid(
     return dag.AgGrid(
         id=id,
         columnDefs=columns,
-        rowData=rows,
+        **({} if props.get("rowModelType") == "infinite" else {"rowData": rows}),
         defaultColDef={
             "sortable": sortable,
             "resizable": True,

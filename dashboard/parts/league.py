@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import dash_ag_grid as dag
 from dash import html
 
 from dashboard import context, i18n
 from dashboard.context import _
-from dashboard.data.analytics import League, LeagueTotal
+from dashboard.data.analytics import League, LeagueRow, LeagueTotal
 from dashboard.figures import svg
 from dashboard.figures.league import describe, league_svg
 from dashboard.parts import grid
@@ -15,8 +18,10 @@ from dashboard.parts.components import STATUS_COLOURS, href, level_label, status
 
 SYMBOLS = {"percent": "%", "count": "", "rate_per_1000": "‰", "euro": "€", "index": ""}
 PAGE_SIZE = 25  # rows drawn at once: hundreds of municipalities would keep the browser busy for seconds
+TOTALS = 25  # regions whose totals are listed (from the top down)
+LONG = 500  # more rows than this are asked from the server a page at a time (a country has thousands)
 DECIMALS = {"percent": 1, "count": 0, "rate_per_1000": 1, "euro": 0, "index": 3}
-STATUS_CLASSES = {f"status-{code}": f"params.data.status_code === '{code}'" for code in STATUS_COLOURS}
+STATUS_CLASSES = {f"status-{code}": f"!!params.data && params.data.status_code === '{code}'" for code in STATUS_COLOURS}
 
 
 def _cell(amount: float | None, suppressed: bool, reported: bool, text: str) -> str:
@@ -33,22 +38,22 @@ def _signed(amount: float, decimals: int, language: str) -> str:
     return text if amount < 0 or text.startswith(("-", "−")) else "+" + text
 
 
-def _table(league: League, prefix: str, highlight: str | None) -> dag.AgGrid:
-    language, unit = context.language(), league.indicator.unit.value
-    decimals, rate = DECIMALS[unit], league.aggregation == "ratio"
+def _columns(league: League) -> list[dict]:
+    unit = league.indicator.unit.value
     value_name = _("Value") + (f" ({SYMBOLS[unit]})" if SYMBOLS[unit] else "")
     columns = [
         grid.number_column("rank", _("Rank"), minWidth=80, maxWidth=100),
         grid.text_column("area", _("Municipality"), width=170, cellRenderer="markdown", linkTarget="_self"),
         grid.text_column("parent", _("Region"), width=170),
-        grid.number_column("value", value_name, cellClassRules={"suppressed": "params.data.hidden"}),
+        grid.number_column("value", value_name, cellClassRules={"suppressed": "!!params.data && params.data.hidden"}),
     ]
-    if rate:
+    if league.aggregation == "ratio":
         columns += [
             grid.number_column("numerator", _("Numerator")),
             grid.number_column("denominator", _("Denominator")),
         ]
-    columns += [
+    return [
+        *columns,
         grid.text_column("status", _("Status"), width=120, cellClassRules=STATUS_CLASSES),
         grid.number_column("progress", _("Progress to target")),
         grid.number_column("change", _("Change")),
@@ -56,51 +61,105 @@ def _table(league: League, prefix: str, highlight: str | None) -> dag.AgGrid:
             "trend",
             _("Trend per year"),
             cellClassRules={
-                "status-on_track": "params.data.trend_good === 'yes'",
-                "status-off_track": "params.data.trend_good === 'no'",
+                "status-on_track": "!!params.data && params.data.trend_good === 'yes'",
+                "status-off_track": "!!params.data && params.data.trend_good === 'no'",
             },
         ),
     ]
+
+
+def _shown(row: LeagueRow) -> bool:
+    """Whether the row's own figures may be shown (not suppressed, reported)."""
+    return not row.suppressed and row.reported
+
+
+def _row(row: LeagueRow, league: League, language: str) -> dict[str, Any]:
+    """A row of the table: the numbers (to sort by) and how each shows in the reader's notation."""
+    decimals = DECIMALS[league.indicator.unit.value]
     better = 1 if league.indicator.direction.value == "higher" else -1
-    data = []
-    for row in league.rows:
-        hidden, reported, trend = row.suppressed, row.reported, row.trend_per_year
-        shown = not hidden and reported
+    hidden, reported, trend, shown = row.suppressed, row.reported, row.trend_per_year, _shown(row)
 
-        def number(amount: float | None, places: int, hidden: bool = hidden, reported: bool = reported) -> str:
-            return _cell(amount, hidden, reported, i18n.number(amount, language, places))
+    def number(amount: float | None, places: int) -> str:
+        return _cell(amount, hidden, reported, i18n.number(amount, language, places))
 
-        data.append(
-            {
-                "id": row.area.code,
-                "rank": row.rank,
-                "rank_text": str(row.rank) if row.rank is not None else "–",
-                "area": f"[{row.area.name}]({href(f'/indicator/{league.indicator.code}?area={row.area.code}')})",
-                "parent": row.parent.name if row.parent else "",
-                "value": row.value if shown else None,
-                "value_text": number(row.value, decimals),
-                "numerator": row.numerator if shown else None,
-                "numerator_text": number(row.numerator, 0),
-                "denominator": row.denominator if shown else None,
-                "denominator_text": number(row.denominator, 0),
-                "status": status_label(row.status.value),
-                "status_code": row.status.value,
-                "progress": row.progress,
-                "progress_text": i18n.percent(row.progress, language),
-                "change": row.change,
-                "change_text": "–" if row.change is None else _signed(row.change, decimals, language),
-                "trend": trend,
-                "trend_text": "–" if trend is None else _signed(trend, decimals + 1, language),
-                "trend_good": "" if not trend else ("yes" if trend * better > 0 else "no"),
-                "hidden": hidden,
-            }
-        )
+    return {
+        "id": row.area.code,
+        "rank": row.rank,
+        "rank_text": str(row.rank) if row.rank is not None else "–",
+        "area": f"[{row.area.name}]({href(f'/indicator/{league.indicator.code}?area={row.area.code}')})",
+        "parent": row.parent.name if row.parent else "",
+        "value": row.value if shown else None,
+        "value_text": number(row.value, decimals),
+        "numerator": row.numerator if shown else None,
+        "numerator_text": number(row.numerator, 0),
+        "denominator": row.denominator if shown else None,
+        "denominator_text": number(row.denominator, 0),
+        "status": status_label(row.status.value),
+        "status_code": row.status.value,
+        "progress": row.progress,
+        "progress_text": i18n.percent(row.progress, language),
+        "change": row.change,
+        "change_text": "–" if row.change is None else _signed(row.change, decimals, language),
+        "trend": trend,
+        "trend_text": "–" if trend is None else _signed(trend, decimals + 1, language),
+        "trend_good": "" if not trend else ("yes" if trend * better > 0 else "no"),
+        "hidden": hidden,
+    }
+
+
+# What a column sorts by when the rows are sorted on the server (a hidden figure sorts as none).
+SORT_KEYS: dict[str, Callable[[LeagueRow], Any]] = {
+    "rank": lambda r: r.rank,
+    "area": lambda r: r.area.name.casefold(),
+    "parent": lambda r: r.parent.name.casefold() if r.parent else None,
+    "value": lambda r: r.value if _shown(r) else None,
+    "numerator": lambda r: r.numerator if _shown(r) else None,
+    "denominator": lambda r: r.denominator if _shown(r) else None,
+    "status": lambda r: status_label(r.status.value),
+    "progress": lambda r: r.progress,
+    "change": lambda r: r.change,
+    "trend": lambda r: r.trend_per_year,
+}
+
+
+def rows_asked(league: League, request: dict[str, Any]) -> dict[str, Any]:
+    """The rows of a long league the grid asks for (``getRowsRequest``: from, to, sorted by), in rank order
+    unless sorted by a column; a row without the figure last either way."""
+    rows = league.rows
+    for order in reversed(request.get("sortModel") or []):
+        key = SORT_KEYS.get(str(order.get("colId")))
+        if key is None:
+            continue
+        descending = order.get("sort") == "desc"
+        known = sorted((r for r in rows if key(r) is not None), key=key, reverse=descending)
+        rows = known + [r for r in rows if key(r) is None]
+    start = max(0, int(request.get("startRow") or 0))
+    end = min(len(rows), max(start, int(request.get("endRow") or start + PAGE_SIZE)))
+    language = context.language()
+    return {"rowData": [_row(r, league, language) for r in rows[start:end]], "rowCount": len(rows)}
+
+
+def _table(league: League, prefix: str, highlight: str | None) -> dag.AgGrid:
+    """The table: every row in the page for a short league; for a long one (a country's municipalities), the
+    rows the grid shows asked from the server a page at a time (``rows_asked``), sorted there."""
+    highlighted = (
+        {"rowClassRules": {"highlight": f"!!params.data && params.data.id === '{highlight}'"}} if highlight else {}
+    )
+    if len(league.rows) <= LONG:
+        language = context.language()
+        rows = [_row(row, league, language) for row in league.rows]
+        return grid.grid(f"{prefix}-league-table", _columns(league), rows, page_size=PAGE_SIZE, **highlighted)
+    # Rows of one line and a grid of a fixed height: what the infinite row model draws (no height per row).
+    columns = [{**c, "wrapText": False, "autoHeight": False} for c in _columns(league)]
     return grid.grid(
         f"{prefix}-league-table",
         columns,
-        data,
+        [],
         page_size=PAGE_SIZE,
-        rowClassRules={"highlight": f"params.data.id === '{highlight}'"} if highlight else {},
+        rowModelType="infinite",
+        options={"cacheBlockSize": PAGE_SIZE, "maxBlocksInCache": 40, "domLayout": "normal"},
+        style={"height": f"{PAGE_SIZE * 42 + 110}px"},
+        **highlighted,
     )
 
 
@@ -143,6 +202,11 @@ def _totals(league: League, prefix: str) -> html.Div:
     if not league.totals:
         return html.P(_("This indicator cannot be added up over areas."), className="empty")
     names = {row.area.code: row.area.name for row in league.rows}
+    # The top of a country's hundreds of regions, and the selection's total; a region's own when it is chosen.
+    shown = league.totals[:TOTALS] + [t for t in league.totals[TOTALS:] if t.scope == "selection"]
+    left = len(league.totals) - len(shown)
+    more = [html.P(_("And {count} more regions: choose one above for its total.", count=left), className="muted")]
+    more = more if left else []
     head = [_("Area"), _("Municipalities"), _("Value")]
     if league.aggregation == "ratio":
         head += [_("Numerator"), _("Denominator")]
@@ -160,11 +224,12 @@ def _totals(league: League, prefix: str) -> html.Div:
             html.Table(
                 [
                     html.Thead(html.Tr([html.Th(h) for h in head])),
-                    html.Tbody([_total_row(t, league, names) for t in league.totals]),
+                    html.Tbody([_total_row(t, league, names) for t in shown]),
                 ],
                 className="totals",
                 id=f"{prefix}-league-totals",
             ),
+            *more,
         ]
     )
 

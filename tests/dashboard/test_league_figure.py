@@ -95,3 +95,31 @@ def test_default_area_is_the_top_area_over_the_most_municipalities():
     }
     assert default_area(places) == "DE"
     assert default_area({}) is None
+
+
+def test_thousands_of_places_are_one_path_of_dots_per_status_and_the_picture_s_address_keeps_its_markup(monkeypatch):
+    from urllib.parse import unquote
+
+    from dashboard.figures import league as figure
+    from dashboard.figures.svg import data_uri
+
+    monkeypatch.setattr(figure, "DOTS", 2)
+    league = a_league(
+        [
+            row("A", 80.0, Status.on_track, rank=1),
+            row("B", 70.0, Status.on_track, rank=2),
+            row("C", 61.5, Status.off_track, rank=3),
+            row("D", None, suppressed=True, reported=True),
+            row("E", None),  # not reported: left out
+        ]
+    )
+    markup = league_svg(league, "en")
+    svg = parsed(markup)
+    assert not of_class(svg, "dot")
+    paths = {e.get("class"): e for e in of_class(svg, "dots")}
+    assert set(paths) == {"dots on_track", "dots off_track", "dots suppressed"}
+    moves = {kind: path.get("d").count("M") for kind, path in paths.items()}
+    assert moves == {"dots on_track": 2, "dots off_track": 1, "dots suppressed": 1}
+    assert paths["dots on_track"].get("stroke") == "#1b7f3b" and paths["dots off_track"].get("stroke") == "#c0392b"
+    uri = data_uri(markup)
+    assert "#" not in uri and unquote(uri.partition(",")[2]) == markup

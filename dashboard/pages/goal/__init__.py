@@ -57,7 +57,11 @@ def layout(
                     [
                         _("Area"),
                         dcc.Dropdown(
-                            id="goal-area", options=multiples.area_options(places), value=area, clearable=False
+                            id="goal-area",
+                            options=multiples.searched_options(places, area),
+                            value=area,
+                            clearable=False,
+                            placeholder=_("Type part of a name to find an area"),
                         ),
                     ]
                 ),
@@ -133,3 +137,5 @@ def register(app: Dash) -> None:
     app.callback(*callbacks.CHOOSE_AREA, prevent_initial_call=True)(callbacks.choose_area)
     app.callback(*callbacks.DOWNLOAD_PROGRESS, prevent_initial_call=True)(callbacks.download_progress)
     app.callback(*callbacks.CHOOSE_LEAGUE, prevent_initial_call=True)(callbacks.choose_league)
+    app.callback(*callbacks.LEAGUE_ROWS, prevent_initial_call=True)(callbacks.league_rows)
+    app.callback(*callbacks.FIND_AREA, prevent_initial_call=True)(callbacks.find_area)

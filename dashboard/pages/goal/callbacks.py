@@ -6,7 +6,7 @@ from dash import Input, Output, State, ctx, html, no_update
 
 from dashboard.context import _
 from dashboard.data import analytics
-from dashboard.parts import downloads, multiples
+from dashboard.parts import downloads, league, multiples
 from dashboard.parts.league import league_view
 
 ALL = "all"
@@ -91,3 +91,31 @@ def choose_league(indicator: str, period: str | None, region: str, area: str):
     asked = None if ctx.triggered_id == "goal-league-indicator" else period
     table, found = league_content(indicator, asked, region, area)
     return table, (found.periods if found else []), (found.period if found else None)
+
+
+LEAGUE_ROWS = (
+    Output("goal-league-table", "getRowsResponse"),
+    Input("goal-league-table", "getRowsRequest"),
+    State("goal-league-indicator", "value"),
+    State("goal-league-period", "value"),
+    State("goal-league-region", "value"),
+)
+
+
+def league_rows(request: dict | None, indicator: str | None, period: str | None, region: str | None):
+    """A page of a long league's rows, as the table asks for them (sorted on the server)."""
+    if not isinstance(request, dict) or not isinstance(indicator, str):
+        return no_update
+    found = analytics.league(indicator, period, None if region in (None, ALL) else region)
+    return league.rows_asked(found, request)
+
+
+FIND_AREA = (Output("goal-area", "options"), Input("goal-area", "search_value"), State("goal-area", "value"))
+
+
+def find_area(search: str | None, area: str | None) -> list[dict]:
+    """The areas to choose from as the reader types (a long list is searched here, not sent whole)."""
+    places = multiples.areas()
+    if len(places) <= multiples.MANY_OPTIONS:
+        return no_update
+    return multiples.searched_options(places, area if isinstance(area, str) else None, search)
