@@ -11,6 +11,7 @@ from dashboard.data import analytics, metadata
 from dashboard.data.analytics import GoalAreaProgress, IndicatorProgress, StatusCounts
 from dashboard.figures import sparkline, svg
 from dashboard.figures.series import LABELS
+from dashboard.parts import choices
 from dashboard.parts.components import level_label, link, status_label
 
 # The levels a steering group looks at; schools and districts are too many and too small.
@@ -37,26 +38,12 @@ def area_options(places: dict[str, tuple[str, str | None, str]], *, municipaliti
     return [{"label": f"{places[c][0]} ({level_label(places[c][2])})", "value": c} for c in codes]
 
 
-MANY_OPTIONS = 500  # a longer list of areas is searched on the server: a country's would be half a megabyte
-FOUND_OPTIONS = 100  # areas a search offers at most
-
-
 def searched_options(
     places: dict[str, tuple[str, str | None, str]], chosen: str | None, search: str | None = None
 ) -> list[dict]:
-    """The options of an area dropdown: every area of a short list; of a long one the areas above the
-    municipalities and the chosen one, or (once something is typed) the areas whose name or code has it."""
-    if len(places) <= MANY_OPTIONS:
-        return area_options(places)
-    wanted = (search or "").strip().casefold()
-    if wanted:
-        found = {c: p for c, p in places.items() if wanted in p[0].casefold() or wanted in c.casefold()}
-        shown = dict(sorted(found.items(), key=lambda item: item[1][0])[:FOUND_OPTIONS])
-    else:
-        shown = {c: p for c, p in places.items() if p[2] != "municipality"}
-    if chosen in places:
-        shown[chosen] = places[chosen]
-    return [{"label": f"{name} ({level_label(level)})", "value": c} for c, (name, _p, level) in shown.items()]
+    """The options of an area dropdown, a long list searched on the server (``choices``)."""
+    top = {c for c, (_name, _parent, level) in places.items() if level != "municipality"}
+    return choices.searched(area_options(places), choices.chosen_of(chosen), search, top=top)
 
 
 def summary_text(summary: StatusCounts) -> str:

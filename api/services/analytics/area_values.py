@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import duckdb
 from pydantic import BaseModel, Field
 
 from api.models.common import AreaLevel
@@ -43,11 +42,6 @@ class AreaValues(BaseModel):
     items: list[AreaValue] = Field(description="every area of the level with a value in some period")
 
 
-def _areas(cur: duckdb.DuckDBPyConnection) -> dict[int, reference.AreaInfo]:
-    rows = cur.execute("SELECT id, code, name, level, parent_id FROM area").fetchall()
-    return {row[0]: reference.AreaInfo(*row) for row in rows}
-
-
 def _order(area: reference.AreaInfo) -> tuple[int, str, str]:
     return (LEVELS.index(area.level) if area.level in LEVELS else len(LEVELS), area.name, area.code)
 
@@ -57,17 +51,27 @@ def areas_with_values(*, read_model: ReadModel, principal: Principal | None, ind
     cur = read_model.cursor()
     try:
         info = reference.indicator_info(cur, indicator, published_only=principal is None)
-        areas = _areas(cur)
-        found = sorted((areas[a] for a in cells.with_totals(read_model, cur, info)), key=_order)
+
+        def build() -> list[AreaChoice]:
+            areas = reference.areas(read_model, cur)
+            found = sorted((areas[a] for a in cells.with_totals(read_model, cur, info)), key=_order)
+            return [
+                AreaChoice(
+                    code=a.code,
+                    name=a.name,
+                    level=a.level,
+                    parent=areas[a.parent_id].code if a.parent_id is not None else None,
+                )
+                for a in found
+            ]
+
+        # The same for every caller who may see the indicator at all.
+        choices: list[AreaChoice] = read_model.memo(
+            ("areas with values", info.id), build, indicators=reference.sources(info)
+        )
     finally:
         cur.close()
-    parent = {a.id: a.code for a in areas.values()}
-    return [
-        AreaChoice(
-            code=a.code, name=a.name, level=a.level, parent=parent.get(a.parent_id) if a.parent_id is not None else None
-        )
-        for a in found
-    ]
+    return choices
 
 
 def _default_level(levels: list[str], present: list[reference.AreaInfo]) -> str | None:
@@ -93,7 +97,7 @@ def area_values(
     cur = read_model.cursor()
     try:
         info = reference.indicator_info(cur, indicator, published_only=principal is None)
-        areas = _areas(cur)
+        areas = reference.areas(read_model, cur)
         present = [areas[a] for a in cells.with_totals(read_model, cur, info)]
         levels = sorted({a.level for a in present}, key=lambda lv: LEVELS.index(lv) if lv in LEVELS else len(LEVELS))
         if level not in levels:

@@ -145,10 +145,7 @@ def _league(
     scope: int | None,
 ) -> League:
     """The league computed: what ``league`` remembers."""
-    places = {
-        row[0]: reference.AreaInfo(*row)
-        for row in cur.execute("SELECT id, code, name, level, parent_id FROM area").fetchall()
-    }
+    places = reference.areas(read_model, cur)
     table = _Table(read_model, cur, info, principal, reference.area_tree(read_model, cur), places)
     members = _municipalities(table, scope)
     table.fetch(members)

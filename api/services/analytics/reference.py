@@ -109,6 +109,16 @@ class AreaTree:
         return found
 
 
+def areas(read_model: ReadModel, cur: duckdb.DuckDBPyConnection) -> dict[int, AreaInfo]:
+    """Every area by id, remembered until the metadata changes (a national alliance has 168,000)."""
+
+    def build() -> dict[int, AreaInfo]:
+        rows = cur.execute("SELECT id, code, name, level, parent_id FROM area").fetchall()
+        return {row[0]: AreaInfo(*row) for row in rows}
+
+    return read_model.memo("areas", build, indicators=())
+
+
 def area_tree(read_model: ReadModel, cur: duckdb.DuckDBPyConnection) -> AreaTree:
     def build() -> AreaTree:
         rows = cur.execute("SELECT id, parent_id, code FROM area ORDER BY code").fetchall()

@@ -6,7 +6,7 @@ from dash import Input, Output, State, ctx, html, no_update
 
 from dashboard.context import _
 from dashboard.data import analytics
-from dashboard.parts import downloads, league, multiples
+from dashboard.parts import choices, downloads, league, multiples
 from dashboard.parts.league import league_view
 
 ALL = "all"
@@ -116,6 +116,6 @@ FIND_AREA = (Output("goal-area", "options"), Input("goal-area", "search_value"),
 def find_area(search: str | None, area: str | None) -> list[dict]:
     """The areas to choose from as the reader types (a long list is searched here, not sent whole)."""
     places = multiples.areas()
-    if len(places) <= multiples.MANY_OPTIONS:
+    if len(places) <= choices.MANY:
         return no_update
     return multiples.searched_options(places, area if isinstance(area, str) else None, search)

@@ -86,6 +86,8 @@ def register(app: Dash) -> None:
     dash.register_page(__name__, path_template="/indicator/<code>", title="Backbone · Indicator", layout=layout)
     app.callback(*callbacks.SELECT_CLICKED_AREA, prevent_initial_call=True)(callbacks.select_clicked_area)
     app.callback(*callbacks.SHOW_AREA, prevent_initial_call=True)(callbacks.show_area)
+    app.callback(*callbacks.FIND_AREA, prevent_initial_call=True)(callbacks.find_area)
+    app.callback(*callbacks.FIND_COMPARED, prevent_initial_call=True)(callbacks.find_area)
     app.callback(*callbacks.CHOOSE_DIMENSION, prevent_initial_call=True)(callbacks.choose_dimension)
     app.callback(*callbacks.SHOW_BREAKDOWN, prevent_initial_call=True)(callbacks.show_breakdown)
     app.callback(*callbacks.CHOOSE_LEVEL, prevent_initial_call=True)(callbacks.choose_level)

@@ -8,7 +8,7 @@ from dashboard import context
 from dashboard.data import indicator
 from dashboard.figures.tiles import clicked_area
 from dashboard.pages.indicator import export, parts, sections
-from dashboard.parts import downloads
+from dashboard.parts import choices, downloads
 
 SELECT_CLICKED_AREA = (
     Output("indicator-area", "value"),
@@ -20,6 +20,29 @@ SELECT_CLICKED_AREA = (
 def select_clicked_area(click: dict | None, keys: dict | None) -> str:
     """An area clicked on the map becomes the selected area."""
     return clicked_area(click, keys) or no_update
+
+
+FIND_AREA = (
+    Output("indicator-area", "options"),
+    Input("indicator-area", "search_value"),
+    Input("indicator-area", "value"),
+    State("indicator-code", "data"),
+)
+FIND_COMPARED = (
+    Output("indicator-compare", "options"),
+    Input("indicator-compare", "search_value"),
+    Input("indicator-compare", "value"),
+    State("indicator-code", "data"),
+)
+
+
+def find_area(search: str | None, chosen: object, code: str):
+    """The areas to choose from as the reader types, and the chosen ones (a map's click among them): a long
+    list is searched here, not sent whole."""
+    meta = indicator.meta(code)
+    if meta is None or len(meta.areas) <= choices.MANY:
+        return no_update
+    return sections.area_options(meta, chosen, search)
 
 
 SHOW_AREA = (

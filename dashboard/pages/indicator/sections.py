@@ -15,7 +15,7 @@ from dashboard.figures.equity import equity_figure
 from dashboard.figures.series import series_figure
 from dashboard.figures.tiles import boundaries_figure, tiles_figure
 from dashboard.pages.indicator import parts
-from dashboard.parts import downloads
+from dashboard.parts import choices, downloads
 from dashboard.parts.components import GRAPH_CONFIG, level_label
 
 
@@ -62,9 +62,14 @@ def map_chart(values: AreaValues, shapes: dict[str, Any], selected: str | None, 
     return figure, figure.layout.meta, note
 
 
-def area_options(meta: Meta) -> list[dict[str, str]]:
-    """The areas with values as dropdown options, their level named."""
-    return [{"label": f"{a.name} · {level_label(a.level)}", "value": a.code} for a in meta.areas]
+TOP = ("country", "province", "region")  # the levels a long list of areas offers before anything is typed
+
+
+def area_options(meta: Meta, chosen: object = None, search: str | None = None) -> list[dict]:
+    """The areas with values as dropdown options, their level named; a long list searched (``choices``)."""
+    options = [{"label": f"{a.name} · {level_label(a.level)}", "value": a.code} for a in meta.areas]
+    top = {a.code for a in meta.areas if a.level in TOP}
+    return choices.searched(options, choices.chosen_of(chosen), search, top=top)
 
 
 def series_section(meta: Meta, area: str | None, many: list[Series], language: str) -> html.Section:
@@ -77,7 +82,13 @@ def series_section(meta: Meta, area: str | None, many: list[Series], language: s
                     html.Label(
                         [
                             _("Area"),
-                            dcc.Dropdown(id="indicator-area", options=area_options(meta), value=area, clearable=False),
+                            dcc.Dropdown(
+                                id="indicator-area",
+                                options=area_options(meta, area),
+                                value=area,
+                                clearable=False,
+                                placeholder=_("Type part of a name to find an area"),
+                            ),
                         ]
                     ),
                     html.Label(

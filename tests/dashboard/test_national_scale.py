@@ -1,9 +1,9 @@
-"""The goal page at national scale: a long league's rows asked a page at a time and sorted on the server, the
-top regions' totals only, and a long list of areas searched on the server (here with the limits made small)."""
+"""The goal and indicator pages at national scale (here with the limits made small): a long league's rows asked a
+page at a time and sorted on the server, the top regions' totals only, long lists of areas searched on the server."""
 
 from __future__ import annotations
 
-from dashboard.parts import league, multiples
+from dashboard.parts import choices, league
 from tests.dashboard.callbacks import by_id, call, components, log_in
 from tests.dashboard.test_callback_errors import page
 
@@ -72,7 +72,7 @@ def test_the_totals_of_many_regions_stop_at_the_top_ones(demo_client, monkeypatc
 def test_a_long_list_of_areas_is_searched_on_the_server(demo_client, monkeypatch):
     log_in(demo_client, "steering")
     every = by_id(page(demo_client, GOAL)["_pages_content.children"], "goal-area")["props"]["options"]
-    monkeypatch.setattr(multiples, "MANY_OPTIONS", 3)
+    monkeypatch.setattr(choices, "MANY", 3)
     chosen = by_id(page(demo_client, GOAL)["_pages_content.children"], "goal-area")["props"]
     offered = {o["value"] for o in chosen["options"]}
     assert chosen["value"] in offered and len(offered) < len(every)
@@ -82,3 +82,25 @@ def test_a_long_list_of_areas_is_searched_on_the_server(demo_client, monkeypatch
     options = found["goal-area.options"]
     assert "Groningen (municipality)" in [o["label"] for o in options]
     assert all("gron" in o["label"].casefold() for o in options if o["value"] != chosen["value"])  # and the chosen
+
+
+def test_the_indicator_page_s_long_lists_of_areas_are_searched_and_keep_what_is_chosen(demo_client, monkeypatch):
+    log_in(demo_client, "steering")
+    path = "/dashboard/indicator/reading-standard"
+    every = by_id(page(demo_client, path)["_pages_content.children"], "indicator-area")["props"]["options"]
+    monkeypatch.setattr(choices, "MANY", 3)
+    layout = page(demo_client, path)["_pages_content.children"]
+    area, compare = by_id(layout, "indicator-area")["props"], by_id(layout, "indicator-compare")["props"]
+    assert len(area["options"]) < len(every) and area["value"] in {o["value"] for o in area["options"]}
+    assert not any("municipality" in o["label"] for o in compare["options"])  # nothing chosen yet: the top levels
+    state = [("indicator-code", "data", "reading-standard")]
+
+    def offered(dropdown: str, search: str | None, value) -> list[dict]:
+        inputs = [(dropdown, "search_value", search), (dropdown, "value", value)]
+        return call(demo_client, inputs, state)[f"{dropdown}.options"]
+
+    found = offered("indicator-compare", "witt", [])
+    assert [o["value"] for o in found] == ["05954036"] and "Witten" in found[0]["label"]
+    clicked = offered("indicator-area", None, "05954036")  # chosen on the map: offered though not typed
+    assert "05954036" in {o["value"] for o in clicked} and len(clicked) < len(every)
+    assert {o["value"] for o in offered("indicator-compare", None, ["05954036", "GM0014"])} >= {"05954036", "GM0014"}
