@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 
 from pydantic import BaseModel, Field
 from sqlalchemy import func
@@ -54,33 +53,39 @@ def completeness(
         }
         if organisation is not None and organisation not in {code for code, _ in organisations.values()}:
             raise NotFound(f"No organisation with code '{organisation}'")
-        # Derived indicators are computed, not reported: they are expected from no one.
-        assigned = cur.execute(
-            """SELECT s.organisation_id, s.indicator_id, s.area_id, i.period_type FROM assignment s
-               JOIN indicator i ON i.id = s.indicator_id WHERE i.derivation IS NULL"""
-        ).fetchall()
-        wanted: dict[str, set[str]] = defaultdict(set)
-        for kind in {row[3] for row in assigned}:
-            for year in range(today.year - years, today.year + 1):
-                wanted[kind].update(p for p in periods.periods_in_year(kind, year) if periods.end_date(p, kind) < today)
-        every_period = sorted(set().union(*wanted.values())) if wanted else []
-        reported = set(
-            cur.execute(
-                """SELECT DISTINCT indicator_id, area_id, period FROM observation
-                   WHERE breakdown = $total AND list_contains($periods, period)""",
-                {"total": reference.TOTAL, "periods": every_period or [""]},
-            ).fetchall()
+        kinds = [row[0] for row in cur.execute("SELECT DISTINCT period_type FROM indicator").fetchall()]
+        wanted = sorted(
+            {
+                (kind, period)
+                for kind in kinds
+                for year in range(today.year - years, today.year + 1)
+                for period in periods.periods_in_year(kind, year)
+                if periods.end_date(period, kind) < today
+            }
         )
+        chosen = next((oid for oid, (code, _name) in organisations.items() if code == organisation), None)
+        # Counted in the read model, not in a loop over every assignment and period (a national alliance has
+        # 240,000 assignments). Derived indicators are computed, not reported: they are expected from no one.
+        counted = cur.execute(
+            """WITH wanted AS (SELECT unnest($kinds) AS period_type, unnest($periods) AS period),
+                    reported AS (SELECT DISTINCT indicator_id, area_id, period FROM observation
+                                 WHERE breakdown = $total AND list_contains($periods, period))
+               SELECT s.organisation_id, w.period, w.period_type, count(*), count(r.period)
+               FROM assignment s JOIN indicator i ON i.id = s.indicator_id AND i.derivation IS NULL
+               JOIN wanted w ON w.period_type = i.period_type
+               LEFT JOIN reported r ON r.indicator_id = s.indicator_id AND r.area_id = s.area_id
+                                   AND r.period = w.period
+               WHERE $organisation IS NULL OR s.organisation_id = $organisation
+               GROUP BY ALL""",
+            {
+                "kinds": [kind for kind, _period in wanted] or [""],
+                "periods": [period for _kind, period in wanted] or [""],
+                "total": reference.TOTAL,
+                "organisation": chosen,
+            },
+        ).fetchall()
     finally:
         cur.close()
-    counts: dict[tuple[int, str, str], list[int]] = defaultdict(lambda: [0, 0])
-    for org_id, indicator_id, area_id, kind in assigned:
-        if organisation is not None and organisations[org_id][0] != organisation:
-            continue
-        for period in wanted[kind]:
-            tally = counts[(org_id, period, kind)]
-            tally[0] += 1
-            tally[1] += (indicator_id, area_id, period) in reported
     reviewed: dict[tuple[int, str], str] = {}
     flagged: dict[tuple[int, str], int] = {}
     if session is not None:
@@ -92,7 +97,7 @@ def completeness(
         }
         flagged = open_warnings(session)
     rows = []
-    for (org_id, period, kind), (expected, done) in counts.items():
+    for org_id, period, kind, expected, done in counted:
         deadline = periods.end_date(period, kind) + dt.timedelta(days=deadline_days)
         code, name = organisations[org_id]
         rows.append(
@@ -110,7 +115,7 @@ def completeness(
                 open_warnings=flagged.get((org_id, period), 0),
             )
         )
-    return sorted(rows, key=lambda r: (r.organisation_name, periods.position(r.period, r.period_type)))
+    return sorted(rows, key=lambda r: (r.organisation_name, periods.position(r.period, r.period_type), r.period))
 
 
 def open_warnings(session: Session) -> dict[tuple[int, str], int]:
