@@ -71,11 +71,16 @@ def _day(text: str | None, *, end: bool = False) -> dt.datetime | None:
     return dt.datetime.combine(day + dt.timedelta(days=1 if end else 0), dt.time(), tzinfo=dt.UTC)
 
 
+WORDS = ("organisation",)  # with the wide ones, the columns of words (wrapped); the others keep to one line
+
+
 def columns(spec: list[tuple[str, str]], wide: tuple[str, ...] = ()) -> list[dict[str, Any]]:
     """Text columns in the given order, not sortable: a page of events sorted alone would mislead."""
     widths = {"organisation": 150, "denominator": 125, "submission": 125}
     return [
-        grid.text_column(key, name, width=260 if key in wide else widths.get(key, 110), sortable=False)
+        grid.text_column(key, name, width=260 if key in wide else widths[key], sortable=False)
+        if key in wide or key in WORDS
+        else grid.code_column(key, name, width=widths.get(key, 110), sortable=False)
         for key, name in spec
     ]
 

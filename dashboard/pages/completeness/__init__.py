@@ -26,11 +26,11 @@ def _table(rows: list[CompletenessRow], language: str) -> dag.AgGrid:
     number_filter = text_filter | {"filter": "agNumberColumnFilter"}
     columns = [
         grid.text_column("organisation_name", _("Organisation"), width=180, **text_filter),
-        grid.text_column("period", _("Period"), width=100, **text_filter),
+        grid.code_column("period", _("Period"), width=100, **text_filter),
         grid.number_column("expected", _("Expected"), **number_filter),
         grid.number_column("reported", _("Reported"), **number_filter),
         grid.number_column("share", _("Complete"), **number_filter),
-        grid.text_column(
+        grid.code_column(
             "deadline",
             _("Deadline"),
             width=120,
@@ -38,7 +38,7 @@ def _table(rows: list[CompletenessRow], language: str) -> dag.AgGrid:
             filterValueGetter=grid.shown("deadline"),
             **text_filter,
         ),
-        grid.text_column("state", _("State"), width=110, **text_filter),
+        grid.code_column("state", _("State"), width=110, **text_filter),
         grid.text_column("review", _("Report"), width=150, **text_filter),
         grid.number_column(
             "open_warnings",
