@@ -133,10 +133,15 @@ def rows_asked(league: League, request: dict[str, Any]) -> dict[str, Any]:
         descending = order.get("sort") == "desc"
         known = sorted((r for r in rows if key(r) is not None), key=key, reverse=descending)
         rows = known + [r for r in rows if key(r) is None]
-    start = max(0, int(request.get("startRow") or 0))
-    end = min(len(rows), max(start, int(request.get("endRow") or start + PAGE_SIZE)))
+    start = max(0, _place(request.get("startRow"), 0))
+    end = min(len(rows), max(start, _place(request.get("endRow"), start + PAGE_SIZE)))
     language = context.language()
     return {"rowData": [_row(r, league, language) for r in rows[start:end]], "rowCount": len(rows)}
+
+
+def _place(value: object, default: int) -> int:
+    """A row number from the grid's request (a whole number), else ``default``."""
+    return value if isinstance(value, int) and not isinstance(value, bool) else default
 
 
 def _table(league: League, prefix: str, highlight: str | None) -> dag.AgGrid:

@@ -104,3 +104,19 @@ def test_the_indicator_page_s_long_lists_of_areas_are_searched_and_keep_what_is_
     clicked = offered("indicator-area", None, "05954036")  # chosen on the map: offered though not typed
     assert "05954036" in {o["value"] for o in clicked} and len(clicked) < len(every)
     assert {o["value"] for o in offered("indicator-compare", None, ["05954036", "GM0014"])} >= {"05954036", "GM0014"}
+
+
+def test_a_tampered_request_for_rows_gets_the_first_rows(demo_client, monkeypatch):
+    log_in(demo_client, "steering")
+    monkeypatch.setattr(league, "LONG", 3)
+    shown = league_of(demo_client)
+    request = {"startRow": "everything", "endRow": None, "sortModel": [{"colId": "nonsense", "sort": "sideways"}]}
+    state = [
+        ("goal-league-indicator", "value", shown["indicator"]),
+        ("goal-league-period", "value", shown["period"]),
+        ("goal-league-region", "value", shown["region"]),
+    ]
+    answer = call(demo_client, [("goal-league-table", "getRowsRequest", request)], state)
+    asked = answer["goal-league-table.getRowsResponse"]
+    assert len(asked["rowData"]) == min(league.PAGE_SIZE, asked["rowCount"]) and asked["rowCount"] > 3
+    assert asked["rowData"][0]["rank"] == 1

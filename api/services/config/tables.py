@@ -351,11 +351,11 @@ def window(
     offset: int = 0,
     limit: int | None = None,
 ) -> tuple[int, list[Row]]:
-    """The kind's rows with ``find`` in one of their codes or names (any case) and a value of ``where``'s in
-    each of its columns: how many in all, and ``limit`` of them from ``offset`` on.
+    """The kind's rows with ``find`` in them (any case) and a value of ``where``'s in each of its columns: how
+    many in all, and ``limit`` of them from ``offset`` on.
 
-    A large kind (``LISTINGS``) is found, counted and paged in the database, in the order of its key;
-    the others in the file's order.
+    A large kind (``LISTINGS``) is found (in its codes and names), counted and paged in the database, in
+    the order of its key; the others are read whole, found in any column and kept in the file's order.
     """
     find = find.strip()
     if name not in LISTINGS:
