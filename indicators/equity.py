@@ -139,8 +139,13 @@ def share_improving(
     outcomes = [
         is_improving(series, period_type, direction, window) for direction, series, period_type in indicators.values()
     ]
-    assessed = sum(outcome is not None for outcome in outcomes)
-    improving = sum(outcome is True for outcome in outcomes)
+    return improving_share(
+        sum(outcome is True for outcome in outcomes), sum(outcome is not None for outcome in outcomes)
+    )
+
+
+def improving_share(improving: int, assessed: int) -> ShareImproving:
+    """The share of ``assessed`` indicators that improve, and whether it meets the proof point."""
     share = improving / assessed if assessed else None
     return ShareImproving(
         improving=improving,

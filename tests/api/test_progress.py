@@ -158,12 +158,12 @@ def test_the_overview_s_counts_are_the_progress_counts_worked_out_again_only_for
     assert [(s.goal, s.area, s.summary) for s in counts] == [(p.goal, p.area, p.summary) for p in full]
     assert len({s.goal.code for s in counts}) > 1 and any(s.summary.on_track for s in counts)
 
-    worked_out: list[str] = []
+    worked_out: list[tuple[str, tuple[str, ...]]] = []
     goal_area = service._goal_area
 
-    def counted(read_model, cur, goal, *args):
-        worked_out.append(goal[0])
-        return goal_area(read_model, cur, goal, *args)
+    def counted(read_model, cur, goal, place, mine, *args):
+        worked_out.append((goal[0], tuple(i.code for i in mine)))
+        return goal_area(read_model, cur, goal, place, mine, *args)
 
     monkeypatch.setattr(service, "_goal_area", counted)
     assert service.summaries(read_model=model, principal=None, level=towns) == counts
@@ -178,7 +178,10 @@ def test_the_overview_s_counts_are_the_progress_counts_worked_out_again_only_for
     )
     assert saved.status_code == 200, saved.text
     after = service.summaries(read_model=model, principal=None, level=towns)
-    assert set(worked_out) == {"early-years"}  # the goal of the indicator saved, every municipality of it
+    # Only the indicator saved, for every municipality; the goal's other indicators' counts are remembered.
+    assert set(worked_out) == {("early-years", ("ece-participation",))} and len(worked_out) == len(counts) // len(
+        {s.goal.code for s in counts}
+    )
     assert after == service.summaries(read_model=model, principal=None, level=towns)
     expected = service.progress(read_model=model, principal=None, limit=100_000, offset=0, level=towns).items
     assert [(s.goal, s.area, s.summary) for s in after] == [(p.goal, p.area, p.summary) for p in expected]

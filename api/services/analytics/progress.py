@@ -16,7 +16,7 @@ from api.readmodel import ReadModel
 from api.services.accounts.auth import Principal
 from api.services.analytics import cells, hiding, reference
 from api.services.analytics.series import AreaRef, Measure, PeriodValue, Targets, build, targets_for, visible_points
-from indicators.equity import ShareImproving, share_improving
+from indicators.equity import ShareImproving, improving_share, share_improving
 from indicators.progress import Status
 
 IMPROVEMENT_WINDOW = 3  # years, for the share of indicators improving
@@ -139,10 +139,23 @@ def summaries(
             if not mine:
                 continue
 
-            def compute(goal: tuple[int, str, str] = goal) -> list[GoalAreaSummary]:
-                # Each pair not remembered as well: at national scale they would crowd out every other memo.
-                items = _items(read_model, cur, [(goal, a) for a in areas], shown, principal, until, remember=False)
-                return [GoalAreaSummary(goal=p.goal, area=p.area, summary=p.summary) for p in items]
+            def compute(
+                goal: tuple[int, str, str] = goal, mine: list[reference.IndicatorInfo] = mine
+            ) -> list[GoalAreaSummary]:
+                # Each indicator's counts remembered on their own: after a save only the saved indicator's are
+                # worked out again, and the goal's added up from them.
+                counted = [
+                    _indicator_counts(read_model, cur, goal, info, areas, principal, until, level) for info in mine
+                ]
+                ref = GoalRef(code=goal[1], title=Translated.model_validate_json(goal[2]))
+                return [
+                    GoalAreaSummary(
+                        goal=ref,
+                        area=AreaRef(code=place.code, name=place.name, level=place.level),
+                        summary=_added_up([counts[place.id] for counts in counted]),
+                    )
+                    for place in areas
+                ]
 
             key = ("summaries", hiding.audience(principal), goal[0], until, level)
             part: list[GoalAreaSummary] = read_model.memo(
@@ -152,6 +165,46 @@ def summaries(
     finally:
         cur.close()
     return found
+
+
+# One indicator's status counts of an area: on track, off track, no data, improving, assessed (each 0 or 1).
+Counts = tuple[int, int, int, int, int]
+
+
+def _indicator_counts(
+    read_model: ReadModel,
+    cur: duckdb.DuckDBPyConnection,
+    goal: tuple[int, str, str],
+    info: reference.IndicatorInfo,
+    areas: list[reference.AreaInfo],
+    principal: Principal | None,
+    until: int | None,
+    level: AreaLevel | None,
+) -> dict[int, Counts]:
+    """One indicator's counts for each area, remembered per audience (and kept in the read model's file) until
+    a submission touches the indicator."""
+
+    def compute() -> dict[int, Counts]:
+        items = _items(read_model, cur, [(goal, a) for a in areas], [info], principal, until, remember=False)
+        return {
+            place.id: (s.on_track, s.off_track, s.no_data, s.improving, s.assessed)
+            for place, s in zip(areas, (item.summary for item in items), strict=True)
+        }
+
+    key = ("indicator counts", hiding.audience(principal), info.id, until, level)
+    keep = (lambda found: [[area, *counts] for area, counts in found.items()], _decode_counts)
+    counted: dict[int, Counts] = read_model.memo(key, compute, indicators=_depends([info]), keep=keep)
+    return counted
+
+
+def _decode_counts(rows: list[list[int]]) -> dict[int, Counts]:
+    return {area: (on, off, none, improving, assessed) for area, on, off, none, improving, assessed in rows}
+
+
+def _added_up(parts: list[Counts]) -> StatusCounts:
+    """The counts of a goal's indicators added up: the goal's counts, shares worked out from the sums."""
+    on, off, none, improving, assessed = (sum(column) for column in zip(*parts, strict=True))
+    return _summary(Counter(on_track=on, off_track=off, no_data=none), improving_share(improving, assessed))
 
 
 def _until(cur: duckdb.DuckDBPyConnection, until: int | None) -> int | None:
@@ -269,7 +322,7 @@ def _goal_area(
         goal=GoalRef(code=goal[0], title=Translated.model_validate_json(goal[1])),
         area=AreaRef(code=place.code, name=place.name, level=place.level),
         indicators=entries,
-        summary=_summary(entries, share_improving(recent, IMPROVEMENT_WINDOW)),
+        summary=_summary(Counter(e.status.value for e in entries), share_improving(recent, IMPROVEMENT_WINDOW)),
     )
 
 
@@ -297,8 +350,8 @@ def _entry(info: reference.IndicatorInfo, figures: dict[str, Any]) -> IndicatorP
     )
 
 
-def _summary(entries: list[IndicatorProgress], improving: ShareImproving) -> StatusCounts:
-    counts = Counter(entry.status.value for entry in entries)
+def _summary(counts: Counter[str], improving: ShareImproving) -> StatusCounts:
+    """Status counts from how many indicators have each status, and how many improve."""
     judged = counts["on_track"] + counts["off_track"]
     return StatusCounts(
         on_track=counts["on_track"],
