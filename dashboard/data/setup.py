@@ -3,7 +3,7 @@ rows (typed into a grid, pasted or uploaded) loaded through the same loader as `
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 
 from api.errors import BackboneError, ErrorItem, Invalid
 from api.models.assignment import AssignmentCreate
@@ -46,7 +46,7 @@ def rows(file: str) -> list[Row]:
 
 
 def window(
-    file: str, *, find: str = "", where: dict[str, Collection[str]] | None = None, offset: int = 0, limit: int | None
+    file: str, *, find: str = "", where: Mapping[str, Collection[str]] | None = None, offset: int = 0, limit: int | None
 ) -> tuple[int, list[Row]]:
     """The kind's rows with ``find`` in a code or name and ``where``'s values: how many, and ``limit`` of them."""
     with context.backbone().db.session() as session:

@@ -236,3 +236,32 @@ def test_source_mappings_travel_with_the_alliances_files(world, as_user):
         "unknown_group",
     )
     assert "A1-N" not in {a["code"] for a in world.get("/api/v1/areas", params={"limit": 100}).json()["items"]}
+
+
+def test_a_few_rows_of_a_large_kind_are_compared_with_the_stored_rows_they_name_as_with_all(
+    world, as_user, monkeypatch
+):
+    from api.services.config import load as loader
+
+    targets = "indicator,area,baseline_period,baseline_value,target_period,target_value\n"
+    a1 = world.get("/api/v1/areas/A1").json()
+    files = {
+        "areas.csv": f"code,name,level,parent\nA1,{a1['name']},municipality,{a1['parent']}\nA1-N,Noord,district,A1\n",
+        "assignments.csv": "organisation,indicator,area\nCITY-A,rate,A1\nCITY-B,rate,A1-N\n",
+        "targets.csv": targets + "rate,,2015,50,2025,70\nrate,,2015,50,2030,80\nrate,A1,2015,50,2025,75\n",
+    }
+    expected = {
+        "areas": {"created": 1, "updated": 0, "unchanged": 1},
+        "assignments": {"created": 1, "updated": 0, "unchanged": 1},
+        "targets": {"created": 2, "updated": 0, "unchanged": 1},
+    }
+    admin = as_user("admin")
+    few = _post(world, files, admin, dry_run="true")  # a few rows: only the stored rows they name are read
+    assert few.status_code == 200, few.text
+    monkeypatch.setattr(loader, "FEW", 0)  # every stored row read, as for a whole file
+    every = _post(world, files, admin, dry_run="true")
+    assert few.json()["kinds"] == every.json()["kinds"] == expected
+    monkeypatch.undo()
+    assert _post(world, files, admin).json()["kinds"] == expected
+    changed = _post(world, {"targets.csv": targets + "rate,,2015,50,2030,81\n"}, admin)
+    assert changed.json()["kinds"]["targets"] == {"created": 0, "updated": 1, "unchanged": 0}

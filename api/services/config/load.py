@@ -41,13 +41,14 @@ from api.models.user import UserCreate, UserUpdate
 from api.services.accounts import auth, users
 from api.services.accounts.auth import Principal
 from api.services.common import one_change
-from api.services.config.tables import COLUMNS, DEFAULTS, READERS, REQUIRED, Row, text
+from api.services.config.tables import COLUMNS, DEFAULTS, LISTINGS, READERS, REQUIRED, Row, text, window
 from api.services.imports import mappings as source_mappings
 from api.services.metadata import agenda, areas, assignments, dimensions, goals, indicators, organisations, targets
 from indicators import periods
 
 Files = dict[str, list[tuple[int, Row]]]  # file name -> (row number, row)
 MAX_FILES = 100
+FEW = 1000  # rows of a large kind loaded at once that are compared with the stored rows they name only
 # Source mappings are documents, one per file in the folder mappings/: as rows of (file, text) under this name.
 MAPPINGS = "mappings"
 MAPPING_SUFFIXES = (".json", ".yaml", ".yml")
@@ -274,9 +275,17 @@ class _Loader:
         if len(self.errors) == errors:
             self.count("updated" if existed else "created")
 
-    def current(self, name: str, *key: str) -> dict[Any, Row]:
-        rows = READERS[name](self.session)
-        return {tuple(r[k] for k in key) if len(key) > 1 else r[key[0]]: r for r in rows}
+    def current(
+        self, name: str, *key: str, rows: list[tuple[int, Row]] | None = None, by: tuple[str, ...] = ()
+    ) -> dict[Any, Row]:
+        """The stored rows by their key. Given the ``rows`` loaded (a few of a large kind: a paste, a grid's
+        changes), only the stored rows sharing their values of ``by`` (the key) are read, not all 168,000 areas."""
+        if rows is not None and len(rows) <= FEW and name in LISTINGS:
+            where = {column: {row[column] for _number, row in rows} for column in by or key}
+            stored = window(self.session, name, where=where)[1]
+        else:
+            stored = READERS[name](self.session)
+        return {tuple(r[k] for k in key) if len(key) > 1 else r[key[0]]: r for r in stored}
 
     # --- the kinds, in the order they depend on each other -------------------------------------
 
@@ -303,7 +312,7 @@ class _Loader:
             self.known["organisation"].add(code)
 
     def areas(self, rows: list[tuple[int, Row]]) -> None:
-        current = self.current("areas.csv", "code")
+        current = self.current("areas.csv", "code", rows=rows)
         waiting = list(rows)
         while waiting:  # a parent may come after its children in the file
             ready = [(n, r) for n, r in waiting if not r["parent"] or r["parent"] in self.known["area"]]
@@ -478,7 +487,7 @@ class _Loader:
 
     def assignments(self, rows: list[tuple[int, Row]]) -> None:
         key = ("organisation", "indicator", "area")
-        current = self.current("assignments.csv", *key)
+        current = self.current("assignments.csv", *key, rows=rows)
         for number, row in rows:
             if not self.refer(number, row, [(c, c) for c in key]):
                 continue
@@ -490,7 +499,8 @@ class _Loader:
             self.outcome(number, row, current.get(tuple(row[c] for c in key)), list(key), change)
 
     def targets(self, rows: list[tuple[int, Row]]) -> None:
-        current = self.current("targets.csv", "indicator", "area", "target_period")
+        # By indicator and area: the period is compared as normalised below.
+        current = self.current("targets.csv", "indicator", "area", "target_period", rows=rows, by=("indicator", "area"))
         period_types = dict(self.session.exec(select(Indicator.code, Indicator.period_type)).all())
         ids = {
             (indicator, area or "", period): target_id

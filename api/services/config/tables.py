@@ -12,7 +12,7 @@ import csv
 import io
 import zipfile
 from collections import defaultdict
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -347,7 +347,7 @@ def window(
     name: str,
     *,
     find: str = "",
-    where: dict[str, Collection[str]] | None = None,
+    where: Mapping[str, Collection[str]] | None = None,
     offset: int = 0,
     limit: int | None = None,
 ) -> tuple[int, list[Row]]:
