@@ -277,6 +277,9 @@ def test_the_assignment_matrix_hands_an_area_to_another_reporter(demo_client):
     kept = matrix(typed, changed=0, level="province")
     assert "admin-assignments-matrix.rowData" not in kept
     assert "Save the changes first" in text(kept["admin-assignments-matrix-result.children"])
+    nowhere = matrix(data, changed=0, level="planet")  # a tampered request: no level of that name
+    assert nowhere["admin-assignments-matrix.rowData"] == []
+    assert nowhere["admin-assignments-matrix-rows-shown.children"] == "No rows found."
 
 
 def test_boundaries_are_replaced_by_a_geojson_file_checked_whole(demo_client):

@@ -12,6 +12,7 @@ from typing import Any
 from dash import Dash, Input, Output, State, ctx, dcc, html, no_update
 
 from api.errors import BackboneError
+from api.models.common import AreaLevel
 from dashboard import context
 from dashboard.context import _
 from dashboard.data import setup
@@ -27,6 +28,8 @@ LEVEL = "municipality"
 def rows(level: str, find: str | None = "", offset: int = 0) -> tuple[list[dict], int]:
     """The areas of the level from ``offset`` on (those with ``find`` in their code or name), each cell its
     reporter; and how many such areas there are."""
+    if level not in {lv.value for lv in AreaLevel}:  # a tampered request
+        return [], 0
     indicators = setup.rows("indicators.csv")
     total, areas = setup.window("areas.csv", find=find or "", where={"level": [level]}, offset=offset, limit=pager.SIZE)
     _count, assigned = setup.window("assignments.csv", where={"area": [a["code"] for a in areas]}, limit=None)

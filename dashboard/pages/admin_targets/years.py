@@ -43,9 +43,7 @@ def _axis(period_type: str, targets: list[dict[str, str]]) -> list[str]:
     return periods.periods_between(min(firsts, key=when), max(lasts, key=when), period_type)
 
 
-def rows_and_columns(
-    indicator: str, find: str | None = "", offset: int = 0, problems: dict[str, list[str]] | None = None
-) -> tuple[list[dict], list[dict], int]:
+def rows_and_columns(indicator: str, find: str | None = "", offset: int = 0) -> tuple[list[dict], list[dict], int]:
     """The grid for one indicator: a row per area with targets (the alliance first), a column per period; the
     areas from ``offset`` on, those with ``find`` in their code; and how many such areas there are."""
     period_type = _indicators()[indicator]["period_type"]
@@ -73,7 +71,7 @@ def rows_and_columns(
         for area in shown
     ]
     axis = _axis(period_type, targets)
-    return data, columns(axis, problems or {}), len(found)
+    return data, columns(axis, {}), len(found)
 
 
 def columns(axis: list[str], problems: dict[str, list[str]]) -> list[dict]:
