@@ -68,7 +68,7 @@ def code_column(field: str, name: str, *, width: int = 110, **options: Any) -> d
 def grid(
     id: str,  # noqa: A002  (Dash's name for it)
     columns: list[dict[str, Any]],
-    rows: list[dict[str, Any]],
+    rows: list[dict[str, Any]] | None,
     *,
     row_id: str | None = "id",
     page_size: int | None = None,
@@ -96,7 +96,7 @@ def grid(
     return dag.AgGrid(
         id=id,
         columnDefs=columns,
-        **({} if props.get("rowModelType") == "infinite" else {"rowData": rows}),
+        **({} if rows is None else {"rowData": rows}),  # none: the grid asks for its rows (infinite row model)
         defaultColDef={
             "sortable": sortable,
             "resizable": True,

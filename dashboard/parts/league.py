@@ -159,7 +159,7 @@ def _table(league: League, prefix: str, highlight: str | None) -> dag.AgGrid:
     return grid.grid(
         f"{prefix}-league-table",
         columns,
-        [],
+        None,
         page_size=PAGE_SIZE,
         rowModelType="infinite",
         options={"cacheBlockSize": PAGE_SIZE, "maxBlocksInCache": 40, "domLayout": "normal"},
