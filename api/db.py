@@ -144,7 +144,8 @@ def insert_from_duckdb(
     many rows each (half the time of one statement per row in pysqlite).
     """
     if connection.dialect.name == "postgresql":
-        _copy_from_duckdb(connection, table.name, columns, cur, query, progress)
+        with _references_held(connection, table, columns, cur, query) as rows:
+            _copy_from_duckdb(connection, table.name, columns, cur, rows, progress)
         return
     with bulk_objects():
         rows = cur.execute(query).fetchall()
@@ -183,11 +184,12 @@ def update_from_duckdb(
         connection.exec_driver_sql(
             f"CREATE TEMP TABLE bulk_update ON COMMIT DROP AS SELECT {names} FROM {table.name} WITH NO DATA"
         )
-        _copy_from_duckdb(connection, "bulk_update", (key, *columns), cur, query, None)
-        assignments = ", ".join(f"{c} = u.{c}" for c in columns)
-        connection.exec_driver_sql(
-            f"UPDATE {table.name} t SET {assignments} FROM bulk_update u WHERE t.{key} = u.{key}"
-        )
+        with _references_held(connection, table, (key, *columns), cur, query) as rows:
+            _copy_from_duckdb(connection, "bulk_update", (key, *columns), cur, rows, None)
+            assignments = ", ".join(f"{c} = u.{c}" for c in columns)
+            connection.exec_driver_sql(
+                f"UPDATE {table.name} t SET {assignments} FROM bulk_update u WHERE t.{key} = u.{key}"
+            )
         connection.exec_driver_sql("DROP TABLE bulk_update")
         return
     with bulk_objects():
@@ -197,6 +199,64 @@ def update_from_duckdb(
             connection.exec_driver_sql(
                 f"UPDATE {table.name} SET {assignments} WHERE {key} = ?", [(*row[1:], row[0]) for row in rows]
             )
+
+
+# From this many rows on, a write to PostgreSQL checks its references once per referenced row, not per row.
+MANY_ROWS = 10_000
+
+
+@contextlib.contextmanager
+def _references_held(
+    connection: Connection, table: Table, columns: Sequence[str], cur: duckdb.DuckDBPyConnection, query: str
+) -> Iterator[str]:
+    """Yield the DuckDB query of the rows to write into ``table``; many rows, with PostgreSQL's per-row checks off.
+
+    PostgreSQL checks every foreign key of every written row with a trigger: a lookup and a lock
+    per row and key, ten seconds of a million-row import's fourteen. Where the connection may
+    switch triggers off (``session_replication_role``, as ``pg_restore`` does), a large batch's
+    distinct references are locked instead, once each, with the lock those triggers take
+    (``FOR KEY SHARE``: the referenced row cannot go until this transaction ends), and counted.
+    If every one is there, the rows are written with the triggers off, for this transaction only;
+    if one is missing, with them on, so that PostgreSQL refuses the batch as it always would.
+    """
+    keys = [(k.parent.name, k.column.table.name, k.column.name) for k in table.foreign_keys if k.parent.name in columns]
+    few = not keys or cur.execute(f"SELECT count(*) FROM ({query})").fetchall()[0][0] < MANY_ROWS
+    if few or not _may_switch_triggers_off(connection):
+        yield query
+        return
+    cur.execute(f"CREATE OR REPLACE TEMP TABLE outgoing AS SELECT * FROM ({query}) AS q({', '.join(columns)})")
+    try:
+        if not all(_held(connection, cur, *key) for key in keys):
+            yield "SELECT * FROM outgoing"
+            return
+        role = connection.exec_driver_sql("SELECT current_setting('session_replication_role')").scalar_one()
+        connection.exec_driver_sql("SET LOCAL session_replication_role = replica")
+        yield "SELECT * FROM outgoing"
+        # Only reached when the write succeeded: a failed one ends the transaction, and the setting with it.
+        connection.exec_driver_sql(f"SET LOCAL session_replication_role = {role}")
+    finally:
+        cur.execute("DROP TABLE IF EXISTS outgoing")
+
+
+def _may_switch_triggers_off(connection: Connection) -> bool:
+    if connection.exec_driver_sql("SELECT current_setting('is_superuser')").scalar_one() == "on":
+        return True
+    version = connection.dialect.server_version_info or (0,)
+    return version >= (15,) and bool(  # since PostgreSQL 15: GRANT SET ON PARAMETER session_replication_role
+        connection.exec_driver_sql("SELECT has_parameter_privilege('session_replication_role', 'SET')").scalar_one()
+    )
+
+
+def _held(connection: Connection, cur: duckdb.DuckDBPyConnection, column: str, table: str, key: str) -> bool:
+    """Lock the rows of ``table`` that ``outgoing`` refers to by ``column``; whether every one exists."""
+    wanted = [
+        row[0] for row in cur.execute(f"SELECT DISTINCT {column} FROM outgoing WHERE {column} IS NOT NULL").fetchall()
+    ]
+    found = connection.exec_driver_sql(
+        f"SELECT count(*) FROM (SELECT 1 FROM {table} WHERE {key} = ANY(%(wanted)s) FOR KEY SHARE) AS held",
+        {"wanted": wanted},
+    ).scalar_one()
+    return found == len(wanted)
 
 
 def _copy_from_duckdb(

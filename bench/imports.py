@@ -1,9 +1,11 @@
 """Import benchmark: 1,000,000 observation rows, first import, a re-import with 10% changed, and one unchanged.
 
-Prints rows per second and the ratio of Backbone's import time to two baselines
+Prints rows per second and the ratio of Backbone's import time to baselines
 measured in the same run on the same file:
-  (a) DuckDB's own read_csv of the file into a table, and
-  (b) pandas.read_csv plus DataFrame.to_sql into SQLite.
+  (a) DuckDB's own read_csv of the file into a table,
+  (b) pandas.read_csv plus DataFrame.to_sql into SQLite, and
+  (c) on PostgreSQL, its own COPY of the file into a table with a serial key and the file's
+      unique key (indicator, area, period, breakdown): the floor of any import into it.
 
 Run: .venv/bin/python bench/imports.py [--rows 1000000] [--database-url URL]
 """
@@ -55,6 +57,26 @@ def pandas_baseline(path: Path, workdir: Path) -> float:
     return timed(run)
 
 
+def postgresql_baseline(db: Database, path: Path) -> float:
+    """PostgreSQL's own COPY of the file into a table with a serial key and the file's unique key, as a floor."""
+    columns = "indicator, area, period, value, numerator, denominator, status, note, ses"
+
+    def run() -> None:
+        with db.engine.begin() as connection:
+            connection.exec_driver_sql(
+                "CREATE TEMP TABLE raw (id serial PRIMARY KEY, indicator text, area text, period text,"
+                " value double precision, numerator double precision, denominator double precision,"
+                " status text, note text, ses text, UNIQUE (indicator, area, period, ses)) ON COMMIT DROP"
+            )
+            statement = f"COPY raw ({columns}) FROM STDIN (FORMAT csv, HEADER true)"
+            cursor = connection.connection.driver_connection.cursor()
+            with cursor, cursor.copy(statement) as copy, path.open("rb") as source:
+                while block := source.read(1 << 20):
+                    copy.write(block)
+
+    return timed(run)
+
+
 def backbone_import(db: Database, model: ReadModel, settings: Settings, path: Path) -> tuple[float, object]:
     """Spool, parse, check and write the file, as the upload endpoint does, until committed."""
     result = {}
@@ -95,6 +117,7 @@ def main() -> None:
 
     a = duckdb_baseline(first)
     b = pandas_baseline(first, workdir)
+    c = postgresql_baseline(db, first) if db.url.get_backend_name() == "postgresql" else None
     model = ReadModel(db)  # the server's read model, loaded before the upload arrives
     model.sync()
     initial, summary1 = backbone_import(db, model, settings, first)
@@ -106,11 +129,13 @@ def main() -> None:
     def line(name: str, seconds: float) -> str:
         return (
             f"{name:<38} {seconds:7.2f} s {rows / seconds:>11,.0f} rows/s"
-            f"   {seconds / a:6.1f}x (a)   {seconds / b:5.2f}x (b)"
+            f"   {seconds / a:6.1f}x (a)   {seconds / b:5.2f}x (b)" + (f"   {seconds / c:5.2f}x (c)" if c else "")
         )
 
     print(line("(a) DuckDB read_csv into a table", a))
     print(line("(b) pandas read_csv + to_sql SQLite", b))
+    if c:
+        print(line("(c) PostgreSQL COPY into a keyed table", c))
     print(line("Backbone import, empty database", initial))
     print(
         f"    {summary1.inserted:,} inserted, {summary1.updated:,} updated, {summary1.unchanged:,} unchanged;"
@@ -123,7 +148,7 @@ def main() -> None:
     )
     print(line("Backbone re-import, unchanged", same))
     print(f"    {summary3.unchanged:,} unchanged, {summary3.inserted + summary3.updated:,} changed")
-    print("ratios: time of the row divided by the time of (a) and of (b); below 1 means faster")
+    print("ratios: time of the row divided by the time of each baseline; below 1 means faster")
     db.dispose()
 
 
