@@ -81,6 +81,24 @@ def _periods(cur: duckdb.DuckDBPyConnection, staged: str) -> None:
         cur.executemany("INSERT INTO period_check VALUES (?, ?, ?, ?)", checked)
 
 
+def _statuses(cur: duckdb.DuckDBPyConnection, staged: str) -> None:
+    """The table ``status_check``: each distinct status text read as words (few per batch, like periods)."""
+    provisional = ", ".join(sql_literal(t) for t in PROVISIONAL)
+    estimated = ", ".join(sql_literal(t) for t in ESTIMATED)
+    cur.execute(f"""
+        CREATE OR REPLACE TEMP TABLE status_check AS
+        WITH words AS (
+            SELECT raw, list_filter(string_split_regex(lower(raw), '[\\s|+,;/]+'), lambda t: t <> '') AS tokens
+            FROM (SELECT DISTINCT nullif(trim(status), '') AS raw FROM {staged}) WHERE raw IS NOT NULL
+        )
+        SELECT raw, list_has_any(tokens, [{provisional}]) AS is_provisional,
+            list_has_any(tokens, [{estimated}]) AS is_estimated,
+            nullif(array_to_string(list_filter(tokens, lambda t: t NOT IN ({provisional}, {estimated})), ' '), '')
+                AS bad_status
+        FROM words
+    """)
+
+
 def number_text(column: str, decimal_comma: bool) -> str:
     """SQL turning a raw text column into a cleaned numeric text (decimal point, no spaces)."""
     text = f"replace(replace({column}, ' ', ''), chr(160), '')"
@@ -118,6 +136,7 @@ def check(
     """
     _rules(cur)
     _periods(cur, staged)
+    _statuses(cur, staged)
     # A template row left empty (no value, numerator or denominator) is not reported yet: skip it.
     blank = " AND ".join(f"nullif(trim({c}), '') IS NULL" for c in ("value", "numerator", "denominator"))
     blank_filter = f"WHERE NOT ({blank})" if skip_blank else ""
@@ -139,9 +158,6 @@ def check(
         for d in dims
     )
     breakdown = "concat_ws(',', " + ", ".join(f"'{d}:' || s.{_q('dim_' + d)}" for d in dims) + ")" if dims else "''"
-    provisional = ", ".join(sql_literal(t) for t in PROVISIONAL)
-    estimated = ", ".join(sql_literal(t) for t in ESTIMATED)
-
     cur.execute(f"""
         CREATE OR REPLACE TEMP TABLE checked AS
         WITH r AS (
@@ -154,7 +170,8 @@ def check(
                 nullif(trim(denominator), '') AS denominator_raw,
                 nullif(trim(status), '') AS status_raw,
                 -- the leading ' an export puts before = + - @ (against formula injection) is not part of the note
-                nullif(trim(regexp_replace(note, '^''([=+@\t\r-])', '\\1')), '') AS note
+                nullif(trim(CASE WHEN starts_with(note, '''') THEN regexp_replace(note, '^''([=+@\t\r-])', '\\1')
+                                 ELSE note END), '') AS note
                 {dim_select}
             FROM {staged} {blank_filter}
         ),
@@ -179,8 +196,8 @@ def check(
                      THEN try_cast({number_text("s.denominator_raw", decimal_comma)} AS DOUBLE) END AS denominator,
                 CASE WHEN instr(s.value_text, '.') > 0 THEN length(s.value_text) - instr(s.value_text, '.') ELSE 0 END
                      AS value_decimals,
-                CASE WHEN s.status_raw IS NULL THEN []::VARCHAR[] ELSE list_filter(
-                     string_split_regex(lower(s.status_raw), '[\\s|+,;/]+'), lambda t: t <> '') END AS status_tokens
+                coalesce(st.is_provisional, false) AS is_provisional, coalesce(st.is_estimated, false) AS is_estimated,
+                st.bad_status
                 {dim_cols}
             FROM s
             LEFT JOIN indicator i ON lower(i.code) = lower(s.indicator_raw)
@@ -189,12 +206,10 @@ def check(
             LEFT JOIN area a ON upper(a.code) = upper(s.area_raw)
             LEFT JOIN period_check pc ON pc.raw = s.period_raw AND pc.period_type = i.period_type
             LEFT JOIN assignment asg ON asg.indicator_id = i.id AND asg.area_id = a.id
+            LEFT JOIN status_check st ON st.raw = s.status_raw
             {dim_join}
         )
         SELECT *,
-            list_has_any(status_tokens, [{provisional}]) AS is_provisional,
-            list_has_any(status_tokens, [{estimated}]) AS is_estimated,
-            list_filter(status_tokens, lambda t: t NOT IN ({provisional}, {estimated})) AS bad_status,
             CASE WHEN is_suppressed THEN NULL
                  WHEN value_num IS NOT NULL THEN value_num
                  WHEN aggregation = 'ratio' AND numerator IS NOT NULL AND denominator > 0
@@ -340,8 +355,8 @@ RULES = [
          "'give both numerator and denominator, or neither'"),
     Rule("denominator", "invalid_denominator", "aggregation IN ('ratio', 'weighted_mean') AND denominator <= 0",
          "'the denominator must be more than 0'"),
-    Rule("status", "invalid_status", "len(bad_status) > 0",
-         "'unknown status ''' || array_to_string(bad_status, ' ') || ''': use provisional and/or estimated'"),
+    Rule("status", "invalid_status", "bad_status IS NOT NULL",
+         "'unknown status ''' || bad_status || ''': use provisional and/or estimated'"),
     Rule("note", "too_long", f"length(note) > {MAX_NOTE}", f"'the note is longer than {MAX_NOTE} characters'"),
     Rule("note", "invalid_character", "contains(note, chr(0))", "'the note contains a NUL character'"),
 ]
