@@ -144,8 +144,8 @@ def insert_from_duckdb(
     many rows each (half the time of one statement per row in pysqlite).
     """
     if connection.dialect.name == "postgresql":
-        with _references_held(connection, table, columns, cur, query) as rows:
-            _copy_from_duckdb(connection, table.name, columns, cur, rows, progress)
+        with _references_held(connection, table, columns, cur, query) as written:
+            _copy_from_duckdb(connection, table.name, columns, cur, written, progress)
         return
     with bulk_objects():
         rows = cur.execute(query).fetchall()
@@ -184,8 +184,8 @@ def update_from_duckdb(
         connection.exec_driver_sql(
             f"CREATE TEMP TABLE bulk_update ON COMMIT DROP AS SELECT {names} FROM {table.name} WITH NO DATA"
         )
-        with _references_held(connection, table, (key, *columns), cur, query) as rows:
-            _copy_from_duckdb(connection, "bulk_update", (key, *columns), cur, rows, None)
+        with _references_held(connection, table, (key, *columns), cur, query) as written:
+            _copy_from_duckdb(connection, "bulk_update", (key, *columns), cur, written, None)
             assignments = ", ".join(f"{c} = u.{c}" for c in columns)
             connection.exec_driver_sql(
                 f"UPDATE {table.name} t SET {assignments} FROM bulk_update u WHERE t.{key} = u.{key}"
@@ -256,7 +256,7 @@ def _held(connection: Connection, cur: duckdb.DuckDBPyConnection, column: str, t
         f"SELECT count(*) FROM (SELECT 1 FROM {table} WHERE {key} = ANY(%(wanted)s) FOR KEY SHARE) AS held",
         {"wanted": wanted},
     ).scalar_one()
-    return found == len(wanted)
+    return bool(found == len(wanted))
 
 
 def _copy_from_duckdb(
