@@ -151,7 +151,7 @@ _ROWS = 100_000  # observations per batch of a full load
 _MAX_FILES = 64  # processes on one data directory
 _MEMOS = 4096  # figures remembered per process; each is one answer's worth (a league, an area's progress)
 _KEEP_SLOWER_THAN = 0.02  # seconds: a figure quicker to make than to write to the file (a few ms) is not kept
-_VERSION = 2  # of what the file holds beyond _SCHEMA; bump to make every kept file load again
+_VERSION = 3  # of what the file holds beyond _SCHEMA; bump to make every kept file load again
 _STATE = """
 CREATE TABLE IF NOT EXISTS readmodel_state (
     schema VARCHAR, source VARCHAR, revision BIGINT, stamp VARCHAR, metadata_revision BIGINT);
@@ -165,6 +165,22 @@ _NEW_AREAS = (  # the indicators of ``incoming`` that reach an area they had no 
     f"EXCEPT SELECT indicator_id, area_id FROM observation WHERE {_INCOMING})"
 )
 _ANY, _SPREAD = "", "*"  # a change of any value of an indicator; of the areas it is reported for
+_SIZES = "!"  # before a period: a change of what suppression reads of that period (``_SIZES_CHANGED``)
+# The (indicator, period) pairs of ``incoming`` whose change suppression sees: a new cell, or one that
+# changes its organisation, its suppression at source, whether it has a value (or numerator), its
+# denominator, or, for a count (not a rate), its value. A rate's new value over the same
+# denominator leaves every period's hidden cells as they were.
+_SIZES_CHANGED = f"""
+    SELECT DISTINCT n.column01, n.column03 FROM incoming n
+    LEFT JOIN (SELECT * FROM observation WHERE {_INCOMING}) o ON o.id = n.column00
+    LEFT JOIN indicator i ON i.id = n.column01
+    WHERE o.id IS NULL OR o.organisation_id IS DISTINCT FROM n.column12 OR o.is_suppressed IS DISTINCT FROM n.column10
+       OR (o.value IS NULL OR isnan(o.value)) IS DISTINCT FROM (n.column05 IS NULL OR isnan(n.column05))
+       OR (o.numerator IS NULL OR isnan(o.numerator)) IS DISTINCT FROM (n.column06 IS NULL OR isnan(n.column06))
+       OR o.denominator IS DISTINCT FROM n.column07
+       OR (i.aggregation IS NULL OR i.aggregation NOT IN ('ratio', 'weighted_mean'))
+          AND o.value IS DISTINCT FROM n.column05
+"""
 T = TypeVar("T")
 
 _claimed: set[Path] = set()  # files held by read models of this process
@@ -184,7 +200,8 @@ class ReadModel:
         self._lock = threading.Lock()
         self.revision: int | None = None  # None: nothing loaded yet
         # What a memo depends on changes at these revisions: the metadata, and each indicator's observations
-        # (``_changed``: (indicator, _ANY), (indicator, _SPREAD) and (indicator, period) -> revision).
+        # (``_changed``: (indicator, _ANY), (indicator, _SPREAD), (indicator, period) and
+        # (indicator, _SIZES + period) -> revision).
         self._metadata_revision = 0
         self._changed: dict[tuple[int, str], int] = {}
         self._memo: dict[Hashable, tuple[Hashable, Any]] = {}
@@ -229,6 +246,7 @@ class ReadModel:
         *,
         indicators: Collection[int] | None = None,
         period: str | None = None,
+        sizes: bool = False,
         keep: tuple[Callable[[T], Any], Callable[[Any], T]] | None = None,
     ) -> T:
         """``compute()`` once until what it reads changes: the metadata or these indicators' observations.
@@ -236,6 +254,8 @@ class ReadModel:
         ``indicators=None``: any submission changes it. A large alliance keeps the figures of
         every indicator a submission did not touch. ``period``: only that period's values of the
         indicators matter (and which areas report them at all): a save in another period keeps it.
+        ``sizes`` (with ``period``): only what suppression reads of that period's cells matters (which
+        there are, whose, with or without a value, their sizes): a rate's new value keeps it.
         ``keep`` (encode to JSON, decode): also kept in the read model's file when it took long to work
         out (``_KEEP_SLOWER_THAN``); a restart finds it there until what it reads changes.
         """
@@ -244,9 +264,10 @@ class ReadModel:
         elif period is None:
             stamp = (self._metadata_revision, *(self._changed.get((i, _ANY), 0) for i in sorted(indicators)))
         else:
+            part = _SIZES + period if sizes else period
             stamp = (
                 self._metadata_revision,
-                *((self._changed.get((i, _SPREAD), 0), self._changed.get((i, period), 0)) for i in sorted(indicators)),
+                *((self._changed.get((i, _SPREAD), 0), self._changed.get((i, part), 0)) for i in sorted(indicators)),
             )
         with self._memo_lock:
             found = self._memo.pop(key, None)
@@ -409,12 +430,15 @@ class ReadModel:
         self, cur: duckdb.DuckDBPyConnection, rows: Sequence[Any], *, replace: bool
     ) -> set[tuple[int, str]]:
         """Insert ``rows`` (replacing those with their ids); return what changed: (indicator, period),
-        (indicator, _ANY), and (indicator, _SPREAD) where an indicator now has values for an area it had none for."""
+        (indicator, _ANY), (indicator, _SPREAD) where an indicator now has values for an area it had none for,
+        and (indicator, _SIZES + period) where suppression sees the change."""
         cur.register("incoming", _arrow(rows, len(_OBSERVATION)))
         try:
             spread: list[tuple[int]] = []
-            if replace:  # which indicators reach new areas; then the replaced rows, found by indicator and area
+            sized: list[tuple[int, str]] = []
+            if replace:  # what changes, against the stored rows; then those rows go, found by indicator and area
                 spread = cur.execute(_NEW_AREAS).fetchall()
+                sized = cur.execute(_SIZES_CHANGED).fetchall()
                 cur.execute(f"DELETE FROM observation WHERE {_INCOMING} AND id IN (SELECT column00 FROM incoming)")
             cur.execute("INSERT INTO observation SELECT * FROM incoming")
             self._add_periods(
@@ -424,7 +448,12 @@ class ReadModel:
             if not replace:  # a full load: nothing is remembered from before it
                 return set()
             pairs = cur.execute("SELECT DISTINCT column01, column03 FROM incoming").fetchall()
-            return {*pairs, *((i, _ANY) for i, _ in pairs), *((i, _SPREAD) for (i,) in spread)}
+            return {
+                *pairs,
+                *((i, _ANY) for i, _ in pairs),
+                *((i, _SPREAD) for (i,) in spread),
+                *((i, _SIZES + period) for i, period in sized),
+            }
         finally:
             cur.unregister("incoming")
 

@@ -55,3 +55,40 @@ def test_nothing_is_hidden_when_nothing_is_small(world, as_user):
     report(world, as_user("alice"), "A1", {"total": 200, "low": 50, "middle": 100, "high": 50})
     table = published_table(world, {})
     assert all(den is not None for cell, den in table.items() if cell[0] == "A1")
+
+
+def test_the_hidden_cells_are_worked_out_again_only_when_what_suppression_reads_changes(world, as_user, monkeypatch):
+    import api.services.analytics.hiding as hiding
+
+    solved = []
+    solve = hiding.secondary_suppression
+    monkeypatch.setattr(hiding, "secondary_suppression", lambda *a: solved.append(a) or solve(*a))
+    alice = as_user("alice")
+    report(world, alice, "A1", {"total": 200, "low": 8, "middle": 100, "high": 92})
+    report(world, as_user("bob"), "B1", {"total": 300, "low": 60, "middle": 140, "high": 100})
+    before = published_table(world, {})
+    assert before[("A1", "low")] is None and len(solved) == 1
+
+    def public_value(area, group):
+        params = {"indicator": "rate", "area": area, "breakdown": f"ses:{group}"}
+        (item,) = world.get("/api/v1/observations", params=params).json()["items"]
+        return item["value"]
+
+    # A rate's new value over the same denominator: the same cells hidden, not worked out again; the value new.
+    shown = next(g for g in GROUPS if before[("B1", g)] is not None)
+    assert public_value("B1", shown) != 10.0
+    new = value("rate", "B1", "2020", breakdown={"ses": shown}, numerator=before[("B1", shown)] // 10)
+    assert put(world, as_user("bob"), {**new, "denominator": before[("B1", shown)]}).status_code == 200
+    assert published_table(world, {}) == before and len(solved) == 1
+    assert public_value("B1", shown) == 10.0
+    # A new denominator: worked out again; the low group is no longer small, and nothing is hidden.
+    assert put(world, alice, value("rate", "A1", "2020", breakdown={"ses": "low"}, numerator=20, denominator=40))
+    assert put(world, alice, value("rate", "A1", "2020", numerator=80, denominator=232)).status_code == 200
+    after = published_table(world, {})
+    assert len(solved) == 1 and all(den is not None for den in after.values())  # nothing small: nothing to solve
+    # A count's new value is its size: 50 then 3 (under 5) is hidden at once.
+    assert put(world, alice, value("count", "A1", "2020", value=50)).status_code == 200
+    counted = {"indicator": "count", "area": "A1"}
+    assert world.get("/api/v1/observations", params=counted).json()["items"][0]["value"] == 50
+    assert put(world, alice, value("count", "A1", "2020", value=3)).status_code == 200
+    assert world.get("/api/v1/observations", params=counted).json()["items"][0]["suppressed"] is True

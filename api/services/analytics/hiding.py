@@ -84,12 +84,14 @@ def hidden_cells(
         return frozenset(secondary_suppression(amount, constraints, primary, known) - known)
 
     # Worked out once per period and kept in the read model's file: at scale this is the slowest figure
-    # there is (secondary suppression solves the tables' sums), and a restart finds it there.
+    # there is (secondary suppression solves the tables' sums), and a restart finds it there. Kept while
+    # what it reads of the period stays: a new value of a rate over the same denominator keeps it.
     return read_model.memo(
         ("hidden", indicator.id, period, reader),
         build,
         indicators=sources(indicator),
         period=period,
+        sizes=True,
         keep=(lambda cells: sorted(cells), lambda rows: frozenset((area, key) for area, key in rows)),
     )
 
