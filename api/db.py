@@ -273,18 +273,27 @@ def _copy_from_duckdb(
     try:
         # DuckDB quotes empty strings ("") and leaves NULLs empty, as COPY's CSV format expects.
         cur.execute(f"COPY ({query}) TO '{path}' (FORMAT csv, HEADER false)")
-        total = path.stat().st_size
-        driver = connection.connection.driver_connection
-        assert driver is not None  # a pooled connection that is in use has its driver's connection
-        cursor = driver.cursor()
-        statement = f"COPY {table_name} ({', '.join(columns)}) FROM STDIN (FORMAT csv)"
-        with cursor, cursor.copy(statement) as copy, path.open("rb") as source:
-            while block := source.read(1 << 20):
-                copy.write(block)
-                if progress:
-                    progress("writing", source.tell(), total)
+        copy_file(connection, f"COPY {table_name} ({', '.join(columns)}) FROM STDIN (FORMAT csv)", path, progress)
     finally:
         path.unlink(missing_ok=True)
+
+
+def copy_file(
+    connection: Connection,
+    statement: str,
+    path: Path,
+    progress: Callable[[str, int, int | None], None] | None = None,
+) -> None:
+    """Send the file at ``path`` to PostgreSQL through ``statement`` (a ``COPY ... FROM STDIN``), a block at a time."""
+    total = path.stat().st_size
+    driver = connection.connection.driver_connection
+    assert driver is not None  # a pooled connection that is in use has its driver's connection
+    cursor = driver.cursor()
+    with cursor, cursor.copy(statement) as copy, path.open("rb") as source:
+        while block := source.read(1 << 20):
+            copy.write(block)
+            if progress:
+                progress("writing", source.tell(), total)
 
 
 def _sqlite_max_variables() -> int:

@@ -44,7 +44,7 @@ from api.models import (
     Submission,
     Target,
 )
-from api.models.common import SubmissionKind
+from api.models.common import Aggregation, SubmissionKind
 from indicators import periods
 
 _SCHEMA = """
@@ -178,7 +178,7 @@ _SIZES_CHANGED = f"""
        OR (o.value IS NULL OR isnan(o.value)) IS DISTINCT FROM (n.column05 IS NULL OR isnan(n.column05))
        OR (o.numerator IS NULL OR isnan(o.numerator)) IS DISTINCT FROM (n.column06 IS NULL OR isnan(n.column06))
        OR o.denominator IS DISTINCT FROM n.column07
-       OR (i.aggregation IS NULL OR i.aggregation NOT IN ('ratio', 'weighted_mean'))
+       OR (i.aggregation IS NULL OR i.aggregation NOT IN ('{Aggregation.ratio}', '{Aggregation.weighted_mean}'))
           AND o.value IS DISTINCT FROM n.column05
 """
 T = TypeVar("T")

@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
 from api.config import Settings
-from api.db import Database
+from api.db import Database, copy_file
 from api.ingest.spool import spool_local_file
 from api.readmodel import ReadModel
 from api.services.imports.batches import import_file
@@ -68,11 +68,7 @@ def postgresql_baseline(db: Database, path: Path) -> float:
                 " value double precision, numerator double precision, denominator double precision,"
                 " status text, note text, ses text, UNIQUE (indicator, area, period, ses)) ON COMMIT DROP"
             )
-            statement = f"COPY raw ({columns}) FROM STDIN (FORMAT csv, HEADER true)"
-            cursor = connection.connection.driver_connection.cursor()
-            with cursor, cursor.copy(statement) as copy, path.open("rb") as source:
-                while block := source.read(1 << 20):
-                    copy.write(block)
+            copy_file(connection, f"COPY raw ({columns}) FROM STDIN (FORMAT csv, HEADER true)", path)
 
     return timed(run)
 
