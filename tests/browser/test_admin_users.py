@@ -38,9 +38,11 @@ def test_an_admin_changes_users_and_adds_one_with_the_keyboard(browsing):
     page.keyboard.press("Tab")  # no address; the role stays Member
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")  # the organisation's list opens with its search box
-    page.wait_for_selector(".dash-dropdown-search")
+    expect(page.locator(".dash-dropdown-search")).to_be_focused()  # typing goes to the search box
     page.keyboard.type("Kids First")
+    expect(page.locator(".dash-dropdown-option")).to_have_count(1)  # filtered before Enter
     page.keyboard.press("Enter")
+    expect(page.locator("#admin-users-new-organisation")).to_contain_text("Kids First")
     page.focus("#admin-users-add")
     page.keyboard.press("Enter")
     page.wait_for_selector("#admin-users-new-link")
