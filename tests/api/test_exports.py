@@ -5,16 +5,18 @@ from __future__ import annotations
 import csv
 import io
 import os
+import zipfile
 
 import pyarrow.parquet as pq
 import pytest
 from openpyxl import load_workbook
 
+from api.models import Area, Organisation
 from tests.api.test_disclosure import report
 from tests.api.test_error_shape import assert_error_shape
 from tests.api.test_observations import put, value
 from tests.conftest import login
-from tests.factories import assignment, indicator, setup
+from tests.factories import _id, assignment, indicator, setup
 
 FORMATS = ("csv", "xlsx", "parquet")
 HYPERLINK = '=HYPERLINK("http://x")'
@@ -67,6 +69,28 @@ def test_a_note_with_markup_spaces_and_control_characters_reaches_the_sheet_as_w
     assert row["value"] == 60 and row["numerator"] is None and row["organisation"] == "CITY-A"
     sheet = load_workbook(io.BytesIO(export(world, "xlsx").content)).active
     assert [c.font.b for c in sheet[1]] == [True] * sheet.max_column  # the header in bold
+
+
+def test_names_are_written_once_and_reach_the_sheet_as_written(world, db, as_user):
+    # Codes, names, periods and categories are the workbook's shared strings, made by DuckDB: written
+    # once however many rows name them, formula-safe, escaped, their spaces kept.
+    with setup(db) as s:
+        s.get(Area, _id(s, Area, "A1")).name = " =Rotterdam & <Zuid> \x07"
+        s.get(Organisation, _id(s, Organisation, "CITY-A")).name = "@City A"
+    for ses in ("low", "high"):
+        row = value("rate", "A1", "2024", breakdown={"ses": ses}, numerator=60, denominator=100)
+        assert put(world, as_user("alice"), row).status_code == 200
+    content = export(world, "xlsx").content
+    rows = rows_of(export(world, "xlsx"), "xlsx")
+    assert [(r["area_name"], r["organisation_name"], r["ses"]) for r in rows] == [
+        (" =Rotterdam & <Zuid> ", "'@City A", "high"),
+        (" =Rotterdam & <Zuid> ", "'@City A", "low"),
+    ]
+    with zipfile.ZipFile(io.BytesIO(content)) as book:
+        strings = book.read("xl/sharedStrings.xml").decode()
+        sheet = book.read("xl/worksheets/sheet1.xml").decode()
+    assert strings.count("Rotterdam") == 1 and "Rotterdam" not in sheet
+    assert '<t xml:space="preserve"> =Rotterdam &amp; &lt;Zuid&gt; </t>' in strings
 
 
 @pytest.fixture

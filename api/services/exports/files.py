@@ -7,10 +7,12 @@ import io
 import re
 import shutil
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO, Literal
 
+import numpy as np
 import pyarrow as pa
 
 from api.errors import Invalid
@@ -46,6 +48,7 @@ _ILLEGAL = r"[\x00-\x08\x0b\x0c\x0e-\x1f]"  # what a sheet cannot hold (openpyxl
 # XML's & < >, a formula's start (FORMULA_STARTS), a space at either end.
 _SPECIAL = r"[\x00-\x1f&<>]|^[=+\-@ ]| $"
 Columns = Literal["all", "import"]
+_BATCH = 1 << 16  # rows of a sheet made at a time
 
 
 @dataclass(frozen=True)
@@ -180,12 +183,12 @@ def _copied(
         # Each cell's value worked out once in an inner query (``x`` for a hidden value), its XML from that.
         sources["value"] = f"CASE WHEN {hide} THEN {sql_literal(WITHHELD.value)} ELSE CAST(o.value AS VARCHAR) END"
         chosen = [f"{sources[c.name]} AS c{n}" for n, c in enumerate(layout)]
-        kinds = {c.name: "withheld" if c.name == "value" else c.kind for c in layout}
-        row = " || ".join(_xlsx_cell(kinds[c.name], f"c{n}") for n, c in enumerate(layout))
         keys = [f"{k} AS k{n}" for n, k in enumerate(order.split(", "))]
-        inner, by = ", ".join([*chosen, *keys]), ", ".join(f"k{n}" for n in range(len(keys)))
-        query = f"SELECT '<row>' || {row} || '</row>' FROM (SELECT {inner} {base}) ORDER BY {by}"  # noqa: S608
-        options = "FORMAT csv, HEADER false, QUOTE '', ESCAPE '', NEW_LINE '\\n'"  # the lines as they are
+        cur.register("export_hidden", hidden)
+        try:
+            return _sheet(cur, out, layout, f"SELECT {', '.join([*chosen, *keys])} {base}", params, len(keys))
+        finally:
+            cur.unregister("export_hidden")
     else:
         query = ordered(sources)
         options = "FORMAT parquet, COMPRESSION zstd"
@@ -198,12 +201,47 @@ def _copied(
                 params,
             ).fetchall()[0][0]
             with path.open("rb") as made:
-                if fmt == "xlsx":
-                    xlsx_around(out, layout, made)
-                else:
-                    shutil.copyfileobj(made, out, 1 << 20)
+                shutil.copyfileobj(made, out, 1 << 20)
     finally:
         cur.unregister("export_hidden")
+    return count
+
+
+def _sheet(cur: Any, out: BinaryIO, layout: list[Column], inner: str, params: list[Any], keys: int) -> int:
+    """The rows of ``inner`` (a column ``c<n>`` per column of ``layout``, then ``keys`` sort keys ``k<n>``) as a
+    workbook: DuckDB makes each row's XML, handed on as Arrow holds it, zipped as it comes (constant memory).
+    The texts that repeat (codes, names, periods, categories, statuses) are the workbook's shared strings,
+    each written once and named by number in its cells; a note, free text, stays in its cell."""
+    shared = [n for n, c in enumerate(layout) if c.kind == "text" and c.name != "note"]
+    # The distinct texts first, then their XML: in one statement DuckDB checks every row's texts for the XML.
+    distinct = f"SELECT DISTINCT unnest([{', '.join(f'c{n}' for n in shared)}]) AS t FROM ({inner})"  # noqa: S608
+    cur.execute(f"CREATE OR REPLACE TEMP TABLE export_text AS {distinct}", params)
+    text = _xlsx_text("t")
+    item = f"'<si>' || {text} || '</si>' AS item"
+    numbered = f"SELECT t, row_number() OVER (ORDER BY t) - 1 AS n, {item} FROM export_text WHERE {text} IS NOT NULL"  # noqa: S608
+    cur.execute(f"CREATE OR REPLACE TEMP TABLE export_string AS {numbered}")
+    try:
+        items = [item.encode() for (item,) in cur.execute("SELECT item FROM export_string ORDER BY n").fetchall()]
+        row = " || ".join(
+            f"coalesce('<c t=\"s\"><v>' || s{n}.n || '</v></c>', '<c/>')"
+            if n in shared
+            else _xlsx_cell("withheld" if c.name == "value" else c.kind, f"r.c{n}")
+            for n, c in enumerate(layout)
+        )
+        strings = " ".join(f"LEFT JOIN export_string s{n} ON s{n}.t = r.c{n}" for n in shared)
+        by = ", ".join(f"r.k{n}" for n in range(keys))
+        query = f"SELECT '<row>' || {row} || '</row>' FROM ({inner}) r {strings} ORDER BY {by}"  # noqa: S608
+        count = 0
+
+        def rows() -> Iterator[memoryview]:
+            nonlocal count
+            for batch in cur.sql(query, params=params).to_arrow_reader(_BATCH):
+                count += batch.num_rows
+                yield _joined(batch.column(0))
+
+        xlsx_around(out, layout, rows(), items)
+    finally:
+        cur.execute("DROP TABLE IF EXISTS export_text; DROP TABLE IF EXISTS export_string")
     return count
 
 
@@ -223,30 +261,41 @@ def _csv_cell(kind: str, sql: str, decimal_comma: bool) -> str:
 
 
 def _xlsx_cell(kind: str, column: str) -> str:
-    """A cell of a sheet's XML as ``formats.write_xlsx`` writes it, in SQL: texts inline, formula-safe, without
-    the control characters a sheet cannot hold, escaped; numbers as numbers, booleans as such; empty as <c/>.
-    ``withheld``: a number given as text, or ``x`` (hidden)."""
+    """A cell of a sheet's XML as ``formats.write_xlsx`` writes it, in SQL: texts inline (``_xlsx_text``), numbers
+    as numbers, booleans as such; empty as <c/>. ``withheld``: a number given as text, or ``x`` (hidden)."""
     if kind == "boolean":
         xml = f"'<c t=\"b\"><v>' || CAST({column} AS INTEGER) || '</v></c>'"
     elif kind == "number":
         xml = f"'<c><v>' || CAST(CASE WHEN isfinite({column}) THEN {column} END AS VARCHAR) || '</v></c>'"
     else:
-        kept = f"regexp_replace({column}, '{_ILLEGAL}', '', 'g')"
-        text = _csv_cell("text", kept, False)
-        escaped = (
-            f"replace(replace(replace(replace({text}, '&', '&amp;'), '<', '&lt;'), '>', '&gt;'), chr(13), '&#13;')"
-        )
-        # Spaces at either end are kept only when the text says so (xml:space), which costs bytes: only there.
-        spaces = "' ' || chr(9) || chr(10) || chr(13)"
-        start = f"CASE WHEN {column} = trim({column}, {spaces}) THEN '<t>' ELSE '<t xml:space=\"preserve\">' END"
-        xml = f"'<c t=\"inlineStr\"><is>' || {start} || {escaped} || '</t></is></c>'"
-        # Most texts need none of that: one scan sends only those that do (or might) the long way.
-        plain = f"'<c t=\"inlineStr\"><is><t>' || {column} || '</t></is></c>'"
-        xml = f"CASE WHEN {column} = '' OR regexp_matches({column}, '{_SPECIAL}') THEN {xml} ELSE {plain} END"
+        xml = f"'<c t=\"inlineStr\"><is>' || {_xlsx_text(column)} || '</is></c>'"
         if kind == "withheld":
             number = f"'<c><v>' || {column} || '</v></c>'"
             xml = f"CASE WHEN {column} = {sql_literal(WITHHELD.value)} THEN {xml} ELSE {number} END"
     return f"coalesce({xml}, '<c/>')"  # || gives NULL for an empty cell
+
+
+def _xlsx_text(column: str) -> str:
+    """A text as a sheet's ``<t>`` element, in SQL: formula-safe, without the control characters a sheet cannot
+    hold, escaped; NULL for an empty one."""
+    kept = f"regexp_replace({column}, '{_ILLEGAL}', '', 'g')"
+    text = _csv_cell("text", kept, False)
+    escaped = f"replace(replace(replace(replace({text}, '&', '&amp;'), '<', '&lt;'), '>', '&gt;'), chr(13), '&#13;')"
+    # Spaces at either end are kept only when the text says so (xml:space), which costs bytes: only there.
+    spaces = "' ' || chr(9) || chr(10) || chr(13)"
+    start = f"CASE WHEN {column} = trim({column}, {spaces}) THEN '<t>' ELSE '<t xml:space=\"preserve\">' END"
+    # Most texts need none of that: one scan sends only those that do (or might) the long way.
+    return (
+        f"CASE WHEN {column} = '' OR regexp_matches({column}, '{_SPECIAL}') THEN {start} || {escaped} || '</t>' "
+        f"ELSE '<t>' || {column} || '</t>' END"
+    )
+
+
+def _joined(column: pa.Array) -> memoryview:
+    """A column of texts (none empty) end to end, as Arrow holds them: no copy, no Python string per row."""
+    _valid, offsets, data = column.buffers()
+    at = np.frombuffer(offsets, dtype=np.int64 if pa.types.is_large_string(column.type) else np.int32)
+    return memoryview(data)[at[column.offset] : at[column.offset + len(column)]]
 
 
 def _quoted(name: str) -> str:

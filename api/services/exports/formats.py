@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import io
-import shutil
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -139,14 +138,16 @@ _XLSX_PARTS = {
     '<Default Extension="xml" ContentType="application/xml"/>'
     f'<Override PartName="/xl/workbook.xml" ContentType="{_OFFICE}.sheet.main+xml"/>'
     f'<Override PartName="/xl/worksheets/sheet1.xml" ContentType="{_OFFICE}.worksheet+xml"/>'
-    f'<Override PartName="/xl/styles.xml" ContentType="{_OFFICE}.styles+xml"/></Types>',
+    f'<Override PartName="/xl/styles.xml" ContentType="{_OFFICE}.styles+xml"/>'
+    f'<Override PartName="/xl/sharedStrings.xml" ContentType="{_OFFICE}.sharedStrings+xml"/></Types>',
     "_rels/.rels": f'<Relationships xmlns="{_PACKAGE}/relationships">'
     f'<Relationship Id="rId1" Type="{_RELATION}/officeDocument" Target="xl/workbook.xml"/></Relationships>',
     "xl/workbook.xml": f'<workbook xmlns="{_MAIN}" xmlns:r="{_RELATION}"><sheets>'
     '<sheet name="{sheet}" sheetId="1" r:id="rId1"/></sheets></workbook>',
     "xl/_rels/workbook.xml.rels": f'<Relationships xmlns="{_PACKAGE}/relationships">'
     f'<Relationship Id="rId1" Type="{_RELATION}/worksheet" Target="worksheets/sheet1.xml"/>'
-    f'<Relationship Id="rId2" Type="{_RELATION}/styles" Target="styles.xml"/></Relationships>',
+    f'<Relationship Id="rId2" Type="{_RELATION}/styles" Target="styles.xml"/>'
+    f'<Relationship Id="rId3" Type="{_RELATION}/sharedStrings" Target="sharedStrings.xml"/></Relationships>',
     "xl/styles.xml": f'<styleSheet xmlns="{_MAIN}"><fonts count="2">'
     '<font><sz val="11"/><name val="Calibri"/></font><font><b/><sz val="11"/><name val="Calibri"/></font></fonts>'
     '<fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill>'
@@ -158,16 +159,27 @@ _XLSX_PARTS = {
 }
 
 
-def xlsx_around(out: BinaryIO, columns: Sequence[Column], rows: BinaryIO, sheet: str = "data") -> None:
+def xlsx_around(
+    out: BinaryIO,
+    columns: Sequence[Column],
+    rows: Iterable[bytes | memoryview],
+    strings: Sequence[bytes],
+    sheet: str = "data",
+) -> None:
     """A workbook of one sheet into ``out``: a bold header of the column names, then ``rows``, the sheet's
-    ``<row>`` elements as XML (written by DuckDB, ``exports.files``), streamed into the zip as they are."""
+    ``<row>`` elements as XML (made by DuckDB, ``exports.files``), streamed into the zip as they come.
+    ``strings``: the workbook's shared strings, each an ``<si>`` element, which cells name by number."""
     header = "".join(f'<c t="inlineStr" s="1"><is><t>{escape(safe_text(c.name))}</t></is></c>' for c in columns)
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as book:
         for name, part in _XLSX_PARTS.items():
             book.writestr(name, _DECLARATION + part.replace("{sheet}", escape(sheet)))
+        with book.open("xl/sharedStrings.xml", "w", force_zip64=True) as shared:
+            shared.write(f'{_DECLARATION}<sst xmlns="{_MAIN}" uniqueCount="{len(strings)}">'.encode())
+            shared.writelines(strings)
+            shared.write(b"</sst>")
         with book.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as data:
             data.write(f'{_DECLARATION}<worksheet xmlns="{_MAIN}"><sheetData><row>{header}</row>'.encode())
-            shutil.copyfileobj(rows, data, 1 << 20)
+            data.writelines(rows)
             data.write(b"</sheetData></worksheet>")
 
 
