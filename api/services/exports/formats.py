@@ -15,8 +15,10 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from itertools import islice
-from typing import Any, BinaryIO, Literal
+from typing import IO, Any, BinaryIO, Literal
 from xml.sax.saxutils import escape
+
+from isal import isal_zlib
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 Format = Literal["csv", "xlsx", "parquet"]
@@ -170,17 +172,26 @@ def xlsx_around(
     ``<row>`` elements as XML (made by DuckDB, ``exports.files``), streamed into the zip as they come.
     ``strings``: the workbook's shared strings, each an ``<si>`` element, which cells name by number."""
     header = "".join(f'<c t="inlineStr" s="1"><is><t>{escape(safe_text(c.name))}</t></is></c>' for c in columns)
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as book:
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as book:
         for name, part in _XLSX_PARTS.items():
             book.writestr(name, _DECLARATION + part.replace("{sheet}", escape(sheet)))
-        with book.open("xl/sharedStrings.xml", "w", force_zip64=True) as shared:
+        with _deflated(book, "xl/sharedStrings.xml") as shared:
             shared.write(f'{_DECLARATION}<sst xmlns="{_MAIN}" uniqueCount="{len(strings)}">'.encode())
             shared.writelines(strings)
             shared.write(b"</sst>")
-        with book.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as data:
+        with _deflated(book, "xl/worksheets/sheet1.xml") as data:
             data.write(f'{_DECLARATION}<worksheet xmlns="{_MAIN}"><sheetData><row>{header}</row>'.encode())
             data.writelines(rows)
             data.write(b"</sheetData></worksheet>")
+
+
+def _deflated(book: zipfile.ZipFile, name: str) -> IO[bytes]:
+    """A part of ``book`` to write, deflated by ISA-L (``isal``): the same deflate format, about five times as fast
+    as zlib, a sheet of a million rows zipped in a fraction of a second. Each ``write`` goes to the part's
+    compressor, which is swapped before the first (the zip's headers do not depend on it)."""
+    part = book.open(name, "w", force_zip64=True)
+    part._compressor = isal_zlib.compressobj(1, isal_zlib.DEFLATED, -15)  # type: ignore[attr-defined]  # raw deflate
+    return part
 
 
 _ARROW_TYPES = {"text": "string", "number": "float64", "integer": "int64", "boolean": "bool_"}
