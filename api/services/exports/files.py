@@ -217,20 +217,24 @@ def _sheet(cur: Any, out: BinaryIO, layout: list[Column], inner: str, params: li
     distinct = f"SELECT DISTINCT unnest([{', '.join(f'c{n}' for n in shared)}]) AS t FROM ({inner})"  # noqa: S608
     cur.execute(f"CREATE OR REPLACE TEMP TABLE export_text AS {distinct}", params)
     text = _xlsx_text("t")
-    item = f"'<si>' || {text} || '</si>' AS item"
-    numbered = f"SELECT t, row_number() OVER (ORDER BY t) - 1 AS n, {item} FROM export_text WHERE {text} IS NOT NULL"  # noqa: S608
-    cur.execute(f"CREATE OR REPLACE TEMP TABLE export_string AS {numbered}")
+    # Each string numbered in order, with its cell made here once, not in every row that names it.
+    numbered = f"SELECT t, row_number() OVER (ORDER BY t) - 1 AS n FROM export_text WHERE {text} IS NOT NULL"  # noqa: S608
+    cur.execute(
+        "CREATE OR REPLACE TEMP TABLE export_string AS SELECT t, n, "  # noqa: S608
+        f"'<si>' || {text} || '</si>' AS item, '<c t=\"s\"><v>' || n || '</v></c>' AS cell FROM ({numbered})"
+    )
     try:
         items = [item.encode() for (item,) in cur.execute("SELECT item FROM export_string ORDER BY n").fetchall()]
-        row = " || ".join(
-            f"coalesce('<c t=\"s\"><v>' || s{n}.n || '</v></c>', '<c/>')"
+        row = ", ".join(
+            f"coalesce(s{n}.cell, '<c/>')"
             if n in shared
             else _xlsx_cell("withheld" if c.name == "value" else c.kind, f"r.c{n}")
             for n, c in enumerate(layout)
         )
         strings = " ".join(f"LEFT JOIN export_string s{n} ON s{n}.t = r.c{n}" for n in shared)
         by = ", ".join(f"r.k{n}" for n in range(keys))
-        query = f"SELECT '<row>' || {row} || '</row>' FROM ({inner}) r {strings} ORDER BY {by}"  # noqa: S608
+        # One concat of the whole row: a chain of || makes a new string at every step.
+        query = f"SELECT concat('<row>', {row}, '</row>') FROM ({inner}) r {strings} ORDER BY {by}"  # noqa: S608
         count = 0
 
         def rows() -> Iterator[memoryview]:
