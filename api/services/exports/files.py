@@ -298,6 +298,8 @@ def _xlsx_text(column: str) -> str:
 def _joined(column: pa.Array) -> memoryview:
     """A column of texts (none empty) end to end, as Arrow holds them: no copy, no Python string per row."""
     _valid, offsets, data = column.buffers()
+    if len(column) == 0 or data is None:
+        return memoryview(b"")
     at = np.frombuffer(offsets, dtype=np.int64 if pa.types.is_large_string(column.type) else np.int32)
     return memoryview(data)[at[column.offset] : at[column.offset + len(column)]]
 
