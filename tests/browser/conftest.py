@@ -102,6 +102,14 @@ class Browsing:
         self.context.close()
 
 
+def editing(page: object) -> None:
+    """Wait until a grid cell's text editor has the keyboard's focus. The editor opens a moment after the key
+    that opens it (Enter, or Tab from the cell before); on a busy machine, letters typed sooner went elsewhere."""
+    from playwright.sync_api import expect
+
+    expect(page.locator(".ag-cell-inline-editing input")).to_be_focused()  # type: ignore[attr-defined]
+
+
 # WCAG 2.1 A and AA, which EN 301 549 asks of Dutch and German public bodies' web pages.
 WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 

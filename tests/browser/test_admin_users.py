@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 from playwright.sync_api import expect
 
-from tests.browser.conftest import accessibility_problems
+from tests.browser.conftest import accessibility_problems, editing
 
 CELL = "#admin-users-grid .ag-row[row-id='{user}'] .ag-cell[col-id='{column}']"
 
@@ -15,6 +15,7 @@ def test_an_admin_changes_users_and_adds_one_with_the_keyboard(browsing):
     page = browsing.open("/dashboard/admin/users", "#admin-users-grid .ag-cell")
     page.focus(CELL.format(user="witten", column="display_name"))
     page.keyboard.press("Enter")
+    editing(page)
     page.keyboard.press("Control+A")
     page.keyboard.type("Stadt Witten, Schulamt")
     page.keyboard.press("Enter")

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import Browsing, accessibility_problems
+from tests.browser.conftest import Browsing, accessibility_problems, editing
 from tests.server import running_server
 
 AREAS = """code,name,level,parent
@@ -94,8 +94,10 @@ def test_a_new_alliance_is_set_up_in_the_browser_and_its_first_value_reported(br
             new_row = "#admin-organisations-grid .ag-row[row-id='new-1']"
             page.locator(f"{new_row} .ag-cell[col-id='code']").click()
             page.keyboard.press("Enter")
+            editing(page)
             page.keyboard.type("KIDSFIRST")
             page.keyboard.press("Tab")  # keeps the value and edits the next cell
+            editing(page)
             page.keyboard.type("Kids First")
             page.keyboard.press("Tab")
             for _ in range(3):  # the type, chosen from its list: municipality, region, childcare
@@ -106,6 +108,8 @@ def test_a_new_alliance_is_set_up_in_the_browser_and_its_first_value_reported(br
             assert "1 new" in page.inner_text("#admin-organisations-result")
             kids_first = page.locator("#admin-organisations-grid .ag-row[row-id='KIDSFIRST'] .ag-cell[col-id='type']")
             assert kids_first.inner_text() == "childcare"
+            name = "#admin-organisations-grid .ag-row[row-id='KIDSFIRST'] .ag-cell[col-id='name']"
+            assert page.locator(name).inner_text() == "Kids First"
             assert accessibility_problems(page) == []
 
             paste(page, "agenda", AGENDA)
