@@ -184,16 +184,14 @@ def _copied(
         sources["value"] = f"CASE WHEN {hide} THEN {sql_literal(WITHHELD.value)} ELSE CAST(o.value AS VARCHAR) END"
         chosen = [f"{sources[c.name]} AS c{n}" for n, c in enumerate(layout)]
         keys = [f"{k} AS k{n}" for n, k in enumerate(order.split(", "))]
-        cur.register("export_hidden", hidden)
-        try:
-            return _sheet(cur, out, layout, f"SELECT {', '.join([*chosen, *keys])} {base}", params, len(keys))
-        finally:
-            cur.unregister("export_hidden")
+        query = f"SELECT {', '.join([*chosen, *keys])} {base}"
     else:
         query = ordered(sources)
         options = "FORMAT parquet, COMPRESSION zstd"
     cur.register("export_hidden", hidden)
     try:
+        if fmt == "xlsx":
+            return _sheet(cur, out, layout, query, params, len(keys))
         with tempfile.TemporaryDirectory(prefix="backbone-export-") as folder:
             path = Path(folder) / f"export.{fmt}"
             count: int = cur.execute(
@@ -222,30 +220,27 @@ def _sheet(cur: Any, out: BinaryIO, layout: list[Column], inner: str, params: li
     cur.execute(
         "CREATE OR REPLACE TEMP TABLE export_string AS SELECT t, n, "  # noqa: S608
         f"'<si>' || {text} || '</si>' AS item, '<c t=\"s\"><v>' || n || '</v></c>' AS cell FROM ({numbered})"
+    )  # both temporary tables go with the cursor
+    items = [item.encode() for (item,) in cur.execute("SELECT item FROM export_string ORDER BY n").fetchall()]
+    row = ", ".join(
+        f"coalesce(s{n}.cell, '<c/>')"
+        if n in shared
+        else _xlsx_cell("withheld" if c.name == "value" else c.kind, f"r.c{n}")
+        for n, c in enumerate(layout)
     )
-    try:
-        items = [item.encode() for (item,) in cur.execute("SELECT item FROM export_string ORDER BY n").fetchall()]
-        row = ", ".join(
-            f"coalesce(s{n}.cell, '<c/>')"
-            if n in shared
-            else _xlsx_cell("withheld" if c.name == "value" else c.kind, f"r.c{n}")
-            for n, c in enumerate(layout)
-        )
-        strings = " ".join(f"LEFT JOIN export_string s{n} ON s{n}.t = r.c{n}" for n in shared)
-        by = ", ".join(f"r.k{n}" for n in range(keys))
-        # One concat of the whole row: a chain of || makes a new string at every step.
-        query = f"SELECT concat('<row>', {row}, '</row>') FROM ({inner}) r {strings} ORDER BY {by}"  # noqa: S608
-        count = 0
+    strings = " ".join(f"LEFT JOIN export_string s{n} ON s{n}.t = r.c{n}" for n in shared)
+    by = ", ".join(f"r.k{n}" for n in range(keys))
+    # One concat of the whole row: a chain of || makes a new string at every step.
+    query = f"SELECT concat('<row>', {row}, '</row>') FROM ({inner}) r {strings} ORDER BY {by}"  # noqa: S608
+    count = 0
 
-        def rows() -> Iterator[memoryview]:
-            nonlocal count
-            for batch in cur.sql(query, params=params).to_arrow_reader(_BATCH):
-                count += batch.num_rows
-                yield _joined(batch.column(0))
+    def rows() -> Iterator[memoryview]:
+        nonlocal count
+        for batch in cur.sql(query, params=params).to_arrow_reader(_BATCH):
+            count += batch.num_rows
+            yield _joined(batch.column(0))
 
-        xlsx_around(out, layout, rows(), items)
-    finally:
-        cur.execute("DROP TABLE IF EXISTS export_text; DROP TABLE IF EXISTS export_string")
+    xlsx_around(out, layout, rows(), items)
     return count
 
 
