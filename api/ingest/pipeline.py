@@ -184,7 +184,7 @@ def ingest(
         )
         if quality and submissions:  # flags of the keys it changed
             sync_flags(session, cur, user_id=origin.user_id, batch=True)
-        batch_periods = {period for (period,) in cur.execute("SELECT DISTINCT period FROM checked").fetchall()}
+        batch_periods = {period for (period,) in cur.execute("SELECT DISTINCT period FROM clean").fetchall()}
     finally:
         cur.close()
     # Now that the writer holds the write lock (which approving and locking take too), the locks of the

@@ -158,8 +158,10 @@ def check(
         for d in dims
     )
     breakdown = "concat_ws(',', " + ", ".join(f"'{d}:' || s.{_q('dim_' + d)}" for d in dims) + ")" if dims else "''"
+    # Every row as the rules read it, a view: one pass over it writes the narrow ``clean``, and only a
+    # batch with a problem keeps it whole as the table ``checked``, for the rules' messages.
     cur.execute(f"""
-        CREATE OR REPLACE TEMP TABLE checked AS
+        CREATE OR REPLACE TEMP VIEW checking AS
         WITH r AS (
             SELECT _row,
                 nullif(trim(indicator), '') AS indicator_raw,
@@ -216,26 +218,29 @@ def check(
                  THEN scale * numerator / denominator END AS value
         FROM joined
     """)
-    cur.execute("""
-        CREATE OR REPLACE TEMP TABLE duplicate AS
-        SELECT indicator_id, area_id, period, breakdown, min(_row) AS first_row FROM checked
-        WHERE indicator_id IS NOT NULL AND area_id IS NOT NULL AND period IS NOT NULL
-        GROUP BY ALL HAVING count(*) > 1
-    """)
-
     reporter = "assigned_to" if organisation_id is None else str(int(organisation_id))
-    locked_rows = _locked_rows(cur, locks, reporter)
     rules = _rules_for(dims, organisation_id)
     if enforce_locks:
         rules.insert(_BEFORE_DIMENSIONS, LOCK_RULE)
-    # One pass to see whether anything is wrong; the per-rule queries run only if so.
     any_problem = " OR ".join(f"({rule.when})" for rule in rules if rule.source == "checked")
+    cur.execute(f"""
+        CREATE OR REPLACE TEMP TABLE clean AS
+        SELECT {reporter} AS organisation_id, indicator_id, area_id, period, breakdown, value, numerator,
+               denominator, is_provisional, is_estimated, is_suppressed, note, _row,
+               coalesce({any_problem}, false) AS has_problem
+        FROM checking ORDER BY _row
+    """)
+    cur.execute("""
+        CREATE OR REPLACE TEMP TABLE duplicate AS
+        SELECT indicator_id, area_id, period, breakdown, min(_row) AS first_row FROM clean
+        WHERE indicator_id IS NOT NULL AND area_id IS NOT NULL AND period IS NOT NULL
+        GROUP BY ALL HAVING count(*) > 1
+    """)
+    locked_rows = _locked_rows(cur, locks)
     count, unassigned, locked, listed = 0, False, False, []
-    if (
-        cur.execute("SELECT count(*) FROM duplicate").fetchall()[0][0]
-        or cur.execute(f"SELECT count(*) FROM checked WHERE {any_problem}").fetchall()[0][0]
-        or (enforce_locks and locked_rows)
-    ):
+    ((rows, flagged),) = cur.execute("SELECT count(*), count(*) FILTER (has_problem) FROM clean").fetchall()
+    if flagged or cur.execute("SELECT count(*) FROM duplicate").fetchall()[0][0] or (enforce_locks and locked_rows):
+        cur.execute("CREATE OR REPLACE TEMP TABLE checked AS SELECT * FROM checking")
         cur.execute(f"CREATE OR REPLACE TEMP TABLE problem AS {_problem_queries(rules)}")
         ((count, unassigned, locked),) = cur.execute(
             "SELECT count(*), coalesce(bool_or(code = 'not_assigned'), false), "
@@ -244,13 +249,6 @@ def check(
         listed = cur.execute(
             "SELECT _row, col, code, message FROM problem ORDER BY _row, ord, code LIMIT ?", [max_problems]
         ).fetchall()
-    rows = cur.execute("SELECT count(*) FROM checked").fetchall()[0][0]
-    cur.execute(f"""
-        CREATE OR REPLACE TEMP TABLE clean AS
-        SELECT {reporter} AS organisation_id, indicator_id, area_id, period, breakdown, value, numerator,
-               denominator, is_provisional, is_estimated, is_suppressed, note, _row
-        FROM checked ORDER BY _row
-    """)
     return Checked(
         rows=rows,
         skipped=skipped,
@@ -270,20 +268,20 @@ def check(
     )
 
 
-def _locked_rows(cur: duckdb.DuckDBPyConnection, locks: Sequence[LockRule], reporter: str) -> int:
-    """The table ``locked_row``: each checked row in a closed period, with the lock that explains it."""
+def _locked_rows(cur: duckdb.DuckDBPyConnection, locks: Sequence[LockRule]) -> int:
+    """The table ``locked_row``: each clean row in a closed period, with the lock that explains it."""
     cur.execute(
         "CREATE OR REPLACE TEMP TABLE lock_rule (organisation_id BIGINT, period VARCHAR, priority INT, message VARCHAR)"
     )
     if locks:
         cur.executemany("INSERT INTO lock_rule VALUES (?, ?, ?, ?)", [tuple(lock) for lock in locks])
-    cur.execute(f"""
+    cur.execute("""
         CREATE OR REPLACE TEMP TABLE locked_row AS
-        SELECT c._row, {reporter} AS locked_org, c.period AS locked_period,
+        SELECT c._row, c.organisation_id AS locked_org, c.period AS locked_period,
                arg_min(l.message, l.priority) AS lock_message
-        FROM checked c JOIN lock_rule l ON l.period = c.period
-             AND (l.organisation_id IS NULL OR l.organisation_id = {reporter})
-        WHERE {reporter} IS NOT NULL
+        FROM clean c JOIN lock_rule l ON l.period = c.period
+             AND (l.organisation_id IS NULL OR l.organisation_id = c.organisation_id)
+        WHERE c.organisation_id IS NOT NULL
         GROUP BY ALL
     """)
     count: int = cur.execute("SELECT count(*) FROM locked_row").fetchall()[0][0]
@@ -293,7 +291,7 @@ def _locked_rows(cur: duckdb.DuckDBPyConnection, locks: Sequence[LockRule], repo
 class Rule(NamedTuple):
     column: str  # where the problem is shown
     code: str  # stable error code
-    when: str  # SQL condition over the table ``checked``
+    when: str  # SQL condition over the view ``checking`` (and the table ``checked``, its rows kept)
     message: str  # SQL expression of the message
     source: str = "checked"
 
