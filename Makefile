@@ -1,12 +1,15 @@
 # The two commands of the README: `make demo` and `make test`.
 # `make demo` sets up a virtual environment with what running needs (requirements.lock);
 # `make test` adds the development set (requirements-dev.lock, the same versions plus the tools).
-# Each step runs again only when its lock file changed.
+# Each step runs again only when its lock file changed. Packages are installed by uv (pinned below, put
+# into the virtual environment by pip): the same lock files, in seconds instead of minutes.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 RUN_STAMP := $(VENV)/.installed-run
 DEV_STAMP := $(VENV)/.installed-dev
+UV_VERSION := 0.13.9
+UV := $(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python
 # Test workers: one per core and one more, as a test spends part of its time waiting on a database,
 # a server or the browser (on two cores, three workers were the fastest).
 WORKERS ?= $(shell $(PYTHON) -c 'import os; print((os.cpu_count() or 1) + 1)')
@@ -24,18 +27,18 @@ setup: $(DEV_STAMP)
 $(RUN_STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Backbone needs Python 3.11 or later")'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet -r requirements.lock
-	$(BIN)/python -m pip install --quiet --no-deps -e .
+	$(BIN)/python -m pip install --quiet uv==$(UV_VERSION)
+	$(UV) -r requirements.lock
+	$(UV) --no-deps -e .
 	touch $(RUN_STAMP)
 
 $(DEV_STAMP): $(RUN_STAMP) requirements-dev.lock
-	$(BIN)/python -m pip install --quiet -r requirements-dev.lock
+	$(UV) -r requirements-dev.lock
 	touch $(DEV_STAMP)
 
 # Regenerate the lock files after changing dependencies in pyproject.toml:
 # requirements.lock for running (the Docker image), requirements-dev.lock for tests, same versions.
 lock: $(DEV_STAMP)
-	$(BIN)/python -m pip install --quiet uv
 	$(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 -o requirements.lock
 	$(BIN)/uv pip compile pyproject.toml --extra dev --universal --python-version 3.11 -c requirements.lock -o requirements-dev.lock
 
