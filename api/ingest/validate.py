@@ -65,7 +65,7 @@ def _rules(cur: duckdb.DuckDBPyConnection) -> None:
 def _periods(cur: duckdb.DuckDBPyConnection, staged: str) -> None:
     # Few distinct periods per batch: parse those in Python with the one period parser.
     pairs = cur.execute(
-        f"SELECT DISTINCT trim(s.period), i.period_type FROM {staged} s "
+        f"SELECT DISTINCT trim(s.period), i.period_type FROM (SELECT DISTINCT period, indicator FROM {staged}) s "
         "JOIN indicator i ON lower(i.code) = lower(trim(s.indicator)) WHERE nullif(trim(s.period), '') IS NOT NULL"
     ).fetchall()
     checked: list[tuple[str, str, str | None, str | None]] = []
