@@ -177,13 +177,21 @@ def check(
                 {dim_select}
             FROM {staged} {blank_filter}
         ),
-        s AS (
-            SELECT *,
-                {number_text("value_raw", decimal_comma)} AS value_text,
-                {suppression_marker("value_raw")} AS is_suppressed,
-                {suppression_marker("numerator_raw")} AS numerator_marker,
-                {suppression_marker("denominator_raw")} AS denominator_marker
+        n AS (
+            SELECT *, {number_text("value_raw", decimal_comma)} AS value_text,
+                try_cast({number_text("numerator_raw", decimal_comma)} AS DOUBLE) AS numerator,
+                try_cast({number_text("denominator_raw", decimal_comma)} AS DOUBLE) AS denominator
             FROM r
+        ),
+        s AS (
+            -- a suppression marker is never a number: only a text that is not one is looked at again
+            SELECT *, try_cast(value_text AS DOUBLE) AS value_num,
+                CASE WHEN value_num IS NULL THEN {suppression_marker("value_raw")} ELSE false END AS is_suppressed,
+                CASE WHEN numerator IS NULL THEN {suppression_marker("numerator_raw")} ELSE false END
+                    AS numerator_marker,
+                CASE WHEN denominator IS NULL THEN {suppression_marker("denominator_raw")} ELSE false END
+                    AS denominator_marker
+            FROM n
         ),
         joined AS (
             SELECT s.*, i.id AS indicator_id, i.code AS indicator_code, i.unit, i.aggregation,
@@ -191,11 +199,6 @@ def check(
                 coalesce(i.min_value, u.low) AS low, coalesce(i.max_value, u.high) AS high, u.scale,
                 a.id AS area_id, pc.period, pc.problem AS period_problem, asg.organisation_id AS assigned_to,
                 {breakdown} AS breakdown,
-                try_cast(s.value_text AS DOUBLE) AS value_num,
-                CASE WHEN NOT s.numerator_marker
-                     THEN try_cast({number_text("s.numerator_raw", decimal_comma)} AS DOUBLE) END AS numerator,
-                CASE WHEN NOT s.denominator_marker
-                     THEN try_cast({number_text("s.denominator_raw", decimal_comma)} AS DOUBLE) END AS denominator,
                 CASE WHEN instr(s.value_text, '.') > 0 THEN length(s.value_text) - instr(s.value_text, '.') ELSE 0 END
                      AS value_decimals,
                 coalesce(st.is_provisional, false) AS is_provisional, coalesce(st.is_estimated, false) AS is_estimated,
