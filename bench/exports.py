@@ -55,24 +55,24 @@ def main() -> None:
             with (workdir / f"export-api.{fmt}").open("wb") as handle:
                 export_observations(read_model=model, principal=principal, out=handle, fmt=fmt)  # type: ignore[arg-type]
 
-        results: dict[str, list[float]] = {"DuckDB COPY": [], "export as staff": [], "export as the public": []}
-        # A workbook is a zip file, compressed by definition: also against DuckDB's gzip-compressed CSV.
-        zipped = f"COPY ({ordered}) TO '{out}.csv.gz' (FORMAT csv, HEADER, COMPRESSION gzip)"
-        if fmt == "xlsx":
-            results["DuckDB COPY, gzip"] = []
-        for _ in range(args.repeat):
-            results["DuckDB COPY"].append(timed(lambda bare=bare: cur.execute(bare)))
-            if fmt == "xlsx":
-                results["DuckDB COPY, gzip"].append(timed(lambda zipped=zipped: cur.execute(zipped)))
-            results["export as staff"].append(timed(lambda export=export: export(staff)))
-            results["export as the public"].append(timed(lambda export=export: export(None)))
-        base = statistics.median(results["DuckDB COPY"])
+        runs = {
+            "DuckDB COPY": lambda bare=bare: cur.execute(bare),
+            "export as staff": lambda export=export: export(staff),
+            "export as the public": lambda export=export: export(None),
+        }
+        if fmt == "xlsx":  # a workbook is a zip file, compressed by definition: also against a gzip-compressed CSV
+            zipped = f"COPY ({ordered}) TO '{out}.csv.gz' (FORMAT csv, HEADER, COMPRESSION gzip)"
+            runs["DuckDB COPY, gzip"] = lambda zipped=zipped: cur.execute(zipped)
+        results: dict[str, list[float]] = {name: [] for name in runs}
+        for _ in range(args.repeat):  # interleaved, so that a slow moment of the machine falls on each alike
+            for name, action in runs.items():
+                results[name].append(timed(action))
+        medians = {name: statistics.median(times) for name, times in results.items()}
         print(f"\n{fmt}")
-        for name, times in results.items():
-            seconds = statistics.median(times)
-            line = f"  {name:<22} {seconds:6.2f} s  {seconds / base:5.2f}x the bare COPY"
-            if "DuckDB COPY, gzip" in results:
-                line += f"  {seconds / statistics.median(results['DuckDB COPY, gzip']):5.2f}x the gzip COPY"
+        for name, seconds in medians.items():
+            line = f"  {name:<22} {seconds:6.2f} s  {seconds / medians['DuckDB COPY']:5.2f}x the bare COPY"
+            if "DuckDB COPY, gzip" in medians:
+                line += f"  {seconds / medians['DuckDB COPY, gzip']:5.2f}x the gzip COPY"
             print(line)
     cur.close()
     db.dispose()

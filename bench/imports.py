@@ -84,19 +84,18 @@ def backbone_import(
     to disk with their checksum), stage (the file read into DuckDB as text), check (every rule), write
     (the lock, the comparison with what is stored, the writes, the commit)."""
     result = {}
-    marks: list[tuple[str, float]] = []
+    marks: dict[str, float] = {}  # when each step began, in order (the first report of a stage marks it)
 
     def mark(stage: str, done: int, total: int | None) -> None:
-        step = {"checking": "check", "writing": "write"}.get(stage)
-        if step and step not in dict(marks):
-            marks.append((step, time.perf_counter()))
+        if step := {"checking": "check", "writing": "write"}.get(stage):
+            marks.setdefault(step, time.perf_counter())
 
     def run() -> None:
-        marks.append(("spool", time.perf_counter()))
+        marks["spool"] = time.perf_counter()
         spooled = spool_local_file(
             path, settings.upload_dir, max_bytes=settings.max_upload_bytes, max_line_bytes=settings.max_line_bytes
         )
-        marks.append(("stage", time.perf_counter()))
+        marks["stage"] = time.perf_counter()
         try:
             with db.transaction() as session:
                 result["summary"] = import_file(
@@ -108,13 +107,13 @@ def backbone_import(
                     user_id=None,
                     progress=mark,
                 )
-            marks.append(("", time.perf_counter()))
+            marks["end"] = time.perf_counter()
         finally:
             spooled.remove()
 
     seconds = timed(run)
     if steps is not None:
-        steps.update({name: later - start for (name, start), (_, later) in itertools.pairwise(marks)})
+        steps.update({name: later - start for (name, start), (_, later) in itertools.pairwise(marks.items())})
     return seconds, result["summary"]
 
 

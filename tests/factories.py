@@ -47,7 +47,8 @@ def _add(session: Session, row):
     return row
 
 
-def _id(session: Session, model: type, code: str) -> int:
+def id_of(session: Session, model: type, code: str) -> int:
+    """The id of the row of ``model`` with this code."""
     return session.exec(select(model.id).where(model.code == code)).one()
 
 
@@ -56,7 +57,7 @@ def organisation(session: Session, code: str, kind: str = "municipality") -> Org
 
 
 def area(session: Session, code: str, level: str = "municipality", parent: str | None = None) -> Area:
-    parent_id = _id(session, Area, parent) if parent else None
+    parent_id = id_of(session, Area, parent) if parent else None
     return _add(session, Area(code=code, name=f"Area {code}", level=level, parent_id=parent_id))
 
 
@@ -89,7 +90,7 @@ def indicator(
         session,
         Indicator(
             code=code,
-            goal_id=_id(session, Goal, goal),
+            goal_id=id_of(session, Goal, goal),
             name={"en": f"Indicator {code}"},
             unit=unit,
             direction=direction,
@@ -101,7 +102,7 @@ def indicator(
         ),
     )
     for dim in dimensions:
-        _add(session, IndicatorDimension(indicator_id=row.id, dimension_id=_id(session, Dimension, dim)))
+        _add(session, IndicatorDimension(indicator_id=row.id, dimension_id=id_of(session, Dimension, dim)))
     return row
 
 
@@ -109,9 +110,9 @@ def assignment(session: Session, organisation: str, indicator: str, area: str) -
     return _add(
         session,
         Assignment(
-            organisation_id=_id(session, Organisation, organisation),
-            indicator_id=_id(session, Indicator, indicator),
-            area_id=_id(session, Area, area),
+            organisation_id=id_of(session, Organisation, organisation),
+            indicator_id=id_of(session, Indicator, indicator),
+            area_id=id_of(session, Area, area),
         ),
     )
 
@@ -122,8 +123,8 @@ def target(
     return _add(
         session,
         Target(
-            indicator_id=_id(session, Indicator, indicator),
-            area_id=_id(session, Area, area) if area else None,
+            indicator_id=id_of(session, Indicator, indicator),
+            area_id=id_of(session, Area, area) if area else None,
             baseline_period=baseline[0],
             baseline_value=baseline[1],
             target_period=target[0],
@@ -139,7 +140,7 @@ def user(session: Session, username: str, role: str, organisation: str, password
             username=username,
             full_name=f"User {username}",
             role=role,
-            organisation_id=_id(session, Organisation, organisation),
+            organisation_id=id_of(session, Organisation, organisation),
             password_hash=_hash(password),
         ),
     )
@@ -186,5 +187,5 @@ def schools_world(db: Database) -> None:
             assignment(s, "CITY-A", "pupils", f"A1-S{n}")
         seg = indicator(s, "seg", "g1", unit="index", aggregation="none", direction="lower", threshold=0, position=4)
         seg.derivation, seg.derivation_group = "dissimilarity", "ses:low"
-        seg.derived_from_id = _id(s, Indicator, "pupils")
+        seg.derived_from_id = id_of(s, Indicator, "pupils")
         s.add(seg)

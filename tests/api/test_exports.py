@@ -16,7 +16,7 @@ from tests.api.test_disclosure import report
 from tests.api.test_error_shape import assert_error_shape
 from tests.api.test_observations import put, value
 from tests.conftest import login
-from tests.factories import _id, assignment, indicator, setup
+from tests.factories import assignment, id_of, indicator, setup
 
 FORMATS = ("csv", "xlsx", "parquet")
 HYPERLINK = '=HYPERLINK("http://x")'
@@ -75,8 +75,8 @@ def test_names_are_written_once_and_reach_the_sheet_as_written(world, db, as_use
     # Codes, names, periods and categories are the workbook's shared strings, made by DuckDB: written
     # once however many rows name them, formula-safe, escaped, their spaces kept.
     with setup(db) as s:
-        s.get(Area, _id(s, Area, "A1")).name = " =Rotterdam & <Zuid> \x07"
-        s.get(Organisation, _id(s, Organisation, "CITY-A")).name = "@City A"
+        s.get(Area, id_of(s, Area, "A1")).name = " =Rotterdam & <Zuid> \x07"
+        s.get(Organisation, id_of(s, Organisation, "CITY-A")).name = "@City A"
     for ses in ("low", "high"):
         row = value("rate", "A1", "2024", breakdown={"ses": ses}, numerator=60, denominator=100)
         assert put(world, as_user("alice"), row).status_code == 200

@@ -110,6 +110,19 @@ def editing(page: object) -> None:
     expect(page.locator(".ag-cell-inline-editing input")).to_be_focused()  # type: ignore[attr-defined]
 
 
+def choose(page: object, dropdown: str, option: str) -> None:
+    """Open the focused ``dropdown`` with Enter, search its list for ``option`` and take it with Enter, each step
+    only once the one before has taken effect (typing before the search box has the focus loses letters)."""
+    from playwright.sync_api import expect
+
+    page.keyboard.press("Enter")  # type: ignore[attr-defined]  # the list opens with its search box
+    expect(page.locator(".dash-dropdown-search")).to_be_focused()  # type: ignore[attr-defined]
+    page.keyboard.type(option)  # type: ignore[attr-defined]
+    expect(page.locator(".dash-dropdown-option")).to_have_count(1)  # type: ignore[attr-defined]  # filtered
+    page.keyboard.press("Enter")  # type: ignore[attr-defined]
+    expect(page.locator(dropdown)).to_contain_text(option)  # type: ignore[attr-defined]
+
+
 # WCAG 2.1 A and AA, which EN 301 549 asks of Dutch and German public bodies' web pages.
 WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 
